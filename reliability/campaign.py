@@ -1,0 +1,768 @@
+"""Campaign files: TOML → validated, frozen dataclasses, and the canonical config hash.
+
+A campaign file is data. It is read with :mod:`tomllib` and never evaluated. Every
+problem is reported as one :class:`CampaignError` naming the file, the key path and
+the offending value, e.g. ``demo.toml: cluster.satellite.k = 9: exceeds n = 8``.
+
+Semantics that reliability tools disagree on are explicit here (see the README):
+
+* units keep ageing while the system is down (``campaign.age_while_down = true``);
+  set it to ``false`` for BlockSim's convention (surviving units stop ageing);
+* pending failure clocks survive servicing visits and rate-profile changes; only
+  units that are replaced or renewed draw new lives;
+* a unit's clocks pause while that unit is itself failed;
+* a time-varying rate profile scales the unit's ageing rate (accelerated-life
+  model); for exponential modes this is exactly a rate multiplier.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scipy import special
+
+from reliability.units import parse_duration_h
+
+__all__ = [
+    "LAWS",
+    "METRICS",
+    "Campaign",
+    "CampaignError",
+    "Expectation",
+    "FailureMode",
+    "Law",
+    "Level",
+    "Profile",
+    "Resupply",
+    "Servicing",
+    "Spares",
+    "UnitType",
+    "load_campaign",
+    "parse_campaign",
+]
+
+#: Distribution laws for lives and restoration durations.
+LAWS = ("exponential", "weibull", "lognormal", "fixed")
+#: Metrics a validation campaign may state an exact value for.
+METRICS = (
+    "availability",
+    "mean_capacity",
+    "point_availability",
+    "reliability",
+    "mttf",
+    "spares_used",
+    "outages",
+    "downtime_h",
+)
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+_MAX_UNITS = 5_000_000
+_MAX_TRIALS = 100_000_000
+_MISSING = object()
+
+
+class CampaignError(ValueError):
+    """A campaign file is malformed; the message names file, key path and value."""
+
+    def __init__(self, message: str, *, source: str = "<campaign>", path: str = "",
+                 value: Any = _MISSING) -> None:
+        self.source, self.path, self.value, self.problem = source, path, value, message
+        where = f"{source}: " if source else ""
+        if path and value is not _MISSING:
+            text = f"{where}{path} = {_show(value)}: {message}"
+        elif path:
+            text = f"{where}{path}: {message}"
+        else:
+            text = f"{where}{message}"
+        super().__init__(text)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# --------------------------------------------------------------------------- dataclasses
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Law:
+    """A probability law for a life or a duration, in hours.
+
+    ``p1``/``p2`` are the engine's parameters: exponential (mean, –), Weibull
+    (scale, shape), lognormal (mu of ln h, sigma), fixed (value, –).
+    """
+
+    law: str
+    p1: float
+    p2: float = 0.0
+
+    @property
+    def mean_h(self) -> float:
+        """Mean of the law in hours."""
+        if self.law == "weibull":
+            return self.p1 * math.gamma(1.0 + 1.0 / self.p2)
+        if self.law == "lognormal":
+            return math.exp(self.p1 + 0.5 * self.p2**2)
+        return self.p1
+
+    def describe(self) -> str:
+        """Short human-readable form, e.g. ``weibull(shape=1.5, mean=1000 h)``."""
+        if self.law == "weibull":
+            return f"weibull(shape={self.p2:g}, mean={self.mean_h:.6g} h)"
+        if self.law == "lognormal":
+            return f"lognormal(median={math.exp(self.p1):.6g} h, sigma={self.p2:g})"
+        return f"{self.law}({self.p1:.6g} h)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """Multiplier of the ageing rate over mission time.
+
+    ``kind="steps"``: piecewise-constant ``points`` ((time_h, multiplier), ...),
+    starting at 0 h, the last value holding to the end. ``kind="sine"``:
+    ``mean * (1 + amplitude * sin(2 pi t / period_h + phase))``.
+    """
+
+    name: str
+    kind: str
+    points: tuple[tuple[float, float], ...] = ()
+    mean: float = 1.0
+    amplitude: float = 0.0
+    period_h: float = 1.0
+    phase_rad: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FailureMode:
+    """One failure mode of a unit type and how the unit is restored after it.
+
+    ``restore="repair"``: restored in place after ``repair``; ``crew`` says whether
+    a repair crew is needed; ``renew`` whether the repair makes the unit as good
+    as new (otherwise its ageing clocks resume). ``restore="replace"``: the unit
+    must be swapped for a spare, or waits for the next servicing visit.
+    """
+
+    name: str
+    life: Law
+    profile: str | None = None
+    restore: str = "replace"
+    repair: Law | None = None
+    crew: bool = True
+    renew: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitType:
+    """A kind of replaceable unit (accelerator, node, power unit) and its failure modes."""
+
+    name: str
+    failures: tuple[FailureMode, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spares:
+    """On-board spares held by each group of a level, consumed by swaps."""
+
+    kind: str  # "cold" | "warm"
+    count: int
+    swap: Law
+    dormant_mttf_h: float = math.inf  # warm spares fail in storage at 1/dormant_mttf_h
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Level:
+    """One level of the redundancy tree: each group at this depth holds ``n``
+    members (sub-groups, or units at the last level) and needs ``k`` of them up."""
+
+    name: str
+    n: int
+    k: int
+    unit: str | None = None
+    crews: int | None = None
+    spares: Spares | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Servicing:
+    """Scheduled servicing visits: start every ``every_h`` (start to start), last
+    ``duration_h``; at the end of a visit failed (or all) units are replaced."""
+
+    every_h: float
+    first_h: float
+    duration_h: float = 0.0
+    system_down: bool = True
+    policy: str = "replace-failed"
+    restock: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resupply:
+    """Spares resupply: every pool is topped up to its capacity at each arrival."""
+
+    every_h: float
+    first_h: float
+    cadence: str = "deterministic"  # or "poisson" (exponential inter-arrivals, same mean)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expectation:
+    """An exact value a validation campaign must reproduce."""
+
+    metric: str
+    exact: float
+    at_h: float | None = None
+    scale: float = 1.0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Campaign:
+    """A validated campaign: one design question, ready to compile into a plan."""
+
+    name: str
+    description: str = ""
+    mission_h: float
+    trials: int
+    seed: int
+    block_size: int
+    time_step_h: float
+    warmup_h: float = 0.0
+    age_while_down: bool = True
+    units: tuple[UnitType, ...]
+    profiles: tuple[Profile, ...] = ()
+    levels: tuple[Level, ...]
+    servicing: Servicing | None = None
+    resupply: Resupply | None = None
+    case: str = ""
+    expectations: tuple[Expectation, ...] = ()
+    source: str = field(default="<campaign>", compare=False)
+    toml_text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def n_units(self) -> int:
+        """Number of unit slots in the cluster (product of the level sizes)."""
+        return math.prod(level.n for level in self.levels)
+
+    def unit_type(self, name: str) -> UnitType:
+        """The unit type called ``name``."""
+        return next(u for u in self.units if u.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Canonical, JSON-ready form of the resolved configuration."""
+        d = dataclasses.asdict(self)
+        d.pop("source")
+        d.pop("toml_text")
+        return _jsonable(d)
+
+    @property
+    def config_sha256(self) -> str:
+        """SHA-256 of the canonical JSON of the resolved configuration."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_overrides(self, *, trials: int | None = None, seed: int | None = None,
+                       block_size: int | None = None) -> Campaign:
+        """Copy with command-line overrides applied and validated."""
+        changes: dict[str, Any] = {}
+        if trials is not None:
+            _check_count(trials, "campaign.trials", self.source, maximum=_MAX_TRIALS)
+            changes["trials"] = trials
+        if seed is not None:
+            _check_seed(seed, "campaign.seed", self.source)
+            changes["seed"] = seed
+        if block_size is not None:
+            _check_count(block_size, "campaign.block_size", self.source, maximum=_MAX_TRIALS)
+            changes["block_size"] = block_size
+        out = dataclasses.replace(self, **changes)
+        if block_size is None and trials is not None and out.block_size > trials:
+            out = dataclasses.replace(out, block_size=trials)
+        return out
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    return obj
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Table:
+    """A TOML table being read: tracks which keys were used so that unknown keys fail."""
+
+    def __init__(self, data: Any, path: str, source: str) -> None:
+        if not isinstance(data, dict):
+            raise CampaignError("expected a table", source=source, path=path or "<top>",
+                                value=data)
+        self.data, self.path, self.source = data, path, source
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def error(self, name: str, message: str, value: Any = _MISSING) -> CampaignError:
+        return CampaignError(message, source=self.source, path=self.key(name), value=value)
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def raw(self, name: str, default: Any = _MISSING) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if default is _MISSING:
+                raise self.error(name, "is required")
+            return default
+        return self.data[name]
+
+    def table(self, name: str, *, required: bool = False) -> _Table | None:
+        value = self.raw(name, _MISSING if required else None)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.error(name, "expected a table", value)
+        return _Table(value, self.key(name), self.source)
+
+    def string(self, name: str, default: Any = _MISSING, choices: tuple[str, ...] = ()) -> Any:
+        value = self.raw(name, default)
+        if value is default and default is not _MISSING:
+            return value
+        if not isinstance(value, str):
+            raise self.error(name, "expected a string", value)
+        if choices and value not in choices:
+            raise self.error(name, f"must be one of {', '.join(choices)}", value)
+        return value
+
+    def boolean(self, name: str, default: Any = _MISSING) -> bool:
+        value = self.raw(name, default)
+        if not isinstance(value, bool):
+            raise self.error(name, "expected true or false", value)
+        return value
+
+    def integer(self, name: str, default: Any = _MISSING, *, minimum: int = 0,
+                maximum: int | None = None) -> int:
+        value = self.raw(name, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(name, "expected an integer", value)
+        if value < minimum:
+            raise self.error(name, f"must be at least {minimum}", value)
+        if maximum is not None and value > maximum:
+            raise self.error(name, f"must be at most {maximum}", value)
+        return value
+
+    def number(self, name: str, default: Any = _MISSING, *, minimum: float | None = None,
+               maximum: float | None = None, positive: bool = False) -> float:
+        value = self.raw(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(name, "expected a number", value)
+        return self._range(name, float(value), value, minimum, maximum, positive)
+
+    def duration(self, name: str, default: Any = _MISSING, *, positive: bool = False,
+                 maximum: float | None = None) -> float:
+        value = self.raw(name, default)
+        if value is default and default is not _MISSING:
+            return value
+        try:
+            hours = parse_duration_h(value)
+        except ValueError as exc:
+            raise self.error(name, str(exc), value) from None
+        return self._range(name, hours, value, 0.0, maximum, positive)
+
+    def _range(self, name: str, x: float, shown: Any, minimum: float | None,
+               maximum: float | None, positive: bool) -> float:
+        if not math.isfinite(x):
+            raise self.error(name, "must be finite", shown)
+        if positive and x <= 0:
+            raise self.error(name, "must be positive", shown)
+        if minimum is not None and x < minimum:
+            raise self.error(name, f"must be at least {minimum:g}", shown)
+        if maximum is not None and x > maximum:
+            raise self.error(name, f"must be at most {maximum:g}", shown)
+        return x
+
+    def finish(self) -> None:
+        unknown = [k for k in self.data if k not in self.used]
+        if unknown:
+            allowed = ", ".join(sorted(self.used)) or "none"
+            raise self.error(unknown[0], f"unknown key (allowed here: {allowed})",
+                             self.data[unknown[0]])
+
+
+def _check_count(value: Any, path: str, source: str, *, maximum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+        raise CampaignError(f"must be an integer from 1 to {maximum}", source=source,
+                            path=path, value=value)
+
+
+def _check_seed(value: Any, path: str, source: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**128:
+        raise CampaignError("must be an integer from 0 to 2**128 - 1", source=source,
+                            path=path, value=value)
+
+
+def _name(t: _Table, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        raise t.error(key, "names use letters, digits, '_', '-', '.', starting with a letter",
+                      value)
+    return value
+
+
+def _validate_law(t: _Table, *, life: bool) -> Law:
+    """Read a law table ({law = ..., mean = ..., ...}) into a :class:`Law`."""
+    law = t.string("law", choices=LAWS)
+    positive = life  # lives must be positive; restoration durations may be zero
+    if law == "exponential":
+        if t.has("rate"):
+            rate = t.number("rate", positive=True)
+            return Law(law=law, p1=1.0 / rate)
+        mean = t.duration("mean", positive=positive)
+        return Law(law=law, p1=mean)
+    if law == "fixed":
+        key = "at" if t.has("at") else "mean"
+        return Law(law=law, p1=t.duration(key, positive=positive))
+    if law == "weibull":
+        shape = t.number("shape", positive=True, minimum=0.05, maximum=50.0)
+        if t.has("scale"):
+            scale = t.duration("scale", positive=True)
+        else:
+            scale = t.duration("mean", positive=True) / special.gamma(1.0 + 1.0 / shape)
+        return Law(law=law, p1=scale, p2=shape)
+    # lognormal: median or mean, and sigma of ln(time)
+    sigma = t.number("sigma", positive=True, maximum=10.0)
+    if t.has("median"):
+        mu = math.log(t.duration("median", positive=True))
+    else:
+        mu = math.log(t.duration("mean", positive=True)) - 0.5 * sigma**2
+    return Law(law=law, p1=mu, p2=sigma)
+
+
+def _validate_duration_law(parent: _Table, name: str, default: Any = _MISSING) -> Law:
+    """A restoration duration: ``"24 h"`` (fixed) or a law table."""
+    value = parent.raw(name, default)
+    if value is default and default is not _MISSING:
+        return value
+    if isinstance(value, dict):
+        t = _Table(value, parent.key(name), parent.source)
+        out = _validate_law(t, life=False)
+        t.finish()
+        return out
+    try:
+        hours = parse_duration_h(value)
+    except ValueError as exc:
+        raise parent.error(name, str(exc), value) from None
+    if not math.isfinite(hours) or hours < 0:
+        raise parent.error(name, "must be a finite duration of at least 0 h", value)
+    return Law(law="fixed", p1=hours)
+
+
+def _validate_profile(name: str, t: _Table, mission_h: float) -> Profile:
+    kind = t.string("kind", choices=("steps", "sine"))
+    if kind == "sine":
+        mean = t.number("mean", 1.0, positive=True)
+        amplitude = t.number("amplitude", minimum=0.0, maximum=1.0)
+        period = t.duration("period", positive=True)
+        phase = t.number("phase_deg", 0.0)
+        return Profile(name=name, kind=kind, mean=mean, amplitude=amplitude,
+                       period_h=period, phase_rad=math.radians(phase))
+    raw = t.raw("points")
+    if not isinstance(raw, list) or not raw:
+        raise t.error("points", "expected a list of [time, multiplier] pairs", raw)
+    points: list[tuple[float, float]] = []
+    for i, pair in enumerate(raw):
+        key = f"points[{i}]"
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise t.error(key, "expected a [time, multiplier] pair", pair)
+        try:
+            when = parse_duration_h(pair[0])
+        except ValueError as exc:
+            raise t.error(key, str(exc), pair) from None
+        mult = pair[1]
+        if isinstance(mult, bool) or not isinstance(mult, int | float) or not (
+            math.isfinite(mult) and mult >= 0
+        ):
+            raise t.error(key, "multiplier must be a finite number >= 0", pair)
+        if not math.isfinite(when) or when < 0:
+            raise t.error(key, "time must be finite and >= 0", pair)
+        if i == 0 and when != 0:
+            raise t.error(key, "the first point must be at time 0", pair)
+        if points and when <= points[-1][0]:
+            raise t.error(key, "times must increase", pair)
+        points.append((when, float(mult)))
+    if points[-1][1] <= 0:
+        raise t.error(f"points[{len(points) - 1}]", "the last multiplier must be positive",
+                      raw[-1])
+    return Profile(name=name, kind=kind, points=tuple(points))
+
+
+def _validate_unit(name: str, t: _Table, profiles: dict[str, Profile]) -> UnitType:
+    raw = t.raw("failures")
+    if not isinstance(raw, list) or not raw:
+        raise t.error("failures", "expected a non-empty list of failure-mode tables", raw)
+    if len(raw) > 64:
+        raise t.error("failures", "at most 64 failure modes per unit type", len(raw))
+    modes: list[FailureMode] = []
+    for i, item in enumerate(raw):
+        mt = _Table(item, f"{t.path}.failures[{i}]", t.source)
+        mode_name = _name(mt, "name", mt.raw("name", f"mode{i}"))
+        if any(m.name == mode_name for m in modes):
+            raise mt.error("name", "duplicate failure-mode name", mode_name)
+        life = _validate_law(mt, life=True)
+        profile = mt.string("profile", None)
+        if profile is not None and profile not in profiles:
+            known = ", ".join(profiles) or "none defined"
+            raise mt.error("profile", f"no such profile in [profiles] ({known})", profile)
+        repair = _validate_duration_law(mt, "repair", None)
+        crew = mt.boolean("crew", True)
+        renew = mt.boolean("renew", True)
+        if repair is not None and not renew and life.law == "fixed":
+            raise mt.error("renew", "a fixed life cannot be resumed after repair; "
+                                    "use renew = true", False)
+        mt.finish()
+        modes.append(FailureMode(name=mode_name, life=life, profile=profile,
+                                 restore="replace" if repair is None else "repair",
+                                 repair=repair, crew=crew, renew=renew))
+    return UnitType(name=name, failures=tuple(modes))
+
+
+def _validate_spares(t: _Table) -> Spares:
+    kinds = [k for k in ("cold", "warm") if t.has(k)]
+    if len(kinds) != 1:
+        raise CampaignError("give exactly one of cold = N or warm = N", source=t.source,
+                            path=t.path, value=t.data)
+    kind = kinds[0]
+    count = t.integer(kind, minimum=0, maximum=1_000_000)
+    swap = _validate_duration_law(t, "swap", Law(law="fixed", p1=0.0))
+    dormant = math.inf
+    if kind == "warm":
+        dormant = t.duration("dormant_mttf", positive=True)
+    t.finish()
+    return Spares(kind=kind, count=count, swap=swap, dormant_mttf_h=dormant)
+
+
+def _validate_levels(t: _Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
+    if not t.data:
+        raise CampaignError("needs at least one level, e.g. node = { n = 12, k = 10 }",
+                            source=t.source, path="cluster")
+    levels: list[Level] = []
+    names = list(t.data)
+    for depth, lname in enumerate(names):
+        lt = t.table(lname)
+        assert lt is not None
+        _name(t, lname, lname)
+        n = lt.integer("n", minimum=1, maximum=_MAX_UNITS)
+        k = lt.integer("k", n, minimum=1)
+        if k > n:
+            raise lt.error("k", f"exceeds n = {n}", k)
+        last = depth == len(names) - 1
+        unit = None
+        if last:
+            unit = lt.string("unit", lname)
+            if unit not in units:
+                known = ", ".join(units) or "none defined"
+                raise lt.error("unit", f"no such unit type in [units] ({known})", unit)
+        elif lt.has("unit"):
+            raise lt.error("unit", "only the last (innermost) level holds units",
+                           lt.data["unit"])
+        crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
+        st = lt.table("spares")
+        spares = _validate_spares(st) if st is not None else None
+        lt.finish()
+        levels.append(Level(name=lname, n=n, k=k, unit=unit, crews=crews, spares=spares))
+    t.finish()
+    total = math.prod(lv.n for lv in levels)
+    if total > _MAX_UNITS:
+        raise CampaignError(f"the tree holds {total} units; at most {_MAX_UNITS} are supported",
+                            source=t.source, path="cluster")
+    return tuple(levels)
+
+
+def _validate_maintenance(t: _Table | None, mission_h: float
+                          ) -> tuple[Servicing | None, Resupply | None]:
+    if t is None:
+        return None, None
+    servicing = resupply = None
+    st = t.table("servicing")
+    if st is not None:
+        every = st.duration("every", positive=True)
+        first = st.duration("first", every)
+        duration = st.duration("duration", 0.0)
+        if duration >= every:
+            raise st.error("duration", f"must be shorter than every = {every:g} h", duration)
+        servicing = Servicing(
+            every_h=every, first_h=first, duration_h=duration,
+            system_down=st.boolean("system_down", True),
+            policy=st.string("policy", "replace-failed",
+                             choices=("replace-failed", "replace-all")),
+            restock=st.boolean("restock", True),
+        )
+        st.finish()
+    rt = t.table("resupply")
+    if rt is not None:
+        every = rt.duration("every", positive=True)
+        resupply = Resupply(every_h=every, first_h=rt.duration("first", every),
+                            cadence=rt.string("cadence", "deterministic",
+                                              choices=("deterministic", "poisson")))
+        rt.finish()
+    t.finish()
+    return servicing, resupply
+
+
+def _validate_verify(t: _Table | None, mission_h: float) -> tuple[str, tuple[Expectation, ...]]:
+    if t is None:
+        return "", ()
+    case = t.string("case")
+    raw = t.raw("expect")
+    if not isinstance(raw, list) or not raw:
+        raise t.error("expect", "expected a non-empty list of expectation tables", raw)
+    out = []
+    for i, item in enumerate(raw):
+        et = _Table(item, f"{t.path}.expect[{i}]", t.source)
+        metric = et.string("metric", choices=METRICS)
+        exact = et.number("exact")
+        at = None
+        if metric in ("point_availability", "reliability"):
+            at = et.duration("at")
+            if at > mission_h:
+                raise et.error("at", f"is after the mission end ({mission_h:g} h)", at)
+        scale = et.number("scale", 1.0, positive=True)
+        note = et.string("note", "")
+        et.finish()
+        out.append(Expectation(metric=metric, exact=exact, at_h=at, scale=scale, note=note))
+    t.string("source", "")  # documentation only
+    t.finish()
+    return case, tuple(out)
+
+
+def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
+    top = _Table(doc, "", source)
+    ct = top.table("campaign", required=True)
+    assert ct is not None
+    name = _name(ct, "name", ct.raw("name"))
+    mission = ct.duration("mission", positive=True, maximum=1e7)
+    trials = ct.integer("trials", minimum=1, maximum=_MAX_TRIALS)
+    seed = ct.raw("seed")
+    _check_seed(seed, "campaign.seed", source)
+    block_size = ct.integer("block_size", min(trials, 1000), minimum=1, maximum=_MAX_TRIALS)
+    time_step = ct.duration("time_step", mission / 100, positive=True)
+    if mission / time_step > 100_000:
+        raise ct.error("time_step", f"gives {math.ceil(mission / time_step)} grid cells; "
+                                    "at most 100000 are allowed", time_step)
+    warmup = ct.duration("warmup", 0.0)
+    if warmup >= mission:
+        raise ct.error("warmup", f"must be shorter than the mission ({mission:g} h)", warmup)
+    campaign = dict(
+        name=name,
+        description=ct.string("description", ""),
+        mission_h=mission, trials=trials, seed=seed, block_size=block_size,
+        time_step_h=time_step, warmup_h=warmup,
+        age_while_down=ct.boolean("age_while_down", True),
+    )
+    ct.finish()
+
+    profiles: dict[str, Profile] = {}
+    pt = top.table("profiles")
+    if pt is not None:
+        for pname in pt.data:
+            sub = pt.table(pname)
+            assert sub is not None
+            profiles[_name(pt, pname, pname)] = _validate_profile(pname, sub, mission)
+            sub.finish()
+        pt.finish()
+
+    units: dict[str, UnitType] = {}
+    ut = top.table("units", required=True)
+    assert ut is not None
+    if not ut.data:
+        raise CampaignError("define at least one unit type, e.g. [units.node]", source=source,
+                            path="units")
+    for uname in ut.data:
+        sub = ut.table(uname)
+        assert sub is not None
+        units[_name(ut, uname, uname)] = _validate_unit(uname, sub, profiles)
+        sub.finish()
+    ut.finish()
+
+    lt = top.table("cluster", required=True)
+    assert lt is not None
+    levels = _validate_levels(lt, units)
+    servicing, resupply = _validate_maintenance(top.table("maintenance"), mission)
+    if resupply is not None and not any(lv.spares for lv in levels):
+        raise CampaignError("resupply needs spares on some [cluster] level", source=source,
+                            path="maintenance.resupply")
+    case, expectations = _validate_verify(top.table("verify"), mission)
+    top.finish()
+    return Campaign(**campaign, units=tuple(units.values()), profiles=tuple(profiles.values()),
+                    levels=levels, servicing=servicing, resupply=resupply, case=case,
+                    expectations=expectations, source=source, toml_text=text)
+
+
+def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
+    """Parse and validate campaign TOML text.
+
+    Parameters
+    ----------
+    text : str
+        The TOML document.
+    source : str, optional
+        Name used in error messages (normally the file path).
+
+    Returns
+    -------
+    Campaign
+
+    Raises
+    ------
+    CampaignError
+        On a TOML syntax error or any invalid value; the message names the key path.
+
+    Examples
+    --------
+    >>> c = parse_campaign('''
+    ... [campaign]
+    ... name = "single"
+    ... mission = "720 h"
+    ... trials = 10
+    ... seed = 1
+    ... [units.node]
+    ... failures = [{ law = "exponential", mean = "1000 h", repair = "24 h" }]
+    ... [cluster]
+    ... node = { n = 1, k = 1 }
+    ... ''')
+    >>> c.n_units, c.units[0].failures[0].repair.describe()
+    (1, 'fixed(24 h)')
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"TOML syntax error: {exc}", source=source) from None
+    return _validate_campaign(doc, source, text)
+
+
+def load_campaign(path: str | Path) -> Campaign:
+    """Read and validate a campaign file; see :func:`parse_campaign`."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CampaignError("no such file", source=str(p)) from None
+    except IsADirectoryError:
+        raise CampaignError("is a directory, not a campaign file", source=str(p)) from None
+    except OSError as exc:
+        raise CampaignError(f"cannot read: {exc.strerror}", source=str(p)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CampaignError(f"not UTF-8 text (byte {exc.start})", source=str(p)) from None
+    return parse_campaign(text, source=str(p))

@@ -1,0 +1,642 @@
+"""The compiled event-driven Monte Carlo kernel.
+
+One call simulates a block of trials of one scenario. The cost of a trial is
+O(units + events x log(units)): every pending event sits in an indexed heap
+(failure clocks per rate-profile domain, keyed in that domain's operational time;
+restorations, servicing and resupply in wall-clock time), and a unit changing state
+updates only the k-of-n groups on its path to the root.
+
+Semantics (documented in the README and in :mod:`reliability.campaign`):
+
+* a unit's failure modes compete; when one fires, the unit's other clocks pause
+  until it is restored (a renewing restoration draws all lives afresh);
+* units keep ageing while the system is down unless ``age_while_down`` is 0, in
+  which case every clock freezes while the system is down;
+* spares are reserved when a swap starts and consumed when it completes;
+* servicing visits restore units at the end of the visit; pending clocks of
+  surviving units carry over (replace-failed).
+
+Every function takes the packed plan ``(pi, pf)`` and state ``(si, sf, su)``; field
+``F`` element ``j`` of an array ``a`` is ``a[a[F] + j]`` (see ``_layout``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from reliability.engine import _heap as heap
+from reliability.engine import _laws as laws
+from reliability.engine import _profiles as prof
+from reliability.engine import _random as rnd
+from reliability.engine._layout import (
+    AGE_WHILE_DOWN, F_CAP, F_DOWN, F_PLANNED, F_TTFF, F_UP, I_CELL, I_FROZEN, I_OUTAGES,
+    I_PLANNED, I_ROOTPREV, I_SPARES, MISSION, N_CELLS, N_CREW, N_DOM, N_GROUPS, N_SP,
+    N_UNITS, P_CLOCK_MODE, P_CLOCK_UNIT, P_CREW_COUNT, P_CREW_QOFF, P_DOM_HOFF, P_DOM_KIND,
+    P_DOM_OFF, P_GROUP_K, P_GROUP_N, P_GROUP_PARENT, P_GROUP_UNITS, P_MODE_CREW, P_MODE_DOM,
+    P_MODE_LAW, P_MODE_LOCAL, P_MODE_RENEW, P_MODE_REPLACE, P_MODE_RLAW, P_SCALARS,
+    P_SP_CAPACITY, P_SP_QOFF, P_SP_SLAW, P_SP_WARM, P_UNIT_CLOCK0, P_UNIT_CREW,
+    P_UNIT_GROUP, P_UNIT_NMODES, P_UNIT_SPARE, PF_DOM_AMP, PF_DOM_C, PF_DOM_M,
+    PF_DOM_MEAN, PF_DOM_PERIOD, PF_DOM_PHASE, PF_DOM_T, PF_EDGES, PF_MODE_P1, PF_MODE_P2,
+    PF_MODE_RP1, PF_MODE_RP2, PF_SCALARS, PF_SP_DORMANT, PF_SP_SP1, PF_SP_SP2, RS_EVERY,
+    RS_FIRST, RS_POISSON, S_CQ, S_CQ_HEAD, S_CQ_LEN, S_CREW_BUSY, S_DOM_DIRTY, S_FH_ID,
+    S_FH_POS, S_FH_SIZE, S_G_UP, S_G_UPC, S_G_USE, S_INTS, S_SP_RES, S_SP_STOCK, S_SQ,
+    S_SQ_HEAD, S_SQ_LEN, S_UNIT_CREWED, S_UNIT_FMODE, S_UNIT_JOB, S_UNIT_KIND, S_UNIT_UP,
+    S_WH_ID, S_WH_POS, S_WH_SIZE, SF_CLK_DEADLINE, SF_CLK_ORIGIN, SF_CLK_PAUSED,
+    SF_DOM_FROZEN, SF_DOM_LAG, SF_DOM_NEXT, SF_FH_KEY, SF_FS, SF_WH_KEY, SU_CLK_CTR, SU_KEY,
+    SU_MISC_CTR, SU_UNIT_CTR, SVC_ALL, SVC_DOWN, SVC_DUR, SVC_EVERY, SVC_FIRST,
+    SVC_RESTOCK, WARMUP,
+)
+
+# unit jobs
+JOB_NONE, JOB_QUEUED, JOB_ACTIVE, JOB_SPARE_WAIT = 0, 1, 2, 3
+KIND_REPAIR, KIND_SWAP = 0, 1
+
+
+# ----------------------------------------------------------------------------- access
+
+
+@njit(cache=True)
+def _g(a, field, j):
+    return a[int(a[field]) + j]
+
+
+@njit(cache=True)
+def _set(a, field, j, value):
+    a[int(a[field]) + j] = value
+
+
+@njit(cache=True)
+def _add(a, field, j, value):
+    a[int(a[field]) + j] += value
+
+
+@njit(cache=True)
+def _is(pi, j):
+    return pi[pi[P_SCALARS] + j]
+
+
+@njit(cache=True)
+def _fs(pf, j):
+    return pf[int(pf[PF_SCALARS]) + j]
+
+
+@njit(cache=True)
+def _int(si, j):
+    return si[si[S_INTS] + j]
+
+
+# ----------------------------------------------------------------------------- clocks
+
+
+@njit(cache=True)
+def _lam(pi, pf, d, t):
+    kind = _g(pi, P_DOM_KIND, d)
+    if kind == prof.CONSTANT:
+        return t
+    return prof.cum(kind, pf[int(pf[PF_DOM_T]):], pf[int(pf[PF_DOM_M]):],
+                    pf[int(pf[PF_DOM_C]):], _g(pi, P_DOM_OFF, d), _g(pi, P_DOM_OFF, d + 1),
+                    _g(pf, PF_DOM_MEAN, d), _g(pf, PF_DOM_AMP, d), _g(pf, PF_DOM_PERIOD, d),
+                    _g(pf, PF_DOM_PHASE, d), t)
+
+
+@njit(cache=True)
+def _lam_inv(pi, pf, d, c):
+    kind = _g(pi, P_DOM_KIND, d)
+    if kind == prof.CONSTANT:
+        return c
+    return prof.inverse(kind, pf[int(pf[PF_DOM_T]):], pf[int(pf[PF_DOM_M]):],
+                        pf[int(pf[PF_DOM_C]):], _g(pi, P_DOM_OFF, d), _g(pi, P_DOM_OFF, d + 1),
+                        _g(pf, PF_DOM_MEAN, d), _g(pf, PF_DOM_AMP, d),
+                        _g(pf, PF_DOM_PERIOD, d), _g(pf, PF_DOM_PHASE, d), c)
+
+
+@njit(cache=True)
+def _op_now(pi, pf, si, sf, d, t):
+    """Operational time of domain ``d`` at wall time ``t`` (frozen while the system is
+    down when units do not age then)."""
+    if _int(si, I_FROZEN):
+        return _g(sf, SF_DOM_FROZEN, d) - _g(sf, SF_DOM_LAG, d)
+    return _lam(pi, pf, d, t) - _g(sf, SF_DOM_LAG, d)
+
+
+@njit(cache=True)
+def _dom_of_clock(pi, c):
+    return _g(pi, P_MODE_DOM, _g(pi, P_CLOCK_MODE, c))
+
+
+@njit(cache=True)
+def _arm(pi, si, sf, c):
+    """Put clock ``c`` into its domain's heap, keyed at origin + deadline."""
+    d = _dom_of_clock(pi, c)
+    base = _g(pi, P_DOM_HOFF, d)
+    heap.push(sf, si, int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS],
+              si[S_FH_SIZE] + d, c, _g(sf, SF_CLK_ORIGIN, c) + _g(sf, SF_CLK_DEADLINE, c))
+    _set(si, S_DOM_DIRTY, d, 1)
+
+
+@njit(cache=True)
+def _disarm(pi, si, sf, c):
+    if _g(si, S_FH_POS, c) >= 0:
+        d = _dom_of_clock(pi, c)
+        base = _g(pi, P_DOM_HOFF, d)
+        heap.remove(sf, si, int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS],
+                    si[S_FH_SIZE] + d, c)
+        _set(si, S_DOM_DIRTY, d, 1)
+
+
+@njit(cache=True)
+def _life_uniform(pi, su, c):
+    m = _g(pi, P_CLOCK_MODE, c)
+    stream = rnd.stream_id(rnd.LIFE, _g(pi, P_CLOCK_UNIT, c), _g(pi, P_MODE_LOCAL, m))
+    u = rnd.uniform(su[int(su[SU_KEY])], stream, _g(su, SU_CLK_CTR, c))
+    _add(su, SU_CLK_CTR, c, np.uint64(1))
+    return u
+
+
+@njit(cache=True)
+def _renew(pi, pf, si, sf, su, unit, t):
+    """Make ``unit`` as good as new: every failure mode draws a fresh life."""
+    c0 = _g(pi, P_UNIT_CLOCK0, unit)
+    for c in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
+        _disarm(pi, si, sf, c)
+        m = _g(pi, P_CLOCK_MODE, c)
+        u = _life_uniform(pi, su, c)
+        _set(sf, SF_CLK_ORIGIN, c, _op_now(pi, pf, si, sf, _g(pi, P_MODE_DOM, m), t))
+        _set(sf, SF_CLK_DEADLINE, c, laws.draw(_g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m),
+                                               _g(pf, PF_MODE_P2, m), u))
+        _arm(pi, si, sf, c)
+
+
+@njit(cache=True)
+def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
+    """Bring ``unit`` back without renewal: paused clocks resume, and the failed mode
+    draws its next failure conditioned on its age (minimal repair)."""
+    c0 = _g(pi, P_UNIT_CLOCK0, unit)
+    for c in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
+        m = _g(pi, P_CLOCK_MODE, c)
+        age = _g(sf, SF_CLK_PAUSED, c)
+        if c == failed_clock:
+            u = _life_uniform(pi, su, c)
+            _set(sf, SF_CLK_DEADLINE, c, laws.draw_after(
+                _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m), age, u))
+        _set(sf, SF_CLK_ORIGIN, c, _op_now(pi, pf, si, sf, _g(pi, P_MODE_DOM, m), t) - age)
+        _arm(pi, si, sf, c)
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+@njit(cache=True)
+def _propagate(pi, si, unit, delta):
+    """A unit went up (+1) or down (-1): update up-counts and usable capacity to the root."""
+    g = _g(pi, P_UNIT_GROUP, unit)
+    old_up = _g(si, S_G_UP, g)
+    old_use = _g(si, S_G_USE, g)
+    _add(si, S_G_UPC, g, delta)
+    _add(si, S_G_USE, g, delta)
+    new_up = 1 if _g(si, S_G_UPC, g) >= _g(pi, P_GROUP_K, g) else 0
+    _set(si, S_G_UP, g, new_up)
+    d_use = (_g(si, S_G_USE, g) if new_up else 0) - (old_use if old_up else 0)
+    flip = new_up != old_up
+    child_up = new_up
+    g = _g(pi, P_GROUP_PARENT, g)
+    while g >= 0 and (flip or d_use != 0):
+        old_up = _g(si, S_G_UP, g)
+        old_use = _g(si, S_G_USE, g)
+        if flip:
+            _add(si, S_G_UPC, g, 1 if child_up else -1)
+        _add(si, S_G_USE, g, d_use)
+        new_up = 1 if _g(si, S_G_UPC, g) >= _g(pi, P_GROUP_K, g) else 0
+        _set(si, S_G_UP, g, new_up)
+        d_use = (_g(si, S_G_USE, g) if new_up else 0) - (old_use if old_up else 0)
+        flip = new_up != old_up
+        child_up = new_up
+        g = _g(pi, P_GROUP_PARENT, g)
+
+
+@njit(cache=True)
+def _reset_structure(pi, si):
+    """All units up: every group full (at trial start and after a servicing visit)."""
+    for g in range(_is(pi, N_GROUPS)):
+        _set(si, S_G_UPC, g, _g(pi, P_GROUP_N, g))
+        _set(si, S_G_UP, g, 1)
+        _set(si, S_G_USE, g, _g(pi, P_GROUP_UNITS, g))
+
+
+# ----------------------------------------------------------------------------- wall events
+
+
+@njit(cache=True)
+def _cancel(si, sf, ident):
+    heap.remove(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE], ident)
+
+
+@njit(cache=True)
+def _schedule(si, sf, ident, when):
+    _cancel(si, sf, ident)
+    heap.push(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE], ident, when)
+
+
+@njit(cache=True)
+def _start_job(pi, pf, si, sf, su, unit, t):
+    """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
+    _set(si, S_UNIT_JOB, unit, JOB_ACTIVE)
+    u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.RESTORE, unit, 0),
+                    _g(su, SU_UNIT_CTR, unit))
+    _add(su, SU_UNIT_CTR, unit, np.uint64(1))
+    if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
+        sp = _g(pi, P_UNIT_SPARE, unit)
+        dur = laws.draw(_g(pi, P_SP_SLAW, sp), _g(pf, PF_SP_SP1, sp), _g(pf, PF_SP_SP2, sp), u)
+    else:
+        m = _g(si, S_UNIT_FMODE, unit)
+        dur = laws.draw(_g(pi, P_MODE_RLAW, m), _g(pf, PF_MODE_RP1, m),
+                        _g(pf, PF_MODE_RP2, m), u)
+    _schedule(si, sf, unit, t + dur)
+
+
+@njit(cache=True)
+def _request_crew(pi, pf, si, sf, su, unit, t):
+    pool = _g(pi, P_UNIT_CREW, unit)
+    if _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool):
+        _add(si, S_CREW_BUSY, pool, 1)
+        _set(si, S_UNIT_CREWED, unit, 1)
+        _start_job(pi, pf, si, sf, su, unit, t)
+    else:
+        base = _g(pi, P_CREW_QOFF, pool)
+        cap = _g(pi, P_CREW_QOFF, pool + 1) - base
+        slot = (_g(si, S_CQ_HEAD, pool) + _g(si, S_CQ_LEN, pool)) % cap
+        _set(si, S_CQ, base + slot, unit)
+        _add(si, S_CQ_LEN, pool, 1)
+        _set(si, S_UNIT_JOB, unit, JOB_QUEUED)
+
+
+@njit(cache=True)
+def _next_crew_job(pi, pf, si, sf, su, pool, t):
+    base = _g(pi, P_CREW_QOFF, pool)
+    cap = _g(pi, P_CREW_QOFF, pool + 1) - base
+    while _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool) and _g(si, S_CQ_LEN, pool):
+        head = _g(si, S_CQ_HEAD, pool)
+        unit = _g(si, S_CQ, base + head)
+        _set(si, S_CQ_HEAD, pool, (head + 1) % cap)
+        _add(si, S_CQ_LEN, pool, -1)
+        _add(si, S_CREW_BUSY, pool, 1)
+        _set(si, S_UNIT_CREWED, unit, 1)
+        _start_job(pi, pf, si, sf, su, unit, t)
+
+
+@njit(cache=True)
+def _reschedule_warm(pi, pf, si, sf, su, sp, t):
+    """Warm spares fail in storage at (unreserved count) / dormant MTTF (memoryless)."""
+    if not _g(pi, P_SP_WARM, sp):
+        return
+    free = _g(si, S_SP_STOCK, sp) - _g(si, S_SP_RES, sp)
+    ident = _is(pi, N_UNITS) + sp
+    if free <= 0:
+        _cancel(si, sf, ident)
+        return
+    u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.POOL, sp, 0), _g(su, SU_MISC_CTR, 0))
+    _add(su, SU_MISC_CTR, 0, np.uint64(1))
+    _schedule(si, sf, ident, t - math.log(u) * _g(pf, PF_SP_DORMANT, sp) / free)
+
+
+@njit(cache=True)
+def _begin_swap(pi, pf, si, sf, su, unit, t):
+    sp = _g(pi, P_UNIT_SPARE, unit)
+    _add(si, S_SP_RES, sp, 1)
+    _reschedule_warm(pi, pf, si, sf, su, sp, t)
+    if _g(pi, P_UNIT_CREW, unit) >= 0:
+        _request_crew(pi, pf, si, sf, su, unit, t)
+    else:
+        _start_job(pi, pf, si, sf, su, unit, t)
+
+
+@njit(cache=True)
+def _dispatch(pi, pf, si, sf, su, unit, m, t):
+    """Route a failed unit to repair in place, a swap, a spare queue or the next visit."""
+    if not _g(pi, P_MODE_REPLACE, m):
+        _set(si, S_UNIT_KIND, unit, KIND_REPAIR)
+        if _g(pi, P_MODE_CREW, m) and _g(pi, P_UNIT_CREW, unit) >= 0:
+            _request_crew(pi, pf, si, sf, su, unit, t)
+        else:
+            _start_job(pi, pf, si, sf, su, unit, t)
+        return
+    _set(si, S_UNIT_KIND, unit, KIND_SWAP)
+    sp = _g(pi, P_UNIT_SPARE, unit)
+    if sp < 0:
+        _set(si, S_UNIT_JOB, unit, JOB_NONE)  # waits for the next servicing visit
+    elif _g(si, S_SP_STOCK, sp) - _g(si, S_SP_RES, sp) > 0:
+        _begin_swap(pi, pf, si, sf, su, unit, t)
+    else:
+        base = _g(pi, P_SP_QOFF, sp)
+        cap = _g(pi, P_SP_QOFF, sp + 1) - base
+        slot = (_g(si, S_SQ_HEAD, sp) + _g(si, S_SQ_LEN, sp)) % cap
+        _set(si, S_SQ, base + slot, unit)
+        _add(si, S_SQ_LEN, sp, 1)
+        _set(si, S_UNIT_JOB, unit, JOB_SPARE_WAIT)
+
+
+@njit(cache=True)
+def _serve_spare_queue(pi, pf, si, sf, su, sp, t):
+    base = _g(pi, P_SP_QOFF, sp)
+    cap = _g(pi, P_SP_QOFF, sp + 1) - base
+    while _g(si, S_SQ_LEN, sp) > 0 and _g(si, S_SP_STOCK, sp) - _g(si, S_SP_RES, sp) > 0:
+        head = _g(si, S_SQ_HEAD, sp)
+        unit = _g(si, S_SQ, base + head)
+        _set(si, S_SQ_HEAD, sp, (head + 1) % cap)
+        _add(si, S_SQ_LEN, sp, -1)
+        _begin_swap(pi, pf, si, sf, su, unit, t)
+
+
+@njit(cache=True)
+def _fail(pi, pf, si, sf, su, c, t, counts):
+    """Clock ``c`` fired: its unit goes down and is routed to restoration."""
+    unit = _g(pi, P_CLOCK_UNIT, c)
+    m = _g(pi, P_CLOCK_MODE, c)
+    if t >= _fs(pf, WARMUP):
+        counts[m] += 1
+    _set(si, S_UNIT_UP, unit, 0)
+    _set(si, S_UNIT_FMODE, unit, m)
+    c0 = _g(pi, P_UNIT_CLOCK0, unit)
+    for c2 in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
+        if c2 == c:
+            _set(sf, SF_CLK_PAUSED, c2, _g(sf, SF_CLK_DEADLINE, c2))
+        else:
+            d2 = _dom_of_clock(pi, c2)
+            age = _op_now(pi, pf, si, sf, d2, t) - _g(sf, SF_CLK_ORIGIN, c2)
+            _set(sf, SF_CLK_PAUSED, c2, age)
+            _disarm(pi, si, sf, c2)
+    _propagate(pi, si, unit, -1)
+    _dispatch(pi, pf, si, sf, su, unit, m, t)
+
+
+@njit(cache=True)
+def _complete(pi, pf, si, sf, su, unit, t):
+    """The repair or swap of ``unit`` finished."""
+    if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
+        sp = _g(pi, P_UNIT_SPARE, unit)
+        _add(si, S_SP_STOCK, sp, -1)
+        _add(si, S_SP_RES, sp, -1)
+        if t >= _fs(pf, WARMUP):
+            _add(si, S_INTS, I_SPARES, 1)
+        _renew(pi, pf, si, sf, su, unit, t)
+        _reschedule_warm(pi, pf, si, sf, su, sp, t)
+    else:
+        m = _g(si, S_UNIT_FMODE, unit)
+        if _g(pi, P_MODE_RENEW, m):
+            _renew(pi, pf, si, sf, su, unit, t)
+        else:
+            failed = _g(pi, P_UNIT_CLOCK0, unit) + _g(pi, P_MODE_LOCAL, m)
+            _resume(pi, pf, si, sf, su, unit, failed, t)
+    _set(si, S_UNIT_UP, unit, 1)
+    _set(si, S_UNIT_JOB, unit, JOB_NONE)
+    _set(si, S_UNIT_FMODE, unit, -1)
+    _propagate(pi, si, unit, 1)
+    if _g(si, S_UNIT_CREWED, unit):
+        _set(si, S_UNIT_CREWED, unit, 0)
+        pool = _g(pi, P_UNIT_CREW, unit)
+        _add(si, S_CREW_BUSY, pool, -1)
+        _next_crew_job(pi, pf, si, sf, su, pool, t)
+
+
+@njit(cache=True)
+def _resupply(pi, pf, si, sf, su, t):
+    n_sp = _is(pi, N_SP)
+    for sp in range(n_sp):
+        _set(si, S_SP_STOCK, sp, max(_g(si, S_SP_STOCK, sp), _g(pi, P_SP_CAPACITY, sp)))
+        _serve_spare_queue(pi, pf, si, sf, su, sp, t)
+        _reschedule_warm(pi, pf, si, sf, su, sp, t)
+    ident = _is(pi, N_UNITS) + n_sp + 2
+    if _is(pi, RS_POISSON):
+        u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.RESUPPLY, 0, 0),
+                        _g(su, SU_MISC_CTR, 1))
+        _add(su, SU_MISC_CTR, 1, np.uint64(1))
+        _schedule(si, sf, ident, t - math.log(u) * _fs(pf, RS_EVERY))
+    else:
+        _schedule(si, sf, ident, t + _fs(pf, RS_EVERY))
+
+
+@njit(cache=True)
+def _service_end(pi, pf, si, sf, su, t):
+    """End of a servicing visit: replace failed (or all) units, reset crews and queues."""
+    _set(si, S_INTS, I_PLANNED, 0)
+    replace_all = _is(pi, SVC_ALL)
+    for unit in range(_is(pi, N_UNITS)):
+        if not _g(si, S_UNIT_UP, unit):
+            if _g(si, S_UNIT_JOB, unit) == JOB_ACTIVE:
+                _cancel(si, sf, unit)
+            _set(si, S_UNIT_UP, unit, 1)
+            _set(si, S_UNIT_JOB, unit, JOB_NONE)
+            _set(si, S_UNIT_CREWED, unit, 0)
+            _set(si, S_UNIT_FMODE, unit, -1)
+            _renew(pi, pf, si, sf, su, unit, t)
+        elif replace_all:
+            _renew(pi, pf, si, sf, su, unit, t)
+    _reset_structure(pi, si)
+    for pool in range(_is(pi, N_CREW)):
+        _set(si, S_CREW_BUSY, pool, 0)
+        _set(si, S_CQ_LEN, pool, 0)
+        _set(si, S_CQ_HEAD, pool, 0)
+    for sp in range(_is(pi, N_SP)):
+        _set(si, S_SP_RES, sp, 0)
+        _set(si, S_SQ_LEN, sp, 0)
+        _set(si, S_SQ_HEAD, sp, 0)
+        if _is(pi, SVC_RESTOCK):
+            _set(si, S_SP_STOCK, sp, max(_g(si, S_SP_STOCK, sp), _g(pi, P_SP_CAPACITY, sp)))
+        _reschedule_warm(pi, pf, si, sf, su, sp, t)
+
+
+# ----------------------------------------------------------------------------- accounting
+
+
+@njit(cache=True)
+def _system_up(si):
+    return _g(si, S_G_UP, 0) == 1 and _int(si, I_PLANNED) == 0
+
+
+@njit(cache=True)
+def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
+    """Integrate the current (constant) state over [t0, t1) into the summaries and grid."""
+    sys_up = _system_up(si)
+    planned = _int(si, I_PLANNED)
+    cap = 0.0 if planned else _g(si, S_G_USE, 0) / _is(pi, N_UNITS)
+    a = max(t0, _fs(pf, WARMUP))
+    if t1 > a:
+        w = t1 - a
+        _add(sf, SF_FS, F_UP if sys_up else F_DOWN, w)
+        if planned:
+            _add(sf, SF_FS, F_PLANNED, w)
+        _add(sf, SF_FS, F_CAP, cap * w)
+    s = t0
+    ci = _int(si, I_CELL)
+    n_cells = _is(pi, N_CELLS)
+    # cells ending strictly before t1 close now: the state at their end is known
+    while ci < n_cells and _g(pf, PF_EDGES, ci + 1) < t1:
+        e = _g(pf, PF_EDGES, ci + 1)
+        cap_row[ci] += cap * (e - s)
+        up_row[ci] = 1 if sys_up else 0
+        s = e
+        ci += 1
+    if ci < n_cells and t1 > s:
+        cap_row[ci] += cap * (t1 - s)
+    _set(si, S_INTS, I_CELL, ci)
+
+
+@njit(cache=True)
+def _update_system(pi, pf, si, sf, t):
+    root = _g(si, S_G_UP, 0)
+    if _int(si, I_ROOTPREV) == 1 and root == 0:
+        if t >= _fs(pf, WARMUP):
+            _add(si, S_INTS, I_OUTAGES, 1)
+        if math.isnan(_g(sf, SF_FS, F_TTFF)):
+            _set(sf, SF_FS, F_TTFF, t)
+    _set(si, S_INTS, I_ROOTPREV, root)
+    if not _is(pi, AGE_WHILE_DOWN):
+        want = 0 if _system_up(si) else 1
+        if want != _int(si, I_FROZEN):
+            for d in range(_is(pi, N_DOM)):
+                if want:
+                    _set(sf, SF_DOM_FROZEN, d, _lam(pi, pf, d, t))
+                else:
+                    _add(sf, SF_DOM_LAG, d, _lam(pi, pf, d, t) - _g(sf, SF_DOM_FROZEN, d))
+                _set(si, S_DOM_DIRTY, d, 1)
+            _set(si, S_INTS, I_FROZEN, want)
+
+
+# ----------------------------------------------------------------------------- trial
+
+
+@njit(cache=True)
+def _fill(a, field, n, value):
+    base = int(a[field])
+    for j in range(n):
+        a[base + j] = value
+
+
+@njit(cache=True)
+def _reset(pi, pf, si, sf, su, key):
+    n = _is(pi, N_UNITS)
+    n_sp = _is(pi, N_SP)
+    # state arrays hold only fields after their header: zero them all, then set the rest
+    si[si[0]:] = 0
+    sf[int(sf[0]):] = 0.0
+    su[int(su[0]):] = np.uint64(0)
+    su[int(su[SU_KEY])] = key
+    _set(sf, SF_FS, F_TTFF, np.nan)
+    _set(si, S_INTS, I_ROOTPREV, 1)
+    _fill(si, S_FH_POS, _g(pi, P_DOM_HOFF, _is(pi, N_DOM)), -1)
+    _fill(si, S_WH_POS, n + n_sp + 3, -1)
+    _fill(si, S_UNIT_UP, n, 1)
+    _fill(si, S_UNIT_FMODE, n, -1)
+    _fill(si, S_DOM_DIRTY, _is(pi, N_DOM), 1)
+    for sp in range(n_sp):
+        _set(si, S_SP_STOCK, sp, _g(pi, P_SP_CAPACITY, sp))
+    _reset_structure(pi, si)
+    for unit in range(n):
+        _renew(pi, pf, si, sf, su, unit, 0.0)
+    for sp in range(n_sp):
+        _reschedule_warm(pi, pf, si, sf, su, sp, 0.0)
+    base = n + n_sp
+    if math.isfinite(_fs(pf, SVC_EVERY)):
+        _schedule(si, sf, base, _fs(pf, SVC_FIRST))
+    if math.isfinite(_fs(pf, RS_EVERY)):
+        if _is(pi, RS_POISSON):
+            u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.RESUPPLY, 0, 0),
+                            _g(su, SU_MISC_CTR, 1))
+            _add(su, SU_MISC_CTR, 1, np.uint64(1))
+            _schedule(si, sf, base + 2, -math.log(u) * _fs(pf, RS_EVERY))
+        else:
+            _schedule(si, sf, base + 2, _fs(pf, RS_FIRST))
+
+
+@njit(cache=True)
+def _next_failure(pi, pf, si, sf):
+    """Wall time and domain of the earliest pending failure (inf when none or frozen)."""
+    best = math.inf
+    best_d = -1
+    if _int(si, I_FROZEN):
+        return best, best_d
+    for d in range(_is(pi, N_DOM)):
+        if _g(si, S_FH_SIZE, d) == 0:
+            continue
+        if _g(si, S_DOM_DIRTY, d):
+            top = sf[int(sf[SF_FH_KEY]) + _g(pi, P_DOM_HOFF, d)]
+            _set(sf, SF_DOM_NEXT, d, _lam_inv(pi, pf, d, top + _g(sf, SF_DOM_LAG, d)))
+            _set(si, S_DOM_DIRTY, d, 0)
+        if _g(sf, SF_DOM_NEXT, d) < best:
+            best = _g(sf, SF_DOM_NEXT, d)
+            best_d = d
+    return best, best_d
+
+
+@njit(cache=True)
+def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
+    """Simulate one trial; returns (availability, mean capacity, outages, downtime,
+    planned downtime, time to first failure, spares used)."""
+    _reset(pi, pf, si, sf, su, key)
+    n = _is(pi, N_UNITS)
+    n_sp = _is(pi, N_SP)
+    mission = _fs(pf, MISSION)
+    t = 0.0
+    while True:
+        tf, df = _next_failure(pi, pf, si, sf)
+        tw = sf[int(sf[SF_WH_KEY])] if si[si[S_WH_SIZE]] > 0 else math.inf
+        tn = min(tf, tw)
+        if tn >= mission:
+            break
+        _advance(pi, pf, si, sf, t, tn, cap_row, up_row)
+        t = tn
+        if tw <= tf:
+            ident = heap.pop(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE])
+            if ident < n:
+                _complete(pi, pf, si, sf, su, ident, t)
+            elif ident < n + n_sp:
+                sp = ident - n
+                _add(si, S_SP_STOCK, sp, -1)
+                _reschedule_warm(pi, pf, si, sf, su, sp, t)
+            elif ident == n + n_sp:
+                if _is(pi, SVC_DOWN):
+                    _set(si, S_INTS, I_PLANNED, 1)
+                _schedule(si, sf, n + n_sp + 1, t + _fs(pf, SVC_DUR))
+                _schedule(si, sf, n + n_sp, t + _fs(pf, SVC_EVERY))
+            elif ident == n + n_sp + 1:
+                _service_end(pi, pf, si, sf, su, t)
+            else:
+                _resupply(pi, pf, si, sf, su, t)
+        else:
+            base = _g(pi, P_DOM_HOFF, df)
+            c = heap.pop(sf, si, int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS],
+                         si[S_FH_SIZE] + df)
+            _set(si, S_DOM_DIRTY, df, 1)
+            _fail(pi, pf, si, sf, su, c, t, counts)
+        _update_system(pi, pf, si, sf, t)
+    _advance(pi, pf, si, sf, t, mission, cap_row, up_row)
+    sys_up = _system_up(si)
+    n_cells = _is(pi, N_CELLS)
+    for ci in range(_int(si, I_CELL), n_cells):
+        up_row[ci] = 1 if sys_up else 0
+    for ci in range(n_cells):
+        cap_row[ci] /= _g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)
+    window = mission - _fs(pf, WARMUP)
+    fs = sf[int(sf[SF_FS]):]
+    return (fs[F_UP] / window, fs[F_CAP] / window, _int(si, I_OUTAGES), fs[F_DOWN],
+            fs[F_PLANNED], fs[F_TTFF], _int(si, I_SPARES))
+
+
+@njit(cache=True)
+def run_block(pi, pf, si, sf, su, keys, availability, mean_capacity, outages, downtime,
+              planned, ttff, spares, failures, capacity, system_up):
+    """Simulate ``len(keys)`` trials; trial ``i`` uses counter-based key ``keys[i]`` and
+    writes row ``i`` of every output array."""
+    for i in range(keys.shape[0]):
+        a, mc, o, dt, pd, tt, sp = _trial(pi, pf, si, sf, su, keys[i], capacity[i],
+                                          system_up[i], failures[i])
+        availability[i] = a
+        mean_capacity[i] = mc
+        outages[i] = o
+        downtime[i] = dt
+        planned[i] = pd
+        ttff[i] = tt
+        spares[i] = sp

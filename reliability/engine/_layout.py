@@ -1,0 +1,101 @@
+"""Slots of each field in the kernel's packed arrays (see :mod:`reliability.engine.plan`).
+
+Kept as literal constants so that numba freezes them; ``tests/test_engine_layout.py``
+checks them against the field tuples in ``plan.py``.
+"""
+
+P_UNIT_GROUP = 0
+P_UNIT_CREW = 1
+P_UNIT_SPARE = 2
+P_UNIT_CLOCK0 = 3
+P_UNIT_NMODES = 4
+P_CLOCK_UNIT = 5
+P_CLOCK_MODE = 6
+P_GROUP_PARENT = 7
+P_GROUP_K = 8
+P_GROUP_N = 9
+P_GROUP_UNITS = 10
+P_MODE_LAW = 11
+P_MODE_DOM = 12
+P_MODE_REPLACE = 13
+P_MODE_RLAW = 14
+P_MODE_CREW = 15
+P_MODE_RENEW = 16
+P_MODE_LOCAL = 17
+P_DOM_KIND = 18
+P_DOM_OFF = 19
+P_DOM_HOFF = 20
+P_CREW_COUNT = 21
+P_CREW_QOFF = 22
+P_SP_CAPACITY = 23
+P_SP_WARM = 24
+P_SP_SLAW = 25
+P_SP_QOFF = 26
+P_SCALARS = 27
+
+PF_EDGES = 0
+PF_MODE_P1 = 1
+PF_MODE_P2 = 2
+PF_MODE_RP1 = 3
+PF_MODE_RP2 = 4
+PF_DOM_T = 5
+PF_DOM_M = 6
+PF_DOM_C = 7
+PF_DOM_MEAN = 8
+PF_DOM_AMP = 9
+PF_DOM_PERIOD = 10
+PF_DOM_PHASE = 11
+PF_SP_DORMANT = 12
+PF_SP_SP1 = 13
+PF_SP_SP2 = 14
+PF_SCALARS = 15
+
+S_UNIT_FMODE = 0
+S_UNIT_JOB = 1
+S_UNIT_KIND = 2
+S_UNIT_CREWED = 3
+S_UNIT_UP = 4
+S_FH_ID = 5
+S_FH_POS = 6
+S_FH_SIZE = 7
+S_WH_ID = 8
+S_WH_POS = 9
+S_WH_SIZE = 10
+S_G_UPC = 11
+S_G_UP = 12
+S_G_USE = 13
+S_CREW_BUSY = 14
+S_CQ = 15
+S_CQ_HEAD = 16
+S_CQ_LEN = 17
+S_SP_STOCK = 18
+S_SP_RES = 19
+S_SQ = 20
+S_SQ_HEAD = 21
+S_SQ_LEN = 22
+S_DOM_DIRTY = 23
+S_INTS = 24
+
+SF_CLK_ORIGIN = 0
+SF_CLK_DEADLINE = 1
+SF_CLK_PAUSED = 2
+SF_FH_KEY = 3
+SF_WH_KEY = 4
+SF_DOM_FROZEN = 5
+SF_DOM_LAG = 6
+SF_DOM_NEXT = 7
+SF_FS = 8
+
+SU_UNIT_CTR = 0
+SU_CLK_CTR = 1
+SU_MISC_CTR = 2
+SU_KEY = 3
+
+# int scalars of the plan
+AGE_WHILE_DOWN, SVC_DOWN, SVC_ALL, SVC_RESTOCK, RS_POISSON = 0, 1, 2, 3, 4
+N_UNITS, N_SP, N_DOM, N_GROUPS, N_CELLS, N_CREW = 5, 6, 7, 8, 9, 10
+# float scalars of the plan
+MISSION, WARMUP, SVC_EVERY, SVC_FIRST, SVC_DUR, RS_EVERY, RS_FIRST = 0, 1, 2, 3, 4, 5, 6
+# State ints / floats
+I_PLANNED, I_FROZEN, I_OUTAGES, I_SPARES, I_CELL, I_ROOTPREV = 0, 1, 2, 3, 4, 5
+F_UP, F_DOWN, F_PLANNED, F_CAP, F_TTFF = 0, 1, 2, 3, 4

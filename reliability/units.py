@@ -1,0 +1,85 @@
+"""Engineering units for campaign files: durations written the way engineers say them.
+
+All times inside the library are hours (float). A year is 365 days (8760 h), the
+convention of the reliability literature (MTTF in hours, missions in 8760 h years).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = ["HOURS_PER", "parse_duration_h"]
+
+#: Hours per accepted time unit. Months are deliberately absent: they are ambiguous.
+HOURS_PER: dict[str, float] = {
+    "s": 1 / 3600,
+    "sec": 1 / 3600,
+    "second": 1 / 3600,
+    "seconds": 1 / 3600,
+    "min": 1 / 60,
+    "minute": 1 / 60,
+    "minutes": 1 / 60,
+    "h": 1.0,
+    "hr": 1.0,
+    "hour": 1.0,
+    "hours": 1.0,
+    "d": 24.0,
+    "day": 24.0,
+    "days": 24.0,
+    "w": 168.0,
+    "week": 168.0,
+    "weeks": 168.0,
+    "y": 8760.0,
+    "yr": 8760.0,
+    "year": 8760.0,
+    "years": 8760.0,
+}
+
+_DURATION_RE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]+)\s*$")
+
+
+def parse_duration_h(value: object) -> float:
+    """Convert a duration to hours.
+
+    Parameters
+    ----------
+    value : float, int or str
+        A bare number is taken as hours; a string is ``"<number> <unit>"`` with a
+        unit from :data:`HOURS_PER` (``"24 h"``, ``"10 min"``, ``"5 y"``).
+
+    Returns
+    -------
+    float
+        The duration in hours (may be negative or non-finite; callers validate).
+
+    Raises
+    ------
+    ValueError
+        If the value is not a number or a recognised ``"<number> <unit>"`` string.
+
+    Examples
+    --------
+    >>> parse_duration_h("2 d")
+    48.0
+    >>> parse_duration_h(1.5)
+    1.5
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 24 or '24 h', got a boolean")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION_RE.match(value)
+        if m is None:
+            raise ValueError("expected a duration such as '24 h', '10 min', '2 d' or '5 y'")
+        unit = m.group(2).lower()
+        if unit not in HOURS_PER:
+            raise ValueError(
+                f"unknown time unit {m.group(2)!r} (use one of s, min, h, d, w, y)"
+            )
+        number = float(m.group(1))
+        if not math.isfinite(number):
+            raise ValueError("duration must be finite")
+        return number * HOURS_PER[unit]
+    raise ValueError(f"expected a duration such as 24 or '24 h', got {type(value).__name__}")
