@@ -584,6 +584,9 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
         tf, df = _next_failure(pi, pf, si, sf)
         tw = sf[int(sf[SF_WH_KEY])] if si[si[S_WH_SIZE]] > 0 else math.inf
         tn = min(tf, tw)
+        if tn > t:
+            # every event at t is done (zero-length swaps included): observe the system
+            _update_system(pi, pf, si, sf, t)
         if tn >= mission:
             break
         _advance(pi, pf, si, sf, t, tn, cap_row, up_row)
@@ -611,7 +614,6 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
                          si[S_FH_SIZE] + df)
             _set(si, S_DOM_DIRTY, df, 1)
             _fail(pi, pf, si, sf, su, c, t, counts)
-        _update_system(pi, pf, si, sf, t)
     _advance(pi, pf, si, sf, t, mission, cap_row, up_row)
     sys_up = _system_up(si)
     n_cells = _is(pi, N_CELLS)

@@ -1,0 +1,200 @@
+"""The result dataset: schema, CF and provenance attributes, NetCDF read and write.
+
+Dimensions come in the order ``trial`` (the sample dimension, first as in ArviZ),
+``scenario``, ``time``, ``failure_mode``. ``time`` labels the *end* of each grid
+cell; ``time_bounds`` gives both edges.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import xarray as xr
+
+if TYPE_CHECKING:
+    from reliability.campaign import Campaign
+    from reliability.engine import BlockResult
+
+__all__ = ["SCHEMA", "SchemaError", "assemble", "assert_schema", "library_versions",
+           "open_result", "write_result"]
+
+#: name -> (dims, dtype kind, units, long_name, cell_methods)
+SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str, str]] = {
+    "availability": (("trial", "scenario"), "f", "1",
+                     "fraction of the measured window the system was up", "time: mean"),
+    "mean_capacity": (("trial", "scenario"), "f", "1",
+                      "mean fraction of unit slots usable", "time: mean"),
+    "capacity": (("trial", "scenario", "time"), "f", "1",
+                 "mean fraction of unit slots usable in the grid cell", "time: mean"),
+    "system_up": (("trial", "scenario", "time"), "i", "1",
+                  "system up at the end of the grid cell (1) or down (0)", "time: point"),
+    "outages": (("trial", "scenario"), "i", "1", "unplanned system failures", "time: sum"),
+    "downtime_h": (("trial", "scenario"), "f", "h", "system downtime, planned and unplanned",
+                   "time: sum"),
+    "planned_downtime_h": (("trial", "scenario"), "f", "h",
+                           "system downtime during servicing visits", "time: sum"),
+    "time_to_first_failure_h": (("trial", "scenario"), "f", "h",
+                                "time of the first unplanned system failure (NaN: none)",
+                                "time: point"),
+    "spares_used": (("trial", "scenario"), "i", "1", "spare swaps completed", "time: sum"),
+    "failures": (("trial", "scenario", "failure_mode"), "i", "1",
+                 "unit failures by failure mode", "time: sum"),
+}
+_DTYPES = {"capacity": np.float32, "system_up": np.int8}
+
+
+class SchemaError(ValueError):
+    """A dataset does not follow the result schema."""
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a result depends on."""
+    out = {}
+    for name in ("orbital-reliability", "numpy", "scipy", "numba", "xarray", "dask",
+                 "distributed", "netCDF4"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def assemble(campaign: Campaign, scenarios: list[str], blocks: list[list[BlockResult]],
+             edges: np.ndarray, mode_labels: tuple[str, ...], *, block_size: int,
+             command: str = "") -> xr.Dataset:
+    """Build the result dataset from per-scenario lists of block results.
+
+    ``blocks[s][b]`` is block ``b`` of scenario ``s``; every scenario has the same blocks.
+    """
+    per_var: dict[str, list[np.ndarray]] = {name: [] for name in SCHEMA}
+    for scenario_blocks in blocks:
+        for name in SCHEMA:
+            per_var[name].append(np.concatenate([getattr(b, name) for b in scenario_blocks]))
+    data_vars = {}
+    for name, (dims, _, units, long_name, cell_methods) in SCHEMA.items():
+        arr = np.stack(per_var[name], axis=1)
+        arr = arr.astype(_DTYPES.get(name, arr.dtype), copy=False)
+        data_vars[name] = (dims, arr, {"units": units, "long_name": long_name,
+                                       "cell_methods": cell_methods})
+    n_trials = data_vars["availability"][1].shape[0]
+    block_of_trial = np.arange(n_trials) // block_size
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+    versions = library_versions()
+    ds = xr.Dataset(
+        data_vars,
+        coords={
+            "trial": ("trial", np.arange(n_trials), {"standard_name": "realization",
+                                                      "long_name": "Monte Carlo trial"}),
+            "block": ("trial", block_of_trial, {"long_name": "work block (RNG spawn key)"}),
+            "scenario": ("scenario", np.array(scenarios, dtype=str),
+                         {"long_name": "design option"}),
+            "time": ("time", edges[1:].copy(), {"units": "h", "axis": "T",
+                                                "long_name": "mission time at the cell end",
+                                                "bounds": "time_bounds"}),
+            "time_bounds": (("time", "bnds"), np.stack([edges[:-1], edges[1:]], axis=1),
+                            {"units": "h"}),
+            "failure_mode": ("failure_mode", np.array(mode_labels, dtype=str),
+                             {"long_name": "unit type and failure mode"}),
+        },
+        attrs={
+            "Conventions": "CF-1.11",
+            "title": f"{campaign.name} reliability campaign",
+            "source": f"orbital-reliability {versions['orbital-reliability']} "
+                      "(event-driven k-of-n Monte Carlo)",
+            "history": f"{now}: {command}" if command else now,
+            "created_at": now,
+            "creation_library": "orbital-reliability",
+            "creation_library_version": versions["orbital-reliability"],
+            "sample_dims": "trial",
+            "campaign": campaign.name,
+            "config_sha256": campaign.config_sha256,
+            "config_json": json.dumps(campaign.to_dict(), sort_keys=True),
+            "config_toml": campaign.toml_text,
+            "seed_entropy": hex(campaign.seed),
+            "rng": "SeedSequence(seed_entropy, spawn_key=(block,)) -> trial keys -> "
+                   "SplitMix64 counter streams",
+            "block_size": int(block_size),
+            "n_blocks": int(block_of_trial[-1] + 1) if n_trials else 0,
+            "mission_h": float(campaign.mission_h),
+            "warmup_h": float(campaign.warmup_h),
+            "age_while_down": int(campaign.age_while_down),
+            "library_versions": json.dumps(versions, sort_keys=True),
+        },
+    )
+    return ds
+
+
+def assert_schema(ds: xr.Dataset) -> None:
+    """Check ``ds`` against :data:`SCHEMA`; raise :class:`SchemaError` naming the problem."""
+    for name, (dims, kind, *_rest) in SCHEMA.items():
+        if name not in ds.data_vars:
+            raise SchemaError(f"missing variable {name!r}")
+        var = ds[name]
+        if var.dims != dims:
+            raise SchemaError(f"variable {name!r} has dims {var.dims}, expected {dims}")
+        if var.dtype.kind != kind:
+            raise SchemaError(f"variable {name!r} has dtype {var.dtype}, expected kind {kind!r}")
+    for coord in ("trial", "scenario", "time", "failure_mode", "block"):
+        if coord not in ds.coords:
+            raise SchemaError(f"missing coordinate {coord!r}")
+    for attr in ("config_sha256", "seed_entropy", "block_size", "library_versions"):
+        if attr not in ds.attrs:
+            raise SchemaError(f"missing attribute {attr!r}")
+    a = ds["availability"].values
+    if a.size and (np.nanmin(a) < 0 or np.nanmax(a) > 1):
+        raise SchemaError("availability outside [0, 1]")
+
+
+def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
+    block = int(ds.attrs.get("block_size", ds.sizes["trial"])) or 1
+    enc: dict[str, dict[str, Any]] = {}
+    for name, var in ds.data_vars.items():
+        chunks = tuple(min(block, n) if d == "trial" else (1 if d == "scenario" else n)
+                       for d, n in zip(var.dims, var.shape, strict=True))
+        enc[name] = {"zlib": True, "complevel": 4, "shuffle": True,
+                     "chunksizes": tuple(max(c, 1) for c in chunks)}
+    return enc
+
+
+def write_result(ds: xr.Dataset, path: str | Path) -> Path:
+    """Write ``ds`` to NetCDF4 atomically: a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def open_result(path: str | Path) -> xr.Dataset:
+    """Open a result file (or a run directory holding ``result.nc``) and check its schema.
+
+    Returns a dataset loaded into memory (the file is closed again).
+    """
+    p = Path(path)
+    if p.is_dir():
+        p = p / "result.nc"
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such result file")
+    try:
+        with xr.open_dataset(p, engine="netcdf4") as ds:
+            loaded = ds.load()
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{p}: not a readable NetCDF result ({exc})") from None
+    try:
+        assert_schema(loaded)
+    except SchemaError as exc:
+        raise SchemaError(f"{p}: {exc}") from None
+    return loaded

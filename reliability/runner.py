@@ -1,0 +1,157 @@
+"""Running a campaign: blocks of trials, their seeds, where they run, and the result.
+
+Work is split into (scenario, block) tasks. Block ``b`` draws its trial keys from
+``SeedSequence(entropy, spawn_key=(b,))`` in every scenario (common random
+numbers), so the result depends on the seed and the block size only, not on how
+many workers ran it or in which order blocks finished.
+
+Where it runs: an explicit ``client``; else ``scheduler`` (an address); else
+``scheduler_file``; else the ``DASK_SCHEDULER_ADDRESS`` environment variable; else
+an embedded ``LocalCluster`` of worker processes. ``n_workers=0`` runs every block
+in this process (handy for tests and ``reliability verify``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from reliability.engine import BlockResult, PlanArrays, simulate
+from reliability.results import assemble, write_result
+from reliability.system import compile_plan
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
+
+    from reliability.campaign import Campaign
+
+__all__ = ["block_sizes", "default_run_dir", "run_campaign", "simulate_block"]
+
+
+def block_sizes(trials: int, block_size: int) -> list[int]:
+    """Trials in each block: full blocks, then the remainder."""
+    n_full, rest = divmod(trials, block_size)
+    return [block_size] * n_full + ([rest] if rest else [])
+
+
+def simulate_block(arrays: PlanArrays, entropy: int, block: int, n_trials: int) -> BlockResult:
+    """Simulate block ``block`` of a scenario: the unit of work sent to a Dask worker."""
+    rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(block,)))
+    return simulate(arrays, rng, n_trials)
+
+
+def default_run_dir(campaign: Campaign, root: str | Path = "outputs") -> Path:
+    """``outputs/<campaign>/<YYYYmmddTHHMMSS>-<hash8>/``."""
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S")
+    return Path(root) / campaign.name / f"{stamp}-{campaign.config_sha256[:8]}"
+
+
+@contextlib.contextmanager
+def _client(scheduler: str | None, scheduler_file: str | None,
+            n_workers: int | None) -> Iterator[Client]:
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+    elif scheduler_file:
+        with Client(scheduler_file=scheduler_file) as client:
+            yield client
+    elif os.environ.get("DASK_SCHEDULER_ADDRESS"):
+        with Client() as client:
+            yield client
+    else:
+        workers = n_workers or os.cpu_count() or 1
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
+            yield client
+
+
+def run_campaign(campaign: Campaign, *, out_dir: str | Path | None = None,
+                 client: Client | None = None, scheduler: str | None = None,
+                 scheduler_file: str | None = None, n_workers: int | None = None,
+                 command: str = "", on_block: Callable[[int, int], None] | None = None
+                 ) -> xr.Dataset:
+    """Run a campaign and return its result dataset.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        A validated campaign (see :func:`reliability.load_campaign`).
+    out_dir : path, optional
+        Run directory; ``result.nc`` is written there atomically. Nothing is written
+        when omitted.
+    client : distributed.Client, optional
+        Use this Dask client.
+    scheduler, scheduler_file : str, optional
+        Connect to an existing Dask scheduler.
+    n_workers : int, optional
+        Workers of the embedded ``LocalCluster`` (default: the machine's cores);
+        ``0`` runs in this process without Dask.
+    command : str, optional
+        The command line, recorded in the ``history`` attribute.
+    on_block : callable, optional
+        Called as ``on_block(done, total)`` after each finished block.
+
+    Returns
+    -------
+    xarray.Dataset
+        The result, following :data:`reliability.results.SCHEMA`.
+    """
+    plan = compile_plan(campaign)
+    sizes = block_sizes(campaign.trials, campaign.block_size)
+    scenarios = ["baseline"]
+    total = len(sizes) * len(scenarios)
+    results: dict[tuple[int, int], BlockResult] = {}
+    if n_workers == 0 and client is None and not scheduler and not scheduler_file:
+        for s in range(len(scenarios)):
+            for b, n in enumerate(sizes):
+                results[s, b] = simulate_block(plan.arrays, campaign.seed, b, n)
+                if on_block:
+                    on_block(len(results), total)
+    else:
+        ctx = contextlib.nullcontext(client) if client is not None else _client(
+            scheduler, scheduler_file, n_workers)
+        with ctx as c:
+            _run_distributed(c, plan.arrays, campaign, scenarios, sizes, results, on_block)
+    blocks = [[results[s, b] for b in range(len(sizes))] for s in range(len(scenarios))]
+    ds = assemble(campaign, scenarios, blocks, plan.edges, plan.mode_labels,
+                  block_size=campaign.block_size, command=command)
+    if out_dir is not None:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        if campaign.toml_text:
+            (out / "campaign.toml").write_text(campaign.toml_text)
+        write_result(ds, out / "result.nc")
+    return ds
+
+
+def _run_distributed(client: Client, arrays: PlanArrays, campaign: Campaign,
+                     scenarios: list[str], sizes: list[int],
+                     results: dict[tuple[int, int], BlockResult],
+                     on_block: Callable[[int, int], None] | None) -> None:
+    from distributed import as_completed
+
+    [plan_future] = client.scatter([arrays], broadcast=True)
+    tag = campaign.config_sha256[:12]
+    where: dict[str, tuple[int, int]] = {}
+    futures = []
+    for s in range(len(scenarios)):
+        for b, n in enumerate(sizes):
+            fut = client.submit(simulate_block, plan_future, campaign.seed, b, n,
+                                key=f"block-{tag}-{s}-{b}", pure=False)
+            where[fut.key] = (s, b)
+            futures.append(fut)
+    for fut in as_completed(futures):
+        results[where[fut.key]] = fut.result()
+        if on_block:
+            on_block(len(results), len(where))
