@@ -71,8 +71,9 @@ _MISSING = object()
 class CampaignError(ValueError):
     """A campaign file is malformed; the message names file, key path and value."""
 
-    def __init__(self, message: str, *, source: str = "<campaign>", path: str = "",
-                 value: Any = _MISSING) -> None:
+    def __init__(
+        self, message: str, *, source: str = "<campaign>", path: str = "", value: Any = _MISSING
+    ) -> None:
         self.source, self.path, self.value, self.problem = source, path, value, message
         where = f"{source}: " if source else ""
         if path and value is not _MISSING:
@@ -268,8 +269,9 @@ class Campaign:
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def with_overrides(self, *, trials: int | None = None, seed: int | None = None,
-                       block_size: int | None = None) -> Campaign:
+    def with_overrides(
+        self, *, trials: int | None = None, seed: int | None = None, block_size: int | None = None
+    ) -> Campaign:
         """Copy with command-line overrides applied and validated."""
         changes: dict[str, Any] = {}
         if trials is not None:
@@ -305,8 +307,7 @@ class _Table:
 
     def __init__(self, data: Any, path: str, source: str) -> None:
         if not isinstance(data, dict):
-            raise CampaignError("expected a table", source=source, path=path or "<top>",
-                                value=data)
+            raise CampaignError("expected a table", source=source, path=path or "<top>", value=data)
         self.data, self.path, self.source = data, path, source
         self.used: set[str] = set()
 
@@ -351,8 +352,9 @@ class _Table:
             raise self.error(name, "expected true or false", value)
         return value
 
-    def integer(self, name: str, default: Any = _MISSING, *, minimum: int = 0,
-                maximum: int | None = None) -> int:
+    def integer(
+        self, name: str, default: Any = _MISSING, *, minimum: int = 0, maximum: int | None = None
+    ) -> int:
         value = self.raw(name, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, "expected an integer", value)
@@ -362,26 +364,46 @@ class _Table:
             raise self.error(name, f"must be at most {maximum}", value)
         return value
 
-    def number(self, name: str, default: Any = _MISSING, *, minimum: float | None = None,
-               maximum: float | None = None, positive: bool = False) -> float:
+    def number(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        positive: bool = False,
+    ) -> float:
         value = self.raw(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(name, "expected a number", value)
         return self._range(name, float(value), value, minimum, maximum, positive)
 
-    def duration(self, name: str, default: Any = _MISSING, *, positive: bool = False,
-                 maximum: float | None = None) -> float:
+    def duration(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        *,
+        positive: bool = False,
+        maximum: float | None = None,
+    ) -> float:
         value = self.raw(name, default)
         if value is default and default is not _MISSING:
             return value
         try:
             hours = parse_duration_h(value)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise self.error(name, str(exc), value) from None
         return self._range(name, hours, value, 0.0, maximum, positive)
 
-    def _range(self, name: str, x: float, shown: Any, minimum: float | None,
-               maximum: float | None, positive: bool) -> float:
+    def _range(
+        self,
+        name: str,
+        x: float,
+        shown: Any,
+        minimum: float | None,
+        maximum: float | None,
+        positive: bool,
+    ) -> float:
         if not math.isfinite(x):
             raise self.error(name, "must be finite", shown)
         if positive and x <= 0:
@@ -396,26 +418,30 @@ class _Table:
         unknown = [k for k in self.data if k not in self.used]
         if unknown:
             allowed = ", ".join(sorted(self.used)) or "none"
-            raise self.error(unknown[0], f"unknown key (allowed here: {allowed})",
-                             self.data[unknown[0]])
+            raise self.error(
+                unknown[0], f"unknown key (allowed here: {allowed})", self.data[unknown[0]]
+            )
 
 
 def _check_count(value: Any, path: str, source: str, *, maximum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-        raise CampaignError(f"must be an integer from 1 to {maximum}", source=source,
-                            path=path, value=value)
+        raise CampaignError(
+            f"must be an integer from 1 to {maximum}", source=source, path=path, value=value
+        )
 
 
 def _check_seed(value: Any, path: str, source: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**128:
-        raise CampaignError("must be an integer from 0 to 2**128 - 1", source=source,
-                            path=path, value=value)
+        raise CampaignError(
+            "must be an integer from 0 to 2**128 - 1", source=source, path=path, value=value
+        )
 
 
 def _name(t: _Table, key: str, value: Any) -> str:
     if not isinstance(value, str) or not _NAME_RE.match(value):
-        raise t.error(key, "names use letters, digits, '_', '-', '.', starting with a letter",
-                      value)
+        raise t.error(
+            key, "names use letters, digits, '_', '-', '.', starting with a letter", value
+        )
     return value
 
 
@@ -460,7 +486,7 @@ def _validate_duration_law(parent: _Table, name: str, default: Any = _MISSING) -
         return out
     try:
         hours = parse_duration_h(value)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise parent.error(name, str(exc), value) from None
     if not math.isfinite(hours) or hours < 0:
         raise parent.error(name, "must be a finite duration of at least 0 h", value)
@@ -474,8 +500,14 @@ def _validate_profile(name: str, t: _Table, mission_h: float) -> Profile:
         amplitude = t.number("amplitude", minimum=0.0, maximum=1.0)
         period = t.duration("period", positive=True)
         phase = t.number("phase_deg", 0.0)
-        return Profile(name=name, kind=kind, mean=mean, amplitude=amplitude,
-                       period_h=period, phase_rad=math.radians(phase))
+        return Profile(
+            name=name,
+            kind=kind,
+            mean=mean,
+            amplitude=amplitude,
+            period_h=period,
+            phase_rad=math.radians(phase),
+        )
     raw = t.raw("points")
     if not isinstance(raw, list) or not raw:
         raise t.error("points", "expected a list of [time, multiplier] pairs", raw)
@@ -486,11 +518,13 @@ def _validate_profile(name: str, t: _Table, mission_h: float) -> Profile:
             raise t.error(key, "expected a [time, multiplier] pair", pair)
         try:
             when = parse_duration_h(pair[0])
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise t.error(key, str(exc), pair) from None
         mult = pair[1]
-        if isinstance(mult, bool) or not isinstance(mult, int | float) or not (
-            math.isfinite(mult) and mult >= 0
+        if (
+            isinstance(mult, bool)
+            or not isinstance(mult, int | float)
+            or not (math.isfinite(mult) and mult >= 0)
         ):
             raise t.error(key, "multiplier must be a finite number >= 0", pair)
         if not math.isfinite(when) or when < 0:
@@ -501,8 +535,7 @@ def _validate_profile(name: str, t: _Table, mission_h: float) -> Profile:
             raise t.error(key, "times must increase", pair)
         points.append((when, float(mult)))
     if points[-1][1] <= 0:
-        raise t.error(f"points[{len(points) - 1}]", "the last multiplier must be positive",
-                      raw[-1])
+        raise t.error(f"points[{len(points) - 1}]", "the last multiplier must be positive", raw[-1])
     return Profile(name=name, kind=kind, points=tuple(points))
 
 
@@ -527,20 +560,30 @@ def _validate_unit(name: str, t: _Table, profiles: dict[str, Profile]) -> UnitTy
         crew = mt.boolean("crew", True)
         renew = mt.boolean("renew", True)
         if repair is not None and not renew and life.law == "fixed":
-            raise mt.error("renew", "a fixed life cannot be resumed after repair; "
-                                    "use renew = true", False)
+            raise mt.error(
+                "renew", "a fixed life cannot be resumed after repair; use renew = true", False
+            )
         mt.finish()
-        modes.append(FailureMode(name=mode_name, life=life, profile=profile,
-                                 restore="replace" if repair is None else "repair",
-                                 repair=repair, crew=crew, renew=renew))
+        modes.append(
+            FailureMode(
+                name=mode_name,
+                life=life,
+                profile=profile,
+                restore="replace" if repair is None else "repair",
+                repair=repair,
+                crew=crew,
+                renew=renew,
+            )
+        )
     return UnitType(name=name, failures=tuple(modes))
 
 
 def _validate_spares(t: _Table) -> Spares:
     kinds = [k for k in ("cold", "warm") if t.has(k)]
     if len(kinds) != 1:
-        raise CampaignError("give exactly one of cold = N or warm = N", source=t.source,
-                            path=t.path, value=t.data)
+        raise CampaignError(
+            "give exactly one of cold = N or warm = N", source=t.source, path=t.path, value=t.data
+        )
     kind = kinds[0]
     count = t.integer(kind, minimum=0, maximum=1_000_000)
     swap = _validate_duration_law(t, "swap", Law(law="fixed", p1=0.0))
@@ -553,8 +596,11 @@ def _validate_spares(t: _Table) -> Spares:
 
 def _validate_levels(t: _Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
     if not t.data:
-        raise CampaignError("needs at least one level, e.g. node = { n = 12, k = 10 }",
-                            source=t.source, path="cluster")
+        raise CampaignError(
+            "needs at least one level, e.g. node = { n = 12, k = 10 }",
+            source=t.source,
+            path="cluster",
+        )
     levels: list[Level] = []
     names = list(t.data)
     for depth, lname in enumerate(names):
@@ -573,8 +619,7 @@ def _validate_levels(t: _Table, units: dict[str, UnitType]) -> tuple[Level, ...]
                 known = ", ".join(units) or "none defined"
                 raise lt.error("unit", f"no such unit type in [units] ({known})", unit)
         elif lt.has("unit"):
-            raise lt.error("unit", "only the last (innermost) level holds units",
-                           lt.data["unit"])
+            raise lt.error("unit", "only the last (innermost) level holds units", lt.data["unit"])
         crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
         st = lt.table("spares")
         spares = _validate_spares(st) if st is not None else None
@@ -583,13 +628,17 @@ def _validate_levels(t: _Table, units: dict[str, UnitType]) -> tuple[Level, ...]
     t.finish()
     total = math.prod(lv.n for lv in levels)
     if total > _MAX_UNITS:
-        raise CampaignError(f"the tree holds {total} units; at most {_MAX_UNITS} are supported",
-                            source=t.source, path="cluster")
+        raise CampaignError(
+            f"the tree holds {total} units; at most {_MAX_UNITS} are supported",
+            source=t.source,
+            path="cluster",
+        )
     return tuple(levels)
 
 
-def _validate_maintenance(t: _Table | None, mission_h: float
-                          ) -> tuple[Servicing | None, Resupply | None]:
+def _validate_maintenance(
+    t: _Table | None, mission_h: float
+) -> tuple[Servicing | None, Resupply | None]:
     if t is None:
         return None, None
     servicing = resupply = None
@@ -599,21 +648,26 @@ def _validate_maintenance(t: _Table | None, mission_h: float
         first = st.duration("first", every)
         duration = st.duration("duration", 0.0)
         if duration >= every:
-            raise st.error("duration", f"must be shorter than every = {every:g} h", duration)
+            raise st.error(
+                "duration", f"must be shorter than every = {every:g} h", st.data["duration"]
+            )
         servicing = Servicing(
-            every_h=every, first_h=first, duration_h=duration,
+            every_h=every,
+            first_h=first,
+            duration_h=duration,
             system_down=st.boolean("system_down", True),
-            policy=st.string("policy", "replace-failed",
-                             choices=("replace-failed", "replace-all")),
+            policy=st.string("policy", "replace-failed", choices=("replace-failed", "replace-all")),
             restock=st.boolean("restock", True),
         )
         st.finish()
     rt = t.table("resupply")
     if rt is not None:
         every = rt.duration("every", positive=True)
-        resupply = Resupply(every_h=every, first_h=rt.duration("first", every),
-                            cadence=rt.string("cadence", "deterministic",
-                                              choices=("deterministic", "poisson")))
+        resupply = Resupply(
+            every_h=every,
+            first_h=rt.duration("first", every),
+            cadence=rt.string("cadence", "deterministic", choices=("deterministic", "poisson")),
+        )
         rt.finish()
     t.finish()
     return servicing, resupply
@@ -657,18 +711,27 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
     block_size = ct.integer("block_size", min(trials, 1000), minimum=1, maximum=_MAX_TRIALS)
     time_step = ct.duration("time_step", mission / 100, positive=True)
     if mission / time_step > 100_000:
-        raise ct.error("time_step", f"gives {math.ceil(mission / time_step)} grid cells; "
-                                    "at most 100000 are allowed", time_step)
+        raise ct.error(
+            "time_step",
+            f"gives {math.ceil(mission / time_step)} grid cells; at most 100000 are allowed",
+            ct.data["time_step"],
+        )
     warmup = ct.duration("warmup", 0.0)
     if warmup >= mission:
-        raise ct.error("warmup", f"must be shorter than the mission ({mission:g} h)", warmup)
-    campaign = dict(
-        name=name,
-        description=ct.string("description", ""),
-        mission_h=mission, trials=trials, seed=seed, block_size=block_size,
-        time_step_h=time_step, warmup_h=warmup,
-        age_while_down=ct.boolean("age_while_down", True),
-    )
+        raise ct.error(
+            "warmup", f"must be shorter than the mission ({mission:g} h)", ct.data["warmup"]
+        )
+    campaign = {
+        "name": name,
+        "description": ct.string("description", ""),
+        "mission_h": mission,
+        "trials": trials,
+        "seed": seed,
+        "block_size": block_size,
+        "time_step_h": time_step,
+        "warmup_h": warmup,
+        "age_while_down": ct.boolean("age_while_down", True),
+    }
     ct.finish()
 
     profiles: dict[str, Profile] = {}
@@ -685,8 +748,9 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
     ut = top.table("units", required=True)
     assert ut is not None
     if not ut.data:
-        raise CampaignError("define at least one unit type, e.g. [units.node]", source=source,
-                            path="units")
+        raise CampaignError(
+            "define at least one unit type, e.g. [units.node]", source=source, path="units"
+        )
     for uname in ut.data:
         sub = ut.table(uname)
         assert sub is not None
@@ -699,13 +763,25 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
     levels = _validate_levels(lt, units)
     servicing, resupply = _validate_maintenance(top.table("maintenance"), mission)
     if resupply is not None and not any(lv.spares for lv in levels):
-        raise CampaignError("resupply needs spares on some [cluster] level", source=source,
-                            path="maintenance.resupply")
+        raise CampaignError(
+            "resupply needs spares on some [cluster] level",
+            source=source,
+            path="maintenance.resupply",
+        )
     case, expectations = _validate_verify(top.table("verify"), mission)
     top.finish()
-    return Campaign(**campaign, units=tuple(units.values()), profiles=tuple(profiles.values()),
-                    levels=levels, servicing=servicing, resupply=resupply, case=case,
-                    expectations=expectations, source=source, toml_text=text)
+    return Campaign(
+        **campaign,
+        units=tuple(units.values()),
+        profiles=tuple(profiles.values()),
+        levels=levels,
+        servicing=servicing,
+        resupply=resupply,
+        case=case,
+        expectations=expectations,
+        source=source,
+        toml_text=text,
+    )
 
 
 def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:

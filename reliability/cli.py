@@ -44,23 +44,28 @@ def main(debug: bool) -> None:
 
 
 def _summary_rows(ds: Any) -> list[tuple[str, str, str, str]]:
+    import numpy as np
+
     from reliability.stats import mean_ci, proportion_ci
 
     rows = []
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
-        for name, label in (("availability", "availability"),
-                            ("mean_capacity", "mean capacity"),
-                            ("outages", "outages per mission"),
-                            ("downtime_h", "downtime (h)"),
-                            ("spares_used", "spares used")):
+        for name, label in (
+            ("availability", "availability"),
+            ("mean_capacity", "mean capacity"),
+            ("outages", "outages per mission"),
+            ("downtime_h", "downtime (h)"),
+            ("spares_used", "spares used"),
+        ):
             e = mean_ci(sel[name].values.astype(float))
             rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
         ttff = sel["time_to_first_failure_h"].values
-        no_fail = int((~(ttff == ttff)).sum())  # NaN: no system failure in the mission
+        no_fail = int(np.isnan(ttff).sum())  # NaN: no system failure in the mission
         p = proportion_ci(no_fail, ttff.size)
-        rows.append((str(s), "P(no system failure)", f"{p.value:.6g}",
-                     f"[{p.low:.6g}, {p.high:.6g}]"))
+        rows.append(
+            (str(s), "P(no system failure)", f"{p.value:.6g}", f"[{p.low:.6g}, {p.high:.6g}]")
+        )
     return rows
 
 
@@ -77,19 +82,36 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 @click.option("--trials", type=click.IntRange(min=1), help="Override campaign.trials.")
 @click.option("--seed", type=click.IntRange(min=0), help="Override campaign.seed.")
 @click.option("--block-size", type=click.IntRange(min=1), help="Override campaign.block_size.")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Run directory (default outputs/<campaign>/<time>-<hash8>/).")
-@click.option("--workers", type=click.IntRange(min=0),
-              help="Workers of the embedded local Dask cluster (default: all cores; "
-                   "0: run in this process).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run directory (default outputs/<campaign>/<time>-<hash8>/).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Workers of the embedded local Dask cluster (default: all cores; 0: run in this process).",
+)
 @click.option("--scheduler", help="Address of a running Dask scheduler.")
-@click.option("--scheduler-file", type=click.Path(dir_okay=False),
-              help="Scheduler file written by `dask scheduler --scheduler-file`.")
+@click.option(
+    "--scheduler-file",
+    type=click.Path(dir_okay=False),
+    help="Scheduler file written by `dask scheduler --scheduler-file`.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @_friendly
-def run(campaign: Path, trials: int | None, seed: int | None, block_size: int | None,
-        out: Path | None, workers: int | None, scheduler: str | None,
-        scheduler_file: str | None, quiet: bool) -> None:
+def run(
+    campaign: Path,
+    trials: int | None,
+    seed: int | None,
+    block_size: int | None,
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    scheduler_file: str | None,
+    quiet: bool,
+) -> None:
     """Run CAMPAIGN and write result.nc to the run directory."""
     from reliability.runner import default_run_dir, run_campaign
 
@@ -100,15 +122,23 @@ def run(campaign: Path, trials: int | None, seed: int | None, block_size: int | 
 
     def progress(done: int, total: int) -> None:
         if not quiet:
-            click.echo(f"block {done}/{total} done ({time.perf_counter() - start:.1f} s)",
-                       err=True)
+            click.echo(f"block {done}/{total} done ({time.perf_counter() - start:.1f} s)", err=True)
 
-    ds = run_campaign(c, out_dir=out_dir, scheduler=scheduler, scheduler_file=scheduler_file,
-                      n_workers=workers, command=command, on_block=progress)
+    ds = run_campaign(
+        c,
+        out_dir=out_dir,
+        scheduler=scheduler,
+        scheduler_file=scheduler_file,
+        n_workers=workers,
+        command=command,
+        on_block=progress,
+    )
     if quiet:
         return
-    click.echo(f"campaign {c.name}: {c.trials} trials, seed {c.seed}, "
-               f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s")
+    click.echo(
+        f"campaign {c.name}: {c.trials} trials, seed {c.seed}, "
+        f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
+    )
     click.echo(_table(_summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
     click.echo(f"result: {out_dir / 'result.nc'}")
 
@@ -118,11 +148,15 @@ def _describe(c: Campaign) -> list[str]:
 
     lines = [
         f"campaign      {c.name}  (config {c.config_sha256[:8]})",
-        f"mission       {c.mission_h:g} h, warm-up {c.warmup_h:g} h, "
-        f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h",
+        (
+            f"mission       {c.mission_h:g} h, warm-up {c.warmup_h:g} h, "
+            f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h"
+        ),
         f"trials        {c.trials} in blocks of {c.block_size}, seed {c.seed}",
-        f"semantics     units age while the system is down: "
-        f"{'yes' if c.age_while_down else 'no'}",
+        (
+            f"semantics     units age while the system is down: "
+            f"{'yes' if c.age_while_down else 'no'}"
+        ),
         f"units         {c.n_units} slots",
         "tree (outermost first):",
     ]
@@ -133,23 +167,30 @@ def _describe(c: Campaign) -> list[str]:
         if lv.crews:
             extra.append(f"{lv.crews} crew(s) per group")
         if lv.spares:
-            extra.append(f"{lv.spares.count} {lv.spares.kind} spares, swap "
-                         f"{lv.spares.swap.describe()}")
-        lines.append(f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})"
-                                                          if extra else ""))
+            extra.append(
+                f"{lv.spares.count} {lv.spares.kind} spares, swap {lv.spares.swap.describe()}"
+            )
+        lines.append(
+            f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")
+        )
     for u in c.units:
         lines.append(f"unit {u.name}:")
         for m in u.failures:
-            how = (f"repair {m.repair.describe()}{'' if m.crew else ' (no crew)'}"
-                   f"{', renews' if m.renew else ', resumes ageing'}" if m.repair
-                   else "replace (spare swap or servicing)")
+            how = (
+                f"repair {m.repair.describe()}{'' if m.crew else ' (no crew)'}"
+                f"{', renews' if m.renew else ', resumes ageing'}"
+                if m.repair
+                else "replace (spare swap or servicing)"
+            )
             rate = f", rate x profile {m.profile}" if m.profile else ""
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
     if c.servicing:
         s = c.servicing
-        lines.append(f"servicing     every {s.every_h:g} h from {s.first_h:g} h, lasts "
-                     f"{s.duration_h:g} h, system {'down' if s.system_down else 'up'}, "
-                     f"{s.policy}, restock {'yes' if s.restock else 'no'}")
+        lines.append(
+            f"servicing     every {s.every_h:g} h from {s.first_h:g} h, lasts "
+            f"{s.duration_h:g} h, system {'down' if s.system_down else 'up'}, "
+            f"{s.policy}, restock {'yes' if s.restock else 'no'}"
+        )
     if c.resupply:
         lines.append(f"resupply      every {c.resupply.every_h:g} h ({c.resupply.cadence})")
     for e in c.expectations:
@@ -171,10 +212,20 @@ def validate(campaign: Path) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Local Dask workers (0: run in this process).")
-@click.option("--z-max", type=click.FloatRange(min=0, min_open=True), default=4.0,
-              show_default=True, help="Largest |z| that passes.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Local Dask workers (0: run in this process).",
+)
+@click.option(
+    "--z-max",
+    type=click.FloatRange(min=0, min_open=True),
+    default=4.0,
+    show_default=True,
+    help="Largest |z| that passes.",
+)
 @_friendly
 def verify(files: tuple[Path, ...], workers: int, z_max: float) -> None:
     """Run the validation campaigns against their exact values (all when no FILES)."""
@@ -188,8 +239,10 @@ def verify(files: tuple[Path, ...], workers: int, z_max: float) -> None:
     checks = run_verify(files or None, n_workers=workers, z_max=z_max, on_case=on_case)
     click.echo(format_table(checks))
     failed = [c for c in checks if not c.passed]
-    click.echo(f"{len(checks) - len(failed)} passed, {len(failed)} failed "
-               f"in {time.perf_counter() - start:.1f} s")
+    click.echo(
+        f"{len(checks) - len(failed)} passed, {len(failed)} failed "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     if failed or not checks:
         sys.exit(1)
 

@@ -22,30 +22,76 @@ if TYPE_CHECKING:
     from reliability.campaign import Campaign
     from reliability.engine import BlockResult
 
-__all__ = ["SCHEMA", "SchemaError", "assemble", "assert_schema", "library_versions",
-           "open_result", "write_result"]
+__all__ = [
+    "SCHEMA",
+    "SchemaError",
+    "assemble",
+    "assert_schema",
+    "library_versions",
+    "open_result",
+    "write_result",
+]
 
 #: name -> (dims, dtype kind, units, long_name, cell_methods)
 SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str, str]] = {
-    "availability": (("trial", "scenario"), "f", "1",
-                     "fraction of the measured window the system was up", "time: mean"),
-    "mean_capacity": (("trial", "scenario"), "f", "1",
-                      "mean fraction of unit slots usable", "time: mean"),
-    "capacity": (("trial", "scenario", "time"), "f", "1",
-                 "mean fraction of unit slots usable in the grid cell", "time: mean"),
-    "system_up": (("trial", "scenario", "time"), "i", "1",
-                  "system up at the end of the grid cell (1) or down (0)", "time: point"),
+    "availability": (
+        ("trial", "scenario"),
+        "f",
+        "1",
+        "fraction of the measured window the system was up",
+        "time: mean",
+    ),
+    "mean_capacity": (
+        ("trial", "scenario"),
+        "f",
+        "1",
+        "mean fraction of unit slots usable",
+        "time: mean",
+    ),
+    "capacity": (
+        ("trial", "scenario", "time"),
+        "f",
+        "1",
+        "mean fraction of unit slots usable in the grid cell",
+        "time: mean",
+    ),
+    "system_up": (
+        ("trial", "scenario", "time"),
+        "i",
+        "1",
+        "system up at the end of the grid cell (1) or down (0)",
+        "time: point",
+    ),
     "outages": (("trial", "scenario"), "i", "1", "unplanned system failures", "time: sum"),
-    "downtime_h": (("trial", "scenario"), "f", "h", "system downtime, planned and unplanned",
-                   "time: sum"),
-    "planned_downtime_h": (("trial", "scenario"), "f", "h",
-                           "system downtime during servicing visits", "time: sum"),
-    "time_to_first_failure_h": (("trial", "scenario"), "f", "h",
-                                "time of the first unplanned system failure (NaN: none)",
-                                "time: point"),
+    "downtime_h": (
+        ("trial", "scenario"),
+        "f",
+        "h",
+        "system downtime, planned and unplanned",
+        "time: sum",
+    ),
+    "planned_downtime_h": (
+        ("trial", "scenario"),
+        "f",
+        "h",
+        "system downtime during servicing visits",
+        "time: sum",
+    ),
+    "time_to_first_failure_h": (
+        ("trial", "scenario"),
+        "f",
+        "h",
+        "time of the first unplanned system failure (NaN: none)",
+        "time: point",
+    ),
     "spares_used": (("trial", "scenario"), "i", "1", "spare swaps completed", "time: sum"),
-    "failures": (("trial", "scenario", "failure_mode"), "i", "1",
-                 "unit failures by failure mode", "time: sum"),
+    "failures": (
+        ("trial", "scenario", "failure_mode"),
+        "i",
+        "1",
+        "unit failures by failure mode",
+        "time: sum",
+    ),
 }
 _DTYPES = {"capacity": np.float32, "system_up": np.int8}
 
@@ -57,8 +103,16 @@ class SchemaError(ValueError):
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a result depends on."""
     out = {}
-    for name in ("orbital-reliability", "numpy", "scipy", "numba", "xarray", "dask",
-                 "distributed", "netCDF4"):
+    for name in (
+        "orbital-reliability",
+        "numpy",
+        "scipy",
+        "numba",
+        "xarray",
+        "dask",
+        "distributed",
+        "netCDF4",
+    ):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -66,9 +120,16 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def assemble(campaign: Campaign, scenarios: list[str], blocks: list[list[BlockResult]],
-             edges: np.ndarray, mode_labels: tuple[str, ...], *, block_size: int,
-             command: str = "") -> xr.Dataset:
+def assemble(
+    campaign: Campaign,
+    scenarios: list[str],
+    blocks: list[list[BlockResult]],
+    edges: np.ndarray,
+    mode_labels: tuple[str, ...],
+    *,
+    block_size: int,
+    command: str = "",
+) -> xr.Dataset:
     """Build the result dataset from per-scenario lists of block results.
 
     ``blocks[s][b]`` is block ``b`` of scenario ``s``; every scenario has the same blocks.
@@ -81,8 +142,11 @@ def assemble(campaign: Campaign, scenarios: list[str], blocks: list[list[BlockRe
     for name, (dims, _, units, long_name, cell_methods) in SCHEMA.items():
         arr = np.stack(per_var[name], axis=1)
         arr = arr.astype(_DTYPES.get(name, arr.dtype), copy=False)
-        data_vars[name] = (dims, arr, {"units": units, "long_name": long_name,
-                                       "cell_methods": cell_methods})
+        data_vars[name] = (
+            dims,
+            arr,
+            {"units": units, "long_name": long_name, "cell_methods": cell_methods},
+        )
     n_trials = data_vars["availability"][1].shape[0]
     block_of_trial = np.arange(n_trials) // block_size
     now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
@@ -90,24 +154,40 @@ def assemble(campaign: Campaign, scenarios: list[str], blocks: list[list[BlockRe
     ds = xr.Dataset(
         data_vars,
         coords={
-            "trial": ("trial", np.arange(n_trials), {"standard_name": "realization",
-                                                      "long_name": "Monte Carlo trial"}),
+            "trial": (
+                "trial",
+                np.arange(n_trials),
+                {"standard_name": "realization", "long_name": "Monte Carlo trial"},
+            ),
             "block": ("trial", block_of_trial, {"long_name": "work block (RNG spawn key)"}),
-            "scenario": ("scenario", np.array(scenarios, dtype=str),
-                         {"long_name": "design option"}),
-            "time": ("time", edges[1:].copy(), {"units": "h", "axis": "T",
-                                                "long_name": "mission time at the cell end",
-                                                "bounds": "time_bounds"}),
-            "time_bounds": (("time", "bnds"), np.stack([edges[:-1], edges[1:]], axis=1),
-                            {"units": "h"}),
-            "failure_mode": ("failure_mode", np.array(mode_labels, dtype=str),
-                             {"long_name": "unit type and failure mode"}),
+            "scenario": (
+                "scenario",
+                np.array(scenarios, dtype=str),
+                {"long_name": "design option"},
+            ),
+            "time": (
+                "time",
+                edges[1:].copy(),
+                {
+                    "units": "h",
+                    "axis": "T",
+                    "long_name": "mission time at the cell end",
+                    "bounds": "time_bounds",
+                },
+            ),
+            # CF: bounds take the units of their coordinate, so they carry none
+            "time_bounds": (("time", "bnds"), np.stack([edges[:-1], edges[1:]], axis=1)),
+            "failure_mode": (
+                "failure_mode",
+                np.array(mode_labels, dtype=str),
+                {"long_name": "unit type and failure mode"},
+            ),
         },
         attrs={
             "Conventions": "CF-1.11",
             "title": f"{campaign.name} reliability campaign",
             "source": f"orbital-reliability {versions['orbital-reliability']} "
-                      "(event-driven k-of-n Monte Carlo)",
+            "(event-driven k-of-n Monte Carlo)",
             "history": f"{now}: {command}" if command else now,
             "created_at": now,
             "creation_library": "orbital-reliability",
@@ -119,7 +199,7 @@ def assemble(campaign: Campaign, scenarios: list[str], blocks: list[list[BlockRe
             "config_toml": campaign.toml_text,
             "seed_entropy": hex(campaign.seed),
             "rng": "SeedSequence(seed_entropy, spawn_key=(block,)) -> trial keys -> "
-                   "SplitMix64 counter streams",
+            "SplitMix64 counter streams",
             "block_size": int(block_size),
             "n_blocks": int(block_of_trial[-1] + 1) if n_trials else 0,
             "mission_h": float(campaign.mission_h),
@@ -156,10 +236,16 @@ def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
     block = int(ds.attrs.get("block_size", ds.sizes["trial"])) or 1
     enc: dict[str, dict[str, Any]] = {}
     for name, var in ds.data_vars.items():
-        chunks = tuple(min(block, n) if d == "trial" else (1 if d == "scenario" else n)
-                       for d, n in zip(var.dims, var.shape, strict=True))
-        enc[name] = {"zlib": True, "complevel": 4, "shuffle": True,
-                     "chunksizes": tuple(max(c, 1) for c in chunks)}
+        chunks = tuple(
+            min(block, n) if d == "trial" else (1 if d == "scenario" else n)
+            for d, n in zip(var.dims, var.shape, strict=True)
+        )
+        enc[name] = {
+            "zlib": True,
+            "complevel": 4,
+            "shuffle": True,
+            "chunksizes": tuple(max(c, 1) for c in chunks),
+        }
     return enc
 
 

@@ -55,8 +55,9 @@ def default_run_dir(campaign: Campaign, root: str | Path = "outputs") -> Path:
 
 
 @contextlib.contextmanager
-def _client(scheduler: str | None, scheduler_file: str | None,
-            n_workers: int | None) -> Iterator[Client]:
+def _client(
+    scheduler: str | None, scheduler_file: str | None, n_workers: int | None
+) -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -70,17 +71,30 @@ def _client(scheduler: str | None, scheduler_file: str | None,
             yield client
     else:
         workers = n_workers or os.cpu_count() or 1
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-                Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
 
 
-def run_campaign(campaign: Campaign, *, out_dir: str | Path | None = None,
-                 client: Client | None = None, scheduler: str | None = None,
-                 scheduler_file: str | None = None, n_workers: int | None = None,
-                 command: str = "", on_block: Callable[[int, int], None] | None = None
-                 ) -> xr.Dataset:
+def run_campaign(
+    campaign: Campaign,
+    *,
+    out_dir: str | Path | None = None,
+    client: Client | None = None,
+    scheduler: str | None = None,
+    scheduler_file: str | None = None,
+    n_workers: int | None = None,
+    command: str = "",
+    on_block: Callable[[int, int], None] | None = None,
+) -> xr.Dataset:
     """Run a campaign and return its result dataset.
 
     Parameters
@@ -119,13 +133,23 @@ def run_campaign(campaign: Campaign, *, out_dir: str | Path | None = None,
                 if on_block:
                     on_block(len(results), total)
     else:
-        ctx = contextlib.nullcontext(client) if client is not None else _client(
-            scheduler, scheduler_file, n_workers)
+        ctx = (
+            contextlib.nullcontext(client)
+            if client is not None
+            else _client(scheduler, scheduler_file, n_workers)
+        )
         with ctx as c:
             _run_distributed(c, plan.arrays, campaign, scenarios, sizes, results, on_block)
     blocks = [[results[s, b] for b in range(len(sizes))] for s in range(len(scenarios))]
-    ds = assemble(campaign, scenarios, blocks, plan.edges, plan.mode_labels,
-                  block_size=campaign.block_size, command=command)
+    ds = assemble(
+        campaign,
+        scenarios,
+        blocks,
+        plan.edges,
+        plan.mode_labels,
+        block_size=campaign.block_size,
+        command=command,
+    )
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -135,10 +159,15 @@ def run_campaign(campaign: Campaign, *, out_dir: str | Path | None = None,
     return ds
 
 
-def _run_distributed(client: Client, arrays: PlanArrays, campaign: Campaign,
-                     scenarios: list[str], sizes: list[int],
-                     results: dict[tuple[int, int], BlockResult],
-                     on_block: Callable[[int, int], None] | None) -> None:
+def _run_distributed(
+    client: Client,
+    arrays: PlanArrays,
+    campaign: Campaign,
+    scenarios: list[str],
+    sizes: list[int],
+    results: dict[tuple[int, int], BlockResult],
+    on_block: Callable[[int, int], None] | None,
+) -> None:
     from distributed import as_completed
 
     [plan_future] = client.scatter([arrays], broadcast=True)
@@ -147,8 +176,15 @@ def _run_distributed(client: Client, arrays: PlanArrays, campaign: Campaign,
     futures = []
     for s in range(len(scenarios)):
         for b, n in enumerate(sizes):
-            fut = client.submit(simulate_block, plan_future, campaign.seed, b, n,
-                                key=f"block-{tag}-{s}-{b}", pure=False)
+            fut = client.submit(
+                simulate_block,
+                plan_future,
+                campaign.seed,
+                b,
+                n,
+                key=f"block-{tag}-{s}-{b}",
+                pure=False,
+            )
             where[fut.key] = (s, b)
             futures.append(fut)
     for fut in as_completed(futures):

@@ -84,5 +84,6 @@ def proportion_ci(successes: int, n: int, confidence_level: float = 0.95) -> Est
     ci = stats.binomtest(int(successes), int(n)).proportion_ci(
         confidence_level=confidence_level, method="wilson"
     )
-    return Estimate(p, math.sqrt(p * (1 - p) / n), float(ci.low), float(ci.high), n,
-                    confidence_level)
+    return Estimate(
+        p, math.sqrt(p * (1 - p) / n), float(ci.low), float(ci.high), n, confidence_level
+    )

@@ -159,8 +159,7 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
     dom_hoff = np.concatenate([[0], np.cumsum(clocks_per_dom * n_units)]).astype(np.int32)
 
     life = [_law(m.life) for m in modes]
-    rep = [_law(m.repair) if m.repair is not None else (CODES["fixed"], 0.0, 0.0)
-           for m in modes]
+    rep = [_law(m.repair) if m.repair is not None else (CODES["fixed"], 0.0, 0.0) for m in modes]
 
     unit_crew, crew_pools = _pools(campaign, "crews")
     unit_spare, spare_pools = _pools(campaign, "spares")

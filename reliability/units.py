@@ -56,7 +56,9 @@ def parse_duration_h(value: object) -> float:
     Raises
     ------
     ValueError
-        If the value is not a number or a recognised ``"<number> <unit>"`` string.
+        If a string is not a recognised ``"<number> <unit>"``.
+    TypeError
+        If the value is neither a number nor a string.
 
     Examples
     --------
@@ -66,7 +68,7 @@ def parse_duration_h(value: object) -> float:
     1.5
     """
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as 24 or '24 h', got a boolean")
+        raise TypeError("expected a duration such as 24 or '24 h', got a boolean")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
@@ -75,11 +77,9 @@ def parse_duration_h(value: object) -> float:
             raise ValueError("expected a duration such as '24 h', '10 min', '2 d' or '5 y'")
         unit = m.group(2).lower()
         if unit not in HOURS_PER:
-            raise ValueError(
-                f"unknown time unit {m.group(2)!r} (use one of s, min, h, d, w, y)"
-            )
+            raise ValueError(f"unknown time unit {m.group(2)!r} (use one of s, min, h, d, w, y)")
         number = float(m.group(1))
         if not math.isfinite(number):
             raise ValueError("duration must be finite")
         return number * HOURS_PER[unit]
-    raise ValueError(f"expected a duration such as 24 or '24 h', got {type(value).__name__}")
+    raise TypeError(f"expected a duration such as 24 or '24 h', got {type(value).__name__}")

@@ -87,17 +87,31 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
         if exp.metric == "mttf" and np.isnan(x).any():
             censored = int(np.isnan(x).sum())
             nan = Estimate(math.nan, math.nan, math.nan, math.nan, x.size, 0.95)
-            return Check(case, label, nan, exp.exact, math.nan, False,
-                         f"{censored} trials censored: lengthen the mission")
+            return Check(
+                case,
+                label,
+                nan,
+                exp.exact,
+                math.nan,
+                False,
+                f"{censored} trials censored: lengthen the mission",
+            )
         est = mean_ci(x)
-        z = (est.value - exp.exact) / est.se if est.se > 0 else (
-            0.0 if est.value == exp.exact else math.inf)
+        z = (
+            (est.value - exp.exact) / est.se
+            if est.se > 0
+            else (0.0 if est.value == exp.exact else math.inf)
+        )
     return Check(case, label, est, exp.exact, float(z), bool(abs(z) <= z_max), note)
 
 
-def run_verify(paths: Iterable[str | Path] | None = None, *, n_workers: int = 0,
-               z_max: float = 4.0, on_case: Callable[[Campaign, float], None] | None = None
-               ) -> list[Check]:
+def run_verify(
+    paths: Iterable[str | Path] | None = None,
+    *,
+    n_workers: int = 0,
+    z_max: float = 4.0,
+    on_case: Callable[[Campaign, float], None] | None = None,
+) -> list[Check]:
     """Run the validation campaigns and return every check."""
     files = sorted(paths) if paths is not None else sorted(validation_dir().glob("*.toml"))
     checks: list[Check] = []
@@ -107,8 +121,9 @@ def run_verify(paths: Iterable[str | Path] | None = None, *, n_workers: int = 0,
             continue
         start = time.perf_counter()
         ds = run_campaign(campaign, n_workers=n_workers)
-        checks += [evaluate(ds, e, campaign.case or campaign.name, z_max)
-                   for e in campaign.expectations]
+        checks += [
+            evaluate(ds, e, campaign.case or campaign.name, z_max) for e in campaign.expectations
+        ]
         if on_case:
             on_case(campaign, time.perf_counter() - start)
     return checks
@@ -124,11 +139,20 @@ def format_table(checks: list[Check]) -> str:
     rows = [header]
     for c in checks:
         ci = f"[{_fmt(c.estimate.low)}, {_fmt(c.estimate.high)}]"
-        rows.append((c.case, c.label, _fmt(c.estimate.value), ci, _fmt(c.exact),
-                     "nan" if not math.isfinite(c.z) else f"{c.z:+.2f}",
-                     "PASS" if c.passed else "FAIL"))
+        rows.append(
+            (
+                c.case,
+                c.label,
+                _fmt(c.estimate.value),
+                ci,
+                _fmt(c.exact),
+                "nan" if not math.isfinite(c.z) else f"{c.z:+.2f}",
+                "PASS" if c.passed else "FAIL",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-             for r in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -62,8 +62,7 @@ def trial_keys(rng: np.random.Generator | int | None, n_trials: int) -> np.ndarr
     return gen.integers(0, 2**64 - 1, size=n_trials, dtype=np.uint64, endpoint=True)
 
 
-def simulate(plan: PlanArrays, rng: np.random.Generator | int | None,
-             n_trials: int) -> BlockResult:
+def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: int) -> BlockResult:
     """Simulate ``n_trials`` independent trials of one scenario.
 
     Parameters
@@ -100,7 +99,22 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None,
     system_up = np.zeros((n_trials, n_cells), np.int8)
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
-    run_block(pi, pf, si, sf, su, keys, out["availability"], out["mean_capacity"], out["outages"],
-              out["downtime_h"], out["planned_downtime_h"], out["time_to_first_failure_h"],
-              out["spares_used"], out["failures"], capacity, system_up)
+    run_block(
+        pi,
+        pf,
+        si,
+        sf,
+        su,
+        keys,
+        out["availability"],
+        out["mean_capacity"],
+        out["outages"],
+        out["downtime_h"],
+        out["planned_downtime_h"],
+        out["time_to_first_failure_h"],
+        out["spares_used"],
+        out["failures"],
+        capacity,
+        system_up,
+    )
     return BlockResult(**out, capacity=capacity.astype(np.float32), system_up=system_up)

@@ -32,22 +32,117 @@ from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
 from reliability.engine import _random as rnd
 from reliability.engine._layout import (
-    AGE_WHILE_DOWN, F_CAP, F_DOWN, F_PLANNED, F_TTFF, F_UP, I_CELL, I_FROZEN, I_OUTAGES,
-    I_PLANNED, I_ROOTPREV, I_SPARES, MISSION, N_CELLS, N_CREW, N_DOM, N_GROUPS, N_SP,
-    N_UNITS, P_CLOCK_MODE, P_CLOCK_UNIT, P_CREW_COUNT, P_CREW_QOFF, P_DOM_HOFF, P_DOM_KIND,
-    P_DOM_OFF, P_GROUP_K, P_GROUP_N, P_GROUP_PARENT, P_GROUP_UNITS, P_MODE_CREW, P_MODE_DOM,
-    P_MODE_LAW, P_MODE_LOCAL, P_MODE_RENEW, P_MODE_REPLACE, P_MODE_RLAW, P_SCALARS,
-    P_SP_CAPACITY, P_SP_QOFF, P_SP_SLAW, P_SP_WARM, P_UNIT_CLOCK0, P_UNIT_CREW,
-    P_UNIT_GROUP, P_UNIT_NMODES, P_UNIT_SPARE, PF_DOM_AMP, PF_DOM_C, PF_DOM_M,
-    PF_DOM_MEAN, PF_DOM_PERIOD, PF_DOM_PHASE, PF_DOM_T, PF_EDGES, PF_MODE_P1, PF_MODE_P2,
-    PF_MODE_RP1, PF_MODE_RP2, PF_SCALARS, PF_SP_DORMANT, PF_SP_SP1, PF_SP_SP2, RS_EVERY,
-    RS_FIRST, RS_POISSON, S_CQ, S_CQ_HEAD, S_CQ_LEN, S_CREW_BUSY, S_DOM_DIRTY, S_FH_ID,
-    S_FH_POS, S_FH_SIZE, S_G_UP, S_G_UPC, S_G_USE, S_INTS, S_SP_RES, S_SP_STOCK, S_SQ,
-    S_SQ_HEAD, S_SQ_LEN, S_UNIT_CREWED, S_UNIT_FMODE, S_UNIT_JOB, S_UNIT_KIND, S_UNIT_UP,
-    S_WH_ID, S_WH_POS, S_WH_SIZE, SF_CLK_DEADLINE, SF_CLK_ORIGIN, SF_CLK_PAUSED,
-    SF_DOM_FROZEN, SF_DOM_LAG, SF_DOM_NEXT, SF_FH_KEY, SF_FS, SF_WH_KEY, SU_CLK_CTR, SU_KEY,
-    SU_MISC_CTR, SU_UNIT_CTR, SVC_ALL, SVC_DOWN, SVC_DUR, SVC_EVERY, SVC_FIRST,
-    SVC_RESTOCK, WARMUP,
+    AGE_WHILE_DOWN,
+    F_CAP,
+    F_DOWN,
+    F_PLANNED,
+    F_TTFF,
+    F_UP,
+    I_CELL,
+    I_FROZEN,
+    I_OUTAGES,
+    I_PLANNED,
+    I_ROOTPREV,
+    I_SPARES,
+    MISSION,
+    N_CELLS,
+    N_CREW,
+    N_DOM,
+    N_GROUPS,
+    N_SP,
+    N_UNITS,
+    P_CLOCK_MODE,
+    P_CLOCK_UNIT,
+    P_CREW_COUNT,
+    P_CREW_QOFF,
+    P_DOM_HOFF,
+    P_DOM_KIND,
+    P_DOM_OFF,
+    P_GROUP_K,
+    P_GROUP_N,
+    P_GROUP_PARENT,
+    P_GROUP_UNITS,
+    P_MODE_CREW,
+    P_MODE_DOM,
+    P_MODE_LAW,
+    P_MODE_LOCAL,
+    P_MODE_RENEW,
+    P_MODE_REPLACE,
+    P_MODE_RLAW,
+    P_SCALARS,
+    P_SP_CAPACITY,
+    P_SP_QOFF,
+    P_SP_SLAW,
+    P_SP_WARM,
+    P_UNIT_CLOCK0,
+    P_UNIT_CREW,
+    P_UNIT_GROUP,
+    P_UNIT_NMODES,
+    P_UNIT_SPARE,
+    PF_DOM_AMP,
+    PF_DOM_C,
+    PF_DOM_M,
+    PF_DOM_MEAN,
+    PF_DOM_PERIOD,
+    PF_DOM_PHASE,
+    PF_DOM_T,
+    PF_EDGES,
+    PF_MODE_P1,
+    PF_MODE_P2,
+    PF_MODE_RP1,
+    PF_MODE_RP2,
+    PF_SCALARS,
+    PF_SP_DORMANT,
+    PF_SP_SP1,
+    PF_SP_SP2,
+    RS_EVERY,
+    RS_FIRST,
+    RS_POISSON,
+    S_CQ,
+    S_CQ_HEAD,
+    S_CQ_LEN,
+    S_CREW_BUSY,
+    S_DOM_DIRTY,
+    S_FH_ID,
+    S_FH_POS,
+    S_FH_SIZE,
+    S_G_UP,
+    S_G_UPC,
+    S_G_USE,
+    S_INTS,
+    S_SP_RES,
+    S_SP_STOCK,
+    S_SQ,
+    S_SQ_HEAD,
+    S_SQ_LEN,
+    S_UNIT_CREWED,
+    S_UNIT_FMODE,
+    S_UNIT_JOB,
+    S_UNIT_KIND,
+    S_UNIT_UP,
+    S_WH_ID,
+    S_WH_POS,
+    S_WH_SIZE,
+    SF_CLK_DEADLINE,
+    SF_CLK_ORIGIN,
+    SF_CLK_PAUSED,
+    SF_DOM_FROZEN,
+    SF_DOM_LAG,
+    SF_DOM_NEXT,
+    SF_FH_KEY,
+    SF_FS,
+    SF_WH_KEY,
+    SU_CLK_CTR,
+    SU_KEY,
+    SU_MISC_CTR,
+    SU_UNIT_CTR,
+    SVC_ALL,
+    SVC_DOWN,
+    SVC_DUR,
+    SVC_EVERY,
+    SVC_FIRST,
+    SVC_RESTOCK,
+    WARMUP,
 )
 
 # unit jobs
@@ -96,10 +191,19 @@ def _lam(pi, pf, d, t):
     kind = _g(pi, P_DOM_KIND, d)
     if kind == prof.CONSTANT:
         return t
-    return prof.cum(kind, pf[int(pf[PF_DOM_T]):], pf[int(pf[PF_DOM_M]):],
-                    pf[int(pf[PF_DOM_C]):], _g(pi, P_DOM_OFF, d), _g(pi, P_DOM_OFF, d + 1),
-                    _g(pf, PF_DOM_MEAN, d), _g(pf, PF_DOM_AMP, d), _g(pf, PF_DOM_PERIOD, d),
-                    _g(pf, PF_DOM_PHASE, d), t)
+    return prof.cum(
+        kind,
+        pf[int(pf[PF_DOM_T]) :],
+        pf[int(pf[PF_DOM_M]) :],
+        pf[int(pf[PF_DOM_C]) :],
+        _g(pi, P_DOM_OFF, d),
+        _g(pi, P_DOM_OFF, d + 1),
+        _g(pf, PF_DOM_MEAN, d),
+        _g(pf, PF_DOM_AMP, d),
+        _g(pf, PF_DOM_PERIOD, d),
+        _g(pf, PF_DOM_PHASE, d),
+        t,
+    )
 
 
 @njit(cache=True)
@@ -107,10 +211,19 @@ def _lam_inv(pi, pf, d, c):
     kind = _g(pi, P_DOM_KIND, d)
     if kind == prof.CONSTANT:
         return c
-    return prof.inverse(kind, pf[int(pf[PF_DOM_T]):], pf[int(pf[PF_DOM_M]):],
-                        pf[int(pf[PF_DOM_C]):], _g(pi, P_DOM_OFF, d), _g(pi, P_DOM_OFF, d + 1),
-                        _g(pf, PF_DOM_MEAN, d), _g(pf, PF_DOM_AMP, d),
-                        _g(pf, PF_DOM_PERIOD, d), _g(pf, PF_DOM_PHASE, d), c)
+    return prof.inverse(
+        kind,
+        pf[int(pf[PF_DOM_T]) :],
+        pf[int(pf[PF_DOM_M]) :],
+        pf[int(pf[PF_DOM_C]) :],
+        _g(pi, P_DOM_OFF, d),
+        _g(pi, P_DOM_OFF, d + 1),
+        _g(pf, PF_DOM_MEAN, d),
+        _g(pf, PF_DOM_AMP, d),
+        _g(pf, PF_DOM_PERIOD, d),
+        _g(pf, PF_DOM_PHASE, d),
+        c,
+    )
 
 
 @njit(cache=True)
@@ -132,8 +245,16 @@ def _arm(pi, si, sf, c):
     """Put clock ``c`` into its domain's heap, keyed at origin + deadline."""
     d = _dom_of_clock(pi, c)
     base = _g(pi, P_DOM_HOFF, d)
-    heap.push(sf, si, int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS],
-              si[S_FH_SIZE] + d, c, _g(sf, SF_CLK_ORIGIN, c) + _g(sf, SF_CLK_DEADLINE, c))
+    heap.push(
+        sf,
+        si,
+        int(sf[SF_FH_KEY]) + base,
+        si[S_FH_ID] + base,
+        si[S_FH_POS],
+        si[S_FH_SIZE] + d,
+        c,
+        _g(sf, SF_CLK_ORIGIN, c) + _g(sf, SF_CLK_DEADLINE, c),
+    )
     _set(si, S_DOM_DIRTY, d, 1)
 
 
@@ -142,8 +263,15 @@ def _disarm(pi, si, sf, c):
     if _g(si, S_FH_POS, c) >= 0:
         d = _dom_of_clock(pi, c)
         base = _g(pi, P_DOM_HOFF, d)
-        heap.remove(sf, si, int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS],
-                    si[S_FH_SIZE] + d, c)
+        heap.remove(
+            sf,
+            si,
+            int(sf[SF_FH_KEY]) + base,
+            si[S_FH_ID] + base,
+            si[S_FH_POS],
+            si[S_FH_SIZE] + d,
+            c,
+        )
         _set(si, S_DOM_DIRTY, d, 1)
 
 
@@ -165,8 +293,12 @@ def _renew(pi, pf, si, sf, su, unit, t):
         m = _g(pi, P_CLOCK_MODE, c)
         u = _life_uniform(pi, su, c)
         _set(sf, SF_CLK_ORIGIN, c, _op_now(pi, pf, si, sf, _g(pi, P_MODE_DOM, m), t))
-        _set(sf, SF_CLK_DEADLINE, c, laws.draw(_g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m),
-                                               _g(pf, PF_MODE_P2, m), u))
+        _set(
+            sf,
+            SF_CLK_DEADLINE,
+            c,
+            laws.draw(_g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m), u),
+        )
         _arm(pi, si, sf, c)
 
 
@@ -180,8 +312,14 @@ def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
         age = _g(sf, SF_CLK_PAUSED, c)
         if c == failed_clock:
             u = _life_uniform(pi, su, c)
-            _set(sf, SF_CLK_DEADLINE, c, laws.draw_after(
-                _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m), age, u))
+            _set(
+                sf,
+                SF_CLK_DEADLINE,
+                c,
+                laws.draw_after(
+                    _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m), age, u
+                ),
+            )
         _set(sf, SF_CLK_ORIGIN, c, _op_now(pi, pf, si, sf, _g(pi, P_MODE_DOM, m), t) - age)
         _arm(pi, si, sf, c)
 
@@ -244,16 +382,16 @@ def _schedule(si, sf, ident, when):
 def _start_job(pi, pf, si, sf, su, unit, t):
     """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
     _set(si, S_UNIT_JOB, unit, JOB_ACTIVE)
-    u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.RESTORE, unit, 0),
-                    _g(su, SU_UNIT_CTR, unit))
+    u = rnd.uniform(
+        su[int(su[SU_KEY])], rnd.stream_id(rnd.RESTORE, unit, 0), _g(su, SU_UNIT_CTR, unit)
+    )
     _add(su, SU_UNIT_CTR, unit, np.uint64(1))
     if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
         sp = _g(pi, P_UNIT_SPARE, unit)
         dur = laws.draw(_g(pi, P_SP_SLAW, sp), _g(pf, PF_SP_SP1, sp), _g(pf, PF_SP_SP2, sp), u)
     else:
         m = _g(si, S_UNIT_FMODE, unit)
-        dur = laws.draw(_g(pi, P_MODE_RLAW, m), _g(pf, PF_MODE_RP1, m),
-                        _g(pf, PF_MODE_RP2, m), u)
+        dur = laws.draw(_g(pi, P_MODE_RLAW, m), _g(pf, PF_MODE_RP1, m), _g(pf, PF_MODE_RP2, m), u)
     _schedule(si, sf, unit, t + dur)
 
 
@@ -410,8 +548,9 @@ def _resupply(pi, pf, si, sf, su, t):
         _reschedule_warm(pi, pf, si, sf, su, sp, t)
     ident = _is(pi, N_UNITS) + n_sp + 2
     if _is(pi, RS_POISSON):
-        u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.RESUPPLY, 0, 0),
-                        _g(su, SU_MISC_CTR, 1))
+        u = rnd.uniform(
+            su[int(su[SU_KEY])], rnd.stream_id(rnd.RESUPPLY, 0, 0), _g(su, SU_MISC_CTR, 1)
+        )
         _add(su, SU_MISC_CTR, 1, np.uint64(1))
         _schedule(si, sf, ident, t - math.log(u) * _fs(pf, RS_EVERY))
     else:
@@ -520,9 +659,9 @@ def _reset(pi, pf, si, sf, su, key):
     n = _is(pi, N_UNITS)
     n_sp = _is(pi, N_SP)
     # state arrays hold only fields after their header: zero them all, then set the rest
-    si[si[0]:] = 0
-    sf[int(sf[0]):] = 0.0
-    su[int(su[0]):] = np.uint64(0)
+    si[si[0] :] = 0
+    sf[int(sf[0]) :] = 0.0
+    su[int(su[0]) :] = np.uint64(0)
     su[int(su[SU_KEY])] = key
     _set(sf, SF_FS, F_TTFF, np.nan)
     _set(si, S_INTS, I_ROOTPREV, 1)
@@ -543,8 +682,9 @@ def _reset(pi, pf, si, sf, su, key):
         _schedule(si, sf, base, _fs(pf, SVC_FIRST))
     if math.isfinite(_fs(pf, RS_EVERY)):
         if _is(pi, RS_POISSON):
-            u = rnd.uniform(su[int(su[SU_KEY])], rnd.stream_id(rnd.RESUPPLY, 0, 0),
-                            _g(su, SU_MISC_CTR, 1))
+            u = rnd.uniform(
+                su[int(su[SU_KEY])], rnd.stream_id(rnd.RESUPPLY, 0, 0), _g(su, SU_MISC_CTR, 1)
+            )
             _add(su, SU_MISC_CTR, 1, np.uint64(1))
             _schedule(si, sf, base + 2, -math.log(u) * _fs(pf, RS_EVERY))
         else:
@@ -580,17 +720,22 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
     n_sp = _is(pi, N_SP)
     mission = _fs(pf, MISSION)
     t = 0.0
+    settled = False
     while True:
         tf, df = _next_failure(pi, pf, si, sf)
         tw = sf[int(sf[SF_WH_KEY])] if si[si[S_WH_SIZE]] > 0 else math.inf
         tn = min(tf, tw)
-        if tn > t:
-            # every event at t is done (zero-length swaps included): observe the system
+        if tn > t and not settled:
+            # every event at t is done (zero-length swaps included): observe the system,
+            # which may freeze or thaw the clocks, then look for the next event again
             _update_system(pi, pf, si, sf, t)
+            settled = True
+            continue
         if tn >= mission:
             break
         _advance(pi, pf, si, sf, t, tn, cap_row, up_row)
         t = tn
+        settled = False
         if tw <= tf:
             ident = heap.pop(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE])
             if ident < n:
@@ -610,8 +755,14 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
                 _resupply(pi, pf, si, sf, su, t)
         else:
             base = _g(pi, P_DOM_HOFF, df)
-            c = heap.pop(sf, si, int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS],
-                         si[S_FH_SIZE] + df)
+            c = heap.pop(
+                sf,
+                si,
+                int(sf[SF_FH_KEY]) + base,
+                si[S_FH_ID] + base,
+                si[S_FH_POS],
+                si[S_FH_SIZE] + df,
+            )
             _set(si, S_DOM_DIRTY, df, 1)
             _fail(pi, pf, si, sf, su, c, t, counts)
     _advance(pi, pf, si, sf, t, mission, cap_row, up_row)
@@ -622,19 +773,43 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
     for ci in range(n_cells):
         cap_row[ci] /= _g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)
     window = mission - _fs(pf, WARMUP)
-    fs = sf[int(sf[SF_FS]):]
-    return (fs[F_UP] / window, fs[F_CAP] / window, _int(si, I_OUTAGES), fs[F_DOWN],
-            fs[F_PLANNED], fs[F_TTFF], _int(si, I_SPARES))
+    fs = sf[int(sf[SF_FS]) :]
+    return (
+        fs[F_UP] / window,
+        fs[F_CAP] / window,
+        _int(si, I_OUTAGES),
+        fs[F_DOWN],
+        fs[F_PLANNED],
+        fs[F_TTFF],
+        _int(si, I_SPARES),
+    )
 
 
 @njit(cache=True)
-def run_block(pi, pf, si, sf, su, keys, availability, mean_capacity, outages, downtime,
-              planned, ttff, spares, failures, capacity, system_up):
+def run_block(
+    pi,
+    pf,
+    si,
+    sf,
+    su,
+    keys,
+    availability,
+    mean_capacity,
+    outages,
+    downtime,
+    planned,
+    ttff,
+    spares,
+    failures,
+    capacity,
+    system_up,
+):
     """Simulate ``len(keys)`` trials; trial ``i`` uses counter-based key ``keys[i]`` and
     writes row ``i`` of every output array."""
     for i in range(keys.shape[0]):
-        a, mc, o, dt, pd, tt, sp = _trial(pi, pf, si, sf, su, keys[i], capacity[i],
-                                          system_up[i], failures[i])
+        a, mc, o, dt, pd, tt, sp = _trial(
+            pi, pf, si, sf, su, keys[i], capacity[i], system_up[i], failures[i]
+        )
         availability[i] = a
         mean_capacity[i] = mc
         outages[i] = o

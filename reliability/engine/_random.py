@@ -43,8 +43,8 @@ def _mix64(z):
 @njit(cache=True)
 def stream_id(purpose, index, sub):
     """Stream number for ``purpose`` (a small int), a slot ``index`` and a sub-index < 256."""
-    return (np.uint64(purpose) << np.uint64(48)) | (np.uint64(index) << np.uint64(8)) | np.uint64(
-        sub
+    return (
+        (np.uint64(purpose) << np.uint64(48)) | (np.uint64(index) << np.uint64(8)) | np.uint64(sub)
     )
 
 

@@ -98,28 +98,92 @@ class PlanArrays(NamedTuple):
         return int(self.edges.shape[0] - 1)
 
 
-
 # Field order of the packed arrays; the kernel reads field F element j as a[a[F] + j].
 PLAN_INT = (
-    "unit_group", "unit_crew", "unit_spare", "unit_clock0", "unit_nmodes", "clock_unit",
-    "clock_mode", "group_parent", "group_k", "group_n", "group_units", "mode_law", "mode_dom",
-    "mode_replace", "mode_rlaw", "mode_crew", "mode_renew", "mode_local", "dom_kind", "dom_off",
-    "dom_hoff", "crew_count", "crew_qoff", "sp_capacity", "sp_warm", "sp_slaw", "sp_qoff",
+    "unit_group",
+    "unit_crew",
+    "unit_spare",
+    "unit_clock0",
+    "unit_nmodes",
+    "clock_unit",
+    "clock_mode",
+    "group_parent",
+    "group_k",
+    "group_n",
+    "group_units",
+    "mode_law",
+    "mode_dom",
+    "mode_replace",
+    "mode_rlaw",
+    "mode_crew",
+    "mode_renew",
+    "mode_local",
+    "dom_kind",
+    "dom_off",
+    "dom_hoff",
+    "crew_count",
+    "crew_qoff",
+    "sp_capacity",
+    "sp_warm",
+    "sp_slaw",
+    "sp_qoff",
     "scalars",
 )
 PLAN_FLOAT = (
-    "edges", "mode_p1", "mode_p2", "mode_rp1", "mode_rp2", "dom_t", "dom_m", "dom_c",
-    "dom_mean", "dom_amp", "dom_period", "dom_phase", "sp_dormant", "sp_sp1", "sp_sp2",
+    "edges",
+    "mode_p1",
+    "mode_p2",
+    "mode_rp1",
+    "mode_rp2",
+    "dom_t",
+    "dom_m",
+    "dom_c",
+    "dom_mean",
+    "dom_amp",
+    "dom_period",
+    "dom_phase",
+    "sp_dormant",
+    "sp_sp1",
+    "sp_sp2",
     "scalars",
 )
 STATE_INT = (
-    "unit_fmode", "unit_job", "unit_kind", "unit_crewed", "unit_up", "fh_id", "fh_pos",
-    "fh_size", "wh_id", "wh_pos", "wh_size", "g_upc", "g_up", "g_use", "crew_busy", "cq",
-    "cq_head", "cq_len", "sp_stock", "sp_res", "sq", "sq_head", "sq_len", "dom_dirty", "ints",
+    "unit_fmode",
+    "unit_job",
+    "unit_kind",
+    "unit_crewed",
+    "unit_up",
+    "fh_id",
+    "fh_pos",
+    "fh_size",
+    "wh_id",
+    "wh_pos",
+    "wh_size",
+    "g_upc",
+    "g_up",
+    "g_use",
+    "crew_busy",
+    "cq",
+    "cq_head",
+    "cq_len",
+    "sp_stock",
+    "sp_res",
+    "sq",
+    "sq_head",
+    "sq_len",
+    "dom_dirty",
+    "ints",
 )
 STATE_FLOAT = (
-    "clk_origin", "clk_deadline", "clk_paused", "fh_key", "wh_key", "dom_frozen", "dom_lag",
-    "dom_next", "fs",
+    "clk_origin",
+    "clk_deadline",
+    "clk_paused",
+    "fh_key",
+    "wh_key",
+    "dom_frozen",
+    "dom_lag",
+    "dom_next",
+    "fs",
 )
 STATE_UINT = ("unit_ctr", "clk_ctr", "misc_ctr", "key")
 
@@ -138,14 +202,25 @@ def _pack(fields: tuple[str, ...], values: dict[str, np.ndarray], dtype: type) -
 def pack_plan(p: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
     """The plan as the kernel's (int64, float64) arrays."""
     ints = {f: getattr(p, f) for f in PLAN_INT if f != "scalars"}
-    ints["scalars"] = np.array([
-        p.age_while_down, p.svc_down, p.svc_all, p.svc_restock, p.rs_poisson,
-        p.n_units, p.sp_capacity.shape[0], p.dom_kind.shape[0], p.group_k.shape[0],
-        p.n_cells, p.crew_count.shape[0],
-    ])
+    ints["scalars"] = np.array(
+        [
+            p.age_while_down,
+            p.svc_down,
+            p.svc_all,
+            p.svc_restock,
+            p.rs_poisson,
+            p.n_units,
+            p.sp_capacity.shape[0],
+            p.dom_kind.shape[0],
+            p.group_k.shape[0],
+            p.n_cells,
+            p.crew_count.shape[0],
+        ]
+    )
     floats = {f: getattr(p, f) for f in PLAN_FLOAT if f != "scalars"}
-    floats["scalars"] = np.array([p.mission_h, p.warmup_h, p.svc_every, p.svc_first,
-                                  p.svc_dur, p.rs_every, p.rs_first])
+    floats["scalars"] = np.array(
+        [p.mission_h, p.warmup_h, p.svc_every, p.svc_first, p.svc_dur, p.rs_every, p.rs_first]
+    )
     return _pack(PLAN_INT, ints, np.int64), _pack(PLAN_FLOAT, floats, np.float64)
 
 
@@ -155,13 +230,45 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     g, d = p.group_k.shape[0], p.dom_kind.shape[0]
     c, s = p.crew_count.shape[0], p.sp_capacity.shape[0]
     w = n + s + 3
-    size_i = dict(unit_fmode=n, unit_job=n, unit_kind=n, unit_crewed=n, unit_up=n, fh_id=k,
-                  fh_pos=k, fh_size=d, wh_id=w, wh_pos=w, wh_size=1, g_upc=g, g_up=g, g_use=g,
-                  crew_busy=c, cq=int(p.crew_qoff[-1]), cq_head=c, cq_len=c, sp_stock=s,
-                  sp_res=s, sq=int(p.sp_qoff[-1]), sq_head=s, sq_len=s, dom_dirty=d, ints=8)
-    size_f = dict(clk_origin=k, clk_deadline=k, clk_paused=k, fh_key=k, wh_key=w,
-                  dom_frozen=d, dom_lag=d, dom_next=d, fs=8)
-    size_u = dict(unit_ctr=n, clk_ctr=k, misc_ctr=4, key=1)
+    size_i = {
+        "unit_fmode": n,
+        "unit_job": n,
+        "unit_kind": n,
+        "unit_crewed": n,
+        "unit_up": n,
+        "fh_id": k,
+        "fh_pos": k,
+        "fh_size": d,
+        "wh_id": w,
+        "wh_pos": w,
+        "wh_size": 1,
+        "g_upc": g,
+        "g_up": g,
+        "g_use": g,
+        "crew_busy": c,
+        "cq": int(p.crew_qoff[-1]),
+        "cq_head": c,
+        "cq_len": c,
+        "sp_stock": s,
+        "sp_res": s,
+        "sq": int(p.sp_qoff[-1]),
+        "sq_head": s,
+        "sq_len": s,
+        "dom_dirty": d,
+        "ints": 8,
+    }
+    size_f = {
+        "clk_origin": k,
+        "clk_deadline": k,
+        "clk_paused": k,
+        "fh_key": k,
+        "wh_key": w,
+        "dom_frozen": d,
+        "dom_lag": d,
+        "dom_next": d,
+        "fs": 8,
+    }
+    size_u = {"unit_ctr": n, "clk_ctr": k, "misc_ctr": 4, "key": 1}
     si = _pack(STATE_INT, {f: np.zeros(size_i[f]) for f in STATE_INT}, np.int64)
     sf = _pack(STATE_FLOAT, {f: np.zeros(size_f[f]) for f in STATE_FLOAT}, np.float64)
     su_sizes = {f: np.zeros(size_u[f]) for f in STATE_UINT}

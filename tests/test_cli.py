@@ -1,0 +1,98 @@
+import pytest
+from click.testing import CliRunner
+
+from reliability.cli import main
+from reliability.results import open_result
+from tests.conftest import campaign_text
+
+
+@pytest.fixture
+def cli():
+    return CliRunner()
+
+
+@pytest.fixture
+def good(tmp_path):
+    p = tmp_path / "good.toml"
+    p.write_text(campaign_text(trials=40, campaign_extra="block_size = 20"))
+    return p
+
+
+def test_validate_prints_the_resolved_design(cli, good):
+    r = cli.invoke(main, ["validate", str(good)])
+    assert r.exit_code == 0, r.output
+    assert "10-of-12" in r.output and "exponential(1000 h)" in r.output and "ok" in r.output
+
+
+def test_run_writes_result_and_summary(cli, good, tmp_path):
+    out = tmp_path / "run"
+    r = cli.invoke(
+        main,
+        ["run", str(good), "--workers", "0", "--out", str(out), "--trials", "30", "--seed", "9"],
+    )
+    assert r.exit_code == 0, r.output
+    assert "availability" in r.output and "95% CI" in r.output
+    ds = open_result(out)
+    assert ds.sizes["trial"] == 30 and ds.attrs["seed_entropy"] == hex(9)
+    assert (out / "campaign.toml").read_text() == good.read_text()
+
+
+BAD = {
+    "syntax.toml": ("[campaign\nname = 'x'", "TOML syntax error"),
+    "unknown.toml": (
+        campaign_text(campaign_extra="colour = 'red'"),
+        "campaign.colour = 'red': unknown key",
+    ),
+    "k_gt_n.toml": (
+        campaign_text(cluster="node = { n = 8, k = 9 }"),
+        "cluster.node.k = 9: exceeds n = 8",
+    ),
+    "negative.toml": (
+        campaign_text(failures='{ law = "exponential", mean = "1000 h", repair = "-24 h" }'),
+        "units.node.failures[0].repair = '-24 h'",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_bad_files_give_one_line_and_exit_2(cli, tmp_path, name, command):
+    text, message = BAD[name]
+    p = tmp_path / name
+    p.write_text(text)
+    r = cli.invoke(main, [command, str(p), *(["--workers", "0"] if command == "run" else [])])
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {p}: ") and message in lines[0]
+    assert "Traceback" not in r.output
+
+
+def test_missing_file(cli, tmp_path):
+    r = cli.invoke(main, ["validate", str(tmp_path / "nope.toml")])
+    assert r.exit_code == 2 and "no such file" in r.stderr
+
+
+def test_debug_shows_the_traceback(cli, tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text(BAD["k_gt_n.toml"][0])
+    r = cli.invoke(main, ["--debug", "validate", str(p)])
+    assert r.exit_code != 0 and r.exception is not None
+
+
+def test_verify_passes_and_fails(cli, tmp_path):
+    exact = 1000 / 1024
+    for name, value, code in (("right.toml", exact, 0), ("wrong.toml", exact - 0.01, 1)):
+        p = tmp_path / name
+        p.write_text(
+            campaign_text(
+                trials=200,
+                mission="20000 h",
+                cluster="node = { n = 1, k = 1 }",
+                campaign_extra='warmup = "1000 h"',
+                rest=f'[verify]\ncase = "{name}"\nexpect = [{{ metric = "availability", '
+                f"exact = {value} }}]",
+            )
+        )
+        r = cli.invoke(main, ["verify", str(p)])
+        assert r.exit_code == code, r.output
+        assert ("PASS" if code == 0 else "FAIL") in r.output

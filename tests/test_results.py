@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+import xarray as xr
+
+from reliability.results import SchemaError, assert_schema, open_result, write_result
+from reliability.runner import run_campaign
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    from reliability.campaign import parse_campaign
+    from tests.conftest import campaign_text
+
+    c = parse_campaign(campaign_text(trials=30, seed=4, campaign_extra="block_size = 7"))
+    return run_campaign(c, n_workers=0, command="reliability run test.toml")
+
+
+def test_schema_dims_and_attrs(result):
+    assert_schema(result)
+    assert list(result["availability"].dims) == ["trial", "scenario"]
+    assert list(result["capacity"].dims) == ["trial", "scenario", "time"]
+    assert result["capacity"].dtype == np.float32
+    assert result.attrs["block_size"] == 7
+    assert result.attrs["n_blocks"] == 5
+    np.testing.assert_array_equal(result["block"].values, np.arange(30) // 7)
+    assert result.attrs["seed_entropy"] == "0x4"
+    assert "reliability run test.toml" in result.attrs["history"]
+    assert result["trial"].attrs["standard_name"] == "realization"
+
+
+def test_netcdf_round_trip_is_exact(result, tmp_path):
+    path = write_result(result, tmp_path / "run" / "result.nc")
+    back = open_result(path.parent)
+    xr.testing.assert_identical(back, result)
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def test_schema_violations_are_named(result):
+    with pytest.raises(SchemaError, match="missing variable 'outages'"):
+        assert_schema(result.drop_vars("outages"))
+    bad = result.copy()
+    bad["availability"] = bad["availability"] + 2
+    with pytest.raises(SchemaError, match="outside"):
+        assert_schema(bad)
+
+
+def test_open_result_refuses_foreign_and_missing_files(tmp_path):
+    foreign = tmp_path / "foreign.nc"
+    xr.Dataset({"x": ("a", [1, 2])}).to_netcdf(foreign, engine="netcdf4")
+    with pytest.raises(SchemaError, match=r"foreign\.nc: missing variable"):
+        open_result(foreign)
+    junk = tmp_path / "junk.nc"
+    junk.write_bytes(b"not netcdf")
+    with pytest.raises(SchemaError, match="not a readable NetCDF"):
+        open_result(junk)
+    with pytest.raises(FileNotFoundError):
+        open_result(tmp_path / "none")

@@ -1,0 +1,118 @@
+"""Distribution on real Dask processes gives bit-identical results to a local run."""
+
+import logging
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from reliability.campaign import parse_campaign
+from reliability.runner import block_sizes, run_campaign
+from tests.conftest import campaign_text
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    return parse_campaign(
+        campaign_text(trials=70, mission="8760 h", seed=11, campaign_extra="block_size = 16")
+    )
+
+
+@pytest.fixture(scope="module")
+def local(campaign):
+    return run_campaign(campaign, n_workers=0)
+
+
+def test_block_sizes():
+    assert block_sizes(70, 16) == [16, 16, 16, 16, 6]
+    assert block_sizes(32, 16) == [16, 16]
+
+
+def assert_same_trials(a, b):
+    for name in (
+        "availability",
+        "capacity",
+        "failures",
+        "time_to_first_failure_h",
+        "system_up",
+        "outages",
+    ):
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+def test_local_cluster_of_processes_matches_in_process(campaign, local):
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        assert len(client.run(os.getpid)) == 2
+        ds = run_campaign(campaign, client=client)
+    assert_same_trials(ds, local)
+
+
+def test_separate_scheduler_and_worker_processes(campaign, local, tmp_path):
+    sched_file = tmp_path / "scheduler.json"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    scheduler = subprocess.Popen(
+        [
+            *dask,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(sched_file),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    worker = None
+    try:
+        deadline = time.time() + 60
+        while not sched_file.exists():
+            assert time.time() < deadline, "scheduler did not start"
+            time.sleep(0.2)
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                "--scheduler-file",
+                str(sched_file),
+                "--nworkers",
+                "2",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--memory-limit",
+                "1GiB",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        from distributed import Client
+
+        with Client(scheduler_file=str(sched_file)) as client:
+            client.wait_for_workers(2, timeout=120)
+        ds = run_campaign(campaign, scheduler_file=str(sched_file))
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=30)
+    assert_same_trials(ds, local)

@@ -1,0 +1,39 @@
+import math
+
+import pytest
+
+from reliability.units import parse_duration_h
+
+
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [
+        (24, 24.0),
+        (1.5, 1.5),
+        ("24 h", 24.0),
+        ("10 min", 10 / 60),
+        ("3 d", 72.0),
+        ("2 w", 336.0),
+        ("5 y", 43800.0),
+        ("1e3 h", 1000.0),
+        ("36 s", 0.01),
+        ("2days", 48.0),
+    ],
+)
+def test_parse_duration(value, hours):
+    assert math.isclose(parse_duration_h(value), hours)
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("24", "expected a duration"),
+        ("3 months", "unknown time unit"),
+        (True, "boolean"),
+        ([1], "got list"),
+        ("h", "expected a duration"),
+    ],
+)
+def test_parse_duration_rejects(value, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        parse_duration_h(value)

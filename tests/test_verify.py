@@ -1,0 +1,72 @@
+import math
+
+import numpy as np
+import pytest
+
+from reliability.campaign import Expectation, parse_campaign
+from reliability.runner import run_campaign
+from reliability.verify import evaluate, format_table, validation_dir
+from tests.conftest import campaign_text
+
+
+@pytest.fixture(scope="module")
+def ds():
+    c = parse_campaign(
+        campaign_text(
+            trials=400,
+            mission="3000 h",
+            time_step="500 h",
+            failures='{ law = "exponential", mean = "1000 h" }',
+            cluster="node = { n = 1, k = 1 }",
+        )
+    )
+    return run_campaign(c, n_workers=0)
+
+
+def test_reliability_and_mttf_checks(ds):
+    ok = evaluate(ds, Expectation(metric="reliability", exact=math.exp(-0.5), at_h=500.0), "x")
+    assert ok.passed and ok.label == "reliability(500 h)"
+    bad = evaluate(ds, Expectation(metric="reliability", exact=0.4, at_h=500.0), "x")
+    assert not bad.passed
+    censored = evaluate(ds, Expectation(metric="mttf", exact=1000.0), "x")
+    assert not censored.passed and "censored" in censored.note
+
+
+def test_point_availability_needs_a_cell_end(ds):
+    check = evaluate(
+        ds, Expectation(metric="point_availability", exact=math.exp(-1.0), at_h=1000.0), "x"
+    )
+    assert check.passed
+    with pytest.raises(ValueError, match="no time-grid cell ends at 750"):
+        evaluate(ds, Expectation(metric="point_availability", exact=0.5, at_h=750.0), "x")
+
+
+def test_table_lists_every_check(ds):
+    checks = [
+        evaluate(ds, Expectation(metric="availability", exact=v), "case")
+        for v in (float(ds.availability.mean()), 0.1)
+    ]
+    text = format_table(checks)
+    assert "PASS" in text and "FAIL" in text and "95% CI" in text
+
+
+def test_validation_campaigns_cover_the_required_cases():
+    cases = {f.stem for f in validation_dir().glob("*.toml")}
+    for required in (
+        "k10n12",
+        "b1_single_unit",
+        "b2_independent_repair",
+        "b3a_two_crews",
+        "b3b_one_crew",
+        "b5_no_repair",
+        "b6_servicing",
+        "b6_weibull_replace_all",
+        "b7_spares_cadence",
+        "b8_weibull",
+        "b11_weibull_fixed_repair",
+        "b12_spares_s4_deterministic",
+        "b12_spares_s4_poisson",
+        "b14_time_varying",
+    ):
+        assert required in cases
+    assert np.all([f.read_text().count("exact") > 0 for f in validation_dir().glob("*.toml")])
