@@ -31,6 +31,7 @@ from reliability.engine import _heap as heap
 from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
 from reliability.engine import _random as rnd
+from reliability.engine._borrow import borrow
 from reliability.engine._layout import (
     AGE_WHILE_DOWN,
     F_CAP,
@@ -153,32 +154,32 @@ KIND_REPAIR, KIND_SWAP = 0, 1
 # ----------------------------------------------------------------------------- access
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _g(a, field, j):
     return a[int(a[field]) + j]
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _set(a, field, j, value):
     a[int(a[field]) + j] = value
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _add(a, field, j, value):
     a[int(a[field]) + j] += value
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _is(pi, j):
     return pi[pi[P_SCALARS] + j]
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _fs(pf, j):
     return pf[int(pf[PF_SCALARS]) + j]
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _int(si, j):
     return si[si[S_INTS] + j]
 
@@ -186,7 +187,7 @@ def _int(si, j):
 # ----------------------------------------------------------------------------- clocks
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _lam(pi, pf, d, t):
     kind = _g(pi, P_DOM_KIND, d)
     if kind == prof.CONSTANT:
@@ -206,7 +207,7 @@ def _lam(pi, pf, d, t):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _lam_inv(pi, pf, d, c):
     kind = _g(pi, P_DOM_KIND, d)
     if kind == prof.CONSTANT:
@@ -226,7 +227,7 @@ def _lam_inv(pi, pf, d, c):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _op_now(pi, pf, si, sf, d, t):
     """Operational time of domain ``d`` at wall time ``t`` (frozen while the system is
     down when units do not age then)."""
@@ -235,12 +236,12 @@ def _op_now(pi, pf, si, sf, d, t):
     return _lam(pi, pf, d, t) - _g(sf, SF_DOM_LAG, d)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _dom_of_clock(pi, c):
     return _g(pi, P_MODE_DOM, _g(pi, P_CLOCK_MODE, c))
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _arm(pi, si, sf, c):
     """Put clock ``c`` into its domain's heap, keyed at origin + deadline."""
     d = _dom_of_clock(pi, c)
@@ -258,7 +259,7 @@ def _arm(pi, si, sf, c):
     _set(si, S_DOM_DIRTY, d, 1)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _disarm(pi, si, sf, c):
     if _g(si, S_FH_POS, c) >= 0:
         d = _dom_of_clock(pi, c)
@@ -275,7 +276,7 @@ def _disarm(pi, si, sf, c):
         _set(si, S_DOM_DIRTY, d, 1)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _life_uniform(pi, su, c):
     m = _g(pi, P_CLOCK_MODE, c)
     stream = rnd.stream_id(rnd.LIFE, _g(pi, P_CLOCK_UNIT, c), _g(pi, P_MODE_LOCAL, m))
@@ -284,7 +285,7 @@ def _life_uniform(pi, su, c):
     return u
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _renew(pi, pf, si, sf, su, unit, t):
     """Make ``unit`` as good as new: every failure mode draws a fresh life."""
     c0 = _g(pi, P_UNIT_CLOCK0, unit)
@@ -302,7 +303,7 @@ def _renew(pi, pf, si, sf, su, unit, t):
         _arm(pi, si, sf, c)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
     """Bring ``unit`` back without renewal: paused clocks resume, and the failed mode
     draws its next failure conditioned on its age (minimal repair)."""
@@ -327,7 +328,7 @@ def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
 # ----------------------------------------------------------------------------- structure
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _propagate(pi, si, unit, delta):
     """A unit went up (+1) or down (-1): update up-counts and usable capacity to the root."""
     g = _g(pi, P_UNIT_GROUP, unit)
@@ -355,7 +356,7 @@ def _propagate(pi, si, unit, delta):
         g = _g(pi, P_GROUP_PARENT, g)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _reset_structure(pi, si):
     """All units up: every group full (at trial start and after a servicing visit)."""
     for g in range(_is(pi, N_GROUPS)):
@@ -367,18 +368,18 @@ def _reset_structure(pi, si):
 # ----------------------------------------------------------------------------- wall events
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _cancel(si, sf, ident):
     heap.remove(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE], ident)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _schedule(si, sf, ident, when):
     _cancel(si, sf, ident)
     heap.push(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE], ident, when)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _start_job(pi, pf, si, sf, su, unit, t):
     """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
     _set(si, S_UNIT_JOB, unit, JOB_ACTIVE)
@@ -395,7 +396,7 @@ def _start_job(pi, pf, si, sf, su, unit, t):
     _schedule(si, sf, unit, t + dur)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _request_crew(pi, pf, si, sf, su, unit, t):
     pool = _g(pi, P_UNIT_CREW, unit)
     if _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool):
@@ -411,7 +412,7 @@ def _request_crew(pi, pf, si, sf, su, unit, t):
         _set(si, S_UNIT_JOB, unit, JOB_QUEUED)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _next_crew_job(pi, pf, si, sf, su, pool, t):
     base = _g(pi, P_CREW_QOFF, pool)
     cap = _g(pi, P_CREW_QOFF, pool + 1) - base
@@ -425,7 +426,7 @@ def _next_crew_job(pi, pf, si, sf, su, pool, t):
         _start_job(pi, pf, si, sf, su, unit, t)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _reschedule_warm(pi, pf, si, sf, su, sp, t):
     """Warm spares fail in storage at (unreserved count) / dormant MTTF (memoryless)."""
     if not _g(pi, P_SP_WARM, sp):
@@ -440,7 +441,7 @@ def _reschedule_warm(pi, pf, si, sf, su, sp, t):
     _schedule(si, sf, ident, t - math.log(u) * _g(pf, PF_SP_DORMANT, sp) / free)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _begin_swap(pi, pf, si, sf, su, unit, t):
     sp = _g(pi, P_UNIT_SPARE, unit)
     _add(si, S_SP_RES, sp, 1)
@@ -451,7 +452,7 @@ def _begin_swap(pi, pf, si, sf, su, unit, t):
         _start_job(pi, pf, si, sf, su, unit, t)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _dispatch(pi, pf, si, sf, su, unit, m, t):
     """Route a failed unit to repair in place, a swap, a spare queue or the next visit."""
     if not _g(pi, P_MODE_REPLACE, m):
@@ -476,7 +477,7 @@ def _dispatch(pi, pf, si, sf, su, unit, m, t):
         _set(si, S_UNIT_JOB, unit, JOB_SPARE_WAIT)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _serve_spare_queue(pi, pf, si, sf, su, sp, t):
     base = _g(pi, P_SP_QOFF, sp)
     cap = _g(pi, P_SP_QOFF, sp + 1) - base
@@ -488,7 +489,7 @@ def _serve_spare_queue(pi, pf, si, sf, su, sp, t):
         _begin_swap(pi, pf, si, sf, su, unit, t)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _fail(pi, pf, si, sf, su, c, t, counts):
     """Clock ``c`` fired: its unit goes down and is routed to restoration."""
     unit = _g(pi, P_CLOCK_UNIT, c)
@@ -510,7 +511,7 @@ def _fail(pi, pf, si, sf, su, c, t, counts):
     _dispatch(pi, pf, si, sf, su, unit, m, t)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _complete(pi, pf, si, sf, su, unit, t):
     """The repair or swap of ``unit`` finished."""
     if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
@@ -539,7 +540,7 @@ def _complete(pi, pf, si, sf, su, unit, t):
         _next_crew_job(pi, pf, si, sf, su, pool, t)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _resupply(pi, pf, si, sf, su, t):
     n_sp = _is(pi, N_SP)
     for sp in range(n_sp):
@@ -557,7 +558,7 @@ def _resupply(pi, pf, si, sf, su, t):
         _schedule(si, sf, ident, t + _fs(pf, RS_EVERY))
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _service_end(pi, pf, si, sf, su, t):
     """End of a servicing visit: replace failed (or all) units, reset crews and queues."""
     _set(si, S_INTS, I_PLANNED, 0)
@@ -590,12 +591,12 @@ def _service_end(pi, pf, si, sf, su, t):
 # ----------------------------------------------------------------------------- accounting
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _system_up(si):
     return _g(si, S_G_UP, 0) == 1 and _int(si, I_PLANNED) == 0
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
     """Integrate the current (constant) state over [t0, t1) into the summaries and grid."""
     sys_up = _system_up(si)
@@ -623,7 +624,7 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
     _set(si, S_INTS, I_CELL, ci)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _update_system(pi, pf, si, sf, t):
     root = _g(si, S_G_UP, 0)
     if _int(si, I_ROOTPREV) == 1 and root == 0:
@@ -642,19 +643,21 @@ def _update_system(pi, pf, si, sf, t):
                     _add(sf, SF_DOM_LAG, d, _lam(pi, pf, d, t) - _g(sf, SF_DOM_FROZEN, d))
                 _set(si, S_DOM_DIRTY, d, 1)
             _set(si, S_INTS, I_FROZEN, want)
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------- trial
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _fill(a, field, n, value):
     base = int(a[field])
     for j in range(n):
         a[base + j] = value
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _reset(pi, pf, si, sf, su, key):
     n = _is(pi, N_UNITS)
     n_sp = _is(pi, N_SP)
@@ -691,7 +694,7 @@ def _reset(pi, pf, si, sf, su, key):
             _schedule(si, sf, base + 2, _fs(pf, RS_FIRST))
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _next_failure(pi, pf, si, sf):
     """Wall time and domain of the earliest pending failure (inf when none or frozen)."""
     best = math.inf
@@ -711,7 +714,7 @@ def _next_failure(pi, pf, si, sf):
     return best, best_d
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
     """Simulate one trial; returns (availability, mean capacity, outages, downtime,
     planned downtime, time to first failure, spares used)."""
@@ -726,11 +729,11 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
         tw = sf[int(sf[SF_WH_KEY])] if si[si[S_WH_SIZE]] > 0 else math.inf
         tn = min(tf, tw)
         if tn > t and not settled:
-            # every event at t is done (zero-length swaps included): observe the system,
-            # which may freeze or thaw the clocks, then look for the next event again
-            _update_system(pi, pf, si, sf, t)
+            # every event at t is done (zero-length swaps included): observe the system;
+            # if that froze or thawed the clocks, look for the next event again
             settled = True
-            continue
+            if _update_system(pi, pf, si, sf, t):
+                continue
         if tn >= mission:
             break
         _advance(pi, pf, si, sf, t, tn, cap_row, up_row)
@@ -806,6 +809,9 @@ def run_block(
 ):
     """Simulate ``len(keys)`` trials; trial ``i`` uses counter-based key ``keys[i]`` and
     writes row ``i`` of every output array."""
+    # borrowed views: the arguments own the memory for the whole call
+    pi, pf, si, sf, su = borrow(pi), borrow(pf), borrow(si), borrow(sf), borrow(su)
+    capacity, system_up, failures = borrow(capacity), borrow(system_up), borrow(failures)
     for i in range(keys.shape[0]):
         a, mc, o, dt, pd, tt, sp = _trial(
             pi, pf, si, sf, su, keys[i], capacity[i], system_up[i], failures[i]

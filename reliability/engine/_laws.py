@@ -125,7 +125,7 @@ def ndtri(p):
     return x - u / (1.0 + 0.5 * x * u)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def cum_hazard(law, p1, p2, age):
     """Cumulative hazard H(age) of the law."""
     if age <= 0.0:
@@ -140,7 +140,7 @@ def cum_hazard(law, p1, p2, age):
     return 0.0 if age < p1 else math.inf
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def age_at_hazard(law, p1, p2, h, u):
     """Age at which the cumulative hazard reaches ``h``; ``u = exp(-h)`` is passed
     as well so the lognormal branch keeps full precision for fresh draws."""
@@ -153,13 +153,13 @@ def age_at_hazard(law, p1, p2, h, u):
     return p1
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def draw(law, p1, p2, u):
     """A draw of the law from a uniform ``u`` in (0, 1) (inverse survival function)."""
     return age_at_hazard(law, p1, p2, -math.log(u), u)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def draw_after(law, p1, p2, age, u):
     """Failure age after a minimal repair at ``age``: the law conditioned on survival to it."""
     if law == EXPONENTIAL:

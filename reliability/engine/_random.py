@@ -33,14 +33,14 @@ POOL = 4
 RESUPPLY = 5
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, forceinline=True)
 def _mix64(z):
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def stream_id(purpose, index, sub):
     """Stream number for ``purpose`` (a small int), a slot ``index`` and a sub-index < 256."""
     return (
@@ -48,7 +48,7 @@ def stream_id(purpose, index, sub):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def uniform(key, stream, counter):
     """A uniform number in the open interval (0, 1) for ``(key, stream, counter)``."""
     z = _mix64(np.uint64(key) ^ (np.uint64(stream) * _GOLD))
