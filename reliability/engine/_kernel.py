@@ -601,7 +601,8 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
     """Integrate the current (constant) state over [t0, t1) into the summaries and grid."""
     sys_up = _system_up(si)
     planned = _int(si, I_PLANNED)
-    cap = 0.0 if planned else _g(si, S_G_USE, 0) / _is(pi, N_UNITS)
+    # usable units (normalised by the unit count once, at the end of the trial)
+    cap = 0.0 if planned else float(_g(si, S_G_USE, 0))
     a = max(t0, _fs(pf, WARMUP))
     if t1 > a:
         w = t1 - a
@@ -701,6 +702,10 @@ def _next_failure(pi, pf, si, sf):
     best_d = -1
     if _int(si, I_FROZEN):
         return best, best_d
+    if _is(pi, N_DOM) == 1:  # only the identity clock: wall time = key + lag
+        if _g(si, S_FH_SIZE, 0) == 0:
+            return best, best_d
+        return sf[int(sf[SF_FH_KEY])] + _g(sf, SF_DOM_LAG, 0), 0
     for d in range(_is(pi, N_DOM)):
         if _g(si, S_FH_SIZE, d) == 0:
             continue
@@ -774,12 +779,12 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
     for ci in range(_int(si, I_CELL), n_cells):
         up_row[ci] = 1 if sys_up else 0
     for ci in range(n_cells):
-        cap_row[ci] /= _g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)
+        cap_row[ci] /= (_g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)) * n
     window = mission - _fs(pf, WARMUP)
     fs = sf[int(sf[SF_FS]) :]
     return (
         fs[F_UP] / window,
-        fs[F_CAP] / window,
+        fs[F_CAP] / (window * n),
         _int(si, I_OUTAGES),
         fs[F_DOWN],
         fs[F_PLANNED],

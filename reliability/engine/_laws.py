@@ -156,6 +156,8 @@ def age_at_hazard(law, p1, p2, h, u):
 @njit(cache=True, forceinline=True)
 def draw(law, p1, p2, u):
     """A draw of the law from a uniform ``u`` in (0, 1) (inverse survival function)."""
+    if law == FIXED:
+        return p1
     return age_at_hazard(law, p1, p2, -math.log(u), u)
 
 
