@@ -304,3 +304,40 @@ def test_invariants_hold_for_any_design(d):
     failed = ~np.isnan(r.time_to_first_failure_h)
     assert np.all((r.outages > 0) <= failed)
     assert np.all(r.time_to_first_failure_h[failed] < 2000)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(2, 8),
+    kfrac=st.floats(0.3, 1.0),
+    spares=st.integers(0, 3),
+    crews=st.sampled_from(["", ", crews = 1"]),
+    seed=st.integers(0, 2**32),
+)
+def test_adding_a_spare_never_lowers_availability(n, kfrac, spares, crews, seed):
+    """Under common random numbers the paired difference of one more cold spare is
+    never significantly negative (a crew busy swapping can delay a repair on some
+    paths, so the property holds in expectation, not trial by trial)."""
+    k = max(1, math.ceil(kfrac * n))
+    failures = (
+        '{ name = "hw", law = "weibull", shape = 1.5, mean = "800 h" }, '
+        '{ name = "sefi", law = "exponential", mean = "300 h", repair = "2 h", '
+        "renew = false }"
+    )
+    runs = []
+    for s in (spares, spares + 1):
+        cluster = f'node = {{ n = {n}, k = {k}{crews}, spares = {{ cold = {s}, swap = "12 h" }} }}'
+        runs.append(
+            run(
+                trials=300,
+                seed=seed,
+                mission="3000 h",
+                time_step="1000 h",
+                failures=failures,
+                cluster=cluster,
+            )
+        )
+    diff = runs[1].availability - runs[0].availability
+    se = diff.std(ddof=1) / math.sqrt(diff.size)
+    assert diff.mean() >= -Z * max(se, 1e-12)
+    assert np.all(runs[1].spares_used >= 0)

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reliability.results import SchemaError, assert_schema, open_result, write_result
 from reliability.runner import run_campaign
@@ -55,3 +57,28 @@ def test_open_result_refuses_foreign_and_missing_files(tmp_path):
         open_result(junk)
     with pytest.raises(FileNotFoundError):
         open_result(tmp_path / "none")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    trials=st.integers(1, 40),
+    block=st.integers(1, 16),
+    seed=st.integers(0, 2**64),
+    step=st.sampled_from(["100 h", "300 h", "1000 h"]),
+)
+def test_netcdf_round_trip_property(tmp_path, trials, block, seed, step):
+    from reliability.campaign import parse_campaign
+    from tests.conftest import campaign_text
+
+    c = parse_campaign(
+        campaign_text(
+            trials=trials, seed=seed, time_step=step, campaign_extra=f"block_size = {block}"
+        )
+    )
+    ds = run_campaign(c, n_workers=0)
+    path = write_result(ds, tmp_path / f"r{trials}-{block}.nc")
+    xr.testing.assert_identical(open_result(path), ds)
