@@ -17,8 +17,10 @@ Semantics that reliability tools disagree on are explicit here (see the README):
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -42,8 +44,10 @@ __all__ = [
     "Level",
     "Profile",
     "Resupply",
+    "Scenario",
     "Servicing",
     "Spares",
+    "Sweep",
     "UnitType",
     "load_campaign",
     "parse_campaign",
@@ -62,7 +66,11 @@ METRICS = (
     "outages",
     "downtime_h",
 )
-_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_PATH_RE = re.compile(r"^[A-Za-z][\w-]*(\[\d+\])?(\.[A-Za-z][\w-]*(\[\d+\])?)*$")
+_MAX_SCENARIOS = 10_000
+#: campaign-level keys a sweep may vary (the rest must be common to all scenarios)
+_SWEEPABLE_CAMPAIGN_KEYS = ("campaign.age_while_down", "campaign.warmup")
 _MAX_UNITS = 5_000_000
 _MAX_TRIALS = 100_000_000
 _MISSING = object()
@@ -225,6 +233,28 @@ class Expectation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Sweep:
+    """A design grid: each key path takes each of its values (Cartesian product)."""
+
+    paths: tuple[str, ...]
+    values: tuple[tuple[Any, ...], ...]
+
+    @property
+    def size(self) -> int:
+        """Number of scenarios in the grid."""
+        return math.prod(len(v) for v in self.values)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """One design option of a campaign: its label, the swept settings and the design."""
+
+    name: str
+    settings: tuple[tuple[str, Any], ...]
+    campaign: Campaign
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Campaign:
     """A validated campaign: one design question, ready to compile into a plan."""
 
@@ -244,6 +274,8 @@ class Campaign:
     resupply: Resupply | None = None
     case: str = ""
     expectations: tuple[Expectation, ...] = ()
+    sweep: Sweep | None = None
+    scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
     source: str = field(default="<campaign>", compare=False)
     toml_text: str = field(default="", compare=False, repr=False)
 
@@ -258,10 +290,12 @@ class Campaign:
 
     def to_dict(self) -> dict[str, Any]:
         """Canonical, JSON-ready form of the resolved configuration."""
-        d = dataclasses.asdict(self)
-        d.pop("source")
-        d.pop("toml_text")
-        return _jsonable(d)
+        d = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("source", "toml_text", "scenarios")
+        }
+        return _jsonable(dataclasses.asdict(_Plain(d)))["d"]
 
     @property
     def config_sha256(self) -> str:
@@ -286,7 +320,17 @@ class Campaign:
         out = dataclasses.replace(self, **changes)
         if block_size is None and trials is not None and out.block_size > trials:
             out = dataclasses.replace(out, block_size=trials)
-        return out
+        common = {"trials": out.trials, "seed": out.seed, "block_size": out.block_size}
+        scenarios = tuple(
+            dataclasses.replace(sc, campaign=dataclasses.replace(sc.campaign, **common))
+            for sc in out.scenarios
+        )
+        return dataclasses.replace(out, scenarios=scenarios)
+
+
+@dataclass
+class _Plain:
+    d: dict[str, Any]
 
 
 def _jsonable(obj: Any) -> Any:
@@ -699,7 +743,7 @@ def _validate_verify(t: _Table | None, mission_h: float) -> tuple[str, tuple[Exp
     return case, tuple(out)
 
 
-def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
+def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
     top = _Table(doc, "", source)
     ct = top.table("campaign", required=True)
     assert ct is not None
@@ -769,6 +813,7 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
             path="maintenance.resupply",
         )
     case, expectations = _validate_verify(top.table("verify"), mission)
+    top.raw("sweep", None)  # validated by _validate_sweep
     top.finish()
     return Campaign(
         **campaign,
@@ -782,6 +827,126 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
         source=source,
         toml_text=text,
     )
+
+
+def _validate_sweep(raw: Any, source: str) -> Sweep:
+    t = _Table(raw, "sweep", source)
+    if not t.data:
+        raise CampaignError(
+            "needs at least one key path with a list of values", source=source, path="sweep"
+        )
+    paths, values = [], []
+    for path, vals in t.data.items():
+        t.used.add(path)
+        key = f"sweep.{path!r}" if not _PATH_RE.match(path) else f"sweep.{path}"
+        if not _PATH_RE.match(path):
+            raise CampaignError(
+                "not a key path such as cluster.node.spares.cold",
+                source=source,
+                path=key,
+                value=vals,
+            )
+        root = path.split(".", 1)[0].split("[", 1)[0]
+        if root in ("sweep", "verify") or (
+            root == "campaign" and path not in _SWEEPABLE_CAMPAIGN_KEYS
+        ):
+            raise CampaignError(
+                "cannot be swept: it must be common to all scenarios",
+                source=source,
+                path=key,
+                value=vals,
+            )
+        if not isinstance(vals, list) or not vals:
+            raise CampaignError(
+                "expected a non-empty list of values", source=source, path=key, value=vals
+            )
+        kinds = {
+            "number" if isinstance(v, int | float) and not isinstance(v, bool) else type(v).__name__
+            for v in vals
+        }
+        if len(kinds) != 1 or not kinds <= {"number", "str", "bool"}:
+            raise CampaignError(
+                "values must be numbers, strings or booleans, all of one kind",
+                source=source,
+                path=key,
+                value=vals,
+            )
+        if len({json.dumps(v) for v in vals}) != len(vals):
+            raise CampaignError("values must be distinct", source=source, path=key, value=vals)
+        paths.append(path)
+        values.append(tuple(vals))
+    sweep = Sweep(paths=tuple(paths), values=tuple(values))
+    if sweep.size > _MAX_SCENARIOS:
+        raise CampaignError(
+            f"the grid has {sweep.size} scenarios; at most {_MAX_SCENARIOS}",
+            source=source,
+            path="sweep",
+        )
+    return sweep
+
+
+def _set_path(doc: dict[str, Any], path: str, value: Any, source: str) -> None:
+    """Set ``value`` at key path ``path`` (tables are created as needed)."""
+    node: Any = doc
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        name, _, index = part.partition("[")
+        last = i == len(parts) - 1
+        if not isinstance(node, dict):
+            raise CampaignError("does not lead to a table", source=source, path=f"sweep.{path}")
+        if index:
+            seq = node.get(name)
+            j = int(index.rstrip("]"))
+            if not isinstance(seq, list) or j >= len(seq):
+                raise CampaignError(
+                    f"{name}[{j}] does not exist in the campaign",
+                    source=source,
+                    path=f"sweep.{path}",
+                )
+            if last:
+                seq[j] = value
+            else:
+                node = seq[j]
+        elif last:
+            node[name] = value
+        else:
+            node = node.setdefault(name, {})
+
+
+def _label(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else f"{value}"
+
+
+def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
+    base_doc = {k: v for k, v in doc.items() if k != "sweep"}
+    base = _validate_design(base_doc, source, text)
+    if "sweep" not in doc:
+        only = Scenario(name="baseline", settings=(), campaign=base)
+        return dataclasses.replace(base, scenarios=(only,))
+    sweep = _validate_sweep(doc["sweep"], source)
+    leaves = [p.rsplit(".", 1)[-1] for p in sweep.paths]
+    short = len(set(leaves)) == len(leaves)
+    scenarios = []
+    for combo in itertools.product(*sweep.values):
+        settings = tuple(zip(sweep.paths, combo, strict=True))
+        name = ", ".join(
+            f"{leaf if short else p}={_label(v)}"
+            for leaf, (p, v) in zip(leaves, settings, strict=True)
+        )
+        variant = copy.deepcopy(base_doc)
+        for p, v in settings:
+            _set_path(variant, p, v, source)
+        try:
+            design = _validate_design(variant, source, text)
+        except CampaignError as exc:
+            raise CampaignError(
+                f"in scenario [{name}]: {exc.problem}",
+                source=source,
+                path=exc.path,
+                value=exc.value,
+            ) from None
+        scenarios.append(Scenario(name=name, settings=settings, campaign=design))
+    return dataclasses.replace(base, sweep=sweep, scenarios=tuple(scenarios))
 
 
 def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:

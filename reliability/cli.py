@@ -193,6 +193,9 @@ def _describe(c: Campaign) -> list[str]:
         )
     if c.resupply:
         lines.append(f"resupply      every {c.resupply.every_h:g} h ({c.resupply.cadence})")
+    if c.sweep is not None:
+        lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
+        lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
     for e in c.expectations:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")

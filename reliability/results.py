@@ -125,19 +125,31 @@ def assemble(
     scenarios: list[str],
     blocks: list[list[BlockResult]],
     edges: np.ndarray,
-    mode_labels: tuple[str, ...],
+    mode_labels: list[tuple[str, ...]],
     *,
     block_size: int,
+    sweep_coords: dict[str, list[Any]] | None = None,
     command: str = "",
 ) -> xr.Dataset:
     """Build the result dataset from per-scenario lists of block results.
 
-    ``blocks[s][b]`` is block ``b`` of scenario ``s``; every scenario has the same blocks.
+    ``blocks[s][b]`` is block ``b`` of scenario ``s``; every scenario has the same
+    blocks. ``mode_labels[s]`` names the failure modes of scenario ``s``: the dataset's
+    ``failure_mode`` dimension is their union (a mode absent from a scenario counts 0).
+    ``sweep_coords`` maps each swept key path to its value per scenario.
     """
+    union: list[str] = []
+    for labels in mode_labels:
+        union += [m for m in labels if m not in union]
     per_var: dict[str, list[np.ndarray]] = {name: [] for name in SCHEMA}
-    for scenario_blocks in blocks:
+    for labels, scenario_blocks in zip(mode_labels, blocks, strict=True):
         for name in SCHEMA:
-            per_var[name].append(np.concatenate([getattr(b, name) for b in scenario_blocks]))
+            arr = np.concatenate([getattr(b, name) for b in scenario_blocks])
+            if name == "failures":
+                full = np.zeros((arr.shape[0], len(union)), arr.dtype)
+                full[:, [union.index(m) for m in labels]] = arr
+                arr = full
+            per_var[name].append(arr)
     data_vars = {}
     for name, (dims, _, units, long_name, cell_methods) in SCHEMA.items():
         arr = np.stack(per_var[name], axis=1)
@@ -179,7 +191,7 @@ def assemble(
             "time_bounds": (("time", "bnds"), np.stack([edges[:-1], edges[1:]], axis=1)),
             "failure_mode": (
                 "failure_mode",
-                np.array(mode_labels, dtype=str),
+                np.array(union, dtype=str),
                 {"long_name": "unit type and failure mode"},
             ),
         },
@@ -208,7 +220,18 @@ def assemble(
             "library_versions": json.dumps(versions, sort_keys=True),
         },
     )
+    for path, values in (sweep_coords or {}).items():
+        ds = ds.assign_coords(
+            {_coord_name(path): ("scenario", np.asarray(values), {"long_name": f"swept {path}"})}
+        )
+    if sweep_coords:
+        ds.attrs["sweep"] = json.dumps(list(sweep_coords))
     return ds
+
+
+def _coord_name(path: str) -> str:
+    """A NetCDF-safe coordinate name for a swept key path."""
+    return path.replace("[", "_").replace("]", "")
 
 
 def assert_schema(ds: xr.Dataset) -> None:

@@ -121,13 +121,13 @@ def run_campaign(
     xarray.Dataset
         The result, following :data:`reliability.results.SCHEMA`.
     """
-    plan = compile_plan(campaign)
+    scenarios = campaign.scenarios
+    plans = [compile_plan(sc.campaign) for sc in scenarios]
     sizes = block_sizes(campaign.trials, campaign.block_size)
-    scenarios = ["baseline"]
     total = len(sizes) * len(scenarios)
     results: dict[tuple[int, int], BlockResult] = {}
     if n_workers == 0 and client is None and not scheduler and not scheduler_file:
-        for s in range(len(scenarios)):
+        for s, plan in enumerate(plans):
             for b, n in enumerate(sizes):
                 results[s, b] = simulate_block(plan.arrays, campaign.seed, b, n)
                 if on_block:
@@ -139,15 +139,21 @@ def run_campaign(
             else _client(scheduler, scheduler_file, n_workers)
         )
         with ctx as c:
-            _run_distributed(c, plan.arrays, campaign, scenarios, sizes, results, on_block)
+            _run_distributed(c, [p.arrays for p in plans], campaign, sizes, results, on_block)
     blocks = [[results[s, b] for b in range(len(sizes))] for s in range(len(scenarios))]
+    sweep_coords = None
+    if campaign.sweep is not None:
+        sweep_coords = {
+            path: [dict(sc.settings)[path] for sc in scenarios] for path in campaign.sweep.paths
+        }
     ds = assemble(
         campaign,
-        scenarios,
+        [sc.name for sc in scenarios],
         blocks,
-        plan.edges,
-        plan.mode_labels,
+        plans[0].edges,
+        [p.mode_labels for p in plans],
         block_size=campaign.block_size,
+        sweep_coords=sweep_coords,
         command=command,
     )
     if out_dir is not None:
@@ -161,20 +167,19 @@ def run_campaign(
 
 def _run_distributed(
     client: Client,
-    arrays: PlanArrays,
+    plans: list[PlanArrays],
     campaign: Campaign,
-    scenarios: list[str],
     sizes: list[int],
     results: dict[tuple[int, int], BlockResult],
     on_block: Callable[[int, int], None] | None,
 ) -> None:
     from distributed import as_completed
 
-    [plan_future] = client.scatter([arrays], broadcast=True)
+    plan_futures = client.scatter(plans, broadcast=True)
     tag = campaign.config_sha256[:12]
     where: dict[str, tuple[int, int]] = {}
     futures = []
-    for s in range(len(scenarios)):
+    for s, plan_future in enumerate(plan_futures):
         for b, n in enumerate(sizes):
             fut = client.submit(
                 simulate_block,

@@ -17,7 +17,16 @@ from tests.conftest import campaign_text
 @pytest.fixture(scope="module")
 def campaign():
     return parse_campaign(
-        campaign_text(trials=70, mission="8760 h", seed=11, campaign_extra="block_size = 16")
+        campaign_text(
+            trials=70,
+            mission="8760 h",
+            seed=11,
+            campaign_extra="block_size = 16",
+            cluster='node = { n = 12, k = 10, crews = 2, spares = { cold = 1, swap = "5 h" } }',
+            failures='{ law = "weibull", shape = 1.3, mean = "1500 h" }, '
+            '{ law = "exponential", mean = "600 h", repair = "3 h", renew = false }',
+            rest='[sweep]\n"cluster.node.spares.cold" = [0, 2]',
+        )
     )
 
 
@@ -39,6 +48,7 @@ def assert_same_trials(a, b):
         "time_to_first_failure_h",
         "system_up",
         "outages",
+        "spares_used",
     ):
         np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
 

@@ -779,12 +779,14 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
     for ci in range(_int(si, I_CELL), n_cells):
         up_row[ci] = 1 if sys_up else 0
     for ci in range(n_cells):
-        cap_row[ci] /= (_g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)) * n
+        frac = cap_row[ci] / ((_g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)) * n)
+        cap_row[ci] = min(1.0, max(0.0, frac))
     window = mission - _fs(pf, WARMUP)
     fs = sf[int(sf[SF_FS]) :]
+    # fractions are sums of many intervals: clip the last-bit rounding into [0, 1]
     return (
-        fs[F_UP] / window,
-        fs[F_CAP] / (window * n),
+        min(1.0, max(0.0, fs[F_UP] / window)),
+        min(1.0, max(0.0, fs[F_CAP] / (window * n))),
         _int(si, I_OUTAGES),
         fs[F_DOWN],
         fs[F_PLANNED],
