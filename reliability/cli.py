@@ -78,7 +78,13 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 
 @main.command()
-@click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--resume",
+    "resume",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Continue the run in this directory: only missing blocks are computed.",
+)
 @click.option("--trials", type=click.IntRange(min=1), help="Override campaign.trials.")
 @click.option("--seed", type=click.IntRange(min=0), help="Override campaign.seed.")
 @click.option("--block-size", type=click.IntRange(min=1), help="Override campaign.block_size.")
@@ -102,7 +108,8 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @_friendly
 def run(
-    campaign: Path,
+    campaign: Path | None,
+    resume: Path | None,
     trials: int | None,
     seed: int | None,
     block_size: int | None,
@@ -112,11 +119,28 @@ def run(
     scheduler_file: str | None,
     quiet: bool,
 ) -> None:
-    """Run CAMPAIGN and write result.nc to the run directory."""
+    """Run CAMPAIGN (or --resume RUN_DIR) and write result.nc to the run directory."""
     from reliability.runner import default_run_dir, run_campaign
+    from reliability.store import resume_campaign
 
-    c = load_campaign(campaign).with_overrides(trials=trials, seed=seed, block_size=block_size)
-    out_dir = out if out is not None else default_run_dir(c)
+    if resume is not None:
+        if (
+            campaign is not None
+            or out is not None
+            or any(x is not None for x in (trials, seed, block_size))
+        ):
+            raise click.UsageError(
+                "--resume takes the campaign and settings of the run "
+                "directory; give no CAMPAIGN, --out, --trials, --seed "
+                "or --block-size with it"
+            )
+        c = resume_campaign(resume)
+        out_dir = resume
+    elif campaign is None:
+        raise click.UsageError("give a CAMPAIGN file, or --resume RUN_DIR")
+    else:
+        c = load_campaign(campaign).with_overrides(trials=trials, seed=seed, block_size=block_size)
+        out_dir = out if out is not None else default_run_dir(c)
     command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     start = time.perf_counter()
 
@@ -132,6 +156,7 @@ def run(
         n_workers=workers,
         command=command,
         on_block=progress,
+        resume=resume is not None,
     )
     if quiet:
         return

@@ -19,6 +19,8 @@ import numpy as np
 import xarray as xr
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reliability.campaign import Campaign
     from reliability.engine import BlockResult
 
@@ -27,6 +29,7 @@ __all__ = [
     "SchemaError",
     "assemble",
     "assert_schema",
+    "atomic_write",
     "library_versions",
     "open_result",
     "write_result",
@@ -272,19 +275,31 @@ def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
     return enc
 
 
-def write_result(ds: xr.Dataset, path: str | Path) -> Path:
-    """Write ``ds`` to NetCDF4 atomically: a temporary file in the same folder, then rename."""
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    A killed or failed write leaves no file that looks complete.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_result(ds: xr.Dataset, path: str | Path) -> Path:
+    """Write ``ds`` to NetCDF4 (compressed, chunked by block) atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(
+        path,
+        lambda tmp: ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds)),
+    )
 
 
 def open_result(path: str | Path) -> xr.Dataset:

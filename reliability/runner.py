@@ -25,6 +25,7 @@ import numpy as np
 
 from reliability.engine import BlockResult, PlanArrays, simulate
 from reliability.results import assemble, write_result
+from reliability.store import RunStore
 from reliability.system import compile_plan
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def run_campaign(
     n_workers: int | None = None,
     command: str = "",
     on_block: Callable[[int, int], None] | None = None,
+    resume: bool = False,
 ) -> xr.Dataset:
     """Run a campaign and return its result dataset.
 
@@ -115,6 +117,9 @@ def run_campaign(
         The command line, recorded in the ``history`` attribute.
     on_block : callable, optional
         Called as ``on_block(done, total)`` after each finished block.
+    resume : bool, optional
+        Continue the run in ``out_dir``: blocks already stored there are read back
+        (after checking they belong to this configuration), only the others run.
 
     Returns
     -------
@@ -126,20 +131,38 @@ def run_campaign(
     sizes = block_sizes(campaign.trials, campaign.block_size)
     total = len(sizes) * len(scenarios)
     results: dict[tuple[int, int], BlockResult] = {}
-    if n_workers == 0 and client is None and not scheduler and not scheduler_file:
+    store = None
+    if out_dir is not None:
+        store = RunStore(out_dir, campaign)
+        store.prepare(resume=resume)
         for s, plan in enumerate(plans):
             for b, n in enumerate(sizes):
-                results[s, b] = simulate_block(plan.arrays, campaign.seed, b, n)
-                if on_block:
-                    on_block(len(results), total)
-    else:
+                part = store.load(s, b, n, len(plan.mode_labels), plan.arrays.n_cells)
+                if part is not None:
+                    results[s, b] = part
+    elif resume:
+        raise ValueError("`resume` needs `out_dir`")
+    todo = [(s, b) for s in range(len(plans)) for b in range(len(sizes)) if (s, b) not in results]
+
+    def done(s: int, b: int, result: BlockResult) -> None:
+        if store is not None:
+            store.save(s, b, result)
+        results[s, b] = result
+        if on_block:
+            on_block(len(results), total)
+
+    in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
+    if todo and in_process:
+        for s, b in todo:
+            done(s, b, simulate_block(plans[s].arrays, campaign.seed, b, sizes[b]))
+    elif todo:
         ctx = (
             contextlib.nullcontext(client)
             if client is not None
             else _client(scheduler, scheduler_file, n_workers)
         )
         with ctx as c:
-            _run_distributed(c, [p.arrays for p in plans], campaign, sizes, results, on_block)
+            _run_distributed(c, [p.arrays for p in plans], campaign, sizes, todo, done)
     blocks = [[results[s, b] for b in range(len(sizes))] for s in range(len(scenarios))]
     sweep_coords = None
     if campaign.sweep is not None:
@@ -157,11 +180,7 @@ def run_campaign(
         command=command,
     )
     if out_dir is not None:
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        if campaign.toml_text:
-            (out / "campaign.toml").write_text(campaign.toml_text)
-        write_result(ds, out / "result.nc")
+        write_result(ds, Path(out_dir) / "result.nc")
     return ds
 
 
@@ -170,8 +189,8 @@ def _run_distributed(
     plans: list[PlanArrays],
     campaign: Campaign,
     sizes: list[int],
-    results: dict[tuple[int, int], BlockResult],
-    on_block: Callable[[int, int], None] | None,
+    todo: list[tuple[int, int]],
+    done: Callable[[int, int, BlockResult], None],
 ) -> None:
     from distributed import as_completed
 
@@ -179,20 +198,17 @@ def _run_distributed(
     tag = campaign.config_sha256[:12]
     where: dict[str, tuple[int, int]] = {}
     futures = []
-    for s, plan_future in enumerate(plan_futures):
-        for b, n in enumerate(sizes):
-            fut = client.submit(
-                simulate_block,
-                plan_future,
-                campaign.seed,
-                b,
-                n,
-                key=f"block-{tag}-{s}-{b}",
-                pure=False,
-            )
-            where[fut.key] = (s, b)
-            futures.append(fut)
+    for s, b in todo:
+        fut = client.submit(
+            simulate_block,
+            plan_futures[s],
+            campaign.seed,
+            b,
+            sizes[b],
+            key=f"block-{tag}-{s}-{b}",
+            pure=False,
+        )
+        where[fut.key] = (s, b)
+        futures.append(fut)
     for fut in as_completed(futures):
-        results[where[fut.key]] = fut.result()
-        if on_block:
-            on_block(len(results), len(where))
+        done(*where[fut.key], fut.result())

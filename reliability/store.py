@@ -1,0 +1,158 @@
+"""A run directory: manifest, campaign copy, one part file per block, the result.
+
+::
+
+    RUN_DIR/
+      manifest.json            config hash, seed, block size, overrides, scenarios
+      campaign.toml            the campaign text as given
+      parts/s000-b00000.nc     one file per (scenario, block), written atomically
+      result.nc                assembled when every part is there
+
+Every file is written to a temporary name in the same folder and renamed, so a killed
+run leaves only complete files. ``--resume`` recomputes exactly the missing blocks;
+a part that cannot be read, or that belongs to another configuration, is recomputed
+rather than trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from reliability.campaign import Campaign, load_campaign
+from reliability.engine import BlockResult
+from reliability.results import atomic_write
+
+__all__ = ["RunStore", "resume_campaign"]
+
+log = logging.getLogger("reliability")
+_FIELDS = [f.name for f in fields(BlockResult)]
+_DIMS = {
+    "failures": ("trial", "failure_mode"),
+    "capacity": ("trial", "time"),
+    "system_up": ("trial", "time"),
+}
+
+
+def _write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+
+def resume_campaign(run_dir: str | Path) -> Campaign:
+    """The campaign of an earlier run, with the overrides it was started with."""
+    run = Path(run_dir)
+    manifest = run / "manifest.json"
+    if not manifest.is_file():
+        raise FileNotFoundError(f"{run}: not a run directory (no manifest.json)")
+    try:
+        meta = json.loads(manifest.read_text())
+        overrides = {k: meta["overrides"][k] for k in ("trials", "seed", "block_size")}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{manifest}: unreadable manifest ({exc})") from None
+    return load_campaign(run / "campaign.toml").with_overrides(**overrides)
+
+
+class RunStore:
+    """Part files and manifest of one run directory."""
+
+    def __init__(self, run_dir: str | Path, campaign: Campaign) -> None:
+        self.dir = Path(run_dir)
+        self.parts = self.dir / "parts"
+        self.campaign = campaign
+
+    def prepare(self, *, resume: bool) -> None:
+        """Create the directory, or check that it holds this campaign when resuming."""
+        manifest = self.dir / "manifest.json"
+        if manifest.exists():
+            if not resume:
+                raise FileExistsError(
+                    f"{self.dir}: already holds a run; use --resume to "
+                    "continue it or choose another --out"
+                )
+            meta = json.loads(manifest.read_text())
+            if meta.get("config_sha256") != self.campaign.config_sha256:
+                raise ValueError(
+                    f"{self.dir}: holds a run of another configuration "
+                    f"({str(meta.get('config_sha256'))[:8]}, this one is "
+                    f"{self.campaign.config_sha256[:8]}); refusing to mix them"
+                )
+        elif resume:
+            raise FileNotFoundError(f"{self.dir}: nothing to resume (no manifest.json)")
+        self.parts.mkdir(parents=True, exist_ok=True)
+        c = self.campaign
+        if c.toml_text and not (self.dir / "campaign.toml").exists():
+            _write_text(self.dir / "campaign.toml", c.toml_text)
+        if not manifest.exists():
+            meta = {
+                "config_sha256": c.config_sha256,
+                "campaign": c.name,
+                "seed_entropy": hex(c.seed),
+                "block_size": c.block_size,
+                "overrides": {"trials": c.trials, "seed": c.seed, "block_size": c.block_size},
+                "scenarios": [sc.name for sc in c.scenarios],
+            }
+            _write_text(manifest, json.dumps(meta, indent=2) + "\n")
+
+    def part_path(self, scenario: int, block: int) -> Path:
+        """Where block ``block`` of scenario ``scenario`` is stored."""
+        return self.parts / f"s{scenario:03d}-b{block:05d}.nc"
+
+    def save(self, scenario: int, block: int, result: BlockResult) -> None:
+        """Write one block atomically."""
+        data = {name: (_DIMS.get(name, ("trial",)), getattr(result, name)) for name in _FIELDS}
+        ds = xr.Dataset(
+            data,
+            attrs={
+                "config_sha256": self.campaign.config_sha256,
+                "scenario": scenario,
+                "block": block,
+            },
+        )
+        atomic_write(
+            self.part_path(scenario, block), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4")
+        )
+
+    def load(
+        self, scenario: int, block: int, n_trials: int, n_modes: int, n_cells: int
+    ) -> BlockResult | None:
+        """The stored block, or None when absent, unreadable or not of this run."""
+        path = self.part_path(scenario, block)
+        if not path.exists():
+            return None
+        try:
+            with xr.open_dataset(path, engine="netcdf4") as ds:
+                ds = ds.load()
+            problem = self._check(ds, scenario, block, n_trials, n_modes, n_cells)
+        except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
+            # a torn or foreign file: recompute it, never trust it
+            problem = f"unreadable ({type(exc).__name__}: {exc})"
+        if problem:
+            log.warning("%s: %s; recomputing this block", path, problem)
+            path.unlink(missing_ok=True)
+            return None
+        return BlockResult(**{name: np.asarray(ds[name].values) for name in _FIELDS})
+
+    def _check(
+        self, ds: xr.Dataset, scenario: int, block: int, n_trials: int, n_modes: int, n_cells: int
+    ) -> str:
+        attrs: dict[str, Any] = ds.attrs
+        if attrs.get("config_sha256") != self.campaign.config_sha256:
+            return "belongs to another configuration"
+        if int(attrs.get("scenario", -1)) != scenario or int(attrs.get("block", -1)) != block:
+            return "is labelled as another block"
+        missing = [name for name in _FIELDS if name not in ds]
+        if missing:
+            return f"lacks {missing[0]}"
+        if (
+            ds.sizes.get("trial") != n_trials
+            or ds["failures"].shape[1] != n_modes
+            or (ds["capacity"].shape[1] != n_cells)
+        ):
+            return "has the wrong shape"
+        return ""

@@ -1,0 +1,145 @@
+"""Run directories: part files, resume, refusal of foreign or corrupt parts."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from reliability.campaign import parse_campaign
+from reliability.results import open_result
+from reliability.runner import run_campaign
+from reliability.store import resume_campaign
+from tests.conftest import campaign_text
+
+TEXT = campaign_text(
+    trials=60,
+    mission="5000 h",
+    seed=5,
+    campaign_extra="block_size = 10",
+    rest='[sweep]\n"cluster.node.k" = [9, 10]',
+)
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    return parse_campaign(TEXT)
+
+
+@pytest.fixture(scope="module")
+def reference(campaign):
+    return run_campaign(campaign, n_workers=0)
+
+
+def same(a, b):
+    for name in ("availability", "capacity", "failures", "time_to_first_failure_h"):
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+def test_run_dir_holds_parts_manifest_and_result(campaign, reference, tmp_path):
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    assert len(list((tmp_path / "parts").glob("*.nc"))) == 12
+    assert (tmp_path / "manifest.json").exists() and (tmp_path / "campaign.toml").exists()
+    same(open_result(tmp_path), reference)
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_resume_computes_only_missing_blocks(campaign, reference, tmp_path):
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    (tmp_path / "result.nc").unlink()
+    for p in sorted((tmp_path / "parts").glob("*.nc"))[::3]:
+        p.unlink()
+    computed = []
+    ds = run_campaign(
+        campaign,
+        n_workers=0,
+        out_dir=tmp_path,
+        resume=True,
+        on_block=lambda done, total: computed.append(done),
+    )
+    assert len(computed) == 4  # the four deleted blocks, nothing else
+    same(ds, reference)
+
+
+def test_corrupt_and_foreign_parts_are_recomputed(campaign, reference, tmp_path):
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    parts = sorted((tmp_path / "parts").glob("*.nc"))
+    parts[0].write_bytes(parts[0].read_bytes()[:100])  # truncated
+    with xr.open_dataset(parts[1]) as ds:
+        foreign = ds.load()
+    foreign.attrs["config_sha256"] = "0" * 64
+    foreign.to_netcdf(parts[2])  # a part of another configuration in place of block 2
+    ds = run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)
+    same(ds, reference)
+
+
+def test_refuses_to_mix_runs(campaign, tmp_path):
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    with pytest.raises(FileExistsError, match="already holds a run"):
+        run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    other = campaign.with_overrides(seed=6)
+    with pytest.raises(ValueError, match="another configuration"):
+        run_campaign(other, n_workers=0, out_dir=tmp_path, resume=True)
+    with pytest.raises(FileNotFoundError, match="nothing to resume"):
+        run_campaign(campaign, n_workers=0, out_dir=tmp_path / "new", resume=True)
+
+
+def test_resume_campaign_restores_overrides(campaign, tmp_path):
+    c = campaign.with_overrides(trials=30, seed=77)
+    run_campaign(c, n_workers=0, out_dir=tmp_path)
+    back = resume_campaign(tmp_path)
+    assert (back.trials, back.seed, back.config_sha256) == (30, 77, c.config_sha256)
+
+
+def test_killed_driver_resumes_to_the_same_result(tmp_path):
+    """Kill a real `reliability run` midway (SIGKILL), resume it, compare with a clean run."""
+    path = tmp_path / "long.toml"
+    path.write_text(
+        campaign_text(trials=400, mission="87600 h", seed=8, campaign_extra="block_size = 4")
+    )
+    run_dir = tmp_path / "run"
+    cmd = [
+        sys.executable,
+        "-m",
+        "reliability.cli",
+        "run",
+        str(path),
+        "--workers",
+        "0",
+        "--quiet",
+        "--out",
+        str(run_dir),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while len(list((run_dir / "parts").glob("*.nc"))) < 10:
+        assert proc.poll() is None, "the run finished before it could be killed"
+        assert time.time() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list((run_dir / "parts").glob("*.nc")))
+    assert 10 <= done_before < 200 and not (run_dir / "result.nc").exists()
+    resumed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reliability.cli",
+            "run",
+            "--resume",
+            str(run_dir),
+            "--workers",
+            "0",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    clean = run_campaign(parse_campaign(path.read_text()), n_workers=0)
+    same(open_result(run_dir), clean)
