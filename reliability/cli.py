@@ -144,9 +144,7 @@ def run(
     command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     start = time.perf_counter()
 
-    def progress(done: int, total: int) -> None:
-        if not quiet:
-            click.echo(f"block {done}/{total} done ({time.perf_counter() - start:.1f} s)", err=True)
+    progress = _Progress(quiet=quiet)
 
     ds = run_campaign(
         c,
@@ -158,6 +156,7 @@ def run(
         on_block=progress,
         resume=resume is not None,
     )
+    progress.close()
     if quiet:
         return
     click.echo(
@@ -166,6 +165,40 @@ def run(
     )
     click.echo(_table(_summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
     click.echo(f"result: {out_dir / 'result.nc'}")
+
+
+class _Progress:
+    """Blocks done of total: a bar with elapsed and remaining time on a terminal,
+    plain lines otherwise, nothing with --quiet."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            if self.bar is None:
+                self.bar = click.progressbar(
+                    length=total, label="blocks", file=sys.stderr, show_eta=True, show_pos=True
+                )
+                self.bar.__enter__()
+            self.bar.update(done - self.shown)
+            self.shown = done
+        else:
+            elapsed = time.perf_counter() - self.start
+            left = elapsed / done * (total - done) if done else 0.0
+            click.echo(
+                f"block {done}/{total} done, {elapsed:.1f} s elapsed, ~{left:.0f} s left", err=True
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _describe(c: Campaign) -> list[str]:
