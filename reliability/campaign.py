@@ -42,6 +42,7 @@ __all__ = [
     "FailureMode",
     "Law",
     "Level",
+    "Precision",
     "Profile",
     "Resupply",
     "Scenario",
@@ -232,6 +233,28 @@ class Expectation:
     note: str = ""
 
 
+#: per-trial metrics a precision target may name
+PRECISION_METRICS = (
+    "unavailability",
+    "availability",
+    "mean_capacity",
+    "outages",
+    "downtime_h",
+    "spares_used",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Precision:
+    """Run until the 95% CI half-width of ``metric`` is at most ``relative`` times its
+    mean in every scenario, between ``min_trials`` and ``max_trials`` trials."""
+
+    metric: str = "unavailability"
+    relative: float
+    min_trials: int
+    max_trials: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sweep:
     """A design grid: each key path takes each of its values (Cartesian product)."""
@@ -267,6 +290,7 @@ class Campaign:
     time_step_h: float
     warmup_h: float = 0.0
     age_while_down: bool = True
+    precision: Precision | None = None
     units: tuple[UnitType, ...]
     profiles: tuple[Profile, ...] = ()
     levels: tuple[Level, ...]
@@ -311,6 +335,7 @@ class Campaign:
         if trials is not None:
             _check_count(trials, "campaign.trials", self.source, maximum=_MAX_TRIALS)
             changes["trials"] = trials
+            changes["precision"] = None  # a trial count replaces a precision target
         if seed is not None:
             _check_seed(seed, "campaign.seed", self.source)
             changes["seed"] = seed
@@ -749,7 +774,16 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
     assert ct is not None
     name = _name(ct, "name", ct.raw("name"))
     mission = ct.duration("mission", positive=True, maximum=1e7)
-    trials = ct.integer("trials", minimum=1, maximum=_MAX_TRIALS)
+    precision = None
+    if ct.has("precision"):
+        pt_ = ct.table("precision")
+        assert pt_ is not None
+        precision = _validate_precision(pt_)
+        if ct.has("trials"):
+            raise ct.error("trials", "give trials or precision, not both", ct.data["trials"])
+        trials = precision.min_trials
+    else:
+        trials = ct.integer("trials", minimum=1, maximum=_MAX_TRIALS)
     seed = ct.raw("seed")
     _check_seed(seed, "campaign.seed", source)
     block_size = ct.integer("block_size", min(trials, 1000), minimum=1, maximum=_MAX_TRIALS)
@@ -775,6 +809,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         "time_step_h": time_step,
         "warmup_h": warmup,
         "age_while_down": ct.boolean("age_while_down", True),
+        "precision": precision,
     }
     ct.finish()
 
@@ -827,6 +862,17 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         source=source,
         toml_text=text,
     )
+
+
+def _validate_precision(t: _Table) -> Precision:
+    metric = t.string("metric", "unavailability", choices=PRECISION_METRICS)
+    relative = t.number("relative", positive=True, maximum=1.0)
+    min_trials = t.integer("min_trials", 1000, minimum=2, maximum=_MAX_TRIALS)
+    max_trials = t.integer("max_trials", 100 * min_trials, minimum=2, maximum=_MAX_TRIALS)
+    if max_trials < min_trials:
+        raise t.error("max_trials", f"is below min_trials = {min_trials}", max_trials)
+    t.finish()
+    return Precision(metric=metric, relative=relative, min_trials=min_trials, max_trials=max_trials)
 
 
 def _validate_sweep(raw: Any, source: str) -> Sweep:

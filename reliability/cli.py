@@ -160,10 +160,17 @@ def run(
     if quiet:
         return
     click.echo(
-        f"campaign {c.name}: {c.trials} trials, seed {c.seed}, "
+        f"campaign {c.name}: {ds.sizes['trial']} trials, seed {c.seed}, "
         f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
     )
     click.echo(_table(_summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
+    if "converged" in ds.attrs:
+        state = "converged" if ds.attrs["converged"] else "NOT converged (max_trials reached)"
+        click.echo(
+            f"precision: {ds.attrs['precision_metric']} to "
+            f"±{ds.attrs['precision_relative_target']:g} relative: {state} with "
+            f"{ds.sizes['trial']} trials; half-widths {ds.attrs['relative_half_width']}"
+        )
     click.echo(f"result: {out_dir / 'result.nc'}")
 
 

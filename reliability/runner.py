@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import json
 import logging
+import math
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ import numpy as np
 
 from reliability.engine import BlockResult, PlanArrays, simulate
 from reliability.results import assemble, write_result
+from reliability.stats import mean_ci
 from reliability.store import RunStore
 from reliability.system import compile_plan
 
@@ -128,41 +131,68 @@ def run_campaign(
     """
     scenarios = campaign.scenarios
     plans = [compile_plan(sc.campaign) for sc in scenarios]
-    sizes = block_sizes(campaign.trials, campaign.block_size)
-    total = len(sizes) * len(scenarios)
+    bs = campaign.block_size
+    precision = campaign.precision
+    if precision is None:
+        sizes = block_sizes(campaign.trials, bs)
+        max_blocks = len(sizes)
+    else:  # full blocks only, so that a longer run extends a shorter one
+        sizes = [bs] * math.ceil(precision.min_trials / bs)
+        max_blocks = max(len(sizes), precision.max_trials // bs)
     results: dict[tuple[int, int], BlockResult] = {}
     store = None
     if out_dir is not None:
         store = RunStore(out_dir, campaign)
         store.prepare(resume=resume)
-        for s, plan in enumerate(plans):
-            for b, n in enumerate(sizes):
-                part = store.load(s, b, n, len(plan.mode_labels), plan.arrays.n_cells)
-                if part is not None:
-                    results[s, b] = part
     elif resume:
         raise ValueError("`resume` needs `out_dir`")
-    todo = [(s, b) for s in range(len(plans)) for b in range(len(sizes)) if (s, b) not in results]
 
     def done(s: int, b: int, result: BlockResult) -> None:
         if store is not None:
             store.save(s, b, result)
         results[s, b] = result
         if on_block:
-            on_block(len(results), total)
+            on_block(len(results), len(sizes) * len(scenarios))
 
     in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
-    if todo and in_process:
-        for s, b in todo:
-            done(s, b, simulate_block(plans[s].arrays, campaign.seed, b, sizes[b]))
-    elif todo:
-        ctx = (
-            contextlib.nullcontext(client)
-            if client is not None
-            else _client(scheduler, scheduler_file, n_workers)
-        )
-        with ctx as c:
-            _run_distributed(c, [p.arrays for p in plans], campaign, sizes, todo, done)
+    ctx = (
+        contextlib.nullcontext(None)
+        if in_process
+        else contextlib.nullcontext(client)
+        if client is not None
+        else _client(scheduler, scheduler_file, n_workers)
+    )
+    convergence = None
+    with ctx as c:
+        plan_futures = None
+        while True:
+            if store is not None:
+                for s, plan in enumerate(plans):
+                    for b, n in enumerate(sizes):
+                        if (s, b) in results:
+                            continue
+                        part = store.load(s, b, n, len(plan.mode_labels), plan.arrays.n_cells)
+                        if part is not None:
+                            results[s, b] = part
+            todo = [
+                (s, b)
+                for s in range(len(plans))
+                for b in range(len(sizes))
+                if (s, b) not in results
+            ]
+            if todo and c is None:
+                for s, b in todo:
+                    done(s, b, simulate_block(plans[s].arrays, campaign.seed, b, sizes[b]))
+            elif todo:
+                if plan_futures is None:
+                    plan_futures = c.scatter([p.arrays for p in plans], broadcast=True)
+                _run_distributed(c, plan_futures, campaign, sizes, todo, done)
+            if precision is None:
+                break
+            convergence = _relative_half_widths(results, len(plans), len(sizes), precision.metric)
+            if max(convergence) <= precision.relative or len(sizes) >= max_blocks:
+                break
+            sizes = [bs] * min(max_blocks, math.ceil(len(sizes) * 1.5))
     blocks = [[results[s, b] for b in range(len(sizes))] for s in range(len(scenarios))]
     sweep_coords = None
     if campaign.sweep is not None:
@@ -179,14 +209,37 @@ def run_campaign(
         sweep_coords=sweep_coords,
         command=command,
     )
+    if precision is not None and convergence is not None:
+        ds.attrs.update(
+            {
+                "precision_metric": precision.metric,
+                "precision_relative_target": precision.relative,
+                "converged": int(max(convergence) <= precision.relative),
+                "relative_half_width": json.dumps([round(x, 6) for x in convergence]),
+            }
+        )
     if out_dir is not None:
         write_result(ds, Path(out_dir) / "result.nc")
     return ds
 
 
+def _relative_half_widths(
+    results: dict[tuple[int, int], BlockResult], n_scenarios: int, n_blocks: int, metric: str
+) -> list[float]:
+    """95% CI half-width over |mean| of ``metric`` per scenario (inf when the mean is 0)."""
+    out = []
+    for s in range(n_scenarios):
+        name = "availability" if metric == "unavailability" else metric
+        x = np.concatenate([getattr(results[s, b], name) for b in range(n_blocks)])
+        x = 1.0 - x if metric == "unavailability" else x.astype(float)
+        e = mean_ci(x)
+        out.append((e.high - e.value) / abs(e.value) if e.value != 0 else math.inf)
+    return out
+
+
 def _run_distributed(
     client: Client,
-    plans: list[PlanArrays],
+    plan_futures: list,
     campaign: Campaign,
     sizes: list[int],
     todo: list[tuple[int, int]],
@@ -194,7 +247,6 @@ def _run_distributed(
 ) -> None:
     from distributed import as_completed
 
-    plan_futures = client.scatter(plans, broadcast=True)
     tag = campaign.config_sha256[:12]
     where: dict[str, tuple[int, int]] = {}
     futures = []
