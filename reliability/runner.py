@@ -185,7 +185,8 @@ def run_campaign(
                     done(s, b, simulate_block(plans[s].arrays, campaign.seed, b, sizes[b]))
             elif todo:
                 if plan_futures is None:
-                    plan_futures = c.scatter([p.arrays for p in plans], broadcast=True)
+                    # unique keys: identical plans of an earlier run may still be being released
+                    plan_futures = c.scatter([p.arrays for p in plans], broadcast=True, hash=False)
                 _run_distributed(c, plan_futures, campaign, sizes, todo, done)
             if precision is None:
                 break

@@ -126,3 +126,64 @@ def test_separate_scheduler_and_worker_processes(campaign, local, tmp_path):
                 proc.terminate()
                 proc.wait(timeout=30)
     assert_same_trials(ds, local)
+
+
+def test_one_worker_and_a_killed_worker_give_the_same_trials(campaign, local):
+    """A worker process killed mid-run (SIGKILL) is replaced by its nanny and its blocks
+    rerun; the result is bit-identical, as with a single worker."""
+    import signal
+
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        assert_same_trials(run_campaign(campaign, client=client), local)
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        victim = next(iter(client.run(os.getpid).values()))
+        killed = []
+
+        def kill_once(done, total):
+            if done == 2 and not killed:
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+
+        ds = run_campaign(campaign, client=client, on_block=kill_once)
+        assert killed
+    assert_same_trials(ds, local)
+
+
+def test_consecutive_runs_on_one_client(campaign, local):
+    """A second run whose plans equal the first's must not lose them while the first
+    run's copies are released (scatter keys are unique)."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        run_campaign(campaign.with_overrides(trials=4, block_size=1), client=client)
+        assert_same_trials(run_campaign(campaign, client=client), local)
