@@ -290,6 +290,7 @@ class Campaign:
     time_step_h: float
     warmup_h: float = 0.0
     age_while_down: bool = True
+    common_random_numbers: bool = True
     precision: Precision | None = None
     units: tuple[UnitType, ...]
     profiles: tuple[Profile, ...] = ()
@@ -809,6 +810,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         "time_step_h": time_step,
         "warmup_h": warmup,
         "age_while_down": ct.boolean("age_while_down", True),
+        "common_random_numbers": ct.boolean("common_random_numbers", True),
         "precision": precision,
     }
     ct.finish()

@@ -8,6 +8,7 @@ cell; ``time_bounds`` gives both edges.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import tempfile
@@ -212,8 +213,11 @@ def assemble(
             "config_sha256": campaign.config_sha256,
             "config_json": json.dumps(campaign.to_dict(), sort_keys=True),
             "config_toml": campaign.toml_text,
+            "config_toml_sha256": hashlib.sha256(campaign.toml_text.encode()).hexdigest(),
+            "common_random_numbers": int(campaign.common_random_numbers),
             "seed_entropy": hex(campaign.seed),
-            "rng": "SeedSequence(seed_entropy, spawn_key=(block,)) -> trial keys -> "
+            "rng": "SeedSequence(seed_entropy, spawn_key=(block,) or (block, scenario)) -> "
+            "trial keys -> "
             "SplitMix64 counter streams",
             "block_size": int(block_size),
             "n_blocks": int(block_of_trial[-1] + 1) if n_trials else 0,

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from reliability.campaign import Campaign
 
-__all__ = ["block_sizes", "default_run_dir", "run_campaign", "simulate_block"]
+__all__ = ["block_seed", "block_sizes", "default_run_dir", "run_campaign", "simulate_block"]
 
 
 def block_sizes(trials: int, block_size: int) -> list[int]:
@@ -46,10 +46,16 @@ def block_sizes(trials: int, block_size: int) -> list[int]:
     return [block_size] * n_full + ([rest] if rest else [])
 
 
-def simulate_block(arrays: PlanArrays, entropy: int, block: int, n_trials: int) -> BlockResult:
-    """Simulate block ``block`` of a scenario: the unit of work sent to a Dask worker."""
-    rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(block,)))
-    return simulate(arrays, rng, n_trials)
+def block_seed(entropy: int, block: int, scenario: int | None = None) -> np.random.SeedSequence:
+    """The seed of a block: ``SeedSequence(entropy, spawn_key=(block,))``, shared by every
+    scenario (common random numbers), or ``(block, scenario)`` when they are switched off."""
+    key = (block,) if scenario is None else (block, scenario)
+    return np.random.SeedSequence(entropy, spawn_key=key)
+
+
+def simulate_block(arrays: PlanArrays, seed: np.random.SeedSequence, n_trials: int) -> BlockResult:
+    """Simulate one block of a scenario: the unit of work sent to a Dask worker."""
+    return simulate(arrays, np.random.default_rng(seed), n_trials)
 
 
 def default_run_dir(campaign: Campaign, root: str | Path = "outputs") -> Path:
@@ -154,6 +160,7 @@ def run_campaign(
         if on_block:
             on_block(len(results), len(sizes) * len(scenarios))
 
+    crn = campaign.common_random_numbers
     in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
     ctx = (
         contextlib.nullcontext(None)
@@ -182,7 +189,8 @@ def run_campaign(
             ]
             if todo and c is None:
                 for s, b in todo:
-                    done(s, b, simulate_block(plans[s].arrays, campaign.seed, b, sizes[b]))
+                    seed = block_seed(campaign.seed, b, None if crn else s)
+                    done(s, b, simulate_block(plans[s].arrays, seed, sizes[b]))
             elif todo:
                 if plan_futures is None:
                     # unique keys: identical plans of an earlier run may still be being released
@@ -255,8 +263,7 @@ def _run_distributed(
         fut = client.submit(
             simulate_block,
             plan_futures[s],
-            campaign.seed,
-            b,
+            block_seed(campaign.seed, b, None if campaign.common_random_numbers else s),
             sizes[b],
             key=f"block-{tag}-{s}-{b}",
             pure=False,
