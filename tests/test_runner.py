@@ -1,6 +1,5 @@
 """Distribution on real Dask processes gives bit-identical results to a local run."""
 
-import logging
 import os
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import pytest
 
 from reliability.campaign import parse_campaign
 from reliability.runner import block_sizes, run_campaign
-from tests.conftest import campaign_text
+from tests.conftest import campaign_text, local_client
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +53,7 @@ def assert_same_trials(a, b):
 
 
 def test_local_cluster_of_processes_matches_in_process(campaign, local):
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_client(2) as client:
         assert len(client.run(os.getpid)) == 2
         ds = run_campaign(campaign, client=client)
     assert_same_trials(ds, local)
@@ -133,30 +121,10 @@ def test_one_worker_and_a_killed_worker_give_the_same_trials(campaign, local):
     rerun; the result is bit-identical, as with a single worker."""
     import signal
 
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_client(1) as client:
         assert_same_trials(run_campaign(campaign, client=client), local)
 
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_client(2) as client:
         victim = next(iter(client.run(os.getpid).values()))
         killed = []
 
@@ -173,17 +141,6 @@ def test_one_worker_and_a_killed_worker_give_the_same_trials(campaign, local):
 def test_consecutive_runs_on_one_client(campaign, local):
     """A second run whose plans equal the first's must not lose them while the first
     run's copies are released (scatter keys are unique)."""
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_client(2) as client:
         run_campaign(campaign.with_overrides(trials=4, block_size=1), client=client)
         assert_same_trials(run_campaign(campaign, client=client), local)
