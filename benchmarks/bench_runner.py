@@ -11,28 +11,16 @@ checked to be bit-identical.
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 
 import numpy as np
 
 from reliability.campaign import load_campaign
-from reliability.runner import run_campaign
+from reliability.runner import local_client, run_campaign
 
 
 def timed(campaign, n_workers):
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_client(n_workers) as client:
         run_campaign(
             campaign.with_overrides(trials=2 * n_workers, block_size=1), client=client
         )  # warm-up: every worker loads the kernel

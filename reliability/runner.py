@@ -37,7 +37,14 @@ if TYPE_CHECKING:
 
     from reliability.campaign import Campaign
 
-__all__ = ["block_seed", "block_sizes", "default_run_dir", "run_campaign", "simulate_block"]
+__all__ = [
+    "block_seed",
+    "block_sizes",
+    "default_run_dir",
+    "local_client",
+    "run_campaign",
+    "simulate_block",
+]
 
 
 def block_sizes(trials: int, block_size: int) -> list[int]:
@@ -68,7 +75,7 @@ def default_run_dir(campaign: Campaign, root: str | Path = "outputs") -> Path:
 def _client(
     scheduler: str | None, scheduler_file: str | None, n_workers: int | None
 ) -> Iterator[Client]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         with Client(scheduler) as client:
@@ -80,18 +87,27 @@ def _client(
         with Client() as client:
             yield client
     else:
-        workers = n_workers or os.cpu_count() or 1
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with local_client(n_workers or os.cpu_count() or 1) as client:
             yield client
+
+
+@contextlib.contextmanager
+def local_client(n_workers: int) -> Iterator[Client]:
+    """An embedded ``LocalCluster`` of ``n_workers`` single-threaded worker processes
+    (netCDF and the kernel are single-threaded) and a client connected to it."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def run_campaign(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-
 import pytest
 
 from reliability.campaign import parse_campaign
@@ -58,21 +55,3 @@ def make_campaign():
         return parse_campaign(campaign_text(**kw), source="test.toml")
 
     return make
-
-
-@contextlib.contextmanager
-def local_client(n_workers):
-    """A real cluster of `n_workers` worker processes on 127.0.0.1 and its client."""
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client

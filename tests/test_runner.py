@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from reliability.campaign import parse_campaign
-from reliability.runner import block_sizes, run_campaign
-from tests.conftest import campaign_text, local_client
+from reliability.runner import block_sizes, local_client, run_campaign
+from tests.conftest import campaign_text
 
 
 @pytest.fixture(scope="module")

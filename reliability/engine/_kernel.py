@@ -188,11 +188,12 @@ def _int(si, j):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _lam(pi, pf, d, t):
+def _profile(pi, pf, d, x, inverse):
+    """Lambda_d(x), or its inverse when ``inverse``, for rate-profile domain ``d``."""
     kind = _g(pi, P_DOM_KIND, d)
     if kind == prof.CONSTANT:
-        return t
-    return prof.cum(
+        return x
+    args = (
         kind,
         pf[int(pf[PF_DOM_T]) :],
         pf[int(pf[PF_DOM_M]) :],
@@ -203,28 +204,19 @@ def _lam(pi, pf, d, t):
         _g(pf, PF_DOM_AMP, d),
         _g(pf, PF_DOM_PERIOD, d),
         _g(pf, PF_DOM_PHASE, d),
-        t,
+        x,
     )
+    return prof.inverse(*args) if inverse else prof.cum(*args)
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _lam(pi, pf, d, t):
+    return _profile(pi, pf, d, t, False)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
 def _lam_inv(pi, pf, d, c):
-    kind = _g(pi, P_DOM_KIND, d)
-    if kind == prof.CONSTANT:
-        return c
-    return prof.inverse(
-        kind,
-        pf[int(pf[PF_DOM_T]) :],
-        pf[int(pf[PF_DOM_M]) :],
-        pf[int(pf[PF_DOM_C]) :],
-        _g(pi, P_DOM_OFF, d),
-        _g(pi, P_DOM_OFF, d + 1),
-        _g(pf, PF_DOM_MEAN, d),
-        _g(pf, PF_DOM_AMP, d),
-        _g(pf, PF_DOM_PERIOD, d),
-        _g(pf, PF_DOM_PHASE, d),
-        c,
-    )
+    return _profile(pi, pf, d, c, True)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
