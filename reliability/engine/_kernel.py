@@ -389,6 +389,26 @@ def _start_job(pi, pf, si, sf, su, unit, t):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
+def _enqueue(pi, si, qoff, queue, head, length, k, unit):
+    """Append ``unit`` to FIFO ring buffer ``k`` (crew or spare queue, by field slots)."""
+    base = _g(pi, qoff, k)
+    cap = _g(pi, qoff, k + 1) - base
+    _set(si, queue, base + (_g(si, head, k) + _g(si, length, k)) % cap, unit)
+    _add(si, length, k, 1)
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _dequeue(pi, si, qoff, queue, head, length, k):
+    """Remove and return the oldest unit of FIFO ring buffer ``k``."""
+    base = _g(pi, qoff, k)
+    cap = _g(pi, qoff, k + 1) - base
+    h = _g(si, head, k)
+    _set(si, head, k, (h + 1) % cap)
+    _add(si, length, k, -1)
+    return _g(si, queue, base + h)
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _request_crew(pi, pf, si, sf, su, unit, t):
     pool = _g(pi, P_UNIT_CREW, unit)
     if _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool):
@@ -396,23 +416,14 @@ def _request_crew(pi, pf, si, sf, su, unit, t):
         _set(si, S_UNIT_CREWED, unit, 1)
         _start_job(pi, pf, si, sf, su, unit, t)
     else:
-        base = _g(pi, P_CREW_QOFF, pool)
-        cap = _g(pi, P_CREW_QOFF, pool + 1) - base
-        slot = (_g(si, S_CQ_HEAD, pool) + _g(si, S_CQ_LEN, pool)) % cap
-        _set(si, S_CQ, base + slot, unit)
-        _add(si, S_CQ_LEN, pool, 1)
+        _enqueue(pi, si, P_CREW_QOFF, S_CQ, S_CQ_HEAD, S_CQ_LEN, pool, unit)
         _set(si, S_UNIT_JOB, unit, JOB_QUEUED)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
 def _next_crew_job(pi, pf, si, sf, su, pool, t):
-    base = _g(pi, P_CREW_QOFF, pool)
-    cap = _g(pi, P_CREW_QOFF, pool + 1) - base
     while _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool) and _g(si, S_CQ_LEN, pool):
-        head = _g(si, S_CQ_HEAD, pool)
-        unit = _g(si, S_CQ, base + head)
-        _set(si, S_CQ_HEAD, pool, (head + 1) % cap)
-        _add(si, S_CQ_LEN, pool, -1)
+        unit = _dequeue(pi, si, P_CREW_QOFF, S_CQ, S_CQ_HEAD, S_CQ_LEN, pool)
         _add(si, S_CREW_BUSY, pool, 1)
         _set(si, S_UNIT_CREWED, unit, 1)
         _start_job(pi, pf, si, sf, su, unit, t)
@@ -461,23 +472,14 @@ def _dispatch(pi, pf, si, sf, su, unit, m, t):
     elif _g(si, S_SP_STOCK, sp) - _g(si, S_SP_RES, sp) > 0:
         _begin_swap(pi, pf, si, sf, su, unit, t)
     else:
-        base = _g(pi, P_SP_QOFF, sp)
-        cap = _g(pi, P_SP_QOFF, sp + 1) - base
-        slot = (_g(si, S_SQ_HEAD, sp) + _g(si, S_SQ_LEN, sp)) % cap
-        _set(si, S_SQ, base + slot, unit)
-        _add(si, S_SQ_LEN, sp, 1)
+        _enqueue(pi, si, P_SP_QOFF, S_SQ, S_SQ_HEAD, S_SQ_LEN, sp, unit)
         _set(si, S_UNIT_JOB, unit, JOB_SPARE_WAIT)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
 def _serve_spare_queue(pi, pf, si, sf, su, sp, t):
-    base = _g(pi, P_SP_QOFF, sp)
-    cap = _g(pi, P_SP_QOFF, sp + 1) - base
     while _g(si, S_SQ_LEN, sp) > 0 and _g(si, S_SP_STOCK, sp) - _g(si, S_SP_RES, sp) > 0:
-        head = _g(si, S_SQ_HEAD, sp)
-        unit = _g(si, S_SQ, base + head)
-        _set(si, S_SQ_HEAD, sp, (head + 1) % cap)
-        _add(si, S_SQ_LEN, sp, -1)
+        unit = _dequeue(pi, si, P_SP_QOFF, S_SQ, S_SQ_HEAD, S_SQ_LEN, sp)
         _begin_swap(pi, pf, si, sf, su, unit, t)
 
 
