@@ -31,6 +31,7 @@ from typing import Any
 
 from scipy import special
 
+from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
 from reliability.units import parse_duration_h
 
 __all__ = [
@@ -42,8 +43,10 @@ __all__ = [
     "FailureMode",
     "Law",
     "Level",
+    "Memory",
     "Precision",
     "Profile",
+    "RadiationEntry",
     "Resupply",
     "Scenario",
     "Servicing",
@@ -66,7 +69,27 @@ METRICS = (
     "spares_used",
     "outages",
     "downtime_h",
+    "fault_count",
+    "saa_fault_count",
+    "spe_fault_count",
 )
+#: metrics that count faults of one class (``fault_class`` names it)
+FAULT_METRICS = ("fault_count", "saa_fault_count", "spe_fault_count")
+#: fault classes of radiation entries and their default effect on the unit
+FAULT_CLASSES: dict[str, str] = {
+    "corrected": "none",  # flip corrected by ECC: counted, never replayed one by one
+    "sdc": "silent",  # silent data corruption
+    "due": "transient",  # detected uncorrectable error: restart
+    "sefi": "transient",  # functional interrupt: reset or power cycle
+    "sel": "transient",  # latch-up: power cycle (a share may destroy the part)
+    "tid": "permanent",  # total-dose wear-out
+    "seb": "permanent",  # burnout of a power device
+}
+#: effects a fault can have on the unit it hits
+EFFECTS = ("none", "silent", "transient", "permanent")
+#: default recovery of transient classes [U: the reference gives only ranges]
+DEFAULT_RECOVER_H = {"due": 10 / 60, "sefi": 5 / 60, "sel": 2 / 60}
+_RATE_SOURCES = ("per_rad", "per_device_day", "per_bit_day", "weibull", "bendel")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _PATH_RE = re.compile(r"^[A-Za-z][\w-]*(\[\d+\])?(\.[A-Za-z][\w-]*(\[\d+\])?)*$")
 _MAX_SCENARIOS = 10_000
@@ -170,11 +193,60 @@ class FailureMode:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RadiationEntry:
+    """A radiation fault process of a unit type.
+
+    ``source`` says how the rate is given: ``per_rad`` (events per rad(Si), a beam-test
+    dose proxy, times the environment's dose rate), ``per_device_day``,
+    ``per_bit_day`` (times ``bits``), ``weibull`` (heavy-ion fit ``params`` =
+    (sigma_sat cm^2/bit, L0, W, s), rate by Petersen's figure of merit and the orbit's
+    coefficients), ``bendel`` (proton fit ``params`` = (A,) or (A, B)), or
+    ``threshold_rad`` (total-dose wear-out: ``threshold`` = (law, p1, p2) in rad).
+    Rates are long-run means (solar cycle and solar events included); the
+    environment lays them out in time (``saa_share``, ``spe_share`` override its split).
+    """
+
+    name: str
+    fault_class: str
+    effect: str
+    source: str
+    value: float = 0.0
+    bits: float = 1.0
+    params: tuple[float, ...] = ()
+    threshold: tuple[str, float, float] | None = None
+    saa_share: float | None = None
+    spe_share: float | None = None
+    recover: Law | None = None
+    destructive: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Memory:
+    """An ECC-protected memory of a unit (HBM, DRAM, SRAM): upsets are counted, and the
+    uncorrectable ones (two flips in a word between scrubs, multi-bit upsets) are
+    detected uncorrectable errors (class ``due``) that restart the unit."""
+
+    bits: float
+    upset: RadiationEntry
+    word_bits: int = 72
+    ecc: str = "secded"  # or "none": every upset is silent corruption
+    scrub_h: float | None = None
+    scrub_kind: str = "periodic"  # or "random" (exponential intervals, same mean)
+    recover: Law
+    mbu_fraction: float = 0.0
+    mbu_span: int = 2
+    interleave: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnitType:
-    """A kind of replaceable unit (accelerator, node, power unit) and its failure modes."""
+    """A kind of replaceable unit (accelerator, node, power unit): its hardware failure
+    modes, radiation fault processes and protected memory."""
 
     name: str
     failures: tuple[FailureMode, ...]
+    radiation: tuple[RadiationEntry, ...] = ()
+    memory: Memory | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,13 +296,17 @@ class Resupply:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Expectation:
-    """An exact value a validation campaign must reproduce."""
+    """An exact value a validation campaign must reproduce (or, for published figures,
+    a range ``[low, high]`` its estimate must fall in)."""
 
     metric: str
     exact: float
     at_h: float | None = None
     scale: float = 1.0
     note: str = ""
+    fault_class: str = ""
+    low: float | None = None
+    high: float | None = None
 
 
 #: per-trial metrics a precision target may name
@@ -289,6 +365,7 @@ class Campaign:
     block_size: int
     time_step_h: float
     warmup_h: float = 0.0
+    environment: Environment | None = None
     age_while_down: bool = True
     common_random_numbers: bool = True
     precision: Precision | None = None
@@ -609,9 +686,12 @@ def _validate_profile(name: str, t: _Table, mission_h: float) -> Profile:
     return Profile(name=name, kind=kind, points=tuple(points))
 
 
-def _validate_unit(name: str, t: _Table, profiles: dict[str, Profile]) -> UnitType:
-    raw = t.raw("failures")
-    if not isinstance(raw, list) or not raw:
+def _validate_unit(
+    name: str, t: _Table, profiles: dict[str, Profile], env: Environment | None
+) -> UnitType:
+    has_radiation = t.has("radiation") or t.has("memory")
+    raw = t.raw("failures", [] if has_radiation else _MISSING)
+    if not isinstance(raw, list) or (not raw and not has_radiation):
         raise t.error("failures", "expected a non-empty list of failure-mode tables", raw)
     if len(raw) > 64:
         raise t.error("failures", "at most 64 failure modes per unit type", len(raw))
@@ -645,7 +725,194 @@ def _validate_unit(name: str, t: _Table, profiles: dict[str, Profile]) -> UnitTy
                 renew=renew,
             )
         )
-    return UnitType(name=name, failures=tuple(modes))
+    radiation = _validate_radiation(t, env, {m.name for m in modes})
+    mt = t.table("memory")
+    memory = _validate_memory(mt, env) if mt is not None else None
+    return UnitType(name=name, failures=tuple(modes), radiation=radiation, memory=memory)
+
+
+def _fraction(t: _Table, key: str, *, below_one: bool = False) -> float | None:
+    if not t.has(key):
+        return None
+    x = t.number(key, minimum=0.0, maximum=1.0)
+    if below_one and x >= 1.0:
+        raise t.error(key, "must be below 1", t.data[key])
+    return x
+
+
+def _validate_rate_source(
+    t: _Table, env: Environment | None, *, with_bits: bool, allow_threshold: bool
+) -> dict[str, Any]:
+    """The rate source of a radiation entry or memory upset table (exactly one given)."""
+    given = [k for k in (*_RATE_SOURCES, "threshold_rad") if t.has(k)]
+    if len(given) != 1:
+        choices = ", ".join((*_RATE_SOURCES, "threshold_rad") if allow_threshold else _RATE_SOURCES)
+        raise CampaignError(
+            f"give exactly one rate: {choices}",
+            source=t.source,
+            path=t.path,
+            value=given or t.data,
+        )
+    src = given[0]
+    out: dict[str, Any] = {"source": src}
+    if src == "threshold_rad":
+        if not allow_threshold:
+            raise t.error(src, "a dose threshold only applies to class tid", t.data[src])
+        raw = t.raw(src)
+        if isinstance(raw, dict):
+            tt = _Table(raw, t.key(src), t.source)
+            median = tt.number("median", positive=True)
+            sigma = tt.number("sigma", positive=True, maximum=10.0)
+            tt.finish()
+            out["threshold"] = ("lognormal", math.log(median), sigma)
+        else:
+            out["threshold"] = ("fixed", t.number(src, positive=True), 0.0)
+        if env is None:
+            raise t.error(src, "needs an [environment] to give the dose rate", raw)
+        return out
+    if src in ("weibull", "bendel"):
+        sub = t.table(src)
+        assert sub is not None
+        if src == "weibull":
+            out["params"] = (
+                sub.number("sigma_sat", positive=True, maximum=1.0),
+                sub.number("l0", minimum=0.0, maximum=1e3),
+                sub.number("w", positive=True, maximum=1e3),
+                sub.number("s", positive=True, minimum=0.05, maximum=50.0),
+            )
+        else:
+            a = sub.number("a", positive=True, maximum=1e4)
+            out["params"] = (a,) if not sub.has("b") else (a, sub.number("b", positive=True))
+        sub.finish()
+        if env is None:
+            raise t.error(src, "needs an [environment] (orbit coefficients)", t.data[src])
+    else:
+        out["value"] = t.number(src, minimum=0.0, maximum=1e12)
+        if src == "per_rad" and env is None:
+            raise t.error(src, "needs an [environment] to give the dose rate", t.data[src])
+    if with_bits and src in ("per_bit_day", "weibull", "bendel"):
+        out["bits"] = t.number("bits", positive=True, maximum=1e18)
+    out["saa_share"] = _fraction(t, "saa_share")
+    out["spe_share"] = _fraction(t, "spe_share", below_one=True)
+    share = out["saa_share"]
+    if env is not None and share is not None and share < env.saa_fraction:
+        raise t.error(
+            "saa_share", f"is below the SAA time fraction {env.saa_fraction:g} of the orbit", share
+        )
+    return out
+
+
+def _validate_radiation(
+    t: _Table, env: Environment | None, taken: set[str]
+) -> tuple[RadiationEntry, ...]:
+    raw = t.raw("radiation", [])
+    if not isinstance(raw, list):
+        raise t.error("radiation", "expected a list of radiation fault tables", raw)
+    if len(raw) > 24:
+        raise t.error("radiation", "at most 24 radiation entries per unit type", len(raw))
+    out: list[RadiationEntry] = []
+    for i, item in enumerate(raw):
+        rt = _Table(item, f"{t.path}.radiation[{i}]", t.source)
+        cls = rt.string("class", choices=tuple(FAULT_CLASSES))
+        entry_name = _name(rt, "name", rt.raw("name", cls))
+        if entry_name in taken:
+            raise rt.error("name", "duplicate fault name in this unit type", entry_name)
+        taken.add(entry_name)
+        effect = rt.string("effect", FAULT_CLASSES[cls], choices=EFFECTS)
+        rate = _validate_rate_source(rt, env, with_bits=True, allow_threshold=cls == "tid")
+        if rate["source"] == "threshold_rad" and effect != "permanent":
+            raise rt.error("effect", "total-dose wear-out is permanent", effect)
+        recover = None
+        if effect == "transient":
+            recover = _validate_duration_law(
+                rt, "recover", Law(law="fixed", p1=DEFAULT_RECOVER_H.get(cls, 5 / 60))
+            )
+        elif rt.has("recover"):
+            raise rt.error("recover", f"only transient faults recover (effect = {effect})")
+        destructive = 0.0
+        if rt.has("destructive"):
+            if effect != "transient":
+                raise rt.error("destructive", "only a transient fault can destroy a share")
+            destructive = rt.number("destructive", minimum=0.0, maximum=1.0)
+        rt.finish()
+        out.append(
+            RadiationEntry(
+                name=entry_name,
+                fault_class=cls,
+                effect=effect,
+                recover=recover,
+                destructive=destructive,
+                **rate,
+            )
+        )
+    return tuple(out)
+
+
+def _validate_memory(t: _Table, env: Environment | None) -> Memory:
+    bits = t.number("bits", positive=True, maximum=1e18)
+    word_bits = t.integer("word_bits", 72, minimum=3, maximum=4096)
+    ecc = t.string("ecc", "secded", choices=("secded", "none"))
+    ut = t.table("upset", required=True)
+    assert ut is not None
+    rate = _validate_rate_source(ut, env, with_bits=False, allow_threshold=False)
+    ut.finish()
+    upset = RadiationEntry(name="memory", fault_class="corrected", effect="none", **rate)
+    scrub = t.duration("scrub", None, positive=True) if t.has("scrub") else None
+    kind = t.string("scrub_kind", "periodic", choices=("periodic", "random"))
+    if scrub is None and t.has("scrub_kind"):
+        raise t.error("scrub_kind", "needs a scrub period (scrub = ...)", kind)
+    if ecc == "none" and scrub is not None:
+        raise t.error("scrub", "scrubbing needs ECC (ecc = 'secded')", t.data["scrub"])
+    memory = Memory(
+        bits=bits,
+        upset=upset,
+        word_bits=word_bits,
+        ecc=ecc,
+        scrub_h=scrub,
+        scrub_kind=kind,
+        recover=_validate_duration_law(t, "recover", Law(law="fixed", p1=DEFAULT_RECOVER_H["due"])),
+        mbu_fraction=t.number("mbu_fraction", 0.0, minimum=0.0, maximum=1.0),
+        mbu_span=t.integer("mbu_span", 2, minimum=1, maximum=64),
+        interleave=t.integer("interleave", 1, minimum=1, maximum=1024),
+    )
+    t.finish()
+    return memory
+
+
+def _validate_environment(t: _Table | None) -> Environment | None:
+    if t is None:
+        return None
+    orbit = t.string("orbit", choices=ORBITS)
+    solar = t.string("solar", "cycle", choices=("min", "max", "cycle"))
+    overrides: dict[str, float] = {}
+    fractions = ("saa_fraction", "saa_share", "spe_share")
+    for key in OVERRIDABLE:
+        if not t.has(key):
+            continue
+        if key in fractions:
+            overrides[key] = t.number(key, minimum=0.0, maximum=1.0)
+            if key == "spe_share" and overrides[key] >= 1.0:
+                raise t.error(key, "must be below 1", t.data[key])
+        elif (
+            key in ("orbit_period_h", "spe_duration_median_h", "gcr_solar_ratio")
+            or key == "trapped_solar_ratio"
+        ):
+            overrides[key] = t.number(key, positive=True, maximum=1e6)
+        elif key == "inclination_deg":
+            overrides[key] = t.number(key, minimum=0.0, maximum=180.0)
+        else:
+            overrides[key] = t.number(key, minimum=0.0, maximum=1e9)
+    t.finish()
+    env = preset(orbit, solar, **overrides)
+    if env.saa_fraction >= 1.0:
+        raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
+    if env.saa_fraction > 0 and env.saa_share < env.saa_fraction:
+        raise t.error(
+            "saa_share",
+            f"is below the SAA time fraction {env.saa_fraction:g}: the SAA never lowers a rate",
+            env.saa_share,
+        )
+    return env
 
 
 def _validate_spares(t: _Table) -> Spares:
@@ -754,7 +1021,24 @@ def _validate_verify(t: _Table | None, mission_h: float) -> tuple[str, tuple[Exp
     for i, item in enumerate(raw):
         et = _Table(item, f"{t.path}.expect[{i}]", t.source)
         metric = et.string("metric", choices=METRICS)
-        exact = et.number("exact")
+        low = high = None
+        if et.has("range"):
+            rng = et.raw("range")
+            if (
+                not isinstance(rng, list)
+                or len(rng) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+                or not all(math.isfinite(x) for x in rng)
+                or rng[0] > rng[1]
+            ):
+                raise et.error("range", "expected [low, high] with low <= high", rng)
+            low, high = float(rng[0]), float(rng[1])
+            exact = et.number("exact", 0.5 * (low + high))
+        else:
+            exact = et.number("exact")
+        fault_class = ""
+        if metric in FAULT_METRICS:
+            fault_class = et.string("fault_class")
         at = None
         if metric in ("point_availability", "reliability"):
             at = et.duration("at")
@@ -763,7 +1047,18 @@ def _validate_verify(t: _Table | None, mission_h: float) -> tuple[str, tuple[Exp
         scale = et.number("scale", 1.0, positive=True)
         note = et.string("note", "")
         et.finish()
-        out.append(Expectation(metric=metric, exact=exact, at_h=at, scale=scale, note=note))
+        out.append(
+            Expectation(
+                metric=metric,
+                exact=exact,
+                at_h=at,
+                scale=scale,
+                note=note,
+                fault_class=fault_class,
+                low=low,
+                high=high,
+            )
+        )
     t.string("source", "")  # documentation only
     t.finish()
     return case, tuple(out)
@@ -825,6 +1120,8 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
             sub.finish()
         pt.finish()
 
+    environment = _validate_environment(top.table("environment"))
+    campaign["environment"] = environment
     units: dict[str, UnitType] = {}
     ut = top.table("units", required=True)
     assert ut is not None
@@ -835,7 +1132,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
     for uname in ut.data:
         sub = ut.table(uname)
         assert sub is not None
-        units[_name(ut, uname, uname)] = _validate_unit(uname, sub, profiles)
+        units[_name(ut, uname, uname)] = _validate_unit(uname, sub, profiles, environment)
         sub.finish()
     ut.finish()
 

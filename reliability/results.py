@@ -1,7 +1,7 @@
 """The result dataset: schema, CF and provenance attributes, NetCDF read and write.
 
 Dimensions come in the order ``trial`` (the sample dimension, first as in ArviZ),
-``scenario``, ``time``, ``failure_mode``. ``time`` labels the *end* of each grid
+``scenario``, ``time``, ``fault_class``. ``time`` labels the *end* of each grid
 cell; ``time_bounds`` gives both edges.
 """
 
@@ -89,13 +89,49 @@ SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str, str]] = {
         "time: point",
     ),
     "spares_used": (("trial", "scenario"), "i", "1", "spare swaps completed", "time: sum"),
-    "failures": (
-        ("trial", "scenario", "failure_mode"),
+    "fault_count": (
+        ("trial", "scenario", "fault_class"),
         "i",
         "1",
-        "unit failures by failure mode",
+        "faults by class, summed over unit slots",
         "time: sum",
     ),
+    "saa_fault_count": (
+        ("trial", "scenario", "fault_class"),
+        "i",
+        "1",
+        "faults by class that arrived in South Atlantic Anomaly passes (quiet sun)",
+        "time: sum",
+    ),
+    "spe_fault_count": (
+        ("trial", "scenario", "fault_class"),
+        "i",
+        "1",
+        "faults by class due to solar particle events",
+        "time: sum",
+    ),
+    "unit_downtime_h": (
+        ("trial", "scenario", "fault_class"),
+        "f",
+        "h",
+        "unit-hours down, by the fault class that took the unit down",
+        "time: sum",
+    ),
+    "outage_downtime_h": (
+        ("trial", "scenario", "fault_class"),
+        "f",
+        "h",
+        "unplanned system downtime, by the fault class that started the outage",
+        "time: sum",
+    ),
+}
+#: per-fault-class variables and the engine-mode sources summed into each
+_BY_CLASS = {
+    "fault_count": ("failures", None),
+    "saa_fault_count": ("failures", "saa"),
+    "spe_fault_count": ("failures", "spe"),
+    "unit_downtime_h": ("unit_downtime_h", None),
+    "outage_downtime_h": ("outage_downtime_h", None),
 }
 _DTYPES = {"capacity": np.float32, "system_up": np.int8}
 
@@ -129,7 +165,7 @@ def assemble(
     scenarios: list[str],
     blocks: list[list[BlockResult]],
     edges: np.ndarray,
-    mode_labels: list[tuple[str, ...]],
+    modes: list[tuple[tuple[str, str], ...]],
     *,
     block_size: int,
     sweep_coords: dict[str, list[Any]] | None = None,
@@ -138,21 +174,28 @@ def assemble(
     """Build the result dataset from per-scenario lists of block results.
 
     ``blocks[s][b]`` is block ``b`` of scenario ``s``; every scenario has the same
-    blocks. ``mode_labels[s]`` names the failure modes of scenario ``s``: the dataset's
-    ``failure_mode`` dimension is their union (a mode absent from a scenario counts 0).
+    blocks. ``modes[s]`` gives, for each engine failure mode of scenario ``s``, its
+    fault class and source (``hardware``, ``quiet``, ``saa`` or ``spe``); the dataset's
+    ``fault_class`` dimension is the union of the classes (absent ones count 0).
     ``sweep_coords`` maps each swept key path to its value per scenario.
     """
     union: list[str] = []
-    for labels in mode_labels:
-        union += [m for m in labels if m not in union]
+    for scenario_modes in modes:
+        union += [c for c, _ in scenario_modes if c not in union]
     per_var: dict[str, list[np.ndarray]] = {name: [] for name in SCHEMA}
-    for labels, scenario_blocks in zip(mode_labels, blocks, strict=True):
+    for scenario_modes, scenario_blocks in zip(modes, blocks, strict=True):
         for name in SCHEMA:
-            arr = np.concatenate([getattr(b, name) for b in scenario_blocks])
-            if name == "failures":
-                full = np.zeros((arr.shape[0], len(union)), arr.dtype)
-                full[:, [union.index(m) for m in labels]] = arr
-                arr = full
+            if name in _BY_CLASS:
+                field, source = _BY_CLASS[name]
+                arr = np.concatenate([getattr(b, field) for b in scenario_blocks])
+                # sum engine modes into classes: a 0/1 matrix (modes x classes)
+                to_class = np.zeros((arr.shape[1], len(union)), arr.dtype)
+                for m, (cls, src) in enumerate(scenario_modes):
+                    if source is None or src == source:
+                        to_class[m, union.index(cls)] = 1
+                arr = arr @ to_class
+            else:
+                arr = np.concatenate([getattr(b, name) for b in scenario_blocks])
             per_var[name].append(arr)
     data_vars = {}
     for name, (dims, _, units, long_name, cell_methods) in SCHEMA.items():
@@ -193,10 +236,10 @@ def assemble(
             ),
             # CF: bounds take the units of their coordinate, so they carry none
             "time_bounds": (("time", "bnds"), np.stack([edges[:-1], edges[1:]], axis=1)),
-            "failure_mode": (
-                "failure_mode",
+            "fault_class": (
+                "fault_class",
                 np.array(union, dtype=str),
-                {"long_name": "unit type and failure mode"},
+                {"long_name": "unit type and fault class (hardware modes are their own class)"},
             ),
         },
         attrs={
@@ -251,7 +294,7 @@ def assert_schema(ds: xr.Dataset) -> None:
             raise SchemaError(f"variable {name!r} has dims {var.dims}, expected {dims}")
         if var.dtype.kind != kind:
             raise SchemaError(f"variable {name!r} has dtype {var.dtype}, expected kind {kind!r}")
-    for coord in ("trial", "scenario", "time", "failure_mode", "block"):
+    for coord in ("trial", "scenario", "time", "fault_class", "block"):
         if coord not in ds.coords:
             raise SchemaError(f"missing coordinate {coord!r}")
     for attr in ("config_sha256", "seed_entropy", "block_size", "library_versions"):

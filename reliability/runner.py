@@ -229,7 +229,7 @@ def run_campaign(
         [sc.name for sc in scenarios],
         blocks,
         plans[0].edges,
-        [p.mode_labels for p in plans],
+        [tuple(zip(p.mode_classes, p.mode_sources, strict=True)) for p in plans],
         block_size=campaign.block_size,
         sweep_coords=sweep_coords,
         command=command,

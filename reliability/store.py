@@ -35,6 +35,8 @@ log = logging.getLogger("reliability")
 _FIELDS = [f.name for f in fields(BlockResult)]
 _DIMS = {
     "failures": ("trial", "failure_mode"),
+    "unit_downtime_h": ("trial", "failure_mode"),
+    "outage_downtime_h": ("trial", "failure_mode"),
     "capacity": ("trial", "time"),
     "system_up": ("trial", "time"),
 }

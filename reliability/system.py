@@ -15,7 +15,9 @@ import numpy as np
 from reliability.campaign import Campaign, Law, Profile
 from reliability.engine import PlanArrays
 from reliability.engine._laws import CODES
-from reliability.engine._profiles import CONSTANT, SINE, STEPS
+from reliability.engine._profiles import CONSTANT, MODULATED, SINE, SPE, STEPS
+from reliability.environment import HOURS_PER_YEAR, Environment, solar_steps
+from reliability.radiation import FaultProcess, fault_processes
 
 __all__ = ["SystemPlan", "compile_plan", "time_edges"]
 
@@ -28,6 +30,13 @@ class SystemPlan:
     mode_labels: tuple[str, ...]
     n_units: int
     n_groups: int
+    mode_classes: tuple[str, ...] = ()
+    mode_sources: tuple[str, ...] = ()
+
+    @property
+    def fault_classes(self) -> tuple[str, ...]:
+        """Fault classes in first-seen order (hardware modes are their own class)."""
+        return tuple(dict.fromkeys(self.mode_classes))
 
     @property
     def edges(self) -> np.ndarray:
@@ -131,35 +140,36 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
     unit_group = (leaf_first + np.arange(n_units) // levels[-1].n).astype(np.int32)
 
     unit_type = campaign.unit_type(levels[-1].unit or levels[-1].name)
-    modes = unit_type.failures
-    n_modes = len(modes)
-
-    # rate-profile domains: 0 is the identity clock
-    profiles = {p.name: p for p in campaign.profiles}
-    dom_names: list[str | None] = [None]
-    for m in modes:
-        if m.profile is not None and m.profile not in dom_names:
-            dom_names.append(m.profile)
-    dom_kind, dom_off, dom_t, dom_m, dom_c = [CONSTANT], [0, 1], [0.0], [1.0], [0.0]
-    dom_mean, dom_amp, dom_period, dom_phase = [1.0], [0.0], [1.0], [0.0]
-    for name in dom_names[1:]:
-        p = profiles[name]
-        kind, t, mult, cum = _profile_arrays(p)
-        dom_kind.append(kind)
-        dom_t += t
-        dom_m += mult
-        dom_c += cum
-        dom_off.append(len(dom_t))
-        dom_mean.append(p.mean)
-        dom_amp.append(p.amplitude)
-        dom_period.append(p.period_h)
-        dom_phase.append(p.phase_rad)
-    mode_dom = [dom_names.index(m.profile) for m in modes]
-    clocks_per_dom = np.bincount(np.array(mode_dom, dtype=np.int64), minlength=len(dom_names))
+    modes = _Modes(campaign)
+    for i, m in enumerate(unit_type.failures):
+        domain = modes.profile_domain(m.profile) if m.profile else 0
+        rep_law = _law(m.repair) if m.repair is not None else (CODES["fixed"], 0.0, 0.0)
+        modes.add(
+            label=f"{unit_type.name}.{m.name}",
+            fault_class=f"{unit_type.name}.{m.name}",
+            source="hardware",
+            life=_law(m.life),
+            domain=domain,
+            effect=0,
+            replace=m.restore == "replace",
+            repair=rep_law,
+            crew=m.crew,
+            renew=int(m.renew),
+            local=i,
+        )
+    for j, fp in enumerate(fault_processes(unit_type, campaign.environment, campaign.mission_h)):
+        modes.add_process(unit_type.name, fp, local=64 + 3 * j)
+    n_modes = len(modes.labels)
+    clocked = [m for m in range(n_modes) if modes.effect[m] != 2]
+    n_clocked = len(clocked)
+    mode_dom = modes.domain
+    n_dom = len(modes.dom_kind)
+    clocks_per_dom = np.bincount(
+        np.array([mode_dom[m] for m in clocked] or [0], dtype=np.int64), minlength=n_dom
+    )
+    if not clocked:
+        clocks_per_dom[:] = 0
     dom_hoff = np.concatenate([[0], np.cumsum(clocks_per_dom * n_units)]).astype(np.int32)
-
-    life = [_law(m.life) for m in modes]
-    rep = [_law(m.repair) if m.repair is not None else (CODES["fixed"], 0.0, 0.0) for m in modes]
 
     unit_crew, crew_pools = _pools(campaign, "crews")
     unit_spare, spare_pools = _pools(campaign, "spares")
@@ -177,34 +187,34 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
         unit_group=unit_group,
         unit_crew=unit_crew,
         unit_spare=unit_spare,
-        unit_clock0=(np.arange(n_units) * n_modes).astype(i32),
-        unit_nmodes=np.full(n_units, n_modes, i32),
-        clock_unit=np.repeat(np.arange(n_units), n_modes).astype(i32),
-        clock_mode=np.tile(np.arange(n_modes), n_units).astype(i32),
+        unit_clock0=(np.arange(n_units) * n_clocked).astype(i32),
+        unit_nmodes=np.full(n_units, n_clocked, i32),
+        clock_unit=np.repeat(np.arange(n_units), n_clocked).astype(i32),
+        clock_mode=np.tile(np.array(clocked, dtype=i32), n_units).astype(i32),
         group_parent=np.array(parent, i32),
         group_k=np.array(gk, i32),
         group_n=np.array(gn, i32),
         group_units=np.array(gunits, np.int64),
-        mode_law=np.array([x[0] for x in life], i32),
-        mode_p1=np.array([x[1] for x in life]),
-        mode_p2=np.array([x[2] for x in life]),
+        mode_law=np.array([x[0] for x in modes.life], i32),
+        mode_p1=np.array([x[1] for x in modes.life], dtype=float),
+        mode_p2=np.array([x[2] for x in modes.life], dtype=float),
         mode_dom=np.array(mode_dom, i32),
-        mode_replace=np.array([m.restore == "replace" for m in modes], i32),
-        mode_rlaw=np.array([x[0] for x in rep], i32),
-        mode_rp1=np.array([x[1] for x in rep]),
-        mode_rp2=np.array([x[2] for x in rep]),
-        mode_crew=np.array([m.crew for m in modes], i32),
-        mode_renew=np.array([m.renew for m in modes], i32),
-        mode_local=np.arange(n_modes, dtype=i32),
-        dom_kind=np.array(dom_kind, i32),
-        dom_off=np.array(dom_off, i32),
-        dom_t=np.array(dom_t),
-        dom_m=np.array(dom_m),
-        dom_c=np.array(dom_c),
-        dom_mean=np.array(dom_mean),
-        dom_amp=np.array(dom_amp),
-        dom_period=np.array(dom_period),
-        dom_phase=np.array(dom_phase),
+        mode_replace=np.array(modes.replace, i32),
+        mode_rlaw=np.array([x[0] for x in modes.repair], i32),
+        mode_rp1=np.array([x[1] for x in modes.repair], dtype=float),
+        mode_rp2=np.array([x[2] for x in modes.repair], dtype=float),
+        mode_crew=np.array(modes.crew, i32),
+        mode_renew=np.array(modes.renew, i32),
+        mode_local=np.array(modes.local, i32),
+        dom_kind=np.array(modes.dom_kind, i32),
+        dom_off=np.array(modes.dom_off, i32),
+        dom_t=np.array(modes.dom_t, dtype=float),
+        dom_m=np.array(modes.dom_m, dtype=float),
+        dom_c=np.array(modes.dom_c, dtype=float),
+        dom_mean=np.array(modes.dom_mean, dtype=float),
+        dom_amp=np.array(modes.dom_amp, dtype=float),
+        dom_period=np.array(modes.dom_period, dtype=float),
+        dom_phase=np.array(modes.dom_phase, dtype=float),
         dom_hoff=dom_hoff,
         crew_count=np.array(crew_count, i32),
         crew_qoff=np.concatenate([[0], np.cumsum([c for _, c in crew_pools])]).astype(i32),
@@ -224,6 +234,217 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
         rs_every=rs.every_h if rs else math.inf,
         rs_first=rs.first_h if rs else math.inf,
         rs_poisson=int(rs.cadence == "poisson") if rs else 0,
+        mode_effect=np.array(modes.effect, i32),
+        dom_poff=np.array(modes.dom_poff, i32),
+        pat_t=np.array(modes.pat_t, dtype=float),
+        pat_m=np.array(modes.pat_m, dtype=float),
+        pat_c=np.array(modes.pat_c, dtype=float),
+        **modes.spe_fields(),
     )
-    labels = tuple(f"{unit_type.name}.{m.name}" for m in modes)
-    return SystemPlan(arrays=arrays, mode_labels=labels, n_units=n_units, n_groups=len(parent))
+    return SystemPlan(
+        arrays=arrays,
+        mode_labels=tuple(modes.labels),
+        n_units=n_units,
+        n_groups=len(parent),
+        mode_classes=tuple(modes.classes),
+        mode_sources=tuple(modes.sources),
+    )
+
+
+class _Modes:
+    """Failure modes and rate-profile domains of a scenario, built up one at a time.
+
+    Domain 0 is the identity clock. Identical domains are shared, so fault classes
+    with the same time structure cost one heap between them.
+    """
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self.env: Environment | None = campaign.environment
+        self.profiles = {p.name: p for p in campaign.profiles}
+        self.labels: list[str] = []
+        self.classes: list[str] = []
+        self.sources: list[str] = []
+        self.life: list[tuple[int, float, float]] = []
+        self.domain: list[int] = []
+        self.effect: list[int] = []
+        self.replace: list[int] = []
+        self.repair: list[tuple[int, float, float]] = []
+        self.crew: list[int] = []
+        self.renew: list[int] = []
+        self.local: list[int] = []
+        self.dom_kind, self.dom_off = [CONSTANT], [0, 1]
+        self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
+        self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
+        self.dom_poff, self.pat_t, self.pat_m, self.pat_c = [0, 1], [0.0], [1.0], [0.0]
+        self._keys: dict[object, int] = {("constant",): 0}
+        self.spe_dom = -1
+
+    def _domain(self, key: object, kind: int, steps, pattern=None, extra=(1.0, 0.0, 1.0, 0.0)):
+        if key in self._keys:
+            return self._keys[key]
+        self.dom_kind.append(kind)
+        times, mults, cums = steps
+        self.dom_t += times
+        self.dom_m += mults
+        self.dom_c += cums
+        self.dom_off.append(len(self.dom_t))
+        mean, amp, period, phase = extra
+        self.dom_mean.append(mean)
+        self.dom_amp.append(amp)
+        self.dom_period.append(period)
+        self.dom_phase.append(phase)
+        pt, pm, pc = pattern or ([0.0], [1.0], [0.0])
+        self.pat_t += pt
+        self.pat_m += pm
+        self.pat_c += pc
+        self.dom_poff.append(len(self.pat_t))
+        self._keys[key] = len(self.dom_kind) - 1
+        return self._keys[key]
+
+    def profile_domain(self, name: str) -> int:
+        p: Profile = self.profiles[name]
+        kind, t, mult, cum = _profile_arrays(p)
+        return self._domain(
+            ("profile", name),
+            kind,
+            (t, mult, cum),
+            extra=(p.mean, p.amplitude, p.period_h, p.phase_rad),
+        )
+
+    def add(self, **kw) -> None:
+        self.labels.append(kw["label"])
+        self.classes.append(kw["fault_class"])
+        self.sources.append(kw["source"])
+        self.life.append(kw["life"])
+        self.domain.append(kw["domain"])
+        self.effect.append(kw["effect"])
+        self.replace.append(int(kw["replace"]))
+        self.repair.append(kw["repair"])
+        self.crew.append(int(kw["crew"]))
+        self.renew.append(int(kw["renew"]))
+        self.local.append(kw["local"])
+
+    def add_process(self, unit: str, fp: FaultProcess, *, local: int) -> None:
+        effect = {"none": 2, "silent": 1}.get(fp.effect, 0)
+        common = {
+            "fault_class": f"{unit}.{fp.fault_class}",
+            "effect": effect,
+            "replace": fp.effect == "permanent",
+            "repair": _law(fp.recover) if fp.recover is not None else (CODES["fixed"], 0.0, 0.0),
+            "crew": False,
+            "renew": 2 if fp.renew_clock else 0,
+        }
+        if fp.life is not None:
+            law, p1, p2 = fp.life
+            self.add(
+                label=f"{unit}.{fp.name}",
+                source="quiet",
+                life=(CODES[law], p1, p2),
+                domain=0,
+                local=local,
+                **common,
+            )
+            return
+        shape = fp.shape
+        assert shape is not None
+        for comp, (suffix, steps) in enumerate(
+            (("", shape.outside), ("@saa", shape.inside), ("@spe", None))
+        ):
+            if steps is None:
+                rate = shape.spe_per_intensity_h
+                if rate <= 0:
+                    continue
+                domain = self._spe_domain()
+            else:
+                rate = max(r for _, r in steps)
+                if rate <= 0:
+                    continue
+                domain = self._quiet_domain(steps, rate, inside=comp == 1)
+            self.add(
+                label=f"{unit}.{fp.name}{suffix}",
+                source=("quiet", "saa", "spe")[comp],
+                life=(CODES["exponential"], 1.0 / rate, 0.0),
+                domain=domain,
+                local=local + comp,
+                **common,
+            )
+
+    def _quiet_domain(self, steps, peak: float, *, inside: bool) -> int:
+        """Steps of the solar cycle over one pass through the SAA per orbit."""
+        env = self.env
+        mults = [r / peak for _, r in steps]
+        times = [t for t, _ in steps]
+        f = env.saa_fraction if env is not None else 0.0
+        if f <= 0.0:
+            if len(set(mults)) == 1 and mults[0] == 1.0:
+                return 0
+            cum = [0.0]
+            for i in range(1, len(times)):
+                cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
+            return self._domain(("steps", tuple(times), tuple(mults)), STEPS, (times, mults, cum))
+        assert env is not None
+        period = env.orbit_period_h
+        # one SAA pass at the start of each orbit; multipliers average 1 over the orbit
+        if inside:
+            pattern = ([0.0, f * period], [1.0 / f, 0.0], [0.0, period])
+        else:
+            pattern = ([0.0, f * period], [0.0, 1.0 / (1.0 - f)], [0.0, 0.0])
+
+        def p_of(t: float) -> float:
+            k = math.floor(t / period)
+            s = t - k * period
+            pt, pm, pc = pattern
+            i = 1 if s >= pt[1] else 0
+            return k * period + pc[i] + pm[i] * (s - pt[i])
+
+        xs = [p_of(t) for t in times]
+        cum = [0.0]
+        for i in range(1, len(xs)):
+            cum.append(cum[-1] + mults[i - 1] * (xs[i] - xs[i - 1]))
+        key = ("modulated", inside, f, period, tuple(times), tuple(mults))
+        return self._domain(
+            key, MODULATED, (xs, mults, cum), pattern=pattern, extra=(period, 0.0, period, 0.0)
+        )
+
+    def _spe_domain(self) -> int:
+        self.spe_dom = self._domain(("spe",), SPE, ([0.0], [0.0], [0.0]))
+        return self.spe_dom
+
+    def spe_fields(self) -> dict[str, object]:
+        """Plan fields of the solar-particle-event process (inert when unused)."""
+        env = self.env
+        if self.spe_dom < 0 or env is None:
+            return {
+                "spe_dom": -1,
+                "spe_cap": 0,
+                "occ_t": np.zeros(1),
+                "occ_m": np.zeros(1),
+                "occ_c": np.zeros(1),
+                "spe_dur_mu": 0.0,
+                "spe_dur_sigma": 0.0,
+                "spe_int_mu": 0.0,
+                "spe_int_sigma": 0.0,
+            }
+        mission = self.campaign.mission_h
+        rate = env.spe_per_active_year / HOURS_PER_YEAR
+        steps = solar_steps(env, mission)
+        times = [t for t, _ in steps]
+        mults = [rate if active else 0.0 for _, active in steps]
+        cum = [0.0]
+        for i in range(1, len(times)):
+            cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
+        expected = cum[-1] + mults[-1] * (mission - times[-1])
+        sigma_i = env.spe_intensity_sigma
+        return {
+            "spe_dom": self.spe_dom,
+            # P(Poisson(mean) > mean + 10 sqrt(mean) + 20) < 1e-20
+            "spe_cap": math.ceil(expected + 10.0 * math.sqrt(expected) + 20.0),
+            "occ_t": np.array(times),
+            "occ_m": np.array(mults),
+            "occ_c": np.array(cum),
+            "spe_dur_mu": math.log(env.spe_duration_median_h),
+            "spe_dur_sigma": env.spe_duration_sigma,
+            "spe_int_mu": -0.5 * sigma_i**2,  # mean intensity 1
+            "spe_int_sigma": sigma_i,
+        }

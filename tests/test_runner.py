@@ -43,7 +43,9 @@ def assert_same_trials(a, b):
     for name in (
         "availability",
         "capacity",
-        "failures",
+        "fault_count",
+        "unit_downtime_h",
+        "outage_downtime_h",
         "time_to_first_failure_h",
         "system_up",
         "outages",

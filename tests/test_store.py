@@ -36,7 +36,7 @@ def reference(campaign):
 
 
 def same(a, b):
-    for name in ("availability", "capacity", "failures", "time_to_first_failure_h"):
+    for name in ("availability", "capacity", "fault_count", "time_to_first_failure_h"):
         np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
 
 

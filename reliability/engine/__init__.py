@@ -36,8 +36,14 @@ class BlockResult:
         Time of the first unplanned system failure, NaN if none.
     spares_used : ndarray of int32, shape (n,)
         Swaps completed.
-    failures : ndarray of int32, shape (n, n_modes)
-        Unit failures per failure mode.
+    failures : ndarray of int64, shape (n, n_modes)
+        Faults per failure mode (unit failures, silent faults, and counted-only
+        faults such as ECC-corrected upsets).
+    unit_downtime_h : ndarray, shape (n, n_modes)
+        Unit-hours down, charged to the failure mode that took each unit down.
+    outage_downtime_h : ndarray, shape (n, n_modes)
+        Unplanned system downtime, charged to the failure mode of the unit failure
+        that started each outage.
     capacity : ndarray of float32, shape (n, n_cells)
         Mean usable-capacity fraction in each time-grid cell.
     system_up : ndarray of int8, shape (n, n_cells)
@@ -52,6 +58,8 @@ class BlockResult:
     time_to_first_failure_h: np.ndarray
     spares_used: np.ndarray
     failures: np.ndarray
+    unit_downtime_h: np.ndarray
+    outage_downtime_h: np.ndarray
     capacity: np.ndarray
     system_up: np.ndarray
 
@@ -93,7 +101,9 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
         "planned_downtime_h": np.zeros(n_trials),
         "time_to_first_failure_h": np.zeros(n_trials),
         "spares_used": np.zeros(n_trials, np.int32),
-        "failures": np.zeros((n_trials, n_modes), np.int32),
+        "failures": np.zeros((n_trials, n_modes), np.int64),
+        "unit_downtime_h": np.zeros((n_trials, n_modes)),
+        "outage_downtime_h": np.zeros((n_trials, n_modes)),
     }
     capacity = np.zeros((n_trials, n_cells))  # accumulate in float64, store float32
     system_up = np.zeros((n_trials, n_cells), np.int8)
@@ -114,6 +124,8 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
         out["time_to_first_failure_h"],
         out["spares_used"],
         out["failures"],
+        out["unit_downtime_h"],
+        out["outage_downtime_h"],
         capacity,
         system_up,
     )

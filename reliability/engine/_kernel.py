@@ -39,8 +39,10 @@ from reliability.engine._layout import (
     F_PLANNED,
     F_TTFF,
     F_UP,
+    I_CAUSE,
     I_CELL,
     I_FROZEN,
+    I_LASTMODE,
     I_OUTAGES,
     I_PLANNED,
     I_ROOTPREV,
@@ -50,6 +52,7 @@ from reliability.engine._layout import (
     N_CREW,
     N_DOM,
     N_GROUPS,
+    N_MODES,
     N_SP,
     N_UNITS,
     P_CLOCK_MODE,
@@ -59,12 +62,14 @@ from reliability.engine._layout import (
     P_DOM_HOFF,
     P_DOM_KIND,
     P_DOM_OFF,
+    P_DOM_POFF,
     P_GROUP_K,
     P_GROUP_N,
     P_GROUP_PARENT,
     P_GROUP_UNITS,
     P_MODE_CREW,
     P_MODE_DOM,
+    P_MODE_EFFECT,
     P_MODE_LAW,
     P_MODE_LOCAL,
     P_MODE_RENEW,
@@ -92,6 +97,12 @@ from reliability.engine._layout import (
     PF_MODE_P2,
     PF_MODE_RP1,
     PF_MODE_RP2,
+    PF_OCC_C,
+    PF_OCC_M,
+    PF_OCC_T,
+    PF_PAT_C,
+    PF_PAT_M,
+    PF_PAT_T,
     PF_SCALARS,
     PF_SP_DORMANT,
     PF_SP_SP1,
@@ -132,7 +143,18 @@ from reliability.engine._layout import (
     SF_DOM_NEXT,
     SF_FH_KEY,
     SF_FS,
+    SF_SPE_C,
+    SF_SPE_EV,
+    SF_SPE_M,
+    SF_SPE_T,
+    SF_UNIT_TFAIL,
     SF_WH_KEY,
+    SPE_CAP,
+    SPE_DOM,
+    SPE_DUR_MU,
+    SPE_DUR_SIGMA,
+    SPE_INT_MU,
+    SPE_INT_SIGMA,
     SU_CLK_CTR,
     SU_KEY,
     SU_MISC_CTR,
@@ -188,11 +210,37 @@ def _int(si, j):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _profile(pi, pf, d, x, inverse):
+def _profile(pi, pf, sf, d, x, inverse):
     """Lambda_d(x), or its inverse when ``inverse``, for rate-profile domain ``d``."""
     kind = _g(pi, P_DOM_KIND, d)
     if kind == prof.CONSTANT:
         return x
+    if kind == prof.SPE:
+        n = _int_sf_spe(pi, sf)
+        t0 = sf[int(sf[SF_SPE_T]) :]
+        m = sf[int(sf[SF_SPE_M]) :]
+        c0 = sf[int(sf[SF_SPE_C]) :]
+        if inverse:
+            return prof.steps_inverse(t0, m, c0, 0, n, x)
+        return prof.steps_cum(t0, m, c0, 0, n, x)
+    if kind == prof.MODULATED:
+        a = _g(pi, P_DOM_OFF, d)
+        b = _g(pi, P_DOM_OFF, d + 1)
+        pa = _g(pi, P_DOM_POFF, d)
+        pb = _g(pi, P_DOM_POFF, d + 1)
+        et = pf[int(pf[PF_DOM_T]) :]
+        em = pf[int(pf[PF_DOM_M]) :]
+        ec = pf[int(pf[PF_DOM_C]) :]
+        pt = pf[int(pf[PF_PAT_T]) :]
+        pm = pf[int(pf[PF_PAT_M]) :]
+        pc = pf[int(pf[PF_PAT_C]) :]
+        period = _g(pf, PF_DOM_PERIOD, d)
+        area = _g(pf, PF_DOM_MEAN, d)
+        if inverse:
+            y = prof.steps_inverse(et, em, ec, a, b, x)
+            return prof.periodic_inverse(pt, pm, pc, pa, pb, period, area, y)
+        y = prof.periodic_cum(pt, pm, pc, pa, pb, period, area, x)
+        return prof.steps_cum(et, em, ec, a, b, y)
     args = (
         kind,
         pf[int(pf[PF_DOM_T]) :],
@@ -210,13 +258,19 @@ def _profile(pi, pf, d, x, inverse):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _lam(pi, pf, d, t):
-    return _profile(pi, pf, d, t, False)
+def _int_sf_spe(pi, sf):
+    # the SPE point count lives in the float state so that profiles need only (pf, sf)
+    return int(sf[int(sf[SF_SPE_EV]) + 3 * _is(pi, SPE_CAP) + 2])
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _lam_inv(pi, pf, d, c):
-    return _profile(pi, pf, d, c, True)
+def _lam(pi, pf, sf, d, t):
+    return _profile(pi, pf, sf, d, t, False)
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _lam_inv(pi, pf, sf, d, c):
+    return _profile(pi, pf, sf, d, c, True)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
@@ -225,7 +279,7 @@ def _op_now(pi, pf, si, sf, d, t):
     down when units do not age then)."""
     if _int(si, I_FROZEN):
         return _g(sf, SF_DOM_FROZEN, d) - _g(sf, SF_DOM_LAG, d)
-    return _lam(pi, pf, d, t) - _g(sf, SF_DOM_LAG, d)
+    return _lam(pi, pf, sf, d, t) - _g(sf, SF_DOM_LAG, d)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
@@ -305,14 +359,12 @@ def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
         age = _g(sf, SF_CLK_PAUSED, c)
         if c == failed_clock:
             u = _life_uniform(pi, su, c)
-            _set(
-                sf,
-                SF_CLK_DEADLINE,
-                c,
-                laws.draw_after(
-                    _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m), age, u
-                ),
-            )
+            law, p1, p2 = _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m)
+            if _g(pi, P_MODE_RENEW, m) == 2:  # this clock alone starts afresh
+                age = 0.0
+                _set(sf, SF_CLK_DEADLINE, c, laws.draw(law, p1, p2, u))
+            else:
+                _set(sf, SF_CLK_DEADLINE, c, laws.draw_after(law, p1, p2, age, u))
         _set(sf, SF_CLK_ORIGIN, c, _op_now(pi, pf, si, sf, _g(pi, P_MODE_DOM, m), t) - age)
         _arm(pi, si, sf, c)
 
@@ -490,6 +542,15 @@ def _fail(pi, pf, si, sf, su, c, t, counts):
     m = _g(pi, P_CLOCK_MODE, c)
     if t >= _fs(pf, WARMUP):
         counts[m] += 1
+    if _g(pi, P_MODE_EFFECT, m) == 1:
+        # silent: counted, the unit runs on; the clock draws its next event
+        u = _life_uniform(pi, su, c)
+        law, p1, p2 = _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m)
+        _set(sf, SF_CLK_DEADLINE, c, laws.draw_after(law, p1, p2, _g(sf, SF_CLK_DEADLINE, c), u))
+        _arm(pi, si, sf, c)
+        return
+    _set(si, S_INTS, I_LASTMODE, m)
+    _set(sf, SF_UNIT_TFAIL, unit, t)
     _set(si, S_UNIT_UP, unit, 0)
     _set(si, S_UNIT_FMODE, unit, m)
     c0 = _g(pi, P_UNIT_CLOCK0, unit)
@@ -506,8 +567,17 @@ def _fail(pi, pf, si, sf, su, c, t, counts):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _complete(pi, pf, si, sf, su, unit, t):
+def _unit_down_time(pf, sf, unit, t, unit_down, m):
+    """Charge the unit-hours ``unit`` was down (after warm-up) to failure mode ``m``."""
+    a = max(_g(sf, SF_UNIT_TFAIL, unit), _fs(pf, WARMUP))
+    if t > a:
+        unit_down[m] += t - a
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _complete(pi, pf, si, sf, su, unit, t, unit_down):
     """The repair or swap of ``unit`` finished."""
+    _unit_down_time(pf, sf, unit, t, unit_down, _g(si, S_UNIT_FMODE, unit))
     if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
         sp = _g(pi, P_UNIT_SPARE, unit)
         _add(si, S_SP_STOCK, sp, -1)
@@ -553,7 +623,7 @@ def _resupply(pi, pf, si, sf, su, t):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _service_end(pi, pf, si, sf, su, t):
+def _service_end(pi, pf, si, sf, su, t, unit_down):
     """End of a servicing visit: replace failed (or all) units, reset crews and queues."""
     _set(si, S_INTS, I_PLANNED, 0)
     replace_all = _is(pi, SVC_ALL)
@@ -561,6 +631,7 @@ def _service_end(pi, pf, si, sf, su, t):
         if not _g(si, S_UNIT_UP, unit):
             if _g(si, S_UNIT_JOB, unit) == JOB_ACTIVE:
                 _cancel(si, sf, unit)
+            _unit_down_time(pf, sf, unit, t, unit_down, _g(si, S_UNIT_FMODE, unit))
             _set(si, S_UNIT_UP, unit, 1)
             _set(si, S_UNIT_JOB, unit, JOB_NONE)
             _set(si, S_UNIT_CREWED, unit, 0)
@@ -591,7 +662,7 @@ def _system_up(si):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
+def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row):
     """Integrate the current (constant) state over [t0, t1) into the summaries and grid."""
     sys_up = _system_up(si)
     planned = _int(si, I_PLANNED)
@@ -603,6 +674,8 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
         _add(sf, SF_FS, F_UP if sys_up else F_DOWN, w)
         if planned:
             _add(sf, SF_FS, F_PLANNED, w)
+        elif not sys_up:
+            cause_row[_int(si, I_CAUSE)] += w
         _add(sf, SF_FS, F_CAP, cap * w)
     s = t0
     ci = _int(si, I_CELL)
@@ -623,6 +696,7 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row):
 def _update_system(pi, pf, si, sf, t):
     root = _g(si, S_G_UP, 0)
     if _int(si, I_ROOTPREV) == 1 and root == 0:
+        _set(si, S_INTS, I_CAUSE, _int(si, I_LASTMODE))
         if t >= _fs(pf, WARMUP):
             _add(si, S_INTS, I_OUTAGES, 1)
         if math.isnan(_g(sf, SF_FS, F_TTFF)):
@@ -633,9 +707,9 @@ def _update_system(pi, pf, si, sf, t):
         if want != _int(si, I_FROZEN):
             for d in range(_is(pi, N_DOM)):
                 if want:
-                    _set(sf, SF_DOM_FROZEN, d, _lam(pi, pf, d, t))
+                    _set(sf, SF_DOM_FROZEN, d, _lam(pi, pf, sf, d, t))
                 else:
-                    _add(sf, SF_DOM_LAG, d, _lam(pi, pf, d, t) - _g(sf, SF_DOM_FROZEN, d))
+                    _add(sf, SF_DOM_LAG, d, _lam(pi, pf, sf, d, t) - _g(sf, SF_DOM_FROZEN, d))
                 _set(si, S_DOM_DIRTY, d, 1)
             _set(si, S_INTS, I_FROZEN, want)
             return True
@@ -652,6 +726,72 @@ def _fill(a, field, n, value):
         a[base + j] = value
 
 
+@njit(cache=True, error_model="numpy")
+def _draw_spe(pi, pf, sf, su):
+    """Draw this trial's solar particle events and lay them out as a steps profile.
+
+    Events arrive as a Poisson process at the occurrence rate (active years only),
+    each with a lognormal duration and intensity; overlapping events add.
+    """
+    key = su[int(su[SU_KEY])]
+    stream = rnd.stream_id(rnd.SPE, 0, 0)
+    ctr = np.uint64(0)
+    cap = _is(pi, SPE_CAP)
+    mission = _fs(pf, MISSION)
+    ot = pf[int(pf[PF_OCC_T]) :]
+    om = pf[int(pf[PF_OCC_M]) :]
+    oc = pf[int(pf[PF_OCC_C]) :]
+    n_occ = int(pf[PF_OCC_T + 1] - pf[PF_OCC_T])
+    total = prof.steps_cum(ot, om, oc, 0, n_occ, mission)
+    ev = int(sf[SF_SPE_EV])
+    c = 0.0
+    n = 0
+    while n < cap:
+        c -= math.log(rnd.uniform(key, stream, ctr))
+        if c >= total:
+            break
+        start = prof.steps_inverse(ot, om, oc, 0, n_occ, c)
+        u_d = rnd.uniform(key, stream, ctr + np.uint64(1))
+        u_i = rnd.uniform(key, stream, ctr + np.uint64(2))
+        ctr += np.uint64(3)
+        dur = math.exp(_fs(pf, SPE_DUR_MU) + _fs(pf, SPE_DUR_SIGMA) * laws.ndtri(u_d))
+        intensity = math.exp(_fs(pf, SPE_INT_MU) + _fs(pf, SPE_INT_SIGMA) * laws.ndtri(u_i))
+        sf[ev + 3 * n] = start
+        sf[ev + 3 * n + 1] = min(start + dur, mission)
+        sf[ev + 3 * n + 2] = intensity
+        n += 1
+    # boundaries (time, +/- intensity), sorted by time: n is small, insertion sort
+    tt = int(sf[SF_SPE_T])
+    mm = int(sf[SF_SPE_M])
+    cc = int(sf[SF_SPE_C])
+    nb = 2 * n
+    for j in range(nb):
+        e = j >> 1
+        when = sf[ev + 3 * e + (j & 1)]
+        delta = sf[ev + 3 * e + 2] * (1.0 if (j & 1) == 0 else -1.0)
+        k = j
+        while k > 0 and sf[tt + k] > when:  # points are staged at offset +1
+            sf[tt + k + 1] = sf[tt + k]
+            sf[mm + k + 1] = sf[mm + k]
+            k -= 1
+        sf[tt + k + 1] = when
+        sf[mm + k + 1] = delta
+    # running level; exactly 0 when no event is under way
+    sf[tt] = 0.0
+    sf[mm] = 0.0
+    sf[cc] = 0.0
+    level = 0.0
+    active = 0
+    for j in range(1, nb + 1):
+        level += sf[mm + j]
+        active += 1 if sf[mm + j] > 0 else -1
+        if active == 0:
+            level = 0.0
+        sf[mm + j] = level
+        sf[cc + j] = sf[cc + j - 1] + sf[mm + j - 1] * (sf[tt + j] - sf[tt + j - 1])
+    sf[ev + 3 * cap + 2] = nb + 1  # number of points, read by _int_sf_spe
+
+
 @njit(cache=True, forceinline=True, error_model="numpy")
 def _reset(pi, pf, si, sf, su, key):
     n = _is(pi, N_UNITS)
@@ -661,6 +801,10 @@ def _reset(pi, pf, si, sf, su, key):
     sf[int(sf[0]) :] = 0.0
     su[int(su[0]) :] = np.uint64(0)
     su[int(su[SU_KEY])] = key
+    if _is(pi, SPE_DOM) >= 0:
+        _draw_spe(pi, pf, sf, su)
+    else:
+        sf[int(sf[SF_SPE_EV]) + 3 * _is(pi, SPE_CAP) + 2] = 1.0
     _set(sf, SF_FS, F_TTFF, np.nan)
     _set(si, S_INTS, I_ROOTPREV, 1)
     _fill(si, S_FH_POS, _g(pi, P_DOM_HOFF, _is(pi, N_DOM)), -1)
@@ -705,7 +849,7 @@ def _next_failure(pi, pf, si, sf):
             continue
         if _g(si, S_DOM_DIRTY, d):
             top = sf[int(sf[SF_FH_KEY]) + _g(pi, P_DOM_HOFF, d)]
-            _set(sf, SF_DOM_NEXT, d, _lam_inv(pi, pf, d, top + _g(sf, SF_DOM_LAG, d)))
+            _set(sf, SF_DOM_NEXT, d, _lam_inv(pi, pf, sf, d, top + _g(sf, SF_DOM_LAG, d)))
             _set(si, S_DOM_DIRTY, d, 0)
         if _g(sf, SF_DOM_NEXT, d) < best:
             best = _g(sf, SF_DOM_NEXT, d)
@@ -714,7 +858,23 @@ def _next_failure(pi, pf, si, sf):
 
 
 @njit(cache=True, error_model="numpy")
-def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
+def _count_aggregates(pi, pf, sf, su, counts):
+    """Faults counted, not simulated (ECC-corrected upsets): a Poisson draw of their
+    number over the measured window in every unit slot."""
+    n = _is(pi, N_UNITS)
+    key = su[int(su[SU_KEY])]
+    warmup = _fs(pf, WARMUP)
+    for m in range(_is(pi, N_MODES)):
+        if _g(pi, P_MODE_EFFECT, m) != 2:
+            continue
+        d = _g(pi, P_MODE_DOM, m)
+        exposure = _lam(pi, pf, sf, d, _fs(pf, MISSION)) - _lam(pi, pf, sf, d, warmup)
+        mean = n * exposure / _g(pf, PF_MODE_P1, m)
+        counts[m] = laws.poisson(mean, key, rnd.stream_id(rnd.AGGREGATE, m, 0), np.uint64(0))
+
+
+@njit(cache=True, error_model="numpy")
+def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_row):
     """Simulate one trial; returns (availability, mean capacity, outages, downtime,
     planned downtime, time to first failure, spares used)."""
     _reset(pi, pf, si, sf, su, key)
@@ -735,13 +895,13 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
                 continue
         if tn >= mission:
             break
-        _advance(pi, pf, si, sf, t, tn, cap_row, up_row)
+        _advance(pi, pf, si, sf, t, tn, cap_row, up_row, cause_row)
         t = tn
         settled = False
         if tw <= tf:
             ident = heap.pop(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE])
             if ident < n:
-                _complete(pi, pf, si, sf, su, ident, t)
+                _complete(pi, pf, si, sf, su, ident, t, unit_down)
             elif ident < n + n_sp:
                 sp = ident - n
                 _add(si, S_SP_STOCK, sp, -1)
@@ -752,7 +912,7 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
                 _schedule(si, sf, n + n_sp + 1, t + _fs(pf, SVC_DUR))
                 _schedule(si, sf, n + n_sp, t + _fs(pf, SVC_EVERY))
             elif ident == n + n_sp + 1:
-                _service_end(pi, pf, si, sf, su, t)
+                _service_end(pi, pf, si, sf, su, t, unit_down)
             else:
                 _resupply(pi, pf, si, sf, su, t)
         else:
@@ -767,7 +927,11 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts):
             )
             _set(si, S_DOM_DIRTY, df, 1)
             _fail(pi, pf, si, sf, su, c, t, counts)
-    _advance(pi, pf, si, sf, t, mission, cap_row, up_row)
+    _advance(pi, pf, si, sf, t, mission, cap_row, up_row, cause_row)
+    for unit in range(n):
+        if not _g(si, S_UNIT_UP, unit):
+            _unit_down_time(pf, sf, unit, mission, unit_down, _g(si, S_UNIT_FMODE, unit))
+    _count_aggregates(pi, pf, sf, su, counts)
     sys_up = _system_up(si)
     n_cells = _is(pi, N_CELLS)
     for ci in range(_int(si, I_CELL), n_cells):
@@ -805,6 +969,8 @@ def run_block(
     ttff,
     spares,
     failures,
+    unit_downtime,
+    outage_downtime,
     capacity,
     system_up,
 ):
@@ -813,9 +979,20 @@ def run_block(
     # borrowed views: the arguments own the memory for the whole call
     pi, pf, si, sf, su = borrow(pi), borrow(pf), borrow(si), borrow(sf), borrow(su)
     capacity, system_up, failures = borrow(capacity), borrow(system_up), borrow(failures)
+    unit_downtime, outage_downtime = borrow(unit_downtime), borrow(outage_downtime)
     for i in range(keys.shape[0]):
         a, mc, o, dt, pd, tt, sp = _trial(
-            pi, pf, si, sf, su, keys[i], capacity[i], system_up[i], failures[i]
+            pi,
+            pf,
+            si,
+            sf,
+            su,
+            keys[i],
+            capacity[i],
+            system_up[i],
+            failures[i],
+            unit_downtime[i],
+            outage_downtime[i],
         )
         availability[i] = a
         mean_capacity[i] = mc

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
+
+from reliability.engine import _random as rnd
 
 EXPONENTIAL = 0
 WEIBULL = 1
@@ -126,3 +129,44 @@ def draw_after(law, p1, p2, age, u):
         return age + p1 * -math.log(u)
     h = cum_hazard(law, p1, p2, age) - math.log(u)
     return max(age, age_at_hazard(law, p1, p2, h, math.exp(-h)))
+
+
+@njit(cache=True)
+def poisson(mean, key, stream, counter):
+    """A Poisson(``mean``) draw from counter-based uniforms ``(key, stream, counter + i)``.
+
+    Inversion for small means; Hormann's PTRS transformed rejection (1993, as in
+    NumPy) above 10, whose cost does not grow with the mean.
+    """
+    if mean <= 0.0:
+        return 0
+    i = counter
+    if mean < 10.0:
+        u = rnd.uniform(key, stream, i)
+        p = math.exp(-mean)
+        cdf = p
+        k = 0
+        while u > cdf and k < 1000:
+            k += 1
+            p *= mean / k
+            cdf += p
+        return k
+    slam = math.sqrt(mean)
+    loglam = math.log(mean)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2.0)
+    while True:
+        u = rnd.uniform(key, stream, i) - 0.5
+        v = rnd.uniform(key, stream, i + np.uint64(1))
+        i += np.uint64(2)
+        us = 0.5 - abs(u)
+        k = math.floor((2.0 * a / us + b) * u + mean + 0.43)
+        if us >= 0.07 and v <= vr:
+            return k
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        lhs = math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+        if lhs <= -mean + k * loglam - math.lgamma(k + 1.0):
+            return k

@@ -1,6 +1,10 @@
 """Mission-time rate profiles: cumulative multiplier Lambda(t) and its exact inverse.
 
-Kinds: 0 steps (piecewise constant), 1 sine, 2 constant 1 (the identity clock).
+Kinds: 0 steps (piecewise constant), 1 sine, 2 constant 1 (the identity clock),
+3 modulated (a steps envelope over a periodic pattern such as SAA passes: the
+envelope's breakpoints are kept in the pattern's own cumulative time, so
+``Lambda = steps(P(t))`` and ``Lambda^-1 = P^-1(steps^-1(c))``), 4 solar particle
+events (steps drawn afresh for every trial).
 Failure deadlines are kept in a profile's *operational* time Lambda(t); turning them
 into wall-clock times needs Lambda^-1, exactly, never by time stepping.
 """
@@ -14,6 +18,8 @@ from numba import njit
 STEPS = 0
 SINE = 1
 CONSTANT = 2
+MODULATED = 3
+SPE = 4
 
 
 @njit(cache=True)
@@ -47,8 +53,7 @@ def inverse(kind, t0, mult, c0, a, b, mean, amp, period, phase, c):
     if kind == CONSTANT:
         return c
     if kind == STEPS:
-        i = _find(c0, a, b, c)
-        return t0[i] + (c - c0[i]) / mult[i]
+        return steps_inverse(t0, mult, c0, a, b, c)
     w = 2.0 * math.pi / period
     span = 2.0 * amp / w
     lo = c / mean - span
@@ -68,3 +73,44 @@ def inverse(kind, t0, mult, c0, a, b, mean, amp, period, phase, c):
             return nt
         t = nt
     return t
+
+
+@njit(cache=True)
+def steps_cum(t0, mult, c0, a, b, t):
+    """Lambda(t) of a steps profile with pieces in ``[a, b)``."""
+    i = _find(t0, a, b, t)
+    return c0[i] + mult[i] * (t - t0[i])
+
+
+@njit(cache=True)
+def steps_inverse(t0, mult, c0, a, b, c):
+    """Inverse of a steps profile; inf beyond a final piece of multiplier 0."""
+    i = _find(c0, a, b, c)
+    if mult[i] <= 0.0:
+        return math.inf
+    return t0[i] + (c - c0[i]) / mult[i]
+
+
+@njit(cache=True)
+def periodic_cum(pt, pm, pc, a, b, period, area, t):
+    """P(t) of a pattern repeated every ``period`` (integral ``area`` per period)."""
+    k = math.floor(t / period)
+    s = t - k * period
+    i = _find(pt, a, b, s)
+    return k * area + pc[i] + pm[i] * (s - pt[i])
+
+
+@njit(cache=True)
+def periodic_inverse(pt, pm, pc, a, b, period, area, x):
+    """The earliest t with P(t) = x (the pattern has a positive piece)."""
+    if not math.isfinite(x):
+        return x
+    k = math.floor(x / area)
+    r = x - k * area
+    r = max(r, 0.0)
+    if r >= area:
+        k += 1
+        r -= area
+    j = _find(pc, a, b, r)
+    # a flat (zero) piece shares its start value with the next piece: _find takes the latest
+    return k * period + pt[j] + (r - pc[j]) / pm[j]

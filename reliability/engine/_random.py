@@ -31,6 +31,8 @@ LIFE = 1
 RESTORE = 2
 POOL = 4
 RESUPPLY = 5
+SPE = 6
+AGGREGATE = 7
 
 
 @njit(cache=True, forceinline=True)

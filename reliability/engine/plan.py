@@ -81,6 +81,21 @@ class PlanArrays(NamedTuple):
     rs_every: float  # inf when there is no resupply
     rs_first: float
     rs_poisson: int
+    # --- radiation: effects, periodic (SAA) patterns and solar particle events
+    mode_effect: np.ndarray  # (M,) 0 unit down, 1 silent (counted), 2 counted in aggregate
+    dom_poff: np.ndarray  # (D + 1,) offsets of each domain's periodic pattern
+    pat_t: np.ndarray  # pattern piece starts within the period
+    pat_m: np.ndarray  # pattern multipliers
+    pat_c: np.ndarray  # pattern cumulative at piece starts
+    spe_dom: int  # domain driven by solar particle events (-1: none)
+    spe_cap: int  # most events per trial (a Poisson tail beyond 1e-20)
+    occ_t: np.ndarray  # SPE occurrence rate: steps (start h, events per h, cumulative)
+    occ_m: np.ndarray
+    occ_c: np.ndarray
+    spe_dur_mu: float  # ln-duration of an event: normal(mu, sigma), hours
+    spe_dur_sigma: float
+    spe_int_mu: float  # ln-intensity of an event: normal(mu, sigma)
+    spe_int_sigma: float
 
     @property
     def n_units(self) -> int:
@@ -128,6 +143,8 @@ PLAN_INT = (
     "sp_slaw",
     "sp_qoff",
     "scalars",
+    "mode_effect",
+    "dom_poff",
 )
 PLAN_FLOAT = (
     "edges",
@@ -146,6 +163,12 @@ PLAN_FLOAT = (
     "sp_sp1",
     "sp_sp2",
     "scalars",
+    "pat_t",
+    "pat_m",
+    "pat_c",
+    "occ_t",
+    "occ_m",
+    "occ_c",
 )
 STATE_INT = (
     "unit_fmode",
@@ -184,6 +207,11 @@ STATE_FLOAT = (
     "dom_lag",
     "dom_next",
     "fs",
+    "spe_t",
+    "spe_m",
+    "spe_c",
+    "spe_ev",
+    "unit_tfail",
 )
 STATE_UINT = ("unit_ctr", "clk_ctr", "misc_ctr", "key")
 
@@ -215,11 +243,26 @@ def pack_plan(p: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
             p.group_k.shape[0],
             p.n_cells,
             p.crew_count.shape[0],
+            p.spe_dom,
+            p.spe_cap,
+            p.mode_law.shape[0],
         ]
     )
     floats = {f: getattr(p, f) for f in PLAN_FLOAT if f != "scalars"}
     floats["scalars"] = np.array(
-        [p.mission_h, p.warmup_h, p.svc_every, p.svc_first, p.svc_dur, p.rs_every, p.rs_first]
+        [
+            p.mission_h,
+            p.warmup_h,
+            p.svc_every,
+            p.svc_first,
+            p.svc_dur,
+            p.rs_every,
+            p.rs_first,
+            p.spe_dur_mu,
+            p.spe_dur_sigma,
+            p.spe_int_mu,
+            p.spe_int_sigma,
+        ]
     )
     return _pack(PLAN_INT, ints, np.int64), _pack(PLAN_FLOAT, floats, np.float64)
 
@@ -255,7 +298,7 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "sq_head": s,
         "sq_len": s,
         "dom_dirty": d,
-        "ints": 8,
+        "ints": 12,
     }
     size_f = {
         "clk_origin": k,
@@ -267,6 +310,11 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "dom_lag": d,
         "dom_next": d,
         "fs": 8,
+        "spe_t": 2 * p.spe_cap + 2,
+        "spe_m": 2 * p.spe_cap + 2,
+        "spe_c": 2 * p.spe_cap + 2,
+        "spe_ev": 3 * p.spe_cap + 3,
+        "unit_tfail": n,
     }
     size_u = {"unit_ctr": n, "clk_ctr": k, "misc_ctr": 4, "key": 1}
     si = _pack(STATE_INT, {f: np.zeros(size_i[f]) for f in STATE_INT}, np.int64)

@@ -1,0 +1,285 @@
+"""Orbit radiation environments: presets and the time structure of fault rates.
+
+One table, :data:`PRESET_TABLE`, holds every preset value with its evidence tag and
+source (tags as in ``shared/reference/radiation.md``: V read in a primary source,
+S secondary, U unverified placeholder, D derived here). A campaign picks a preset
+with ``[environment] orbit = "sso-650"`` and may override any value by its key.
+
+The environment does not change how many faults a device has on average; it says
+*when* they happen. A fault rate given to the library is the **long-run mean over
+a full solar cycle**, solar particle events included. The environment splits it into
+
+* a quiet part outside the South Atlantic Anomaly (SAA), uniform over the orbit;
+* a quiet part inside SAA passes (one pass per orbit, a fixed share of its period);
+* a solar-particle-event (SPE) part, present only while a random event is under way;
+
+and modulates the quiet parts with the solar cycle (galactic cosmic rays, GCR, peak
+at solar minimum). ECSS-E-ST-10-04C counts 7 active and 4 quiet years per cycle.
+This module knows no devices and no engine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+__all__ = [
+    "ACTIVE_YEARS",
+    "CYCLE_YEARS",
+    "PRESET_TABLE",
+    "Environment",
+    "RateShape",
+    "orbit_period_h",
+    "preset",
+    "rate_shape",
+    "solar_steps",
+]
+
+HOURS_PER_YEAR = 8760.0
+ACTIVE_YEARS = 7.0  # [V] ECSS-E-ST-10-04C I.2.1
+CYCLE_YEARS = 11.0
+_MU_EARTH_KM3_S2 = 398600.4418
+_R_EARTH_KM = 6378.137
+
+
+def orbit_period_h(altitude_km: float) -> float:
+    """Period of a circular orbit at ``altitude_km`` (Kepler's third law), in hours.
+
+    Examples
+    --------
+    >>> round(orbit_period_h(400.0) * 60, 1)
+    92.6
+    """
+    a = _R_EARTH_KM + altitude_km
+    return 2.0 * math.pi * math.sqrt(a**3 / _MU_EARTH_KM3_S2) / 3600.0
+
+
+# (orbit, key, value, tag, source or note). Units are in the key names.
+PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
+    # ISS-like LEO, 400 km, 51.6 deg
+    ("iss-400", "altitude_km", 400.0, "V", "ISS nominal altitude"),
+    ("iss-400", "inclination_deg", 51.6, "V", "ISS inclination"),
+    ("iss-400", "c_heavy_ion", 53.8, "S", "Petersen 1998 C, 400 km 60 deg (digitised)"),
+    ("iss-400", "c_proton", 4.7, "S", "Petersen 1998 C, 400 km 60 deg (digitised)"),
+    ("iss-400", "dose_rad_per_y", 30.0, "U", "placeholder; compute for your shielding"),
+    ("iss-400", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
+    ("iss-400", "saa_share", 0.975, "V", "Xu et al. 2025: 97.5 % of LEO SRAM SEUs in SAA"),
+    ("iss-400", "spe_share", 0.005, "U", "geomagnetic shielding at 51.6 deg; placeholder"),
+    # dawn-dusk sun-synchronous orbits
+    ("sso-500", "altitude_km", 500.0, "V", "preset definition"),
+    ("sso-500", "inclination_deg", 97.4, "D", "sun-synchronous at 500 km"),
+    ("sso-500", "c_heavy_ion", 97.4, "S", "Petersen 1998 C, 500 km 90 deg (digitised)"),
+    ("sso-500", "c_proton", 17.9, "S", "Petersen 1998 C, 500 km 90 deg (digitised)"),
+    ("sso-500", "dose_rad_per_y", 100.0, "U", "placeholder scaled from sso-650"),
+    ("sso-500", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
+    ("sso-500", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
+    ("sso-500", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
+    ("sso-650", "altitude_km", 650.0, "S", "Project Suncatcher orbit (~650 km)"),
+    ("sso-650", "inclination_deg", 98.0, "D", "sun-synchronous at 650 km"),
+    ("sso-650", "c_heavy_ion", 101.75, "D", "Petersen C interpolated 600-700 km 90 deg"),
+    ("sso-650", "c_proton", 62.25, "D", "Petersen C interpolated 600-700 km 90 deg"),
+    ("sso-650", "dose_rad_per_y", 150.0, "V", "Google: 750 rad(Si) per 5 y, shielded"),
+    ("sso-650", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
+    ("sso-650", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
+    ("sso-650", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
+    ("sso-800", "altitude_km", 800.0, "V", "preset definition"),
+    ("sso-800", "inclination_deg", 98.6, "D", "sun-synchronous at 800 km"),
+    ("sso-800", "c_heavy_ion", 104.5, "S", "Petersen 1998 C, 800 km 90 deg (digitised)"),
+    ("sso-800", "c_proton", 128.4, "S", "Petersen 1998 C, 800 km 90 deg (digitised)"),
+    ("sso-800", "dose_rad_per_y", 400.0, "U", "placeholder; RASAT 700 km: 3.8 krad/y at 2 mm Al"),
+    ("sso-800", "saa_fraction", 0.08, "U", "reference default 5-10 %"),
+    ("sso-800", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
+    ("sso-800", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
+    # GNSS-like MEO and GEO: no trapped protons, full GCR and SPE exposure
+    ("meo-gnss", "altitude_km", 20200.0, "V", "GPS constellation altitude"),
+    ("meo-gnss", "inclination_deg", 55.0, "V", "GPS inclination"),
+    ("meo-gnss", "c_heavy_ion", 309.0, "S", "Petersen 1998 C, 20 000 km (306-312)"),
+    ("meo-gnss", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
+    ("meo-gnss", "dose_rad_per_y", 2000.0, "U", "outer-belt electrons; strongly shielding-bound"),
+    ("meo-gnss", "saa_fraction", 0.0, "D", "no SAA above the inner belt"),
+    ("meo-gnss", "saa_share", 0.0, "D", "no SAA above the inner belt"),
+    ("meo-gnss", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
+    ("geo", "altitude_km", 35786.0, "V", "geostationary altitude"),
+    ("geo", "inclination_deg", 0.0, "V", "geostationary"),
+    ("geo", "c_heavy_ion", 485.0, "S", "Petersen 1998 C, GEO (older texts: ~200)"),
+    ("geo", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
+    ("geo", "dose_rad_per_y", 500.0, "U", "electron dose; placeholder"),
+    ("geo", "saa_fraction", 0.0, "D", "no SAA"),
+    ("geo", "saa_share", 0.0, "D", "no SAA"),
+    ("geo", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
+    # solar cycle and solar particle events (all orbits)
+    ("*", "gcr_solar_ratio", 2.0, "U", "heavy-ion SEU rate, solar min / solar max"),
+    ("*", "trapped_solar_ratio", 1.0, "U", "trapped protons also peak at solar min; no number"),
+    ("*", "spe_per_active_year", 6.0, "U", "'several' per active year (JPL91/ESP)"),
+    ("*", "spe_duration_median_h", 48.0, "U", "lognormal duration, 1-3 day median"),
+    ("*", "spe_duration_sigma", 0.5, "U", "spread of ln(duration)"),
+    ("*", "spe_intensity_sigma", 1.0, "U", "spread of ln(peak intensity), mean 1"),
+    ("*", "cycle_phase_y", 0.0, "U", "years into the cycle at launch (0 = start of active)"),
+)
+
+ORBITS: tuple[str, ...] = tuple(dict.fromkeys(o for o, *_ in PRESET_TABLE if o != "*"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Environment:
+    """A resolved orbit environment (a preset with the campaign's overrides)."""
+
+    orbit: str
+    solar: str = "cycle"  # "min" | "max" | "cycle"
+    altitude_km: float
+    inclination_deg: float
+    orbit_period_h: float
+    c_heavy_ion: float
+    c_proton: float
+    dose_rad_per_y: float
+    saa_fraction: float
+    saa_share: float
+    spe_share: float
+    gcr_solar_ratio: float
+    trapped_solar_ratio: float
+    spe_per_active_year: float
+    spe_duration_median_h: float
+    spe_duration_sigma: float
+    spe_intensity_sigma: float
+    cycle_phase_y: float
+
+    @property
+    def dose_rad_per_h(self) -> float:
+        """Total ionising dose rate in rad(Si) per hour."""
+        return self.dose_rad_per_y / HOURS_PER_YEAR
+
+
+#: keys a campaign may override (everything numeric of :class:`Environment`)
+OVERRIDABLE: tuple[str, ...] = tuple(
+    f.name for f in fields(Environment) if f.name not in ("orbit", "solar")
+)
+
+
+def preset(orbit: str, solar: str = "cycle", **overrides: Any) -> Environment:
+    """The preset environment of ``orbit`` with ``overrides`` applied.
+
+    Examples
+    --------
+    >>> env = preset("sso-650")
+    >>> env.dose_rad_per_y, round(env.orbit_period_h * 60, 1)
+    (150.0, 97.7)
+    """
+    if orbit not in ORBITS:
+        raise ValueError(f"unknown orbit {orbit!r} (known: {', '.join(ORBITS)})")
+    values = {k: v for o, k, v, *_ in PRESET_TABLE if o in (orbit, "*")}
+    values["orbit_period_h"] = orbit_period_h(values["altitude_km"])
+    env = Environment(orbit=orbit, solar=solar, **values)
+    return replace(env, **overrides) if overrides else env
+
+
+def provenance(orbit: str) -> list[tuple[str, float, str, str]]:
+    """(key, value, tag, source) of every preset value used by ``orbit``."""
+    return [(k, v, tag, src) for o, k, v, tag, src in PRESET_TABLE if o in (orbit, "*")]
+
+
+# ----------------------------------------------------------------------------- time structure
+
+
+def solar_levels(ratio: float) -> tuple[float, float]:
+    """(active, quiet) multipliers with quiet/active = ``ratio`` and cycle mean 1."""
+    active = CYCLE_YEARS / (ACTIVE_YEARS + (CYCLE_YEARS - ACTIVE_YEARS) * ratio)
+    return active, ratio * active
+
+
+def solar_steps(env: Environment, mission_h: float) -> list[tuple[float, bool]]:
+    """Solar phases over the mission: ``[(start_h, active), ...]`` from 0 h."""
+    if env.solar != "cycle":
+        return [(0.0, env.solar == "max")]
+    cycle_h = CYCLE_YEARS * HOURS_PER_YEAR
+    active_h = ACTIVE_YEARS * HOURS_PER_YEAR
+    phase = (env.cycle_phase_y * HOURS_PER_YEAR) % cycle_h
+    out: list[tuple[float, bool]] = [(0.0, phase < active_h)]
+    t = (active_h - phase) if phase < active_h else (cycle_h - phase)
+    while t < mission_h:
+        active = not out[-1][1]
+        out.append((t, active))
+        t += active_h if active else cycle_h - active_h
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RateShape:
+    """How a long-run mean fault rate ``mean_per_h`` is laid out in time.
+
+    ``outside``/``inside`` are the quiet rates outside and inside SAA passes, as
+    ``[(start_h, rate_per_h), ...]`` steps over the mission (the solar cycle);
+    ``spe_per_intensity_h`` is the rate per unit SPE intensity while an event runs.
+    """
+
+    mean_per_h: float
+    outside: tuple[tuple[float, float], ...]
+    inside: tuple[tuple[float, float], ...]
+    spe_per_intensity_h: float
+    saa_share: float
+    spe_share: float
+
+
+def rate_shape(
+    env: Environment,
+    mission_h: float,
+    mean_per_h: float,
+    *,
+    saa_share: float | None = None,
+    spe_share: float | None = None,
+    heavy_ion_share: float | None = None,
+) -> RateShape:
+    """Split a long-run mean rate into its SAA, quiet and SPE parts over the mission.
+
+    Parameters
+    ----------
+    env : Environment
+    mission_h : float
+    mean_per_h : float
+        Long-run mean rate (solar-cycle average, SPEs included), per hour.
+    saa_share : float, optional
+        Share of quiet events that happen in SAA passes (default: the environment's).
+        Must be at least the SAA time fraction (the SAA never lowers a rate).
+    spe_share : float, optional
+        Share of all events due to solar particle events (default: the environment's).
+    heavy_ion_share : float, optional
+        Share of the quiet rate driven by GCR heavy ions (solar-modulated with
+        ``gcr_solar_ratio``); the rest follows ``trapped_solar_ratio``. Default: the
+        quiet rate outside the SAA is GCR, the excess inside it trapped protons.
+    """
+    f = env.saa_fraction
+    saa = env.saa_share if saa_share is None else saa_share
+    spe = env.spe_share if spe_share is None else spe_share
+    if f <= 0.0:
+        saa = 0.0
+    elif saa < f - 1e-12:
+        raise ValueError(f"saa_share = {saa:g} is below the SAA time fraction {f:g}")
+    quiet = mean_per_h * (1.0 - spe)
+    inside_mean = quiet * saa  # cycle-mean rate of events inside the SAA (per mission hour)
+    outside_mean = quiet - inside_mean
+    # GCR part: uniform over the orbit at the outside level; the rest inside is trapped
+    gcr = outside_mean / (1.0 - f) if f < 1.0 else 0.0
+    if heavy_ion_share is not None:
+        gcr = quiet * heavy_ion_share
+    trapped_inside = max(0.0, inside_mean - gcr * f)
+    g_act, g_quiet = solar_levels(env.gcr_solar_ratio)
+    p_act, p_quiet = solar_levels(env.trapped_solar_ratio)
+    outside, inside = [], []
+    for start, active in solar_steps(env, mission_h):
+        g = g_act if active else g_quiet
+        p = p_act if active else p_quiet
+        outside.append((start, gcr * (1.0 - f) * g))
+        inside.append((start, gcr * f * g + trapped_inside * p))
+    # SPE: events arrive at spe_per_active_year in active years, mean intensity 1
+    mean_dur = env.spe_duration_median_h * math.exp(0.5 * env.spe_duration_sigma**2)
+    spe_hours_per_h = env.spe_per_active_year * (ACTIVE_YEARS / CYCLE_YEARS) * mean_dur
+    spe_hours_per_h /= HOURS_PER_YEAR
+    spe_rate = mean_per_h * spe / spe_hours_per_h if spe > 0 and spe_hours_per_h > 0 else 0.0
+    return RateShape(
+        mean_per_h=mean_per_h,
+        outside=tuple(outside),
+        inside=tuple(inside),
+        spe_per_intensity_h=spe_rate,
+        saa_share=saa,
+        spe_share=spe,
+    )

@@ -1,0 +1,331 @@
+"""Device response to radiation: cross-sections, upset rates and fault classes.
+
+Formulas and their sources are in ``shared/reference/radiation.md`` section 1:
+
+* the heavy-ion Weibull cross-section and the LET-spectrum rate integral
+  ``R = k_geo * integral sigma'(L) Phi(>L) dL`` (integration by parts of the
+  differential form, numerically better behaved);
+* Petersen's figure of merit ``FOM = sigma_sat / L_0.25**2`` with per-orbit
+  coefficients ``C`` (rate in upsets per bit-day = ``C * FOM``), and the proton-only
+  variant ``FOM ~ 4.5e4 * sigma_PL``;
+* the Bendel one- and two-parameter proton cross-sections.
+
+:func:`fault_processes` turns a unit type's ``radiation`` entries and ``memory`` (see
+:mod:`reliability.campaign`) into :class:`FaultProcess` objects: a fault class, its
+effect on the unit and its rate laid out in time by the orbit environment.
+This module knows no cluster layout and no engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import integrate, optimize
+
+from reliability.campaign import EFFECTS, FAULT_CLASSES
+from reliability.environment import Environment, RateShape, preset, rate_shape
+from reliability.mitigation import (
+    mbu_due_rate,
+    secded_due_rate_periodic,
+    secded_due_rate_random,
+    secded_noscrub_weibull_scale,
+)
+
+__all__ = [
+    "EFFECTS",
+    "FAULT_CLASSES",
+    "FaultProcess",
+    "bendel",
+    "fault_processes",
+    "figure_of_merit",
+    "l25",
+    "proton_fom",
+    "proton_rate",
+    "rate_integral",
+    "weibull_cross_section",
+]
+
+SECONDS_PER_DAY = 86400.0
+
+
+# ----------------------------------------------------------------------------- cross-sections
+
+
+def weibull_cross_section(let, sigma_sat: float, l0: float, w: float, s: float):
+    """Heavy-ion Weibull cross-section sigma(L) (ECSS-E-ST-10-12C section 9.5).
+
+    Examples
+    --------
+    >>> round(weibull_cross_section(21.0, 1e-8, 1.0, 20.0, 1.0) / 1e-8, 6)
+    0.632121
+    """
+    x = np.maximum(np.asarray(let, dtype=float) - l0, 0.0) / w
+    return sigma_sat * -np.expm1(-(x**s))
+
+
+def _weibull_derivative(let: float, sigma_sat: float, l0: float, w: float, s: float) -> float:
+    if let <= l0:
+        return 0.0
+    x = (let - l0) / w
+    return sigma_sat * (s / w) * x ** (s - 1.0) * math.exp(-(x**s))
+
+
+def l25(sigma_sat: float, l0: float, w: float, s: float) -> float:
+    """LET at which sigma reaches a quarter of saturation, by root finding on sigma(L).
+
+    The closed form ``L0 + W (ln 4/3)**(1/s)`` is what ``reliability verify`` checks
+    this against.
+    """
+    target = 0.25 * sigma_sat
+    hi = l0 + w
+    while weibull_cross_section(hi, sigma_sat, l0, w, s) < target:
+        hi = l0 + 2.0 * (hi - l0)
+    return optimize.brentq(
+        lambda x: float(weibull_cross_section(x, sigma_sat, l0, w, s)) - target,
+        l0,
+        hi,
+        xtol=1e-14,
+        rtol=4 * np.finfo(float).eps,
+    )
+
+
+def figure_of_merit(sigma_sat: float, l0: float, w: float, s: float) -> float:
+    """Petersen's figure of merit ``sigma_sat / L_0.25**2`` (cm^2/bit over (MeV cm^2/mg)^2)."""
+    return sigma_sat / l25(sigma_sat, l0, w, s) ** 2
+
+
+def proton_fom(sigma_pl: float) -> float:
+    """Figure of merit from proton data only: ``4.5e4 * sigma_PL`` (Petersen 1998)."""
+    return 4.5e4 * sigma_pl
+
+
+def rate_integral(
+    sigma_sat: float,
+    l0: float,
+    w: float,
+    s: float,
+    flux_above: Callable[[float], float] | Sequence[tuple[float, float]],
+    *,
+    k_geo: float = 0.5,
+    l_max: float = 120.0,
+) -> float:
+    """Upset rate ``k_geo * integral_{L0}^{Lmax} sigma'(L) Phi(>L) dL`` per bit per second.
+
+    Parameters
+    ----------
+    sigma_sat, l0, w, s : float
+        Weibull fit (cm^2/bit, MeV cm^2/mg).
+    flux_above : callable or table
+        Integral LET spectrum Phi(>L) in cm^-2 s^-1 behind shielding: a function, or
+        ``[(L, Phi), ...]`` interpolated log-log.
+    k_geo : float
+        Geometry factor: 1/2 for a thin planar volume in an omnidirectional (4 pi)
+        flux (Cauchy), 1 when the spectrum is already per projected area.
+    l_max : float
+        Upper LET limit (the spectrum is zero above it).
+    """
+    if callable(flux_above):
+        phi = flux_above
+    else:
+        table = np.asarray(flux_above, dtype=float)
+        lx, ly = np.log(table[:, 0]), np.log(np.maximum(table[:, 1], 1e-300))
+
+        def phi(x: float) -> float:
+            if x < table[0, 0] or x > table[-1, 0]:
+                return 0.0
+            return float(np.exp(np.interp(math.log(x), lx, ly)))
+
+    def f(x: float) -> float:
+        return _weibull_derivative(x, sigma_sat, l0, w, s) * phi(x)
+
+    # split at the Weibull's width scales: the integrand is smooth but sharply peaked
+    points = [p for p in (l0 + w * 0.1, l0 + w, l0 + 3 * w) if l0 < p < l_max]
+    value, _ = integrate.quad(f, l0, l_max, points=points or None, limit=500, epsrel=1e-12)
+    return k_geo * value
+
+
+def bendel(energy_mev, a: float, b: float | None = None):
+    """Bendel proton cross-section in cm^2/bit.
+
+    One-parameter form (``b`` omitted, Bendel & Petersen 1983): ``(24/A)**14 * F``;
+    two-parameter form (Stapor et al. 1990): ``(B/A)**14 * F``, with
+    ``F = [1 - exp(-0.18 Y**0.5)]**4 * 1e-12`` and ``Y = (18/A)**0.5 (E - A)``.
+
+    Examples
+    --------
+    >>> f"{bendel(30.0, 15.0, 15.0):.3e}"
+    '7.199e-14'
+    """
+    e = np.asarray(energy_mev, dtype=float)
+    y = np.sqrt(18.0 / a) * np.maximum(e - a, 0.0)
+    scale = ((24.0 if b is None else b) / a) ** 14
+    return scale * 1e-12 * (-np.expm1(-0.18 * np.sqrt(y))) ** 4
+
+
+def proton_rate(
+    a: float,
+    b: float | None,
+    flux_above: Sequence[tuple[float, float]],
+) -> float:
+    """Proton upset rate per bit per second: ``integral sigma'(E) Phi(>E) dE`` (k_geo = 1)."""
+    table = np.asarray(flux_above, dtype=float)
+    e = np.geomspace(max(a, table[0, 0]) * (1 + 1e-9), table[-1, 0], 4001)
+    phi = np.exp(np.interp(np.log(e), np.log(table[:, 0]), np.log(np.maximum(table[:, 1], 1e-300))))
+    sig = bendel(e, a, b)
+    # by parts: sigma(A) = 0 and Phi(>E_max) ends the table
+    return float(np.trapezoid(np.gradient(sig, e) * phi, e))
+
+
+# ----------------------------------------------------------------------------- fault processes
+
+
+@dataclass(frozen=True, slots=True)
+class FaultProcess:
+    """One source of faults of a unit type, ready for the system compiler.
+
+    ``shape`` gives an exponential (Poisson) rate laid out in time by the environment;
+    otherwise ``life`` is a (law, p1, p2) life in hours on the unit's own clock, drawn
+    afresh after each fault (``renew_clock``).
+    """
+
+    name: str
+    fault_class: str
+    effect: str
+    shape: RateShape | None = None
+    life: tuple[str, float, float] | None = None
+    recover: object | None = None  # a campaign Law for transient effects
+    renew_clock: bool = False
+
+
+def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
+    """Mean rate per device-hour of a rate source, and its heavy-ion share (if known)."""
+    src = entry.source
+    if src == "per_rad":
+        return entry.value * env.dose_rad_per_h, None
+    if src == "per_device_day":
+        return entry.value / 24.0, None
+    if src == "per_bit_day":
+        return entry.value * entry.bits / 24.0, None
+    if src in ("weibull", "bendel"):
+        if src == "weibull":
+            fom = figure_of_merit(*entry.params)
+        else:
+            fom = proton_fom(float(bendel(150.0, *entry.params)))
+        c = env.c_heavy_ion + env.c_proton
+        if c <= 0:
+            return 0.0, None
+        return c * fom * entry.bits / 24.0, env.c_heavy_ion / c
+    raise ValueError(f"unknown rate source {src!r}")
+
+
+def _saa_share_of(env: Environment, heavy_ion_share: float | None) -> float | None:
+    if heavy_ion_share is None or env.saa_fraction <= 0:
+        return None
+    f = env.saa_fraction
+    return f * heavy_ion_share + (1.0 - heavy_ion_share)
+
+
+def fault_processes(unit, env: Environment | None, mission_h: float) -> list[FaultProcess]:
+    """The radiation fault processes of a unit type in an environment.
+
+    Parameters
+    ----------
+    unit : reliability.campaign.UnitType
+        Its ``radiation`` entries and ``memory`` are used.
+    env : Environment or None
+        The orbit environment (``None``: no SAA, no solar modulation, no SPEs).
+    mission_h : float
+    """
+    if env is None:
+        env = preset("geo", solar="min", spe_share=0.0, gcr_solar_ratio=1.0)
+    out: list[FaultProcess] = []
+    for e in unit.radiation:
+        effect = e.effect
+        if e.fault_class == "tid" or e.source == "threshold_rad":
+            dose_h = env.dose_rad_per_h
+            law, p1, p2 = e.threshold
+            if dose_h <= 0:
+                continue
+            life = (
+                ("fixed", p1 / dose_h, 0.0)
+                if law == "fixed"
+                else ("lognormal", p1 - math.log(dose_h), p2)
+            )
+            out.append(FaultProcess(e.name, e.fault_class, effect, life=life))
+            continue
+        mean, hi = _entry_rate_per_h(e, env)
+        saa = e.saa_share if e.saa_share is not None else _saa_share_of(env, hi)
+        parts = [(e.name, effect, mean)]
+        if e.destructive > 0:
+            parts = [
+                (e.name, effect, mean * (1.0 - e.destructive)),
+                (f"{e.name}-destructive", "permanent", mean * e.destructive),
+            ]
+        for name, eff, rate in parts:
+            if rate <= 0:
+                continue
+            shape = rate_shape(
+                env, mission_h, rate, saa_share=saa, spe_share=e.spe_share, heavy_ion_share=hi
+            )
+            out.append(FaultProcess(name, e.fault_class, eff, shape=shape, recover=e.recover))
+    mem = unit.memory
+    if mem is not None:
+        lam_bit_h, hi = _entry_rate_per_h(mem.upset, env)  # per bit-hour (bits = 1)
+        saa = mem.upset.saa_share if mem.upset.saa_share is not None else _saa_share_of(env, hi)
+        bits = mem.bits
+        words = bits / mem.word_bits
+
+        def shaped(rate: float) -> RateShape:
+            return rate_shape(
+                env,
+                mission_h,
+                rate,
+                saa_share=saa,
+                spe_share=mem.upset.spe_share,
+                heavy_ion_share=hi,
+            )
+
+        if mem.ecc == "none":
+            out.append(FaultProcess("memory-sdc", "sdc", "silent", shape=shaped(bits * lam_bit_h)))
+        else:
+            out.append(
+                FaultProcess(
+                    "memory-corrected", "corrected", "none", shape=shaped(bits * lam_bit_h)
+                )
+            )
+            n = mem.word_bits
+            if mem.scrub_h is None:
+                # no scrubbing: time to the first double error in a word is Weibull(2)
+                scale = secded_noscrub_weibull_scale(words, n, lam_bit_h)
+                out.append(
+                    FaultProcess(
+                        "memory-due",
+                        "due",
+                        "transient",
+                        life=("weibull", scale, 2.0),
+                        recover=mem.recover,
+                        renew_clock=True,
+                    )
+                )
+            else:
+                if mem.scrub_kind == "periodic":
+                    due = secded_due_rate_periodic(words, n, lam_bit_h, mem.scrub_h)
+                else:
+                    due = secded_due_rate_random(words, n, lam_bit_h, 1.0 / mem.scrub_h)
+                if due > 0:
+                    out.append(
+                        FaultProcess(
+                            "memory-due", "due", "transient", shape=shaped(due), recover=mem.recover
+                        )
+                    )
+            mbu = mbu_due_rate(bits, lam_bit_h, mem.mbu_fraction, mem.mbu_span, mem.interleave)
+            if mbu > 0:
+                out.append(
+                    FaultProcess(
+                        "memory-mbu-due", "due", "transient", shape=shaped(mbu), recover=mem.recover
+                    )
+                )
+    return out
