@@ -249,6 +249,7 @@ def _describe(c: Campaign) -> list[str]:
             )
             rate = f", rate x profile {m.profile}" if m.profile else ""
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
+    lines += _describe_radiation(c)
     if c.servicing:
         s = c.servicing
         lines.append(
@@ -264,6 +265,38 @@ def _describe(c: Campaign) -> list[str]:
     for e in c.expectations:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
+    return lines
+
+
+def _describe_radiation(c: Campaign) -> list[str]:
+    """Derived fault rates per scenario and unit type: the physics check before launch."""
+    from reliability.radiation import rate_table
+
+    lines: list[str] = []
+    scenarios = c.scenarios or ()
+    designs = [(sc.name, sc.campaign) for sc in scenarios] if c.sweep else [("", c)]
+    for label, design in designs:
+        env = design.environment
+        units = [u for u in design.units if u.radiation or u.memory is not None]
+        if env is not None and (not label or label == designs[0][0]):
+            lines.append(
+                f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
+                f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
+                f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of each orbit, "
+                f"{env.spe_per_active_year:g} solar events per active year"
+            )
+        for u in units:
+            head = f"radiation     {u.name}" + (f"  [scenario {label}]" if label else "")
+            lines.append(head + "  (per unit, mission mean)")
+            lines.append(
+                f"  {'fault':<20} {'class':<10} {'effect':<10} {'per day':>11} "
+                f"{'per year':>11} {'in SAA':>7} {'solar ev.':>9}  note"
+            )
+            lines.extend(
+                f"  {r.name:<20} {r.fault_class:<10} {r.effect:<10} {r.per_unit_day:>11.4g} "
+                f"{r.per_unit_day * 365:>11.4g} {r.saa_share:>7.1%} {r.spe_share:>9.1%}  {r.note}"
+                for r in rate_table(u, env, design.mission_h)
+            )
     return lines
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "EFFECTS",
     "FAULT_CLASSES",
     "FaultProcess",
+    "RateRow",
     "bendel",
     "fault_processes",
     "figure_of_merit",
@@ -45,6 +46,7 @@ __all__ = [
     "proton_fom",
     "proton_rate",
     "rate_integral",
+    "rate_table",
     "weibull_cross_section",
 ]
 
@@ -64,13 +66,6 @@ def weibull_cross_section(let, sigma_sat: float, l0: float, w: float, s: float):
     """
     x = np.maximum(np.asarray(let, dtype=float) - l0, 0.0) / w
     return sigma_sat * -np.expm1(-(x**s))
-
-
-def _weibull_derivative(let: float, sigma_sat: float, l0: float, w: float, s: float) -> float:
-    if let <= l0:
-        return 0.0
-    x = (let - l0) / w
-    return sigma_sat * (s / w) * x ** (s - 1.0) * math.exp(-(x**s))
 
 
 def l25(sigma_sat: float, l0: float, w: float, s: float) -> float:
@@ -138,12 +133,15 @@ def rate_integral(
                 return 0.0
             return float(np.exp(np.interp(math.log(x), lx, ly)))
 
-    def f(x: float) -> float:
-        return _weibull_derivative(x, sigma_sat, l0, w, s) * phi(x)
+    # substitute u = sigma(L) / sigma_sat (the Weibull CDF): the integral becomes
+    # sigma_sat * int_0^u_max Phi(>L(u)) du, smooth however narrow the Weibull is
+    u_max = float(weibull_cross_section(l_max, sigma_sat, l0, w, s)) / sigma_sat
 
-    # split at the Weibull's width scales: the integrand is smooth but sharply peaked
-    points = [p for p in (l0 + w * 0.1, l0 + w, l0 + 3 * w) if l0 < p < l_max]
-    value, _ = integrate.quad(f, l0, l_max, points=points or None, limit=500, epsrel=1e-12)
+    def f(u: float) -> float:
+        return phi(l0 + w * (-math.log1p(-u)) ** (1.0 / s))
+
+    value, _ = integrate.quad(f, 0.0, u_max, limit=500, epsabs=0.0, epsrel=1e-12)
+    value *= sigma_sat
     return k_geo * value
 
 
@@ -329,3 +327,71 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
                     )
                 )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class RateRow:
+    """Derived rate of one fault process, for checking the physics before a run."""
+
+    name: str
+    fault_class: str
+    effect: str
+    per_unit_day: float  # mission mean (solar phase and expected solar events included)
+    saa_share: float  # share of the mission's events arriving in SAA passes
+    spe_share: float  # share due to solar particle events
+    note: str = ""
+
+
+def _steps_integral(steps: Sequence[tuple[float, float]], mission_h: float) -> float:
+    total = 0.0
+    for i, (start, rate) in enumerate(steps):
+        end = steps[i + 1][0] if i + 1 < len(steps) else mission_h
+        total += rate * (min(end, mission_h) - start)
+    return total
+
+
+def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]:
+    """Per fault process of ``unit``: mean events per unit-day over the mission and the
+    SAA and solar-event shares (what ``reliability validate`` prints)."""
+    from reliability.environment import HOURS_PER_YEAR, solar_steps
+
+    rows = []
+    for fp in fault_processes(unit, env, mission_h):
+        if fp.shape is None:
+            law, p1, p2 = fp.life or ("", 0.0, 0.0)
+            mean_life = (
+                p1 * math.gamma(1 + 1 / p2)
+                if law == "weibull"
+                else math.exp(p1 + 0.5 * p2**2)
+                if law == "lognormal"
+                else p1
+            )
+            note = f"{law} life, mean {mean_life / HOURS_PER_YEAR:.3g} y"
+            rows.append(RateRow(fp.name, fp.fault_class, fp.effect, 24.0 / mean_life, 0, 0, note))
+            continue
+        shape = fp.shape
+        out = _steps_integral(shape.outside, mission_h)
+        inside = _steps_integral(shape.inside, mission_h)
+        spe = 0.0
+        if env is not None and shape.spe_per_intensity_h > 0:
+            phases = solar_steps(env, mission_h)
+            ends = [s for s, _ in phases[1:]] + [mission_h]
+            active_h = sum(
+                end - start for (start, active), end in zip(phases, ends, strict=True) if active
+            )
+            mean_dur = env.spe_duration_median_h * math.exp(0.5 * env.spe_duration_sigma**2)
+            spe_hours = env.spe_per_active_year / HOURS_PER_YEAR * active_h * mean_dur
+            spe = shape.spe_per_intensity_h * spe_hours
+        total = out + inside + spe
+        rows.append(
+            RateRow(
+                fp.name,
+                fp.fault_class,
+                fp.effect,
+                total / mission_h * 24.0,
+                inside / total if total else 0.0,
+                spe / total if total else 0.0,
+                f"long-run mean {shape.mean_per_h * 24:.4g}/unit-day",
+            )
+        )
+    return rows

@@ -179,9 +179,7 @@ def assemble(
     ``fault_class`` dimension is the union of the classes (absent ones count 0).
     ``sweep_coords`` maps each swept key path to its value per scenario.
     """
-    union: list[str] = []
-    for scenario_modes in modes:
-        union += [c for c, _ in scenario_modes if c not in union]
+    union = list(dict.fromkeys(c for scenario_modes in modes for c, _ in scenario_modes))
     per_var: dict[str, list[np.ndarray]] = {name: [] for name in SCHEMA}
     for scenario_modes, scenario_blocks in zip(modes, blocks, strict=True):
         for name in SCHEMA:

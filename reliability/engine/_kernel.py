@@ -591,7 +591,11 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
         if _g(pi, P_MODE_RENEW, m):
             _renew(pi, pf, si, sf, su, unit, t)
         else:
-            failed = _g(pi, P_UNIT_CLOCK0, unit) + _g(pi, P_MODE_LOCAL, m)
+            c0 = _g(pi, P_UNIT_CLOCK0, unit)
+            failed = c0
+            for c in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
+                if _g(pi, P_CLOCK_MODE, c) == m:
+                    failed = c
             _resume(pi, pf, si, sf, su, unit, failed, t)
     _set(si, S_UNIT_UP, unit, 1)
     _set(si, S_UNIT_JOB, unit, JOB_NONE)
