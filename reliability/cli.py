@@ -275,6 +275,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
     lines: list[str] = []
     scenarios = c.scenarios or ()
     designs = [(sc.name, sc.campaign) for sc in scenarios] if c.sweep else [("", c)]
+    shown: dict[str, list] = {}
     for label, design in designs:
         env = design.environment
         units = [u for u in design.units if u.radiation or u.memory is not None]
@@ -286,6 +287,10 @@ def _describe_radiation(c: Campaign) -> list[str]:
                 f"{env.spe_per_active_year:g} solar events per active year"
             )
         for u in units:
+            rows = rate_table(u, env, design.mission_h)
+            if shown.get(u.name) == rows:
+                continue  # the sweep does not change this unit's physics
+            shown[u.name] = rows
             head = f"radiation     {u.name}" + (f"  [scenario {label}]" if label else "")
             lines.append(head + "  (per unit, mission mean)")
             lines.append(
@@ -295,7 +300,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
             lines.extend(
                 f"  {r.name:<20} {r.fault_class:<10} {r.effect:<10} {r.per_unit_day:>11.4g} "
                 f"{r.per_unit_day * 365:>11.4g} {r.saa_share:>7.1%} {r.spe_share:>9.1%}  {r.note}"
-                for r in rate_table(u, env, design.mission_h)
+                for r in rows
             )
     return lines
 
