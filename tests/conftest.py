@@ -15,8 +15,10 @@ seed = {seed}
 time_step = "{time_step}"
 {campaign_extra}
 
+{environment}
 [units.node]
 failures = [{failures}]
+{unit_extra}
 
 [cluster]
 {cluster}
@@ -35,6 +37,8 @@ def campaign_text(
     failures='{ law = "exponential", mean = "1000 h", repair = "24 h" }',
     cluster="node = { n = 12, k = 10 }",
     rest="",
+    environment="",
+    unit_extra="",
 ):
     return BASE.format(
         name=name,
@@ -46,6 +50,8 @@ def campaign_text(
         failures=failures,
         cluster=cluster,
         rest=rest,
+        environment=environment,
+        unit_extra=unit_extra,
     )
 
 

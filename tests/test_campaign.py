@@ -144,3 +144,108 @@ def test_repository_campaigns_load():
     assert len(files) >= 15
     for f in files:
         load_campaign(f)
+
+
+ENV = '[environment]\norbit = "sso-650"'
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        (
+            {"unit_extra": 'radiation = [{ class = "gamma-ray", per_device_day = 1 }]'},
+            r"units.node.radiation\[0\].class = 'gamma-ray': must be one of corrected, sdc",
+        ),
+        (
+            {"unit_extra": 'radiation = [{ class = "sdc", per_device_day = 1, per_rad = 1 }]'},
+            r"units.node.radiation\[0\] = \[\"per_rad\", \"per_device_day\"\]: give exactly one",
+        ),
+        (
+            {"unit_extra": 'radiation = [{ class = "sdc", per_rad = 0.1 }]'},
+            r"radiation\[0\].per_rad = 0.1: needs an \[environment\]",
+        ),
+        (
+            {
+                "unit_extra": 'radiation = [{ class = "sdc", per_device_day = -2 }]',
+                "environment": ENV,
+            },
+            r"radiation\[0\].per_device_day = -2: must be at least 0",
+        ),
+        (
+            {
+                "unit_extra": 'radiation = [{ class = "sdc", per_device_day = 1, saa_share = 0.01 }]',
+                "environment": ENV,
+            },
+            r"radiation\[0\].saa_share = 0.01: is below the SAA time fraction 0.07",
+        ),
+        (
+            {"unit_extra": 'radiation = [{ class = "sdc", per_device_day = 1, recover = "1 h" }]'},
+            r"radiation\[0\].recover: only transient faults recover \(effect = silent\)",
+        ),
+        (
+            {
+                "unit_extra": (
+                    'radiation = [{ class = "tid", per_device_day = 1, destructive = 0.5 }]'
+                ),
+            },
+            r"radiation\[0\].destructive: only a transient fault can destroy a share",
+        ),
+        (
+            {
+                "unit_extra": 'radiation = [{ class = "sdc", threshold_rad = 100 }]',
+                "environment": ENV,
+            },
+            r"radiation\[0\].threshold_rad = 100: a dose threshold only applies to class tid",
+        ),
+        (
+            {"unit_extra": 'radiation = [{ class = "sdc", per_bit_day = 1e-9 }]'},
+            r"radiation\[0\].bits: is required",
+        ),
+        (
+            {
+                "unit_extra": (
+                    'memory = { bits = 1e9, ecc = "none", scrub = "1 h", '
+                    "upset = { per_bit_day = 1e-9 } }"
+                )
+            },
+            r"units.node.memory.scrub = '1 h': scrubbing needs ECC",
+        ),
+        (
+            {"unit_extra": "memory = { bits = 1e9, upset = { per_rad = 1e-9 } }"},
+            r"units.node.memory.upset.per_rad = 1e-09: needs an \[environment\]",
+        ),
+        (
+            {"environment": '[environment]\norbit = "mars"'},
+            r"environment.orbit = 'mars': must be one of iss-400",
+        ),
+        (
+            {"environment": '[environment]\norbit = "geo"\nsaa_fraction = 1.5'},
+            r"environment.saa_fraction = 1.5: must be at most 1",
+        ),
+        (
+            {"environment": '[environment]\norbit = "geo"\nshielding_mm = 3'},
+            r"environment.shielding_mm = 3: unknown key",
+        ),
+        (
+            {"environment": '[environment]\norbit = "iss-400"\nsaa_share = 0.01'},
+            r"environment.saa_share = 0.01: is below the SAA time fraction",
+        ),
+    ],
+)
+def test_radiation_errors_name_the_key_path(make_campaign, kw, message):
+    with pytest.raises(CampaignError, match=message):
+        make_campaign(**kw)
+
+
+def test_radiation_defaults(make_campaign):
+    c = make_campaign(
+        environment=ENV,
+        unit_extra=(
+            'radiation = [{ class = "sefi", per_rad = 2e-4 }, '
+            '{ class = "sel", name = "latchup", per_device_day = 1e-4, destructive = 0.1 }]'
+        ),
+    )
+    sefi, sel = c.units[0].radiation
+    assert sefi.effect == "transient" and sefi.recover.p1 == pytest.approx(5 / 60)
+    assert sel.name == "latchup" and sel.destructive == 0.1
+    assert c.environment.orbit == "sso-650" and c.environment.dose_rad_per_y == 150.0

@@ -24,6 +24,30 @@ def test_validate_prints_the_resolved_design(cli, good):
     assert "10-of-12" in r.output and "exponential(1000 h)" in r.output and "ok" in r.output
 
 
+def test_validate_prints_derived_fault_rates(cli, tmp_path):
+    p = tmp_path / "rad.toml"
+    p.write_text(
+        campaign_text(
+            environment=(
+                '[environment]\norbit = "sso-650"\nsolar = "min"\n'
+                "spe_share = 0\ngcr_solar_ratio = 1"
+            ),
+            unit_extra=(
+                'radiation = [{ class = "sdc", per_rad = 0.0588 }, '
+                '{ class = "sefi", per_device_day = 0.01, saa_share = 0.5, spe_share = 0 }]'
+            ),
+        )
+    )
+    r = cli.invoke(main, ["validate", str(p)])
+    assert r.exit_code == 0, r.output
+    assert "sso-650" in r.output and "150 rad/y" in r.output
+    sdc = next(line for line in r.output.splitlines() if line.strip().startswith("sdc"))
+    sefi = next(line for line in r.output.splitlines() if line.strip().startswith("sefi"))
+    # 0.0588 per rad at 150 rad/y is 8.82 per year, 97.5 % of it in SAA passes
+    assert sdc.split()[4] == "8.82" and sdc.split()[5] == "97.5%" and sdc.split()[6] == "0.0%"
+    assert sefi.split()[4] == "3.65" and sefi.split()[5] == "50.0%"
+
+
 def test_run_writes_result_and_summary(cli, good, tmp_path):
     out = tmp_path / "run"
     r = cli.invoke(

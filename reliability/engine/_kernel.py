@@ -588,7 +588,7 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
         _reschedule_warm(pi, pf, si, sf, su, sp, t)
     else:
         m = _g(si, S_UNIT_FMODE, unit)
-        if _g(pi, P_MODE_RENEW, m):
+        if _g(pi, P_MODE_RENEW, m) == 1:
             _renew(pi, pf, si, sf, su, unit, t)
         else:
             c0 = _g(pi, P_UNIT_CLOCK0, unit)

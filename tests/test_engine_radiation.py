@@ -1,0 +1,168 @@
+"""The engine's radiation machinery: SAA patterns, solar particle events, silent and
+counted faults, per-clock renewal and downtime by cause."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, stats
+
+from reliability.engine import _laws as laws
+from reliability.engine import _profiles as prof
+from reliability.engine import simulate
+from reliability.environment import solar_levels
+from reliability.runner import run_campaign
+from reliability.system import compile_plan
+
+
+def assert_mean(x, exact, z=4.0):
+    x = np.asarray(x, dtype=float)
+    se = x.std(ddof=1) / math.sqrt(x.size)
+    assert abs(x.mean() - exact) <= z * se, (x.mean(), exact, se)
+
+
+@given(
+    period=st.floats(0.5, 10.0),
+    f=st.floats(0.01, 0.9),
+    inside=st.booleans(),
+    t=st.floats(0.0, 1e4),
+)
+@settings(max_examples=200, deadline=None)
+def test_periodic_pattern_inverse_round_trip(period, f, inside, t):
+    if inside:
+        pt, pm, pc = [0.0, f * period], [1.0 / f, 0.0], [0.0, period]
+    else:
+        pt, pm, pc = [0.0, f * period], [0.0, 1.0 / (1.0 - f)], [0.0, 0.0]
+    pt, pm, pc = np.array(pt), np.array(pm), np.array(pc)
+    x = prof.periodic_cum(pt, pm, pc, 0, 2, period, period, t)
+    back = prof.periodic_inverse(pt, pm, pc, 0, 2, period, period, x)
+    # the inverse lands on a time with that cumulative value; where the pattern is
+    # not flat that time is unique
+    assert prof.periodic_cum(pt, pm, pc, 0, 2, period, period, back) == pytest.approx(
+        x, rel=1e-9, abs=1e-9
+    )
+    s = t - math.floor(t / period) * period
+    if (s < f * period) == inside and 1e-6 < s < period - 1e-6 and abs(s - f * period) > 1e-6:
+        assert back == pytest.approx(t, rel=1e-9, abs=1e-9)
+    assert x == pytest.approx(t, abs=period)  # multipliers average 1 over each orbit
+
+
+@pytest.mark.parametrize("mean", [0.3, 4.0, 25.0, 3e3, 7e8])
+def test_poisson_sampler_mean_and_variance(mean):
+    n = 20000
+    # one key per draw: PTRS may use several counter pairs of its stream
+    draws = np.array(
+        [laws.poisson(mean, np.uint64(i), np.uint64(3), np.uint64(0)) for i in range(n)]
+    )
+    assert_mean(draws, mean)
+    assert draws.var(ddof=1) == pytest.approx(mean, rel=0.05)
+    if mean < 30:
+        counts = np.bincount(draws)
+        expected = stats.poisson.pmf(np.arange(counts.size), mean) * n
+        keep = expected > 5
+        assert (
+            stats.chisquare(
+                counts[keep], expected[keep] * counts[keep].sum() / expected[keep].sum()
+            ).pvalue
+            > 1e-4
+        )
+
+
+SPE_ENV = """[environment]
+orbit = "geo"
+solar = "max"
+spe_share = 0.5
+spe_per_active_year = 6
+spe_duration_median_h = 48
+spe_duration_sigma = 0.5
+spe_intensity_sigma = 1.0"""
+
+
+def test_solar_particle_events_give_their_expected_share(make_campaign):
+    c = make_campaign(
+        mission="2 y",
+        trials=4000,
+        time_step="73 d",
+        failures="",
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.24 }]',
+        environment=SPE_ENV,
+        cluster="node = { n = 4, k = 1 }",
+    )
+    ds = run_campaign(c, n_workers=0)
+    spe = ds["spe_fault_count"].sel(fault_class="node.sdc").isel(scenario=0).values
+    total = ds["fault_count"].sel(fault_class="node.sdc").isel(scenario=0).values
+    env = c.environment
+    mission = c.mission_h
+    mu, sigma = math.log(48.0), 0.5
+    dist = stats.lognorm(s=sigma, scale=math.exp(mu))
+
+    def mean_min(x):  # E[min(D, x)]
+        return integrate.quad(dist.sf, 0.0, x, limit=200)[0]
+
+    rate = env.spe_per_active_year / 8760.0
+    intensity_hours = rate * integrate.quad(lambda s: mean_min(mission - s), 0.0, mission)[0]
+    mean_dur = 48.0 * math.exp(0.5 * sigma**2)
+    per_intensity_h = 0.01 * 0.5 / (rate * (7 / 11) * mean_dur)  # 0.01 per unit-hour, half SPE
+    assert_mean(spe, 4 * per_intensity_h * intensity_hours)
+    # solar max: the quiet half runs at the active-years level of the solar cycle
+    quiet = total - spe
+    assert_mean(quiet, 4 * 0.01 * 0.5 * mission * solar_levels(env.gcr_solar_ratio)[0])
+    # events are bursty: the SPE count is over-dispersed against a Poisson count
+    assert spe.var() > 3 * spe.mean()
+
+
+def test_silent_faults_leave_availability_and_hardware_lives_unchanged(make_campaign):
+    hw = '{ law = "weibull", shape = 1.5, mean = "2000 h", repair = "50 h" }'
+    plain = make_campaign(trials=300, mission="5000 h", failures=hw)
+    noisy = make_campaign(
+        trials=300,
+        mission="5000 h",
+        failures=hw,
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 2.4 }]',
+    )
+    a = simulate(compile_plan(plain).arrays, 7, 300)
+    b = simulate(compile_plan(noisy).arrays, 7, 300)
+    # silent events only split the integration intervals: equal up to rounding
+    np.testing.assert_allclose(a.availability, b.availability, rtol=1e-12)
+    np.testing.assert_array_equal(a.failures[:, 0], b.failures[:, 0])
+    assert b.failures[:, 1].mean() == pytest.approx(12 * 0.1 * 5000 * 0.99, rel=0.05)
+
+
+def test_a_restart_renews_only_the_clock_that_fired(make_campaign):
+    c = make_campaign(
+        mission="3000 h",
+        trials=200,
+        failures='{ law = "fixed", at = "1000 h" }',
+        unit_extra=('memory = { bits = 7.2e7, upset = { per_bit_day = 1e-6 }, recover = "0 h" }'),
+        cluster="node = { n = 1, k = 1 }",
+    )
+    plan = compile_plan(c)
+    r = simulate(plan.arrays, 3, 200)
+    due = plan.mode_labels.index("node.memory-due")
+    assert r.failures[:, due].mean() > 1.5  # restarts before the wear-out
+    np.testing.assert_allclose(r.time_to_first_failure_h, 1000.0)
+
+
+def test_downtime_is_charged_to_its_cause(make_campaign):
+    c = make_campaign(
+        mission="20000 h",
+        trials=200,
+        failures=(
+            '{ name = "hw", law = "exponential", mean = "1000 h", repair = "30 h" }, '
+            '{ name = "reset", law = "exponential", mean = "300 h", repair = "2 h" }'
+        ),
+        cluster="node = { n = 1, k = 1 }",
+    )
+    ds = run_campaign(c, n_workers=0).isel(scenario=0)
+    down = ds["downtime_h"].values
+    np.testing.assert_allclose(ds["outage_downtime_h"].sum("fault_class").values, down)
+    np.testing.assert_allclose(ds["unit_downtime_h"].sum("fault_class").values, down)
+    by_cause = ds["unit_downtime_h"].mean("trial")
+    # mean downtime per cause: rate x repair time x up-time share (alternating renewal)
+    up = 1 / (1 + 30 / 1000 + 2 / 300)
+    assert float(by_cause.sel(fault_class="node.hw")) == pytest.approx(20000 * up * 0.03, rel=0.05)
+    assert float(by_cause.sel(fault_class="node.reset")) == pytest.approx(
+        20000 * up * 2 / 300, rel=0.05
+    )

@@ -1,0 +1,94 @@
+"""Orbit presets and how they lay a long-run mean rate out in time."""
+
+import math
+
+import pytest
+
+from reliability.environment import (
+    ACTIVE_YEARS,
+    CYCLE_YEARS,
+    HOURS_PER_YEAR,
+    ORBITS,
+    PRESET_TABLE,
+    orbit_period_h,
+    preset,
+    provenance,
+    rate_shape,
+    solar_levels,
+    solar_steps,
+)
+
+
+def test_every_preset_value_has_a_tag_and_a_source():
+    for orbit, key, value, tag, source in PRESET_TABLE:
+        assert tag in {"V", "S", "U", "D"}, (orbit, key)
+        assert source.strip(), (orbit, key)
+        assert math.isfinite(value)
+    for orbit in ORBITS:
+        keys = {k for k, *_ in provenance(orbit)}
+        assert {"c_heavy_ion", "dose_rad_per_y", "saa_fraction", "spe_share"} <= keys
+
+
+def test_required_orbits_are_present():
+    assert {"iss-400", "sso-500", "sso-650", "sso-800", "meo-gnss", "geo"} <= set(ORBITS)
+
+
+def test_kepler_period_of_the_iss_orbit():
+    assert orbit_period_h(400.0) * 60 == pytest.approx(92.56, abs=0.05)
+    assert orbit_period_h(35786.0) == pytest.approx(23.934, abs=0.001)  # sidereal day
+
+
+def test_overrides_and_unknown_orbit():
+    env = preset("sso-650", "max", dose_rad_per_y=300.0)
+    assert env.dose_rad_per_y == 300.0 and env.solar == "max"
+    assert env.dose_rad_per_h == pytest.approx(300.0 / 8760.0)
+    with pytest.raises(ValueError, match="unknown orbit 'mars'"):
+        preset("mars")
+
+
+@pytest.mark.parametrize("ratio", [0.5, 1.0, 2.0, 3.7])
+def test_solar_levels_average_one_over_a_cycle(ratio):
+    active, quiet = solar_levels(ratio)
+    assert quiet / active == pytest.approx(ratio)
+    assert (ACTIVE_YEARS * active + (CYCLE_YEARS - ACTIVE_YEARS) * quiet) / CYCLE_YEARS == (
+        pytest.approx(1.0)
+    )
+
+
+def test_solar_steps_follow_the_cycle_from_the_launch_phase():
+    env = preset("geo", cycle_phase_y=5.0)
+    steps = solar_steps(env, 20 * HOURS_PER_YEAR)
+    assert steps[0] == (0.0, True)
+    assert steps[1] == (pytest.approx(2 * HOURS_PER_YEAR), False)
+    assert steps[2] == (pytest.approx(6 * HOURS_PER_YEAR), True)
+    assert steps[3] == (pytest.approx(13 * HOURS_PER_YEAR), False)
+    assert solar_steps(preset("geo", "min"), 1e5) == [(0.0, False)]
+
+
+def _integral(steps, mission):
+    total = 0.0
+    for i, (start, rate) in enumerate(steps):
+        end = steps[i + 1][0] if i + 1 < len(steps) else mission
+        total += rate * (end - start)
+    return total
+
+
+@pytest.mark.parametrize(
+    ("orbit", "saa", "spe"), [("sso-650", None, None), ("iss-400", 0.5, 0.0), ("geo", None, 0.3)]
+)
+def test_rate_shape_keeps_the_long_run_mean_over_a_full_cycle(orbit, saa, spe):
+    env = preset(orbit)
+    mission = CYCLE_YEARS * HOURS_PER_YEAR
+    shape = rate_shape(env, mission, 2.0, saa_share=saa, spe_share=spe)
+    quiet = _integral(shape.outside, mission) + _integral(shape.inside, mission)
+    mean_dur = env.spe_duration_median_h * math.exp(0.5 * env.spe_duration_sigma**2)
+    spe_hours = env.spe_per_active_year * ACTIVE_YEARS * mean_dur
+    total = quiet + shape.spe_per_intensity_h * spe_hours
+    assert total == pytest.approx(2.0 * mission, rel=1e-12)
+    share = _integral(shape.inside, mission) / quiet if quiet else 0.0
+    assert share == pytest.approx(shape.saa_share, rel=1e-12)
+
+
+def test_saa_share_below_the_time_fraction_is_refused():
+    with pytest.raises(ValueError, match="below the SAA time fraction"):
+        rate_shape(preset("iss-400"), 1000.0, 1.0, saa_share=0.01)

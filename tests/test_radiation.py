@@ -1,0 +1,134 @@
+"""Cross-sections, rate integrals and the fault processes of a unit type."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reliability import radiation as rad
+
+
+@given(
+    l0=st.floats(0.0, 20.0),
+    w=st.floats(0.5, 80.0),
+    s=st.floats(0.3, 6.0),
+)
+@settings(max_examples=50, deadline=None)
+def test_l25_root_matches_the_closed_form(l0, w, s):
+    assert rad.l25(1e-8, l0, w, s) == pytest.approx(l0 + w * math.log(4 / 3) ** (1 / s), rel=1e-9)
+
+
+@pytest.mark.parametrize(("lam", "w", "l0"), [(5.0, 20.0, 1.0), (2.0, 3.0, 0.5), (30.0, 1.0, 4.0)])
+def test_rate_integral_closed_form_for_an_exponential_spectrum(lam, w, l0):
+    sig, f0 = 1e-8, 1e-2
+    r = rad.rate_integral(sig, l0, w, 1.0, lambda x: f0 * math.exp(-x / lam), k_geo=1.0, l_max=5e3)
+    assert r == pytest.approx(sig * f0 * math.exp(-l0 / lam) * lam / (lam + w), rel=1e-8)
+    half = rad.rate_integral(sig, l0, w, 1.0, lambda x: f0 * math.exp(-x / lam), l_max=5e3)
+    assert half == pytest.approx(0.5 * r)  # Cauchy: thin planar volume in a 4 pi flux
+
+
+def test_rate_integral_reads_a_tabulated_spectrum_log_log():
+    # a power-law spectrum is exact under log-log interpolation
+    table = [(x, 1e-3 * x**-2.5) for x in np.geomspace(0.1, 200.0, 7)]
+    tab = rad.rate_integral(1e-8, 1.0, 15.0, 2.0, table, l_max=200.0)
+    fun = rad.rate_integral(1e-8, 1.0, 15.0, 2.0, lambda x: 1e-3 * x**-2.5, l_max=200.0)
+    assert tab == pytest.approx(fun, rel=1e-9)
+
+
+def test_bendel_forms():
+    assert float(rad.bendel(15.0, 15.0, 15.0)) == 0.0
+    assert float(rad.bendel(1e9, 24.0)) == pytest.approx(1e-12)  # one-parameter saturation
+    assert float(rad.bendel(1e9, 10.0, 20.0)) == pytest.approx(2.0**14 * 1e-12)
+    e = np.linspace(20.0, 500.0, 50)
+    assert np.all(np.diff(rad.bendel(e, 15.0, 15.0)) > 0)
+
+
+def test_proton_rate_of_a_flat_spectrum_is_sigma_at_the_end():
+    # Phi(>E) = F0 up to 300 MeV: the by-parts integral is F0 * sigma(300)
+    table = [(16.0, 1e3), (300.0, 1e3)]
+    r = rad.proton_rate(15.0, 15.0, table)
+    assert r == pytest.approx(1e3 * float(rad.bendel(300.0, 15.0, 15.0)), rel=1e-4)
+
+
+def _unit(make_campaign, radiation="", memory="", environment='orbit = "sso-650"'):
+    extra = ""
+    if radiation:
+        extra += f"radiation = [{radiation}]\n"
+    if memory:
+        extra += f"memory = {memory}\n"
+    c = make_campaign(environment=f"[environment]\n{environment}", unit_extra=extra)
+    return c.units[0], c.environment, c.mission_h
+
+
+def test_dose_proxy_rates_scale_with_the_dose(make_campaign):
+    unit, env, mission = _unit(make_campaign, '{ class = "sdc", per_rad = 0.05 }')
+    (fp,) = rad.fault_processes(unit, env, mission)
+    assert fp.shape.mean_per_h == pytest.approx(0.05 * 150.0 / 8760.0)
+    unit, env, mission = _unit(
+        make_campaign,
+        '{ class = "sdc", per_rad = 0.05 }',
+        environment='orbit = "sso-650"\ndose_rad_per_y = 300',
+    )
+    (fp2,) = rad.fault_processes(unit, env, mission)
+    assert fp2.shape.mean_per_h == pytest.approx(2 * fp.shape.mean_per_h)
+
+
+def test_destructive_latchups_split_into_a_permanent_share(make_campaign):
+    unit, env, mission = _unit(
+        make_campaign, '{ class = "sel", per_device_day = 0.24, destructive = 0.25 }'
+    )
+    transient, permanent = rad.fault_processes(unit, env, mission)
+    assert transient.effect == "transient" and permanent.effect == "permanent"
+    assert transient.shape.mean_per_h == pytest.approx(0.0075)
+    assert permanent.shape.mean_per_h == pytest.approx(0.0025)
+    assert permanent.fault_class == transient.fault_class == "sel"
+
+
+def test_total_dose_threshold_becomes_a_life(make_campaign):
+    unit, env, mission = _unit(
+        make_campaign, '{ class = "tid", threshold_rad = { median = 1500, sigma = 0.4 } }'
+    )
+    (fp,) = rad.fault_processes(unit, env, mission)
+    law, mu, sigma = fp.life
+    assert law == "lognormal" and sigma == 0.4
+    assert math.exp(mu) == pytest.approx(1500 / (150 / 8760))  # 10 years at 150 rad/y
+
+
+def test_heavy_ion_fit_uses_the_figure_of_merit(make_campaign):
+    unit, env, mission = _unit(
+        make_campaign,
+        '{ class = "sdc", weibull = { sigma_sat = 1e-8, l0 = 1, w = 20, s = 1.5 }, bits = 1e6 }',
+        environment='orbit = "geo"',
+    )
+    (fp,) = rad.fault_processes(unit, env, mission)
+    assert fp.shape.mean_per_h * 24 == pytest.approx(485 * 1.0594e-10 * 1e6, rel=1e-3)
+
+
+def test_memory_without_scrubbing_restarts_with_a_weibull_clock(make_campaign):
+    unit, env, mission = _unit(
+        make_campaign, memory="{ bits = 7.2e7, upset = { per_bit_day = 1e-9 } }"
+    )
+    names = {fp.name: fp for fp in rad.fault_processes(unit, env, mission)}
+    assert set(names) == {"memory-corrected", "memory-due"}
+    due = names["memory-due"]
+    assert due.life[0] == "weibull" and due.life[2] == 2.0 and due.renew_clock
+    assert names["memory-corrected"].effect == "none"
+    unit, env, mission = _unit(
+        make_campaign, memory='{ bits = 1e9, ecc = "none", upset = { per_bit_day = 1e-9 } }'
+    )
+    (fp,) = rad.fault_processes(unit, env, mission)
+    assert fp.fault_class == "sdc" and fp.effect == "silent"
+
+
+def test_rate_table_shares(make_campaign):
+    unit, env, mission = _unit(
+        make_campaign,
+        '{ class = "sefi", per_device_day = 1.0 }',
+        environment='orbit = "iss-400"\nsolar = "min"\nspe_share = 0\ngcr_solar_ratio = 1',
+    )
+    (row,) = rad.rate_table(unit, env, mission)
+    assert row.per_unit_day == pytest.approx(1.0)
+    assert row.saa_share == pytest.approx(env.saa_share)
+    assert row.spe_share == 0.0
