@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("simpy")
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_engine.py"
+RADIATION = SCRIPT.with_name("bench_radiation.py")
 
 
 def test_benchmark_script_runs_quickly():
@@ -19,3 +20,14 @@ def test_benchmark_script_runs_quickly():
         check=True,
     ).stdout
     assert "speed-up" in out and "12000" in out
+
+
+def test_radiation_benchmark_runs_quickly():
+    out = subprocess.run(
+        [sys.executable, str(RADIATION), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+    assert "1e12 bits" in out and "replaying" in out
