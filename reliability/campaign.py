@@ -31,6 +31,7 @@ from typing import Any
 
 from scipy import special
 
+from reliability.devices import DEVICES, MEMORIES
 from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
 from reliability.units import parse_duration_h
 
@@ -89,7 +90,7 @@ FAULT_CLASSES: dict[str, str] = {
 EFFECTS = ("none", "silent", "transient", "permanent")
 #: default recovery of transient classes [U: the reference gives only ranges]
 DEFAULT_RECOVER_H = {"due": 10 / 60, "sefi": 5 / 60, "sel": 2 / 60}
-_RATE_SOURCES = ("per_rad", "per_device_day", "per_bit_day", "weibull", "bendel")
+_RATE_SOURCES = ("per_rad", "per_device_day", "per_bit_day", "weibull", "bendel", "proton_sigma")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _PATH_RE = re.compile(r"^[A-Za-z][\w-]*(\[\d+\])?(\.[A-Za-z][\w-]*(\[\d+\])?)*$")
 _MAX_SCENARIOS = 10_000
@@ -786,12 +787,18 @@ def _validate_rate_source(
         sub.finish()
         if env is None:
             raise t.error(src, "needs an [environment] (orbit coefficients)", t.data[src])
+    elif src == "proton_sigma":
+        out["value"] = t.number(src, positive=True, maximum=1.0)
+        if env is None:
+            raise t.error(src, "needs an [environment] (orbit coefficients)", t.data[src])
     else:
         out["value"] = t.number(src, minimum=0.0, maximum=1e12)
         if src == "per_rad" and env is None:
             raise t.error(src, "needs an [environment] to give the dose rate", t.data[src])
     if with_bits and src in ("per_bit_day", "weibull", "bendel"):
         out["bits"] = t.number("bits", positive=True, maximum=1e18)
+    elif with_bits and src == "proton_sigma" and t.has("bits"):
+        out["bits"] = t.number("bits", positive=True, maximum=1e18)  # sigma per bit
     out["saa_share"] = _fraction(t, "saa_share")
     out["spe_share"] = _fraction(t, "spe_share", below_one=True)
     share = out["saa_share"]
@@ -811,8 +818,18 @@ def _validate_radiation(
     if len(raw) > 24:
         raise t.error("radiation", "at most 24 radiation entries per unit type", len(raw))
     out: list[RadiationEntry] = []
+    items: list[tuple[str, Any]] = []
     for i, item in enumerate(raw):
-        rt = _Table(item, f"{t.path}.radiation[{i}]", t.source)
+        path = f"{t.path}.radiation[{i}]"
+        if isinstance(item, dict) and "device" in item:
+            dt = _Table(item, path, t.source)
+            device = dt.string("device", choices=tuple(DEVICES))
+            dt.finish()
+            items += [(f"{path}(device {device})", dict(e)) for e in DEVICES[device][0]]
+        else:
+            items.append((path, item))
+    for path, item in items:
+        rt = _Table(item, path, t.source)
         cls = rt.string("class", choices=tuple(FAULT_CLASSES))
         entry_name = _name(rt, "name", rt.raw("name", cls))
         if entry_name in taken:
@@ -852,7 +869,15 @@ def _validate_memory(t: _Table, env: Environment | None) -> Memory:
     bits = t.number("bits", positive=True, maximum=1e18)
     word_bits = t.integer("word_bits", 72, minimum=3, maximum=4096)
     ecc = t.string("ecc", "secded", choices=("secded", "none"))
-    ut = t.table("upset", required=True)
+    defaults: dict[str, Any] = {}
+    if t.has("device"):
+        device = t.string("device", choices=tuple(MEMORIES))
+        if t.has("upset"):
+            raise t.error("upset", f"the device {device!r} gives the upset response already")
+        response, defaults, _, _ = MEMORIES[device]
+        ut = _Table(dict(response), f"{t.path}(device {device}).upset", t.source)
+    else:
+        ut = t.table("upset", required=True)
     assert ut is not None
     rate = _validate_rate_source(ut, env, with_bits=False, allow_threshold=False)
     ut.finish()
@@ -871,12 +896,41 @@ def _validate_memory(t: _Table, env: Environment | None) -> Memory:
         scrub_h=scrub,
         scrub_kind=kind,
         recover=_validate_duration_law(t, "recover", Law(law="fixed", p1=DEFAULT_RECOVER_H["due"])),
-        mbu_fraction=t.number("mbu_fraction", 0.0, minimum=0.0, maximum=1.0),
-        mbu_span=t.integer("mbu_span", 2, minimum=1, maximum=64),
+        mbu_fraction=t.number(
+            "mbu_fraction", defaults.get("mbu_fraction", 0.0), minimum=0.0, maximum=1.0
+        ),
+        mbu_span=t.integer("mbu_span", defaults.get("mbu_span", 2), minimum=1, maximum=64),
         interleave=t.integer("interleave", 1, minimum=1, maximum=1024),
     )
     t.finish()
     return memory
+
+
+def _spectrum(t: _Table, key: str) -> tuple[tuple[float, float], ...]:
+    """An integral spectrum [[x, Phi(>x)], ...]: x increasing, Phi positive, non-increasing."""
+    raw = t.raw(key)
+    ok = isinstance(raw, list) and len(raw) >= 2
+    points: list[tuple[float, float]] = []
+    for pair in raw if ok else []:
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
+            and all(math.isfinite(v) and v > 0 for v in pair)
+        ):
+            ok = False
+            break
+        points.append((float(pair[0]), float(pair[1])))
+    if ok:
+        ok = all(b[0] > a[0] and b[1] <= a[1] for a, b in itertools.pairwise(points))
+    if not ok:
+        raise t.error(
+            key,
+            "expected at least two [x, flux above x] pairs, x increasing, flux positive "
+            "and non-increasing",
+            raw,
+        )
+    return tuple(points)
 
 
 def _validate_environment(t: _Table | None) -> Environment | None:
@@ -902,6 +956,9 @@ def _validate_environment(t: _Table | None) -> Environment | None:
             overrides[key] = t.number(key, minimum=0.0, maximum=180.0)
         else:
             overrides[key] = t.number(key, minimum=0.0, maximum=1e9)
+    for key in ("let_spectrum", "proton_spectrum"):
+        if t.has(key):
+            overrides[key] = _spectrum(t, key)
     t.finish()
     env = preset(orbit, solar, **overrides)
     if env.saa_fraction >= 1.0:

@@ -143,6 +143,9 @@ class Environment:
     spe_duration_sigma: float
     spe_intensity_sigma: float
     cycle_phase_y: float
+    let_spectrum: tuple[tuple[float, float], ...] = ()  # (LET, Phi(>LET) /cm^2/s), shielded
+    proton_spectrum: tuple[tuple[float, float], ...] = ()  # (MeV, Phi(>E) /cm^2/s)
+    k_geo: float = 0.5  # geometry factor of the LET rate integral (thin planar volume)
 
     @property
     def dose_rad_per_h(self) -> float:
@@ -152,7 +155,9 @@ class Environment:
 
 #: keys a campaign may override (everything numeric of :class:`Environment`)
 OVERRIDABLE: tuple[str, ...] = tuple(
-    f.name for f in fields(Environment) if f.name not in ("orbit", "solar")
+    f.name
+    for f in fields(Environment)
+    if f.name not in ("orbit", "solar", "let_spectrum", "proton_spectrum")
 )
 
 
@@ -243,33 +248,41 @@ def rate_shape(
     spe_share : float, optional
         Share of all events due to solar particle events (default: the environment's).
     heavy_ion_share : float, optional
-        Share of the quiet rate driven by GCR heavy ions (solar-modulated with
-        ``gcr_solar_ratio``); the rest follows ``trapped_solar_ratio``. Default: the
+        Share of the quiet rate driven by GCR heavy ions (uniform, solar-modulated with
+        ``gcr_solar_ratio``); the rest is trapped protons (in SAA passes, following
+        ``trapped_solar_ratio``). Used when ``saa_share`` is not given. Default: the
         quiet rate outside the SAA is GCR, the excess inside it trapped protons.
     """
     f = env.saa_fraction
-    saa = env.saa_share if saa_share is None else saa_share
     spe = env.spe_share if spe_share is None else spe_share
-    if f <= 0.0:
-        saa = 0.0
-    elif saa < f - 1e-12:
-        raise ValueError(f"saa_share = {saa:g} is below the SAA time fraction {f:g}")
     quiet = mean_per_h * (1.0 - spe)
-    inside_mean = quiet * saa  # cycle-mean rate of events inside the SAA (per mission hour)
-    outside_mean = quiet - inside_mean
-    # GCR part: uniform over the orbit at the outside level; the rest inside is trapped
-    gcr = outside_mean / (1.0 - f) if f < 1.0 else 0.0
-    if heavy_ion_share is not None:
-        gcr = quiet * heavy_ion_share
-    trapped_inside = max(0.0, inside_mean - gcr * f)
+    if saa_share is None and heavy_ion_share is not None:
+        # split by physics: GCR heavy ions are uniform over the orbit, trapped protons
+        # arrive in SAA passes (uniform too where there is no SAA)
+        gcr, trapped = quiet * heavy_ion_share, quiet * (1.0 - heavy_ion_share)
+    else:
+        saa = env.saa_share if saa_share is None else saa_share
+        if f <= 0.0:
+            saa = 0.0
+        elif saa < f - 1e-12:
+            raise ValueError(f"saa_share = {saa:g} is below the SAA time fraction {f:g}")
+        # the quiet rate outside the SAA is GCR, uniform over the orbit; the excess
+        # inside is trapped protons
+        gcr = quiet * (1.0 - saa) / (1.0 - f) if f > 0 else quiet
+        trapped = max(0.0, quiet * saa - gcr * f)
     g_act, g_quiet = solar_levels(env.gcr_solar_ratio)
     p_act, p_quiet = solar_levels(env.trapped_solar_ratio)
     outside, inside = [], []
     for start, active in solar_steps(env, mission_h):
         g = g_act if active else g_quiet
         p = p_act if active else p_quiet
-        outside.append((start, gcr * (1.0 - f) * g))
-        inside.append((start, gcr * f * g + trapped_inside * p))
+        if f > 0:
+            outside.append((start, gcr * (1.0 - f) * g))
+            inside.append((start, gcr * f * g + trapped * p))
+        else:
+            outside.append((start, gcr * g + trapped * p))
+            inside.append((start, 0.0))
+    saa = (gcr * f + trapped) / quiet if f > 0 and quiet > 0 else 0.0
     # SPE: events arrive at spe_per_active_year in active years, mean intensity 1
     mean_dur = env.spe_duration_median_h * math.exp(0.5 * env.spe_duration_sigma**2)
     spe_hours_per_h = env.spe_per_active_year * (ACTIVE_YEARS / CYCLE_YEARS) * mean_dur

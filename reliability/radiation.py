@@ -199,7 +199,12 @@ class FaultProcess:
 
 
 def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
-    """Mean rate per device-hour of a rate source, and its heavy-ion share (if known)."""
+    """Mean rate per device-hour of a rate source, and its heavy-ion share (if known).
+
+    Cross-section fits use the environment's LET or proton spectrum when it has one
+    (rate integral), and otherwise Petersen's figure of merit with the orbit's
+    coefficients, split C_HI (heavy ions) and C_p (trapped protons).
+    """
     src = entry.source
     if src == "per_rad":
         return entry.value * env.dose_rad_per_h, None
@@ -207,23 +212,35 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
         return entry.value / 24.0, None
     if src == "per_bit_day":
         return entry.value * entry.bits / 24.0, None
-    if src in ("weibull", "bendel"):
-        if src == "weibull":
-            fom = figure_of_merit(*entry.params)
-        else:
-            fom = proton_fom(float(bendel(150.0, *entry.params)))
-        c = env.c_heavy_ion + env.c_proton
-        if c <= 0:
-            return 0.0, None
-        return c * fom * entry.bits / 24.0, env.c_heavy_ion / c
-    raise ValueError(f"unknown rate source {src!r}")
+    c_hi, c_p = env.c_heavy_ion, env.c_proton
+    if src == "weibull":
+        fom = figure_of_merit(*entry.params)
+        heavy = c_hi * fom
+        if env.let_spectrum:
+            per_s = rate_integral(*entry.params, env.let_spectrum, k_geo=env.k_geo)
+            heavy = per_s * SECONDS_PER_DAY
+        proton = c_p * fom
+    elif src == "bendel":
+        fom = proton_fom(float(bendel(150.0, *_bendel_args(entry.params))))
+        heavy = c_hi * fom
+        proton = c_p * fom
+        if env.proton_spectrum:
+            heavy = 0.0
+            proton = proton_rate(*_bendel_args(entry.params), env.proton_spectrum)
+            proton *= SECONDS_PER_DAY
+    elif src == "proton_sigma":
+        fom = proton_fom(entry.value)
+        heavy, proton = c_hi * fom, c_p * fom
+    else:
+        raise ValueError(f"unknown rate source {src!r}")
+    total = heavy + proton
+    if total <= 0:
+        return 0.0, None
+    return total * entry.bits / 24.0, heavy / total
 
 
-def _saa_share_of(env: Environment, heavy_ion_share: float | None) -> float | None:
-    if heavy_ion_share is None or env.saa_fraction <= 0:
-        return None
-    f = env.saa_fraction
-    return f * heavy_ion_share + (1.0 - heavy_ion_share)
+def _bendel_args(params: tuple[float, ...]) -> tuple[float, float | None]:
+    return (params[0], params[1] if len(params) > 1 else None)
 
 
 def fault_processes(unit, env: Environment | None, mission_h: float) -> list[FaultProcess]:
@@ -255,7 +272,7 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
             out.append(FaultProcess(e.name, e.fault_class, effect, life=life))
             continue
         mean, hi = _entry_rate_per_h(e, env)
-        saa = e.saa_share if e.saa_share is not None else _saa_share_of(env, hi)
+        saa = e.saa_share
         parts = [(e.name, effect, mean)]
         if e.destructive > 0:
             parts = [
@@ -272,7 +289,7 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
     mem = unit.memory
     if mem is not None:
         lam_bit_h, hi = _entry_rate_per_h(mem.upset, env)  # per bit-hour (bits = 1)
-        saa = mem.upset.saa_share if mem.upset.saa_share is not None else _saa_share_of(env, hi)
+        saa = mem.upset.saa_share
         bits = mem.bits
         words = bits / mem.word_bits
 

@@ -132,3 +132,45 @@ def test_rate_table_shares(make_campaign):
     assert row.per_unit_day == pytest.approx(1.0)
     assert row.saa_share == pytest.approx(env.saa_share)
     assert row.spe_share == 0.0
+
+
+def test_device_presets_expand_to_their_published_entries(make_campaign):
+    unit, env, mission = _unit(make_campaign, '{ device = "tpu-v6e" }')
+    names = [e.name for e in unit.radiation]
+    assert names == ["sdc", "hbm-uecc", "sefi"]
+    assert unit.radiation[1].value == pytest.approx(1 / 44)
+    unit, env, mission = _unit(make_campaign, '{ device = "jetson-orin-nx" }')
+    soc = next(fp for fp in rad.fault_processes(unit, env, mission) if fp.name == "soc-sefi")
+    c = env.c_heavy_ion + env.c_proton
+    assert soc.shape.mean_per_h * 24 == pytest.approx(c * 4.5e4 * 1.1e-9)
+
+
+def test_memory_device_gives_upsets_and_multi_bit_behaviour(make_campaign):
+    unit, env, mission = _unit(
+        make_campaign, memory='{ device = "cots-sram", bits = 1e9, scrub = "1 h" }'
+    )
+    assert unit.memory.mbu_fraction == 0.0122 and unit.memory.upset.value == 4.04e-7
+    names = {fp.name for fp in rad.fault_processes(unit, env, mission)}
+    assert "memory-mbu-due" in names  # no interleaving: double-bit upsets are uncorrectable
+
+
+def test_a_let_spectrum_replaces_the_figure_of_merit(make_campaign):
+    spectrum = "let_spectrum = [[0.5, 1e-2], [5, 1e-4], [30, 1e-7], [100, 1e-9]]"
+    entry = '{ class = "sdc", weibull = { sigma_sat = 1e-8, l0 = 1, w = 20, s = 1.5 }, bits = 1 }'
+    unit, env, mission = _unit(make_campaign, entry, environment=f'orbit = "geo"\n{spectrum}')
+    (fp,) = rad.fault_processes(unit, env, mission)
+    expected = rad.rate_integral(1e-8, 1, 20, 1.5, env.let_spectrum, k_geo=0.5) * 86400
+    assert fp.shape.mean_per_h * 24 == pytest.approx(expected, rel=1e-9)
+
+
+def test_physics_split_keeps_the_whole_rate_without_an_saa(make_campaign):
+    # a heavy-ion/proton split in an orbit without SAA must not lose the proton part
+    unit, env, mission = _unit(
+        make_campaign,
+        '{ class = "sdc", proton_sigma = 1e-9 }',
+        environment='orbit = "geo"\nc_proton = 100\nsolar = "min"\ngcr_solar_ratio = 1\n'
+        "trapped_solar_ratio = 1\nspe_share = 0",
+    )
+    (row,) = rad.rate_table(unit, env, mission)
+    assert row.per_unit_day == pytest.approx((485 + 100) * 4.5e4 * 1e-9)
+    assert row.saa_share == 0.0
