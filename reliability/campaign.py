@@ -54,6 +54,7 @@ __all__ = [
     "Spares",
     "Sweep",
     "UnitType",
+    "Workload",
     "load_campaign",
     "parse_campaign",
 ]
@@ -73,6 +74,9 @@ METRICS = (
     "fault_count",
     "saa_fault_count",
     "spe_fault_count",
+    "throughput",
+    "slo_attainment",
+    "job_completion_h",
 )
 #: metrics that count faults of one class (``fault_class`` names it)
 FAULT_METRICS = ("fault_count", "saa_fault_count", "spe_fault_count")
@@ -296,6 +300,34 @@ class Resupply:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Workload:
+    """What the cluster is for: serving a demand, or one synchronous training job.
+
+    Serving: ``demand_units`` of the unit slots are wanted (default all); throughput is
+    min(usable, demand) / demand and the SLO is met while it is at least ``slo``.
+    Training: the job spans ``accelerators`` units, computes ``checkpoint_h`` between
+    checkpoints costing ``checkpoint_cost_h``, restarts in ``restart_h`` after an
+    interrupt of one of its units, and finds silent corruption after
+    ``sdc_detection_h``. ``checkpoint`` records how the interval was chosen
+    (``fixed``, ``young`` or ``daly``, the latter two from ``mtbf_h``, the job's mean
+    time between interrupts, computed from the design when not given).
+    """
+
+    kind: str
+    demand_units: float = 0.0
+    slo: float = 1.0
+    accelerators: int = 0
+    checkpoint: str = "fixed"
+    checkpoint_h: float = 1.0
+    checkpoint_cost_h: float = 0.0
+    restart_h: float = 0.0
+    work_h: float = math.inf
+    sdc_detection_h: float = 1.0
+    elastic: bool = False
+    mtbf_h: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Expectation:
     """An exact value a validation campaign must reproduce (or, for published figures,
     a range ``[low, high]`` its estimate must fall in)."""
@@ -375,6 +407,7 @@ class Campaign:
     levels: tuple[Level, ...]
     servicing: Servicing | None = None
     resupply: Resupply | None = None
+    workload: Workload | None = None
     case: str = ""
     expectations: tuple[Expectation, ...] = ()
     sweep: Sweep | None = None
@@ -1067,6 +1100,51 @@ def _validate_maintenance(
     return servicing, resupply
 
 
+def _validate_workload(t: _Table | None, n_units: int) -> Workload | None:
+    if t is None:
+        return None
+    kind = t.string("kind", choices=("serving", "training"))
+    if kind == "serving":
+        demand = float(n_units)
+        if t.has("demand_units") and t.has("demand_fraction"):
+            raise t.error("demand_fraction", "give demand_units or demand_fraction, not both")
+        if t.has("demand_units"):
+            demand = t.number("demand_units", positive=True, maximum=float(n_units))
+        elif t.has("demand_fraction"):
+            demand = n_units * t.number("demand_fraction", positive=True, maximum=1.0)
+        slo = t.number("slo", 1.0, positive=True, maximum=1.0)
+        t.finish()
+        return Workload(kind=kind, demand_units=demand, slo=slo)
+    m = t.integer("accelerators", n_units, minimum=1)
+    if m > n_units:
+        raise t.error("accelerators", f"exceeds the {n_units} unit slots of the cluster", m)
+    raw = t.raw("checkpoint")
+    if raw in ("daly", "young"):
+        how, every = raw, 1.0
+    else:
+        how, every = "fixed", t.duration("checkpoint", positive=True)
+    work = t.duration("work", positive=True) if t.has("work") else math.inf
+    mtbf = t.duration("mtbf", positive=True) if t.has("mtbf") else None
+    if mtbf is not None and how == "fixed":
+        raise t.error("mtbf", "only used to choose a Young or Daly checkpoint interval", mtbf)
+    out = Workload(
+        kind=kind,
+        accelerators=m,
+        checkpoint=how,
+        checkpoint_h=every,
+        checkpoint_cost_h=t.duration("checkpoint_cost", 0.0),
+        restart_h=t.duration("restart", 0.0),
+        work_h=work,
+        sdc_detection_h=t.duration("sdc_detection", 1.0, positive=True),
+        elastic=t.boolean("elastic", False),
+        mtbf_h=mtbf,
+    )
+    if how != "fixed" and out.checkpoint_cost_h <= 0:
+        raise t.error("checkpoint_cost", f"a {how} interval needs a positive checkpoint cost", 0.0)
+    t.finish()
+    return out
+
+
 def _validate_verify(t: _Table | None, mission_h: float) -> tuple[str, tuple[Expectation, ...]]:
     if t is None:
         return "", ()
@@ -1203,6 +1281,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
             source=source,
             path="maintenance.resupply",
         )
+    workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels))
     case, expectations = _validate_verify(top.table("verify"), mission)
     top.raw("sweep", None)  # validated by _validate_sweep
     top.finish()
@@ -1213,6 +1292,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         levels=levels,
         servicing=servicing,
         resupply=resupply,
+        workload=workload,
         case=case,
         expectations=expectations,
         source=source,

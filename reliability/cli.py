@@ -66,6 +66,22 @@ def _summary_rows(ds: Any) -> list[tuple[str, str, str, str]]:
         rows.append(
             (str(s), "P(no system failure)", f"{p.value:.6g}", f"[{p.low:.6g}, {p.high:.6g}]")
         )
+        workload = ds.attrs.get("workload")
+        extra = []
+        if workload == "serving":
+            extra = [("throughput", "delivered / demand"), ("slo_attainment", "SLO attainment")]
+        elif workload == "training":
+            extra = [("throughput", "training throughput")]
+            if np.isfinite(sel["job_completion_h"].values).any():
+                extra.append(("job_completion_h", "job completion (h)"))
+        for name, label in extra:
+            x = sel[name].values.astype(float)
+            if np.isnan(x).any():
+                label += f" ({int(np.isnan(x).sum())} not done)"
+                x = x[~np.isnan(x)]
+            if x.size:
+                e = mean_ci(x)
+                rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
     return rows
 
 

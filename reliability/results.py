@@ -124,6 +124,41 @@ SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str, str]] = {
         "unplanned system downtime, by the fault class that started the outage",
         "time: sum",
     ),
+    "throughput": (
+        ("trial", "scenario"),
+        "f",
+        "1",
+        "serving: delivered fraction of demand; training: committed work per wall hour",
+        "time: mean",
+    ),
+    "slo_attainment": (
+        ("trial", "scenario"),
+        "f",
+        "1",
+        "serving: fraction of time the delivered fraction met the SLO (NaN: training)",
+        "time: mean",
+    ),
+    "job_completion_h": (
+        ("trial", "scenario"),
+        "f",
+        "h",
+        "training: time the job's work was done (NaN: not done or continuous)",
+        "time: point",
+    ),
+    "lost_work_h": (
+        ("trial", "scenario", "fault_class"),
+        "f",
+        "h",
+        "training: job-hours of work rolled back, by the fault class that caused it",
+        "time: sum",
+    ),
+    "goodput": (
+        ("trial", "scenario", "time"),
+        "f",
+        "1",
+        "serving: delivered fraction of demand; training: committed work per hour",
+        "time: mean",
+    ),
 }
 #: per-fault-class variables and the engine-mode sources summed into each
 _BY_CLASS = {
@@ -132,8 +167,9 @@ _BY_CLASS = {
     "spe_fault_count": ("failures", "spe"),
     "unit_downtime_h": ("unit_downtime_h", None),
     "outage_downtime_h": ("outage_downtime_h", None),
+    "lost_work_h": ("lost_work_h", None),
 }
-_DTYPES = {"capacity": np.float32, "system_up": np.int8}
+_DTYPES = {"capacity": np.float32, "system_up": np.int8, "goodput": np.float32}
 
 
 class SchemaError(ValueError):

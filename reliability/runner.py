@@ -234,6 +234,17 @@ def run_campaign(
         sweep_coords=sweep_coords,
         command=command,
     )
+    if campaign.workload is not None:
+        w = campaign.workload
+        ds.attrs["workload"] = w.kind
+        if w.kind == "training":
+            ds = ds.assign_coords(
+                checkpoint_interval_h=(
+                    "scenario",
+                    np.array([p.arrays.wl_tau for p in plans]),
+                    {"units": "h", "long_name": f"compute between checkpoints ({w.checkpoint})"},
+                )
+            )
     if precision is not None and convergence is not None:
         ds.attrs.update(
             {

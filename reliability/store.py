@@ -37,6 +37,8 @@ _DIMS = {
     "failures": ("trial", "failure_mode"),
     "unit_downtime_h": ("trial", "failure_mode"),
     "outage_downtime_h": ("trial", "failure_mode"),
+    "lost_work_h": ("trial", "failure_mode"),
+    "goodput": ("trial", "time"),
     "capacity": ("trial", "time"),
     "system_up": ("trial", "time"),
 }

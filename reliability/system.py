@@ -18,8 +18,9 @@ from reliability.engine._laws import CODES
 from reliability.engine._profiles import CONSTANT, MODULATED, SINE, SPE, STEPS
 from reliability.environment import HOURS_PER_YEAR, Environment, solar_steps
 from reliability.radiation import FaultProcess, fault_processes
+from reliability.workload import checkpoint_interval
 
-__all__ = ["SystemPlan", "compile_plan", "time_edges"]
+__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "time_edges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
             crew=m.crew,
             renew=int(m.renew),
             local=i,
+            mean_rate=_mean_rate(m.life, modes.profiles.get(m.profile or ""), campaign.mission_h),
         )
     for j, fp in enumerate(fault_processes(unit_type, campaign.environment, campaign.mission_h)):
         modes.add_process(unit_type.name, fp, local=64 + 3 * j)
@@ -240,6 +242,7 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
         pat_m=np.array(modes.pat_m, dtype=float),
         pat_c=np.array(modes.pat_c, dtype=float),
         **modes.spe_fields(),
+        **_workload_fields(campaign, modes),
     )
     return SystemPlan(
         arrays=arrays,
@@ -273,6 +276,7 @@ class _Modes:
         self.crew: list[int] = []
         self.renew: list[int] = []
         self.local: list[int] = []
+        self.mean_rate: list[float] = []  # mission-mean events per unit-hour
         self.dom_kind, self.dom_off = [CONSTANT], [0, 1]
         self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
         self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
@@ -312,7 +316,8 @@ class _Modes:
             extra=(p.mean, p.amplitude, p.period_h, p.phase_rad),
         )
 
-    def add(self, **kw) -> None:
+    def add(self, mean_rate: float = 0.0, **kw) -> None:
+        self.mean_rate.append(mean_rate)
         self.labels.append(kw["label"])
         self.classes.append(kw["fault_class"])
         self.sources.append(kw["source"])
@@ -343,6 +348,7 @@ class _Modes:
                 life=(CODES[law], p1, p2),
                 domain=0,
                 local=local,
+                mean_rate=1.0 / Law(law=law, p1=p1, p2=p2).mean_h,
                 **common,
             )
             return
@@ -351,22 +357,27 @@ class _Modes:
         for comp, (suffix, steps) in enumerate(
             (("", shape.outside), ("@saa", shape.inside), ("@spe", None))
         ):
+            mission = self.campaign.mission_h
             if steps is None:
                 rate = shape.spe_per_intensity_h
                 if rate <= 0:
                     continue
                 domain = self._spe_domain()
+                mean = shape.mean_per_h * shape.spe_share  # long-run share
             else:
                 rate = max(r for _, r in steps)
                 if rate <= 0:
                     continue
                 domain = self._quiet_domain(steps, rate, inside=comp == 1)
+                ends = [t for t, _ in steps[1:]] + [mission]
+                mean = sum(r * (e - t) for (t, r), e in zip(steps, ends, strict=True)) / mission
             self.add(
                 label=f"{unit}.{fp.name}{suffix}",
                 source=("quiet", "saa", "spe")[comp],
                 life=(CODES["exponential"], 1.0 / rate, 0.0),
                 domain=domain,
                 local=local + comp,
+                mean_rate=mean,
                 **common,
             )
 
@@ -448,3 +459,55 @@ class _Modes:
             "spe_int_mu": -0.5 * sigma_i**2,  # mean intensity 1
             "spe_int_sigma": sigma_i,
         }
+
+
+def _mean_rate(life: Law, profile: Profile | None, mission_h: float) -> float:
+    """Mission-mean failures per unit-hour of a hardware mode (renewal approximation for
+    ageing laws; exact for exponential modes under their rate profile)."""
+    rate = 1.0 / life.mean_h
+    if profile is None:
+        return rate
+    if profile.kind == "sine":
+        return rate * profile.mean
+    _, t, mult, cum = _profile_arrays(profile)
+    i = max(j for j in range(len(t)) if t[j] <= mission_h)
+    return rate * (cum[i] + mult[i] * (mission_h - t[i])) / mission_h
+
+
+def job_mtbf_h(campaign: Campaign, plan_modes: _Modes) -> float:
+    """Mean time between interrupts of the training job: its accelerators times the
+    mission-mean rate of every mode that stops a unit or corrupts it silently."""
+    w = campaign.workload
+    assert w is not None
+    rate = sum(
+        r
+        for r, effect in zip(plan_modes.mean_rate, plan_modes.effect, strict=True)
+        if effect == 0 or (effect == 1 and math.isfinite(w.sdc_detection_h))
+    )
+    return math.inf if rate <= 0 else 1.0 / (w.accelerators * rate)
+
+
+def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
+    w = campaign.workload
+    if w is None:
+        return {}
+    if w.kind == "serving":
+        return {"wl_kind": 0, "wl_demand": w.demand_units, "wl_slo": w.slo}
+    tau = w.checkpoint_h
+    if w.checkpoint != "fixed":
+        mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(campaign, modes)
+        tau = (
+            campaign.mission_h
+            if not math.isfinite(mtbf)
+            else (checkpoint_interval(w.checkpoint, w.checkpoint_cost_h, mtbf))
+        )
+    return {
+        "wl_kind": 1,
+        "wl_m": w.accelerators,
+        "wl_elastic": int(w.elastic),
+        "wl_tau": tau,
+        "wl_delta": w.checkpoint_cost_h,
+        "wl_restart": w.restart_h,
+        "wl_work": w.work_h,
+        "wl_sdc_latency": w.sdc_detection_h,
+    }

@@ -100,7 +100,7 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
                 return Check(case, label, nan, exp.exact, math.nan, False, "no such fault class")
             var = var.sel(fault_class=exp.fault_class)
         x = var.values.astype(float) / exp.scale
-        if exp.metric == "mttf" and np.isnan(x).any():
+        if exp.metric in ("mttf", "job_completion_h") and np.isnan(x).any():
             censored = int(np.isnan(x).sum())
             nan = Estimate(math.nan, math.nan, math.nan, math.nan, x.size, 0.95)
             return Check(

@@ -44,6 +44,20 @@ class BlockResult:
     outage_downtime_h : ndarray, shape (n, n_modes)
         Unplanned system downtime, charged to the failure mode of the unit failure
         that started each outage.
+    throughput : ndarray, shape (n,)
+        Serving: delivered fraction of demand, min(usable units, demand) / demand,
+        time-averaged. Training: committed work / wall time (to completion, or the
+        mission), in units of the whole job at full speed.
+    slo_attainment : ndarray, shape (n,)
+        Serving: fraction of time the delivered fraction met the SLO (NaN: training).
+    job_completion_h : ndarray, shape (n,)
+        Training with a finite amount of work: when it was done (NaN: not done).
+    lost_work_h : ndarray, shape (n, n_modes)
+        Training: work (job-hours) lost to rollbacks, by the failure mode that caused it.
+    goodput : ndarray of float32, shape (n, n_cells)
+        Serving: delivered fraction of demand in each cell. Training: committed work
+        per hour in each cell (work credited where it was computed; rollbacks of
+        corrupted checkpoints are debited when found).
     capacity : ndarray of float32, shape (n, n_cells)
         Mean usable-capacity fraction in each time-grid cell.
     system_up : ndarray of int8, shape (n, n_cells)
@@ -62,6 +76,11 @@ class BlockResult:
     outage_downtime_h: np.ndarray
     capacity: np.ndarray
     system_up: np.ndarray
+    throughput: np.ndarray
+    slo_attainment: np.ndarray
+    job_completion_h: np.ndarray
+    lost_work_h: np.ndarray
+    goodput: np.ndarray
 
 
 def trial_keys(rng: np.random.Generator | int | None, n_trials: int) -> np.ndarray:
@@ -107,6 +126,13 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
     }
     capacity = np.zeros((n_trials, n_cells))  # accumulate in float64, store float32
     system_up = np.zeros((n_trials, n_cells), np.int8)
+    work = {
+        "throughput": np.zeros(n_trials),
+        "slo_attainment": np.zeros(n_trials),
+        "job_completion_h": np.zeros(n_trials),
+        "lost_work_h": np.zeros((n_trials, n_modes)),
+    }
+    goodput = np.zeros((n_trials, n_cells))
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
     run_block(
@@ -128,5 +154,16 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
         out["outage_downtime_h"],
         capacity,
         system_up,
+        work["throughput"],
+        work["slo_attainment"],
+        work["job_completion_h"],
+        work["lost_work_h"],
+        goodput,
     )
-    return BlockResult(**out, capacity=capacity.astype(np.float32), system_up=system_up)
+    return BlockResult(
+        **out,
+        capacity=capacity.astype(np.float32),
+        system_up=system_up,
+        **work,
+        goodput=goodput.astype(np.float32),
+    )

@@ -35,18 +35,32 @@ from reliability.engine._borrow import borrow
 from reliability.engine._layout import (
     AGE_WHILE_DOWN,
     F_CAP,
+    F_DONE,
     F_DOWN,
     F_PLANNED,
+    F_SERVE,
+    F_SLO,
     F_TTFF,
     F_UP,
     I_CAUSE,
     I_CELL,
     I_FROZEN,
+    I_JOB_CURSOR,
+    I_JOB_N,
+    I_JOB_PHASE,
     I_LASTMODE,
     I_OUTAGES,
     I_PLANNED,
     I_ROOTPREV,
+    I_SDC_MODE,
+    I_SDC_PENDING,
     I_SPARES,
+    I_UP,
+    J_COMMITTED,
+    J_GOOD,
+    J_SEG_LEN,
+    J_SEG_START,
+    J_SPEED,
     MISSION,
     N_CELLS,
     N_CREW,
@@ -131,6 +145,7 @@ from reliability.engine._layout import (
     S_UNIT_FMODE,
     S_UNIT_JOB,
     S_UNIT_KIND,
+    S_UNIT_MEMBER,
     S_UNIT_UP,
     S_WH_ID,
     S_WH_POS,
@@ -143,6 +158,7 @@ from reliability.engine._layout import (
     SF_DOM_NEXT,
     SF_FH_KEY,
     SF_FS,
+    SF_JOB,
     SF_SPE_C,
     SF_SPE_EV,
     SF_SPE_M,
@@ -166,10 +182,22 @@ from reliability.engine._layout import (
     SVC_FIRST,
     SVC_RESTOCK,
     WARMUP,
+    WL_DELTA,
+    WL_DEMAND,
+    WL_ELASTIC,
+    WL_KIND,
+    WL_M,
+    WL_RESTART,
+    WL_SDC_LAT,
+    WL_SLO,
+    WL_TAU,
+    WL_WORK,
 )
 
 # unit jobs
 JOB_NONE, JOB_QUEUED, JOB_ACTIVE, JOB_SPARE_WAIT = 0, 1, 2, 3
+# phases of the training job
+WAIT, RUN, CKPT, RESTART, DONE = 0, 1, 2, 3, 4
 KIND_REPAIR, KIND_SWAP = 0, 1
 
 
@@ -536,7 +564,7 @@ def _serve_spare_queue(pi, pf, si, sf, su, sp, t):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _fail(pi, pf, si, sf, su, c, t, counts):
+def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
     """Clock ``c`` fired: its unit goes down and is routed to restoration."""
     unit = _g(pi, P_CLOCK_UNIT, c)
     m = _g(pi, P_CLOCK_MODE, c)
@@ -548,6 +576,8 @@ def _fail(pi, pf, si, sf, su, c, t, counts):
         law, p1, p2 = _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m)
         _set(sf, SF_CLK_DEADLINE, c, laws.draw_after(law, p1, p2, _g(sf, SF_CLK_DEADLINE, c), u))
         _arm(pi, si, sf, c)
+        if _is(pi, WL_KIND) == 1:
+            _job_silent(pi, pf, si, sf, unit, m, t)
         return
     _set(si, S_INTS, I_LASTMODE, m)
     _set(sf, SF_UNIT_TFAIL, unit, t)
@@ -563,6 +593,8 @@ def _fail(pi, pf, si, sf, su, c, t, counts):
             _set(sf, SF_CLK_PAUSED, c2, age)
             _disarm(pi, si, sf, c2)
     _propagate(pi, si, unit, -1)
+    if _is(pi, WL_KIND) == 1:
+        _job_unit_down(pi, pf, si, sf, unit, m, t, lost_row)
     _dispatch(pi, pf, si, sf, su, unit, m, t)
 
 
@@ -601,6 +633,8 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
     _set(si, S_UNIT_JOB, unit, JOB_NONE)
     _set(si, S_UNIT_FMODE, unit, -1)
     _propagate(pi, si, unit, 1)
+    if _is(pi, WL_KIND) == 1:
+        _job_unit_up(pi, pf, si, sf, t)
     if _g(si, S_UNIT_CREWED, unit):
         _set(si, S_UNIT_CREWED, unit, 0)
         pool = _g(pi, P_UNIT_CREW, unit)
@@ -636,6 +670,7 @@ def _service_end(pi, pf, si, sf, su, t, unit_down):
             if _g(si, S_UNIT_JOB, unit) == JOB_ACTIVE:
                 _cancel(si, sf, unit)
             _unit_down_time(pf, sf, unit, t, unit_down, _g(si, S_UNIT_FMODE, unit))
+            _add(si, S_INTS, I_UP, 1)
             _set(si, S_UNIT_UP, unit, 1)
             _set(si, S_UNIT_JOB, unit, JOB_NONE)
             _set(si, S_UNIT_CREWED, unit, 0)
@@ -655,6 +690,203 @@ def _service_end(pi, pf, si, sf, su, t, unit_down):
         if _is(pi, SVC_RESTOCK):
             _set(si, S_SP_STOCK, sp, max(_g(si, S_SP_STOCK, sp), _g(pi, P_SP_CAPACITY, sp)))
         _reschedule_warm(pi, pf, si, sf, su, sp, t)
+    if _is(pi, WL_KIND) == 1 and _int(si, I_JOB_PHASE) == WAIT:
+        _job_restart(pi, pf, si, sf, t)
+
+
+# ----------------------------------------------------------------------------- training job
+#
+# A synchronous job spans m accelerators (its members). It computes for tau, writes a
+# checkpoint for delta, and commits the work; an interrupt on a member (the unit going
+# down) loses the work since the last commit and costs a restart; silent corruption on
+# a member is found after a latency and rolls back to the last checkpoint written
+# before it. Without m units up the job waits (or, if elastic, runs slower).
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _jf(sf, j):
+    return sf[int(sf[SF_JOB]) + j]
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _jset(sf, j, value):
+    sf[int(sf[SF_JOB]) + j] = value
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _job_ident(pi):
+    return _is(pi, N_UNITS) + _is(pi, N_SP) + 3
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
+def _credit(pf, goodput_row, t0, t1, work):
+    """Spread committed ``work`` evenly over the grid cells of [t0, t1]."""
+    if work == 0.0:
+        return
+    n_cells = int(pf[PF_EDGES + 1] - pf[PF_EDGES]) - 1
+    if t1 <= t0:
+        ci = 0
+        while ci < n_cells - 1 and _g(pf, PF_EDGES, ci + 1) <= t0:
+            ci += 1
+        goodput_row[ci] += work
+        return
+    rate = work / (t1 - t0)
+    ci = 0
+    while ci < n_cells - 1 and _g(pf, PF_EDGES, ci + 1) <= t0:
+        ci += 1
+    a = t0
+    while a < t1 and ci < n_cells:
+        b = min(t1, _g(pf, PF_EDGES, ci + 1)) if ci < n_cells - 1 else t1
+        goodput_row[ci] += rate * (b - a)
+        a = b
+        ci += 1
+
+
+@njit(cache=True, error_model="numpy")
+def _job_fill(pi, si):
+    """Recruit up non-members until the job has m members (or no one is left)."""
+    n = _is(pi, N_UNITS)
+    m = _is(pi, WL_M)
+    free = _int(si, I_UP) - _int(si, I_JOB_N)
+    cur = _int(si, I_JOB_CURSOR)
+    while _int(si, I_JOB_N) < m and free > 0:
+        if _g(si, S_UNIT_UP, cur) and not _g(si, S_UNIT_MEMBER, cur):
+            _set(si, S_UNIT_MEMBER, cur, 1)
+            _add(si, S_INTS, I_JOB_N, 1)
+            free -= 1
+        cur = cur + 1 if cur + 1 < n else 0
+    _set(si, S_INTS, I_JOB_CURSOR, cur)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_restart(pi, pf, si, sf, t):
+    """Start a restart if the job has its accelerators, otherwise wait for them."""
+    _job_fill(pi, si)
+    have = _int(si, I_JOB_N)
+    if have >= _is(pi, WL_M) or (_is(pi, WL_ELASTIC) and have > 0):
+        _set(si, S_INTS, I_JOB_PHASE, RESTART)
+        _schedule(si, sf, _job_ident(pi), t + _fs(pf, WL_RESTART))
+    else:
+        _set(si, S_INTS, I_JOB_PHASE, WAIT)
+        _cancel(si, sf, _job_ident(pi))
+
+
+@njit(cache=True, error_model="numpy")
+def _job_compute(pi, pf, si, sf, t):
+    """Start a compute segment: tau, or what is left of the work, at the current speed."""
+    speed = min(1.0, _int(si, I_JOB_N) / _is(pi, WL_M))
+    left = _fs(pf, WL_WORK) - _jf(sf, J_COMMITTED)
+    length = min(_fs(pf, WL_TAU), left / speed)
+    _jset(sf, J_SPEED, speed)
+    _jset(sf, J_SEG_START, t)
+    _jset(sf, J_SEG_LEN, length)
+    _set(si, S_INTS, I_JOB_PHASE, RUN)
+    _schedule(si, sf, _job_ident(pi), t + length)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_phase_end(pi, pf, si, sf, t, goodput_row):
+    phase = _int(si, I_JOB_PHASE)
+    if phase == RESTART:
+        _job_compute(pi, pf, si, sf, t)
+    elif phase == RUN:
+        _set(si, S_INTS, I_JOB_PHASE, CKPT)
+        _schedule(si, sf, _job_ident(pi), t + _fs(pf, WL_DELTA))
+    elif phase == CKPT:
+        start = _jf(sf, J_SEG_START)
+        work = _jf(sf, J_SEG_LEN) * _jf(sf, J_SPEED)
+        _jset(sf, J_COMMITTED, _jf(sf, J_COMMITTED) + work)
+        _credit(pf, goodput_row, start, start + _jf(sf, J_SEG_LEN), work)
+        if _jf(sf, J_COMMITTED) >= _fs(pf, WL_WORK) * (1.0 - 1e-12):
+            _set(si, S_INTS, I_JOB_PHASE, DONE)
+            _set(sf, SF_FS, F_DONE, t)
+        else:
+            _job_compute(pi, pf, si, sf, t)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_in_progress(sf, phase, t):
+    """Work done since the last commit (lost if the job is interrupted now)."""
+    if phase == RUN:
+        return (t - _jf(sf, J_SEG_START)) * _jf(sf, J_SPEED)
+    if phase == CKPT:
+        return _jf(sf, J_SEG_LEN) * _jf(sf, J_SPEED)
+    return 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def _job_interrupt(pi, pf, si, sf, t, cause, lost_row):
+    phase = _int(si, I_JOB_PHASE)
+    if phase == DONE:
+        return
+    lost_row[cause] += _job_in_progress(sf, phase, t)
+    _job_restart(pi, pf, si, sf, t)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_unit_down(pi, pf, si, sf, unit, m, t, lost_row):
+    """A unit went down (failure mode ``m``)."""
+    _add(si, S_INTS, I_UP, -1)
+    if _g(si, S_UNIT_MEMBER, unit):
+        _set(si, S_UNIT_MEMBER, unit, 0)
+        _add(si, S_INTS, I_JOB_N, -1)
+        _job_interrupt(pi, pf, si, sf, t, m, lost_row)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_unit_up(pi, pf, si, sf, t):
+    """A unit came back: a waiting job may now restart."""
+    _add(si, S_INTS, I_UP, 1)
+    if _int(si, I_JOB_PHASE) == WAIT and _int(si, I_PLANNED) == 0:
+        _job_restart(pi, pf, si, sf, t)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_silent(pi, pf, si, sf, unit, m, t):
+    """Silent corruption on a computing member: found after the detection latency."""
+    phase = _int(si, I_JOB_PHASE)
+    if not _g(si, S_UNIT_MEMBER, unit) or (phase != RUN and phase != CKPT):
+        return
+    if _int(si, I_SDC_PENDING) or not math.isfinite(_fs(pf, WL_SDC_LAT)):
+        return
+    _set(si, S_INTS, I_SDC_PENDING, 1)
+    _set(si, S_INTS, I_SDC_MODE, m)
+    _jset(sf, J_GOOD, _jf(sf, J_COMMITTED))
+    _schedule(si, sf, _job_ident(pi) + 1, t + _fs(pf, WL_SDC_LAT))
+
+
+@njit(cache=True, error_model="numpy")
+def _job_sdc_found(pi, pf, si, sf, t, lost_row, goodput_row):
+    """Roll back to the last checkpoint written before the corruption, and restart."""
+    _set(si, S_INTS, I_SDC_PENDING, 0)
+    phase = _int(si, I_JOB_PHASE)
+    if phase == DONE:
+        return
+    m = _int(si, I_SDC_MODE)
+    bad = _jf(sf, J_COMMITTED) - _jf(sf, J_GOOD)
+    if bad > 0:
+        lost_row[m] += bad
+        _credit(pf, goodput_row, t, t, -bad)
+        _jset(sf, J_COMMITTED, _jf(sf, J_GOOD))
+    if phase in (RUN, CKPT):
+        lost_row[m] += _job_in_progress(sf, phase, t)
+        _job_restart(pi, pf, si, sf, t)
+
+
+@njit(cache=True, error_model="numpy")
+def _job_planned(pi, pf, si, sf, t, goodput_row):
+    """A servicing visit stops the cluster: the job checkpoints (at no cost, it is
+    planned) and waits for the end of the visit."""
+    phase = _int(si, I_JOB_PHASE)
+    if phase == DONE:
+        return
+    if phase in (RUN, CKPT):
+        work = _job_in_progress(sf, phase, t)
+        start = _jf(sf, J_SEG_START)
+        _jset(sf, J_COMMITTED, _jf(sf, J_COMMITTED) + work)
+        _credit(pf, goodput_row, start, min(t, start + _jf(sf, J_SEG_LEN)), work)
+    _set(si, S_INTS, I_JOB_PHASE, WAIT)
+    _cancel(si, sf, _job_ident(pi))
 
 
 # ----------------------------------------------------------------------------- accounting
@@ -666,7 +898,7 @@ def _system_up(si):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
-def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row):
+def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
     """Integrate the current (constant) state over [t0, t1) into the summaries and grid."""
     sys_up = _system_up(si)
     planned = _int(si, I_PLANNED)
@@ -681,18 +913,29 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row):
         elif not sys_up:
             cause_row[_int(si, I_CAUSE)] += w
         _add(sf, SF_FS, F_CAP, cap * w)
+        demand = _fs(pf, WL_DEMAND)
+        served = min(cap, demand)
+        _add(sf, SF_FS, F_SERVE, served * w)
+        if served >= _fs(pf, WL_SLO) * demand * (1.0 - 1e-12):
+            _add(sf, SF_FS, F_SLO, w)
     s = t0
     ci = _int(si, I_CELL)
     n_cells = _is(pi, N_CELLS)
     # cells ending strictly before t1 close now: the state at their end is known
+    serving = _is(pi, WL_KIND) == 0
+    served = min(cap, _fs(pf, WL_DEMAND))
     while ci < n_cells and _g(pf, PF_EDGES, ci + 1) < t1:
         e = _g(pf, PF_EDGES, ci + 1)
         cap_row[ci] += cap * (e - s)
+        if serving:
+            serve_row[ci] += served * (e - s)
         up_row[ci] = 1 if sys_up else 0
         s = e
         ci += 1
     if ci < n_cells and t1 > s:
         cap_row[ci] += cap * (t1 - s)
+        if serving:
+            serve_row[ci] += served * (t1 - s)
     _set(si, S_INTS, I_CELL, ci)
 
 
@@ -812,7 +1055,9 @@ def _reset(pi, pf, si, sf, su, key):
     _set(sf, SF_FS, F_TTFF, np.nan)
     _set(si, S_INTS, I_ROOTPREV, 1)
     _fill(si, S_FH_POS, _g(pi, P_DOM_HOFF, _is(pi, N_DOM)), -1)
-    _fill(si, S_WH_POS, n + n_sp + 3, -1)
+    _fill(si, S_WH_POS, n + n_sp + 5, -1)
+    _set(si, S_INTS, I_UP, n)
+    _set(sf, SF_FS, F_DONE, np.nan)
     _fill(si, S_UNIT_UP, n, 1)
     _fill(si, S_UNIT_FMODE, n, -1)
     _fill(si, S_DOM_DIRTY, _is(pi, N_DOM), 1)
@@ -835,6 +1080,12 @@ def _reset(pi, pf, si, sf, su, key):
             _schedule(si, sf, base + 2, -math.log(u) * _fs(pf, RS_EVERY))
         else:
             _schedule(si, sf, base + 2, _fs(pf, RS_FIRST))
+    if _is(pi, WL_KIND) == 1:
+        _job_fill(pi, si)
+        if _int(si, I_JOB_N) >= _is(pi, WL_M):
+            _job_compute(pi, pf, si, sf, 0.0)  # the job starts fresh: no restart cost
+        else:
+            _set(si, S_INTS, I_JOB_PHASE, WAIT)
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
@@ -878,7 +1129,9 @@ def _count_aggregates(pi, pf, sf, su, counts):
 
 
 @njit(cache=True, error_model="numpy")
-def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_row):
+def _trial(
+    pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row
+):
     """Simulate one trial; returns (availability, mean capacity, outages, downtime,
     planned downtime, time to first failure, spares used)."""
     _reset(pi, pf, si, sf, su, key)
@@ -899,7 +1152,7 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_ro
                 continue
         if tn >= mission:
             break
-        _advance(pi, pf, si, sf, t, tn, cap_row, up_row, cause_row)
+        _advance(pi, pf, si, sf, t, tn, cap_row, up_row, cause_row, good_row)
         t = tn
         settled = False
         if tw <= tf:
@@ -913,12 +1166,18 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_ro
             elif ident == n + n_sp:
                 if _is(pi, SVC_DOWN):
                     _set(si, S_INTS, I_PLANNED, 1)
+                    if _is(pi, WL_KIND) == 1:
+                        _job_planned(pi, pf, si, sf, t, good_row)
                 _schedule(si, sf, n + n_sp + 1, t + _fs(pf, SVC_DUR))
                 _schedule(si, sf, n + n_sp, t + _fs(pf, SVC_EVERY))
             elif ident == n + n_sp + 1:
                 _service_end(pi, pf, si, sf, su, t, unit_down)
-            else:
+            elif ident == n + n_sp + 2:
                 _resupply(pi, pf, si, sf, su, t)
+            elif ident == n + n_sp + 3:
+                _job_phase_end(pi, pf, si, sf, t, good_row)
+            else:
+                _job_sdc_found(pi, pf, si, sf, t, lost_row, good_row)
         else:
             base = _g(pi, P_DOM_HOFF, df)
             c = heap.pop(
@@ -930,8 +1189,8 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_ro
                 si[S_FH_SIZE] + df,
             )
             _set(si, S_DOM_DIRTY, df, 1)
-            _fail(pi, pf, si, sf, su, c, t, counts)
-    _advance(pi, pf, si, sf, t, mission, cap_row, up_row, cause_row)
+            _fail(pi, pf, si, sf, su, c, t, counts, lost_row)
+    _advance(pi, pf, si, sf, t, mission, cap_row, up_row, cause_row, good_row)
     for unit in range(n):
         if not _g(si, S_UNIT_UP, unit):
             _unit_down_time(pf, sf, unit, mission, unit_down, _g(si, S_UNIT_FMODE, unit))
@@ -940,11 +1199,24 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_ro
     n_cells = _is(pi, N_CELLS)
     for ci in range(_int(si, I_CELL), n_cells):
         up_row[ci] = 1 if sys_up else 0
+    training = _is(pi, WL_KIND) == 1
+    demand = _fs(pf, WL_DEMAND)
     for ci in range(n_cells):
-        frac = cap_row[ci] / ((_g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)) * n)
+        width = _g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)
+        frac = cap_row[ci] / (width * n)
         cap_row[ci] = min(1.0, max(0.0, frac))
+        # training: committed work per hour (1 = the whole job at full speed)
+        good_row[ci] = good_row[ci] / width if training else good_row[ci] / (width * demand)
     window = mission - _fs(pf, WARMUP)
     fs = sf[int(sf[SF_FS]) :]
+    if training:
+        done = fs[F_DONE]
+        wall = done if math.isfinite(done) else mission
+        throughput = _jf(sf, J_COMMITTED) / wall
+        slo = np.nan
+    else:
+        throughput = min(1.0, max(0.0, fs[F_SERVE] / (window * demand)))
+        slo = min(1.0, max(0.0, fs[F_SLO] / window))
     # fractions are sums of many intervals: clip the last-bit rounding into [0, 1]
     return (
         min(1.0, max(0.0, fs[F_UP] / window)),
@@ -954,6 +1226,9 @@ def _trial(pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_ro
         fs[F_PLANNED],
         fs[F_TTFF],
         _int(si, I_SPARES),
+        throughput,
+        slo,
+        fs[F_DONE],
     )
 
 
@@ -977,6 +1252,11 @@ def run_block(
     outage_downtime,
     capacity,
     system_up,
+    throughput,
+    slo_attainment,
+    job_completion,
+    lost_work,
+    goodput,
 ):
     """Simulate ``len(keys)`` trials; trial ``i`` uses counter-based key ``keys[i]`` and
     writes row ``i`` of every output array."""
@@ -984,8 +1264,9 @@ def run_block(
     pi, pf, si, sf, su = borrow(pi), borrow(pf), borrow(si), borrow(sf), borrow(su)
     capacity, system_up, failures = borrow(capacity), borrow(system_up), borrow(failures)
     unit_downtime, outage_downtime = borrow(unit_downtime), borrow(outage_downtime)
+    lost_work, goodput = borrow(lost_work), borrow(goodput)
     for i in range(keys.shape[0]):
-        a, mc, o, dt, pd, tt, sp = _trial(
+        a, mc, o, dt, pd, tt, sp, tp, slo, done = _trial(
             pi,
             pf,
             si,
@@ -997,7 +1278,12 @@ def run_block(
             failures[i],
             unit_downtime[i],
             outage_downtime[i],
+            lost_work[i],
+            goodput[i],
         )
+        throughput[i] = tp
+        slo_attainment[i] = slo
+        job_completion[i] = done
         availability[i] = a
         mean_capacity[i] = mc
         outages[i] = o

@@ -96,6 +96,17 @@ class PlanArrays(NamedTuple):
     spe_dur_sigma: float
     spe_int_mu: float  # ln-intensity of an event: normal(mu, sigma)
     spe_int_sigma: float
+    # --- workload: serving demand, or a synchronous training job with checkpoints
+    wl_kind: int = 0  # 0 serving, 1 training
+    wl_demand: float = 0.0  # serving demand in units (0: every slot)
+    wl_slo: float = 1.0  # serving: delivered/demand needed for the SLO
+    wl_m: int = 0  # training: accelerators the job spans
+    wl_elastic: int = 0  # training: run smaller (slower) when fewer than m are up
+    wl_tau: float = 1.0  # training: compute time between checkpoints, h
+    wl_delta: float = 0.0  # training: checkpoint cost, h
+    wl_restart: float = 0.0  # training: restart cost, h
+    wl_work: float = float("inf")  # training: total work, h (inf: runs all mission)
+    wl_sdc_latency: float = float("inf")  # training: silent corruption found after, h
 
     @property
     def n_units(self) -> int:
@@ -196,6 +207,7 @@ STATE_INT = (
     "sq_len",
     "dom_dirty",
     "ints",
+    "unit_member",
 )
 STATE_FLOAT = (
     "clk_origin",
@@ -212,6 +224,7 @@ STATE_FLOAT = (
     "spe_c",
     "spe_ev",
     "unit_tfail",
+    "job",
 )
 STATE_UINT = ("unit_ctr", "clk_ctr", "misc_ctr", "key")
 
@@ -246,6 +259,9 @@ def pack_plan(p: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
             p.spe_dom,
             p.spe_cap,
             p.mode_law.shape[0],
+            p.wl_kind,
+            p.wl_m,
+            p.wl_elastic,
         ]
     )
     floats = {f: getattr(p, f) for f in PLAN_FLOAT if f != "scalars"}
@@ -262,6 +278,13 @@ def pack_plan(p: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
             p.spe_dur_sigma,
             p.spe_int_mu,
             p.spe_int_sigma,
+            p.wl_demand if p.wl_demand > 0 else p.n_units,
+            p.wl_slo,
+            p.wl_tau,
+            p.wl_delta,
+            p.wl_restart,
+            p.wl_work,
+            p.wl_sdc_latency,
         ]
     )
     return _pack(PLAN_INT, ints, np.int64), _pack(PLAN_FLOAT, floats, np.float64)
@@ -272,7 +295,7 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n, k = p.n_units, p.clock_unit.shape[0]
     g, d = p.group_k.shape[0], p.dom_kind.shape[0]
     c, s = p.crew_count.shape[0], p.sp_capacity.shape[0]
-    w = n + s + 3
+    w = n + s + 5
     size_i = {
         "unit_fmode": n,
         "unit_job": n,
@@ -298,7 +321,8 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "sq_head": s,
         "sq_len": s,
         "dom_dirty": d,
-        "ints": 12,
+        "ints": 16,
+        "unit_member": n,
     }
     size_f = {
         "clk_origin": k,
@@ -315,6 +339,7 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "spe_c": 2 * p.spe_cap + 2,
         "spe_ev": 3 * p.spe_cap + 3,
         "unit_tfail": n,
+        "job": 8,
     }
     size_u = {"unit_ctr": n, "clk_ctr": k, "misc_ctr": 4, "key": 1}
     si = _pack(STATE_INT, {f: np.zeros(size_i[f]) for f in STATE_INT}, np.int64)

@@ -1,0 +1,204 @@
+"""Throughput: serving a demand, and training with checkpoint/restart (Daly case 9)."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reliability.campaign import CampaignError, parse_campaign
+from reliability.engine import simulate
+from reliability.runner import run_campaign
+from reliability.system import compile_plan
+from reliability.workload import checkpoint_interval, expected_wall_time_h, waste_fraction
+from tests.conftest import campaign_text
+
+DELTA, RESTART = 5 / 60, 10 / 60
+
+
+@pytest.mark.parametrize(
+    ("mtbf", "daly_min", "young_min", "wall_h"),
+    [(24.0, 116.7, 120.0, 547.9), (6.0, 56.7, 60.0, 610.2), (0.25, 9.14, 12.2, 2504.0)],
+)
+def test_daly_case_9_closed_forms(mtbf, daly_min, young_min, wall_h):
+    tau = checkpoint_interval("daly", DELTA, mtbf)
+    assert tau * 60 == pytest.approx(daly_min, abs=0.05)
+    assert checkpoint_interval("young", DELTA, mtbf) * 60 == pytest.approx(young_min, abs=0.05)
+    assert expected_wall_time_h(500.0, tau, DELTA, RESTART, mtbf) == pytest.approx(wall_h, abs=0.5)
+    with pytest.raises(ValueError, match="young"):
+        checkpoint_interval("weekly", DELTA, mtbf)
+
+
+def test_daly_is_the_optimum_of_the_exact_wall_time():
+    taus = np.linspace(0.3, 3.0, 2000)
+    walls = [expected_wall_time_h(500.0, t, DELTA, RESTART, 6.0) for t in taus]
+    best = taus[int(np.argmin(walls))]
+    assert best == pytest.approx(checkpoint_interval("daly", DELTA, 6.0), rel=0.02)
+    assert waste_fraction(1.0, DELTA, 6.0) == pytest.approx(DELTA + 1 / 12)
+
+
+def _parse(**kw):
+    return parse_campaign(campaign_text(**kw), source="test.toml")
+
+
+TRAIN = """[workload]
+kind = "training"
+{body}"""
+
+
+def _training(make_campaign, body, **kw):
+    kw.setdefault(
+        "failures", '{ law = "exponential", mean = "384 h", repair = "0 h", crew = false }'
+    )
+    kw.setdefault("cluster", "node = { n = 64, k = 1 }")
+    return make_campaign(rest=TRAIN.format(body=body), **kw)
+
+
+def test_checkpoint_sweep_peaks_where_daly_puts_it(make_campaign):
+    body = (
+        'accelerators = 64\ncheckpoint = "56.7 min"\ncheckpoint_cost = "5 min"\n'
+        'restart = "10 min"\n[sweep]\n"workload.checkpoint" = ["20 min", "56.7 min", "3 h"]'
+    )
+    c = _training(make_campaign, body, mission="2000 h", trials=300, time_step="500 h")
+    ds = run_campaign(c, n_workers=0)
+    mean = ds["throughput"].mean("trial").values
+    se = ds["throughput"].std("trial").values / math.sqrt(ds.sizes["trial"])
+    for s, tau in enumerate(ds["checkpoint_interval_h"].values):
+        exact = tau / expected_wall_time_h(tau, tau, DELTA, RESTART, 6.0)
+        # the segment in progress at the mission end is lost: a bias of ~tau / (2 mission)
+        assert abs(mean[s] - exact) < 4 * se[s] + exact * tau / 2000.0, (tau, mean[s], exact)
+    assert int(np.argmax(mean)) == 1
+    # paired (common random numbers) differences are tight: Daly beats both neighbours
+    d = ds["throughput"].isel(scenario=1) - ds["throughput"].isel(scenario=[0, 2])
+    assert (d.mean("trial") > 3 * d.std("trial") / math.sqrt(ds.sizes["trial"])).all()
+
+
+def test_daly_interval_comes_from_the_design(make_campaign):
+    c = _training(
+        make_campaign, 'accelerators = 64\ncheckpoint = "daly"\ncheckpoint_cost = "5 min"'
+    )
+    plan = compile_plan(c)
+    assert plan.arrays.wl_tau * 60 == pytest.approx(56.7, abs=0.05)
+    c = _training(
+        make_campaign,
+        'accelerators = 32\ncheckpoint = "young"\ncheckpoint_cost = "5 min"\nmtbf = "24 h"',
+    )
+    assert compile_plan(c).arrays.wl_tau == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("accelerators = 65", r"workload.accelerators = 65: exceeds the 64 unit slots"),
+        ('checkpoint = "daly"', r"workload.checkpoint_cost = 0.0: a daly interval needs"),
+        ('checkpoint = "1 h"\nmtbf = "2 h"', r"workload.mtbf = 2.0: only used to choose"),
+        ('checkpoint = "soon"', r"workload.checkpoint = 'soon': expected a duration"),
+    ],
+)
+def test_workload_errors(make_campaign, body, message):
+    with pytest.raises(CampaignError, match=message):
+        _training(make_campaign, body)
+
+
+@given(
+    demand=st.integers(1, 12),
+    slo=st.floats(0.1, 1.0),
+    mttf=st.floats(50.0, 5000.0),
+    seed=st.integers(0, 2**32),
+)
+@settings(max_examples=25, deadline=None)
+def test_serving_never_delivers_more_than_capacity(demand, slo, mttf, seed):
+    c = _parse(
+        trials=20,
+        failures=f'{{ law = "exponential", mean = "{mttf} h", repair = "24 h" }}',
+        rest=f'[workload]\nkind = "serving"\ndemand_units = {demand}\nslo = {slo}',
+    )
+    r = simulate(compile_plan(c).arrays, seed, 20)
+    assert np.all((r.throughput >= 0) & (r.throughput <= 1))
+    assert np.all((r.slo_attainment >= 0) & (r.slo_attainment <= 1))
+    # delivered units are at most the usable ones
+    assert np.all(r.throughput * demand <= r.mean_capacity * 12 + 1e-9)
+    if demand == 12:
+        np.testing.assert_allclose(r.throughput, r.mean_capacity, rtol=1e-12)
+
+
+@given(mttf=st.floats(20.0, 500.0), seed=st.integers(0, 2**32))
+@settings(max_examples=20, deadline=None)
+def test_training_throughput_is_capacity_without_costs(mttf, seed):
+    """Free checkpoints every 36 s and free restarts: the job does all the work its
+    accelerator allows (availability), less half a checkpoint interval per failure."""
+    c = _training(
+        _parse,
+        'accelerators = 1\ncheckpoint = "0.01 h"',
+        failures=f'{{ law = "exponential", mean = "{mttf} h", repair = "5 h" }}',
+        cluster="node = { n = 1, k = 1 }",
+        mission="2000 h",
+        trials=10,
+    )
+    r = simulate(compile_plan(c).arrays, seed, 10)
+    assert np.all(r.throughput <= r.availability + 1e-9)
+    slack = 0.01 * r.failures[:, 0] / 2000.0 + 0.01 / 2000
+    assert np.all(r.throughput >= r.availability - slack - 1e-9)
+
+
+def test_silent_corruption_rolls_back_to_a_good_checkpoint(make_campaign):
+    base = {
+        "failures": '{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
+        "cluster": "node = { n = 8, k = 1 }",
+        "mission": "2000 h",
+        "trials": 200,
+    }
+    body = 'accelerators = 8\ncheckpoint = "1 h"\ncheckpoint_cost = "1 min"\nrestart = "5 min"'
+    clean = _training(make_campaign, body, **base)
+    noisy = _training(
+        make_campaign,
+        body + '\nsdc_detection = "3 h"',
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.03 }]',
+        **base,
+    )
+    a = run_campaign(clean, n_workers=0).isel(scenario=0)
+    b = run_campaign(noisy, n_workers=0).isel(scenario=0)
+    lost = b["lost_work_h"].sel(fault_class="node.sdc")
+    n_sdc = b["fault_count"].sel(fault_class="node.sdc")
+    assert float(a["lost_work_h"].sum()) == 0.0
+    # each detected corruption loses the 3 h latency plus the work since the checkpoint
+    # before it (0-1 h), rounded to whole segments: about 3-4.5 h
+    per = float(lost.sum() / n_sdc.sum())
+    assert 2.5 < per < 5.0
+    assert float(b["throughput"].mean()) < float(a["throughput"].mean())
+    # goodput adds up to the committed work
+    width = np.diff(b["time_bounds"].values, axis=1)[:, 0]
+    committed = (b["goodput"].values * width).sum(axis=1)
+    np.testing.assert_allclose(committed, b["throughput"].values * 2000.0, rtol=1e-5)
+
+
+def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):
+    kw = {
+        "failures": '{ law = "exponential", mean = "500 h", repair = "48 h" }',
+        "cluster": "node = { n = 8, k = 1 }",
+        "mission": "3000 h",
+        "trials": 100,
+    }
+    body = 'accelerators = 8\ncheckpoint = "1 h"\ncheckpoint_cost = "1 min"\nrestart = "5 min"'
+    rigid = simulate(compile_plan(_training(make_campaign, body, **kw)).arrays, 3, 100)
+    elastic = simulate(
+        compile_plan(_training(make_campaign, body + "\nelastic = true", **kw)).arrays, 3, 100
+    )
+    assert elastic.throughput.mean() > rigid.throughput.mean() + 0.05
+    assert np.all(elastic.throughput <= elastic.mean_capacity + 1e-9)
+
+
+def test_job_mtbf_counts_every_interrupting_fault(make_campaign):
+    c = _training(
+        make_campaign,
+        'accelerators = 10\ncheckpoint = "daly"\ncheckpoint_cost = "5 min"',
+        unit_extra='radiation = [{ class = "sefi", per_device_day = 0.24 }]',
+        cluster="node = { n = 12, k = 1 }",
+        failures='{ law = "exponential", mean = "100 h", repair = "1 h" }',
+    )
+    plan = compile_plan(c)
+    expected_rate = 10 * (1 / 100 + 0.01)
+    assert plan.arrays.wl_tau == pytest.approx(
+        checkpoint_interval("daly", DELTA, 1 / expected_rate)
+    )
