@@ -315,6 +315,7 @@ class Workload:
 
     kind: str
     demand_units: float = 0.0
+    demand_profile: str | None = None  # a steps profile scaling the demand over time
     slo: float = 1.0
     accelerators: int = 0
     checkpoint: str = "fixed"
@@ -1100,7 +1101,9 @@ def _validate_maintenance(
     return servicing, resupply
 
 
-def _validate_workload(t: _Table | None, n_units: int) -> Workload | None:
+def _validate_workload(
+    t: _Table | None, n_units: int, profiles: dict[str, Profile]
+) -> Workload | None:
     if t is None:
         return None
     kind = t.string("kind", choices=("serving", "training"))
@@ -1113,8 +1116,15 @@ def _validate_workload(t: _Table | None, n_units: int) -> Workload | None:
         elif t.has("demand_fraction"):
             demand = n_units * t.number("demand_fraction", positive=True, maximum=1.0)
         slo = t.number("slo", 1.0, positive=True, maximum=1.0)
+        profile = t.string("demand_profile", None)
+        if profile is not None:
+            if profile not in profiles:
+                known = ", ".join(profiles) or "none defined"
+                raise t.error("demand_profile", f"no such profile in [profiles] ({known})", profile)
+            if profiles[profile].kind != "steps":
+                raise t.error("demand_profile", "a demand profile must be of kind steps", profile)
         t.finish()
-        return Workload(kind=kind, demand_units=demand, slo=slo)
+        return Workload(kind=kind, demand_units=demand, demand_profile=profile, slo=slo)
     m = t.integer("accelerators", n_units, minimum=1)
     if m > n_units:
         raise t.error("accelerators", f"exceeds the {n_units} unit slots of the cluster", m)
@@ -1281,7 +1291,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
             source=source,
             path="maintenance.resupply",
         )
-    workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels))
+    workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
     case, expectations = _validate_verify(top.table("verify"), mission)
     top.raw("sweep", None)  # validated by _validate_sweep
     top.finish()

@@ -492,7 +492,12 @@ def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
     if w is None:
         return {}
     if w.kind == "serving":
-        return {"wl_kind": 0, "wl_demand": w.demand_units, "wl_slo": w.slo}
+        out: dict[str, object] = {"wl_kind": 0, "wl_demand": w.demand_units, "wl_slo": w.slo}
+        if w.demand_profile is not None:
+            p = next(p for p in campaign.profiles if p.name == w.demand_profile)
+            out["dem_t"] = np.array([t for t, _ in p.points])
+            out["dem_m"] = np.array([w.demand_units * m for _, m in p.points])
+        return out
     tau = w.checkpoint_h
     if w.checkpoint != "fixed":
         mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(campaign, modes)

@@ -202,3 +202,30 @@ def test_job_mtbf_counts_every_interrupting_fault(make_campaign):
     assert plan.arrays.wl_tau == pytest.approx(
         checkpoint_interval("daly", DELTA, 1 / expected_rate)
     )
+
+
+def test_serving_demand_follows_its_profile(make_campaign):
+    c = make_campaign(
+        trials=50,
+        mission="1000 h",
+        time_step="100 h",
+        failures='{ law = "exponential", mean = "300 h", repair = "50 h" }',
+        rest=(
+            '[profiles.diurnal]\nkind = "steps"\npoints = [[0, 1.0], ["500 h", 0.5]]\n'
+            '[workload]\nkind = "serving"\ndemand_units = 12\ndemand_profile = "diurnal"'
+        ),
+    )
+    r = simulate(compile_plan(c).arrays, 5, 50)
+    first, second = slice(0, 5), slice(5, 10)
+    # demand = every unit at first: delivered = capacity
+    np.testing.assert_allclose(r.goodput[:, first], r.capacity[:, first], rtol=1e-6)
+    assert np.all(r.goodput[:, second] >= r.capacity[:, second] - 1e-6)
+    assert np.all(r.goodput <= 1.0 + 1e-6)
+    demand = np.array([12.0] * 5 + [6.0] * 5) * 100.0
+    total = (r.goodput.astype(float) * demand).sum(axis=1) / demand.sum()
+    np.testing.assert_allclose(r.throughput, total, rtol=1e-5)
+
+
+def test_demand_profile_errors(make_campaign):
+    with pytest.raises(CampaignError, match=r"workload.demand_profile = 'x': no such profile"):
+        make_campaign(rest='[workload]\nkind = "serving"\ndemand_profile = "x"')

@@ -35,6 +35,7 @@ from reliability.engine._borrow import borrow
 from reliability.engine._layout import (
     AGE_WHILE_DOWN,
     F_CAP,
+    F_DEMAND,
     F_DONE,
     F_DOWN,
     F_PLANNED,
@@ -44,6 +45,7 @@ from reliability.engine._layout import (
     F_UP,
     I_CAUSE,
     I_CELL,
+    I_DEM_PIECE,
     I_FROZEN,
     I_JOB_CURSOR,
     I_JOB_N,
@@ -57,6 +59,7 @@ from reliability.engine._layout import (
     I_SPARES,
     I_UP,
     J_COMMITTED,
+    J_DEMAND,
     J_GOOD,
     J_SEG_LEN,
     J_SEG_START,
@@ -69,6 +72,7 @@ from reliability.engine._layout import (
     N_MODES,
     N_SP,
     N_UNITS,
+    N_WALL_EXTRA,
     P_CLOCK_MODE,
     P_CLOCK_UNIT,
     P_CREW_COUNT,
@@ -99,6 +103,9 @@ from reliability.engine._layout import (
     P_UNIT_GROUP,
     P_UNIT_NMODES,
     P_UNIT_SPARE,
+    PF_DEM_C,
+    PF_DEM_M,
+    PF_DEM_T,
     PF_DOM_AMP,
     PF_DOM_C,
     PF_DOM_M,
@@ -183,7 +190,6 @@ from reliability.engine._layout import (
     SVC_RESTOCK,
     WARMUP,
     WL_DELTA,
-    WL_DEMAND,
     WL_ELASTIC,
     WL_KIND,
     WL_M,
@@ -893,6 +899,21 @@ def _job_planned(pi, pf, si, sf, t, goodput_row):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
+def _n_demand(pf):
+    return int(pf[PF_DEM_M] - pf[PF_DEM_T])
+
+
+@njit(cache=True, error_model="numpy")
+def _next_demand(pf, si, sf, ident, t):
+    """The serving demand steps to its next piece."""
+    piece = _int(si, I_DEM_PIECE) + 1
+    _set(si, S_INTS, I_DEM_PIECE, piece)
+    _jset(sf, J_DEMAND, _g(pf, PF_DEM_M, piece))
+    if piece + 1 < _n_demand(pf):
+        _schedule(si, sf, ident, _g(pf, PF_DEM_T, piece + 1))
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _system_up(si):
     return _g(si, S_G_UP, 0) == 1 and _int(si, I_PLANNED) == 0
 
@@ -913,9 +934,10 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
         elif not sys_up:
             cause_row[_int(si, I_CAUSE)] += w
         _add(sf, SF_FS, F_CAP, cap * w)
-        demand = _fs(pf, WL_DEMAND)
+        demand = _jf(sf, J_DEMAND)
         served = min(cap, demand)
         _add(sf, SF_FS, F_SERVE, served * w)
+        _add(sf, SF_FS, F_DEMAND, demand * w)
         if served >= _fs(pf, WL_SLO) * demand * (1.0 - 1e-12):
             _add(sf, SF_FS, F_SLO, w)
     s = t0
@@ -923,7 +945,7 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
     n_cells = _is(pi, N_CELLS)
     # cells ending strictly before t1 close now: the state at their end is known
     serving = _is(pi, WL_KIND) == 0
-    served = min(cap, _fs(pf, WL_DEMAND))
+    served = min(cap, _jf(sf, J_DEMAND))
     while ci < n_cells and _g(pf, PF_EDGES, ci + 1) < t1:
         e = _g(pf, PF_EDGES, ci + 1)
         cap_row[ci] += cap * (e - s)
@@ -1055,9 +1077,10 @@ def _reset(pi, pf, si, sf, su, key):
     _set(sf, SF_FS, F_TTFF, np.nan)
     _set(si, S_INTS, I_ROOTPREV, 1)
     _fill(si, S_FH_POS, _g(pi, P_DOM_HOFF, _is(pi, N_DOM)), -1)
-    _fill(si, S_WH_POS, n + n_sp + 5, -1)
+    _fill(si, S_WH_POS, n + n_sp + N_WALL_EXTRA, -1)
     _set(si, S_INTS, I_UP, n)
     _set(sf, SF_FS, F_DONE, np.nan)
+    _jset(sf, J_DEMAND, _g(pf, PF_DEM_M, 0))
     _fill(si, S_UNIT_UP, n, 1)
     _fill(si, S_UNIT_FMODE, n, -1)
     _fill(si, S_DOM_DIRTY, _is(pi, N_DOM), 1)
@@ -1080,6 +1103,8 @@ def _reset(pi, pf, si, sf, su, key):
             _schedule(si, sf, base + 2, -math.log(u) * _fs(pf, RS_EVERY))
         else:
             _schedule(si, sf, base + 2, _fs(pf, RS_FIRST))
+    if _n_demand(pf) > 1:
+        _schedule(si, sf, base + 5, _g(pf, PF_DEM_T, 1))
     if _is(pi, WL_KIND) == 1:
         _job_fill(pi, si)
         if _int(si, I_JOB_N) >= _is(pi, WL_M):
@@ -1176,8 +1201,10 @@ def _trial(
                 _resupply(pi, pf, si, sf, su, t)
             elif ident == n + n_sp + 3:
                 _job_phase_end(pi, pf, si, sf, t, good_row)
-            else:
+            elif ident == n + n_sp + 4:
                 _job_sdc_found(pi, pf, si, sf, t, lost_row, good_row)
+            else:
+                _next_demand(pf, si, sf, ident, t)
         else:
             base = _g(pi, P_DOM_HOFF, df)
             c = heap.pop(
@@ -1200,13 +1227,20 @@ def _trial(
     for ci in range(_int(si, I_CELL), n_cells):
         up_row[ci] = 1 if sys_up else 0
     training = _is(pi, WL_KIND) == 1
-    demand = _fs(pf, WL_DEMAND)
+    dt = pf[int(pf[PF_DEM_T]) :]
+    dm = pf[int(pf[PF_DEM_M]) :]
+    dc = pf[int(pf[PF_DEM_C]) :]
+    nd = _n_demand(pf)
     for ci in range(n_cells):
-        width = _g(pf, PF_EDGES, ci + 1) - _g(pf, PF_EDGES, ci)
-        frac = cap_row[ci] / (width * n)
+        lo = _g(pf, PF_EDGES, ci)
+        hi = _g(pf, PF_EDGES, ci + 1)
+        frac = cap_row[ci] / ((hi - lo) * n)
         cap_row[ci] = min(1.0, max(0.0, frac))
-        # training: committed work per hour (1 = the whole job at full speed)
-        good_row[ci] = good_row[ci] / width if training else good_row[ci] / (width * demand)
+        if training:  # committed work per hour (1 = the whole job at full speed)
+            good_row[ci] = good_row[ci] / (hi - lo)
+        else:  # delivered fraction of the cell's demand (1 when nothing is wanted)
+            wanted = prof.steps_cum(dt, dm, dc, 0, nd, hi) - prof.steps_cum(dt, dm, dc, 0, nd, lo)
+            good_row[ci] = good_row[ci] / wanted if wanted > 0 else 1.0
     window = mission - _fs(pf, WARMUP)
     fs = sf[int(sf[SF_FS]) :]
     if training:
@@ -1215,7 +1249,8 @@ def _trial(
         throughput = _jf(sf, J_COMMITTED) / wall
         slo = np.nan
     else:
-        throughput = min(1.0, max(0.0, fs[F_SERVE] / (window * demand)))
+        served = fs[F_SERVE] / fs[F_DEMAND] if fs[F_DEMAND] > 0 else 1.0
+        throughput = min(1.0, max(0.0, served))
         slo = min(1.0, max(0.0, fs[F_SLO] / window))
     # fractions are sums of many intervals: clip the last-bit rounding into [0, 1]
     return (

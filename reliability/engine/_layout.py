@@ -57,6 +57,9 @@ PF_PAT_C = 18
 PF_OCC_T = 19
 PF_OCC_M = 20
 PF_OCC_C = 21
+PF_DEM_T = 22
+PF_DEM_M = 23
+PF_DEM_C = 24
 
 S_UNIT_FMODE = 0
 S_UNIT_JOB = 1
@@ -119,6 +122,11 @@ WL_DEMAND, WL_SLO, WL_TAU, WL_DELTA, WL_RESTART, WL_WORK, WL_SDC_LAT = 11, 12, 1
 I_PLANNED, I_FROZEN, I_OUTAGES, I_SPARES, I_CELL, I_ROOTPREV = 0, 1, 2, 3, 4, 5
 I_SPE_N, I_LASTMODE, I_CAUSE = 6, 7, 8
 I_JOB_PHASE, I_JOB_N, I_SDC_PENDING, I_UP, I_SDC_MODE, I_JOB_CURSOR = 9, 10, 11, 12, 13, 14
+I_DEM_PIECE = 15
 F_UP, F_DOWN, F_PLANNED, F_CAP, F_TTFF, F_SERVE, F_SLO, F_DONE = 0, 1, 2, 3, 4, 5, 6, 7
+F_DEMAND = 8
 # training job floats
-J_COMMITTED, J_SEG_START, J_GOOD, J_SPEED, J_SEG_LEN = 0, 1, 2, 3, 4
+J_COMMITTED, J_SEG_START, J_GOOD, J_SPEED, J_SEG_LEN, J_DEMAND = 0, 1, 2, 3, 4, 5
+# wall-clock events beyond one per unit and per spare pool: servicing start and end,
+# resupply, training phase end, corruption found, demand step
+N_WALL_EXTRA = 6

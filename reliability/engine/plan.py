@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from reliability.engine._layout import N_WALL_EXTRA
+
 __all__ = ["PlanArrays", "new_state", "pack_plan"]
 
 
@@ -107,6 +109,8 @@ class PlanArrays(NamedTuple):
     wl_restart: float = 0.0  # training: restart cost, h
     wl_work: float = float("inf")  # training: total work, h (inf: runs all mission)
     wl_sdc_latency: float = float("inf")  # training: silent corruption found after, h
+    dem_t: np.ndarray | None = None  # serving demand over time: steps (start h, units)
+    dem_m: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -180,6 +184,9 @@ PLAN_FLOAT = (
     "occ_t",
     "occ_m",
     "occ_c",
+    "dem_t",
+    "dem_m",
+    "dem_c",
 )
 STATE_INT = (
     "unit_fmode",
@@ -264,7 +271,14 @@ def pack_plan(p: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
             p.wl_elastic,
         ]
     )
-    floats = {f: getattr(p, f) for f in PLAN_FLOAT if f != "scalars"}
+    floats = {
+        f: getattr(p, f) for f in PLAN_FLOAT if f not in ("scalars", "dem_t", "dem_m", "dem_c")
+    }
+    demand = p.wl_demand if p.wl_demand > 0 else p.n_units
+    dem_t = np.zeros(1) if p.dem_t is None else np.asarray(p.dem_t, dtype=float)
+    dem_m = np.full(1, demand) if p.dem_m is None else np.asarray(p.dem_m, dtype=float)
+    floats["dem_t"], floats["dem_m"] = dem_t, dem_m
+    floats["dem_c"] = np.concatenate([[0.0], np.cumsum(dem_m[:-1] * np.diff(dem_t))])
     floats["scalars"] = np.array(
         [
             p.mission_h,
@@ -295,7 +309,7 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n, k = p.n_units, p.clock_unit.shape[0]
     g, d = p.group_k.shape[0], p.dom_kind.shape[0]
     c, s = p.crew_count.shape[0], p.sp_capacity.shape[0]
-    w = n + s + 5
+    w = n + s + N_WALL_EXTRA
     size_i = {
         "unit_fmode": n,
         "unit_job": n,
@@ -333,7 +347,7 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "dom_frozen": d,
         "dom_lag": d,
         "dom_next": d,
-        "fs": 8,
+        "fs": 10,
         "spe_t": 2 * p.spe_cap + 2,
         "spe_m": 2 * p.spe_cap + 2,
         "spe_c": 2 * p.spe_cap + 2,
