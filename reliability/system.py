@@ -158,6 +158,7 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
             renew=int(m.renew),
             local=i,
             mean_rate=_mean_rate(m.life, modes.profiles.get(m.profile or ""), campaign.mission_h),
+            rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
         )
     for j, fp in enumerate(fault_processes(unit_type, campaign.environment, campaign.mission_h)):
         modes.add_process(unit_type.name, fp, local=64 + 3 * j)
@@ -277,6 +278,7 @@ class _Modes:
         self.renew: list[int] = []
         self.local: list[int] = []
         self.mean_rate: list[float] = []  # mission-mean events per unit-hour
+        self.rate_steps: list[list[tuple[float, float]]] = []  # the rate over time
         self.dom_kind, self.dom_off = [CONSTANT], [0, 1]
         self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
         self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
@@ -316,8 +318,9 @@ class _Modes:
             extra=(p.mean, p.amplitude, p.period_h, p.phase_rad),
         )
 
-    def add(self, mean_rate: float = 0.0, **kw) -> None:
+    def add(self, mean_rate: float = 0.0, rate_steps=None, **kw) -> None:
         self.mean_rate.append(mean_rate)
+        self.rate_steps.append(list(rate_steps) if rate_steps else [(0.0, mean_rate)])
         self.labels.append(kw["label"])
         self.classes.append(kw["fault_class"])
         self.sources.append(kw["source"])
@@ -378,6 +381,7 @@ class _Modes:
                 domain=domain,
                 local=local + comp,
                 mean_rate=mean,
+                rate_steps=steps,
                 **common,
             )
 
@@ -461,6 +465,14 @@ class _Modes:
         }
 
 
+def _rate_steps(life: Law, profile: Profile | None) -> list[tuple[float, float]] | None:
+    """Failure rate of a hardware mode over time: exponential modes follow a steps
+    profile; other modes use their mean rate (renewal approximation)."""
+    if profile is None or profile.kind != "steps" or life.law != "exponential":
+        return None
+    return [(t, m / life.p1) for t, m in profile.points]
+
+
 def _mean_rate(life: Law, profile: Profile | None, mission_h: float) -> float:
     """Mission-mean failures per unit-hour of a hardware mode (renewal approximation for
     ageing laws; exact for exponential modes under their rate profile)."""
@@ -487,6 +499,29 @@ def job_mtbf_h(campaign: Campaign, plan_modes: _Modes) -> float:
     return math.inf if rate <= 0 else 1.0 / (w.accelerators * rate)
 
 
+def _job_mtbf_steps(campaign: Campaign, modes: _Modes) -> list[tuple[float, float]]:
+    """The job's MTBF over mission time, as steps at every change of a mode's rate
+    (solar phases, rate profiles); the SAA is averaged over the orbit."""
+    w = campaign.workload
+    assert w is not None
+    use = [
+        i
+        for i, effect in enumerate(modes.effect)
+        if effect == 0 or (effect == 1 and math.isfinite(w.sdc_detection_h))
+    ]
+    starts = sorted({t for i in use for t, _ in modes.rate_steps[i] if t < campaign.mission_h})
+    out = []
+    for start in starts or [0.0]:
+        rate = 0.0
+        for i in use:
+            now = [r for t, r in modes.rate_steps[i] if t <= start]
+            rate += now[-1] if now else 0.0
+        mtbf = math.inf if rate <= 0 else 1.0 / (w.accelerators * rate)
+        if not out or out[-1][1] != mtbf:
+            out.append((start, mtbf))
+    return out
+
+
 def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
     w = campaign.workload
     if w is None:
@@ -499,6 +534,7 @@ def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
             out["dem_m"] = np.array([w.demand_units * m for _, m in p.points])
         return out
     tau = w.checkpoint_h
+    tau_t, tau_v = [0.0], [tau]
     if w.checkpoint != "fixed":
         mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(campaign, modes)
         tau = (
@@ -506,7 +542,20 @@ def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
             if not math.isfinite(mtbf)
             else (checkpoint_interval(w.checkpoint, w.checkpoint_cost_h, mtbf))
         )
+        tau_t, tau_v = [0.0], [tau]
+        if w.mtbf_h is None:
+            # from the current failure rate: Daly or Young anew at every rate change
+            tau_t, tau_v = [], []
+            for start, mtbf_now in _job_mtbf_steps(campaign, modes):
+                tau_t.append(start)
+                tau_v.append(
+                    campaign.mission_h
+                    if not math.isfinite(mtbf_now)
+                    else checkpoint_interval(w.checkpoint, w.checkpoint_cost_h, mtbf_now)
+                )
     return {
+        "tau_t": np.array(tau_t),
+        "tau_v": np.array(tau_v),
         "wl_kind": 1,
         "wl_m": w.accelerators,
         "wl_elastic": int(w.elastic),

@@ -47,12 +47,12 @@ kind = "training"
 {body}"""
 
 
-def _training(make_campaign, body, **kw):
+def _training(make_campaign, body, rest_extra="", **kw):
     kw.setdefault(
         "failures", '{ law = "exponential", mean = "384 h", repair = "0 h", crew = false }'
     )
     kw.setdefault("cluster", "node = { n = 64, k = 1 }")
-    return make_campaign(rest=TRAIN.format(body=body), **kw)
+    return make_campaign(rest=rest_extra + "\n" + TRAIN.format(body=body), **kw)
 
 
 def test_checkpoint_sweep_peaks_where_daly_puts_it(make_campaign):
@@ -229,3 +229,24 @@ def test_serving_demand_follows_its_profile(make_campaign):
 def test_demand_profile_errors(make_campaign):
     with pytest.raises(CampaignError, match=r"workload.demand_profile = 'x': no such profile"):
         make_campaign(rest='[workload]\nkind = "serving"\ndemand_profile = "x"')
+
+
+def test_daly_follows_the_current_failure_rate(make_campaign):
+    c = _training(
+        make_campaign,
+        'accelerators = 64\ncheckpoint = "daly"\ncheckpoint_cost = "5 min"',
+        failures=(
+            '{ law = "exponential", mean = "384 h", repair = "0 h", crew = false, '
+            'profile = "storm" }'
+        ),
+        rest_extra='[profiles.storm]\nkind = "steps"\npoints = [[0, 1.0], ["500 h", 4.0]]',
+    )
+    a = compile_plan(c).arrays
+    np.testing.assert_allclose(a.tau_t, [0.0, 500.0])
+    np.testing.assert_allclose(
+        a.tau_v,
+        [checkpoint_interval("daly", DELTA, 6.0), checkpoint_interval("daly", DELTA, 1.5)],
+    )
+    # the job checkpoints more often after the rate quadruples
+    r = simulate(a, 1, 20)
+    assert np.all(r.throughput > 0.5)

@@ -128,6 +128,8 @@ from reliability.engine._layout import (
     PF_SP_DORMANT,
     PF_SP_SP1,
     PF_SP_SP2,
+    PF_TAU_T,
+    PF_TAU_V,
     RS_EVERY,
     RS_FIRST,
     RS_POISSON,
@@ -196,7 +198,6 @@ from reliability.engine._layout import (
     WL_RESTART,
     WL_SDC_LAT,
     WL_SLO,
-    WL_TAU,
     WL_WORK,
 )
 
@@ -782,7 +783,10 @@ def _job_compute(pi, pf, si, sf, t):
     """Start a compute segment: tau, or what is left of the work, at the current speed."""
     speed = min(1.0, _int(si, I_JOB_N) / _is(pi, WL_M))
     left = _fs(pf, WL_WORK) - _jf(sf, J_COMMITTED)
-    length = min(_fs(pf, WL_TAU), left / speed)
+    # the interval in force now (Daly or Young follow the current failure rate)
+    n_tau = int(pf[PF_TAU_V] - pf[PF_TAU_T])
+    piece = prof._find(pf[int(pf[PF_TAU_T]) :], 0, n_tau, t)
+    length = min(_g(pf, PF_TAU_V, piece), left / speed)
     _jset(sf, J_SPEED, speed)
     _jset(sf, J_SEG_START, t)
     _jset(sf, J_SEG_LEN, length)

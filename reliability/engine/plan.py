@@ -111,6 +111,8 @@ class PlanArrays(NamedTuple):
     wl_sdc_latency: float = float("inf")  # training: silent corruption found after, h
     dem_t: np.ndarray | None = None  # serving demand over time: steps (start h, units)
     dem_m: np.ndarray | None = None
+    tau_t: np.ndarray | None = None  # training: checkpoint interval over time, steps
+    tau_v: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -187,6 +189,8 @@ PLAN_FLOAT = (
     "dem_t",
     "dem_m",
     "dem_c",
+    "tau_t",
+    "tau_v",
 )
 STATE_INT = (
     "unit_fmode",
@@ -271,9 +275,10 @@ def pack_plan(p: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
             p.wl_elastic,
         ]
     )
-    floats = {
-        f: getattr(p, f) for f in PLAN_FLOAT if f not in ("scalars", "dem_t", "dem_m", "dem_c")
-    }
+    derived = ("scalars", "dem_t", "dem_m", "dem_c", "tau_t", "tau_v")
+    floats = {f: getattr(p, f) for f in PLAN_FLOAT if f not in derived}
+    floats["tau_t"] = np.zeros(1) if p.tau_t is None else np.asarray(p.tau_t, dtype=float)
+    floats["tau_v"] = np.full(1, p.wl_tau) if p.tau_v is None else np.asarray(p.tau_v, dtype=float)
     demand = p.wl_demand if p.wl_demand > 0 else p.n_units
     dem_t = np.zeros(1) if p.dem_t is None else np.asarray(p.dem_t, dtype=float)
     dem_m = np.full(1, demand) if p.dem_m is None else np.asarray(p.dem_m, dtype=float)
