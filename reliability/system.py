@@ -527,7 +527,7 @@ def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
     if w is None:
         return {}
     if w.kind == "serving":
-        out: dict[str, object] = {"wl_kind": 0, "wl_demand": w.demand_units, "wl_slo": w.slo}
+        out: dict[str, object] = {"wl_kind": 2, "wl_demand": w.demand_units, "wl_slo": w.slo}
         if w.demand_profile is not None:
             p = next(p for p in campaign.profiles if p.name == w.demand_profile)
             out["dem_t"] = np.array([t for t, _ in p.points])

@@ -49,7 +49,8 @@ class BlockResult:
         time-averaged. Training: committed work / wall time (to completion, or the
         mission), in units of the whole job at full speed.
     slo_attainment : ndarray, shape (n,)
-        Serving: fraction of time the delivered fraction met the SLO (NaN: training).
+        Serving: fraction of time the delivered fraction met the SLO (NaN without a
+        serving workload).
     job_completion_h : ndarray, shape (n,)
         Training with a finite amount of work: when it was done (NaN: not done).
     lost_work_h : ndarray, shape (n, n_modes)

@@ -205,6 +205,8 @@ from reliability.engine._layout import (
 JOB_NONE, JOB_QUEUED, JOB_ACTIVE, JOB_SPARE_WAIT = 0, 1, 2, 3
 # phases of the training job
 WAIT, RUN, CKPT, RESTART, DONE = 0, 1, 2, 3, 4
+# workload kinds: none (every usable slot is wanted), training, serving a demand
+NO_WORKLOAD, TRAINING, SERVING = 0, 1, 2
 KIND_REPAIR, KIND_SWAP = 0, 1
 
 
@@ -583,7 +585,7 @@ def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
         law, p1, p2 = _g(pi, P_MODE_LAW, m), _g(pf, PF_MODE_P1, m), _g(pf, PF_MODE_P2, m)
         _set(sf, SF_CLK_DEADLINE, c, laws.draw_after(law, p1, p2, _g(sf, SF_CLK_DEADLINE, c), u))
         _arm(pi, si, sf, c)
-        if _is(pi, WL_KIND) == 1:
+        if _is(pi, WL_KIND) == TRAINING:
             _job_silent(pi, pf, si, sf, unit, m, t)
         return
     _set(si, S_INTS, I_LASTMODE, m)
@@ -600,7 +602,7 @@ def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
             _set(sf, SF_CLK_PAUSED, c2, age)
             _disarm(pi, si, sf, c2)
     _propagate(pi, si, unit, -1)
-    if _is(pi, WL_KIND) == 1:
+    if _is(pi, WL_KIND) == TRAINING:
         _job_unit_down(pi, pf, si, sf, unit, m, t, lost_row)
     _dispatch(pi, pf, si, sf, su, unit, m, t)
 
@@ -640,7 +642,7 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
     _set(si, S_UNIT_JOB, unit, JOB_NONE)
     _set(si, S_UNIT_FMODE, unit, -1)
     _propagate(pi, si, unit, 1)
-    if _is(pi, WL_KIND) == 1:
+    if _is(pi, WL_KIND) == TRAINING:
         _job_unit_up(pi, pf, si, sf, t)
     if _g(si, S_UNIT_CREWED, unit):
         _set(si, S_UNIT_CREWED, unit, 0)
@@ -697,7 +699,7 @@ def _service_end(pi, pf, si, sf, su, t, unit_down):
         if _is(pi, SVC_RESTOCK):
             _set(si, S_SP_STOCK, sp, max(_g(si, S_SP_STOCK, sp), _g(pi, P_SP_CAPACITY, sp)))
         _reschedule_warm(pi, pf, si, sf, su, sp, t)
-    if _is(pi, WL_KIND) == 1 and _int(si, I_JOB_PHASE) == WAIT:
+    if _is(pi, WL_KIND) == TRAINING and _int(si, I_JOB_PHASE) == WAIT:
         _job_restart(pi, pf, si, sf, t)
 
 
@@ -938,17 +940,18 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
         elif not sys_up:
             cause_row[_int(si, I_CAUSE)] += w
         _add(sf, SF_FS, F_CAP, cap * w)
-        demand = _jf(sf, J_DEMAND)
-        served = min(cap, demand)
-        _add(sf, SF_FS, F_SERVE, served * w)
-        _add(sf, SF_FS, F_DEMAND, demand * w)
-        if served >= _fs(pf, WL_SLO) * demand * (1.0 - 1e-12):
-            _add(sf, SF_FS, F_SLO, w)
+        if _is(pi, WL_KIND) == SERVING:
+            demand = _jf(sf, J_DEMAND)
+            served = min(cap, demand)
+            _add(sf, SF_FS, F_SERVE, served * w)
+            _add(sf, SF_FS, F_DEMAND, demand * w)
+            if served >= _fs(pf, WL_SLO) * demand * (1.0 - 1e-12):
+                _add(sf, SF_FS, F_SLO, w)
     s = t0
     ci = _int(si, I_CELL)
     n_cells = _is(pi, N_CELLS)
     # cells ending strictly before t1 close now: the state at their end is known
-    serving = _is(pi, WL_KIND) == 0
+    serving = _is(pi, WL_KIND) == SERVING
     served = min(cap, _jf(sf, J_DEMAND))
     while ci < n_cells and _g(pf, PF_EDGES, ci + 1) < t1:
         e = _g(pf, PF_EDGES, ci + 1)
@@ -1109,7 +1112,7 @@ def _reset(pi, pf, si, sf, su, key):
             _schedule(si, sf, base + 2, _fs(pf, RS_FIRST))
     if _n_demand(pf) > 1:
         _schedule(si, sf, base + 5, _g(pf, PF_DEM_T, 1))
-    if _is(pi, WL_KIND) == 1:
+    if _is(pi, WL_KIND) == TRAINING:
         _job_fill(pi, si)
         if _int(si, I_JOB_N) >= _is(pi, WL_M):
             _job_compute(pi, pf, si, sf, 0.0)  # the job starts fresh: no restart cost
@@ -1195,7 +1198,7 @@ def _trial(
             elif ident == n + n_sp:
                 if _is(pi, SVC_DOWN):
                     _set(si, S_INTS, I_PLANNED, 1)
-                    if _is(pi, WL_KIND) == 1:
+                    if _is(pi, WL_KIND) == TRAINING:
                         _job_planned(pi, pf, si, sf, t, good_row)
                 _schedule(si, sf, n + n_sp + 1, t + _fs(pf, SVC_DUR))
                 _schedule(si, sf, n + n_sp, t + _fs(pf, SVC_EVERY))
@@ -1230,7 +1233,8 @@ def _trial(
     n_cells = _is(pi, N_CELLS)
     for ci in range(_int(si, I_CELL), n_cells):
         up_row[ci] = 1 if sys_up else 0
-    training = _is(pi, WL_KIND) == 1
+    kind = _is(pi, WL_KIND)
+    training = kind == TRAINING
     dt = pf[int(pf[PF_DEM_T]) :]
     dm = pf[int(pf[PF_DEM_M]) :]
     dc = pf[int(pf[PF_DEM_C]) :]
@@ -1242,6 +1246,8 @@ def _trial(
         cap_row[ci] = min(1.0, max(0.0, frac))
         if training:  # committed work per hour (1 = the whole job at full speed)
             good_row[ci] = good_row[ci] / (hi - lo)
+        elif kind == NO_WORKLOAD:  # everything usable is wanted: goodput is capacity
+            good_row[ci] = cap_row[ci]
         else:  # delivered fraction of the cell's demand (1 when nothing is wanted)
             wanted = prof.steps_cum(dt, dm, dc, 0, nd, hi) - prof.steps_cum(dt, dm, dc, 0, nd, lo)
             good_row[ci] = good_row[ci] / wanted if wanted > 0 else 1.0
@@ -1252,10 +1258,13 @@ def _trial(
         wall = done if math.isfinite(done) else mission
         throughput = _jf(sf, J_COMMITTED) / wall
         slo = np.nan
-    else:
+    elif kind == SERVING:
         served = fs[F_SERVE] / fs[F_DEMAND] if fs[F_DEMAND] > 0 else 1.0
         throughput = min(1.0, max(0.0, served))
         slo = min(1.0, max(0.0, fs[F_SLO] / window))
+    else:
+        throughput = min(1.0, max(0.0, fs[F_CAP] / (window * n)))
+        slo = np.nan
     # fractions are sums of many intervals: clip the last-bit rounding into [0, 1]
     return (
         min(1.0, max(0.0, fs[F_UP] / window)),

@@ -99,7 +99,7 @@ class PlanArrays(NamedTuple):
     spe_int_mu: float  # ln-intensity of an event: normal(mu, sigma)
     spe_int_sigma: float
     # --- workload: serving demand, or a synchronous training job with checkpoints
-    wl_kind: int = 0  # 0 serving, 1 training
+    wl_kind: int = 0  # 0 none (every usable slot wanted), 1 training, 2 serving
     wl_demand: float = 0.0  # serving demand in units (0: every slot)
     wl_slo: float = 1.0  # serving: delivered/demand needed for the SLO
     wl_m: int = 0  # training: accelerators the job spans
