@@ -95,6 +95,7 @@ EFFECTS = ("none", "silent", "transient", "permanent")
 #: default recovery of transient classes [U: the reference gives only ranges]
 DEFAULT_RECOVER_H = {"due": 10 / 60, "sefi": 5 / 60, "sel": 2 / 60}
 _RATE_SOURCES = ("per_rad", "per_device_day", "per_bit_day", "weibull", "bendel", "proton_sigma")
+_BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _PATH_RE = re.compile(r"^[A-Za-z][\w-]*(\[\d+\])?(\.[A-Za-z][\w-]*(\[\d+\])?)*$")
 _MAX_SCENARIOS = 10_000
@@ -123,6 +124,8 @@ class CampaignError(ValueError):
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")  # TOML spelling
     text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -494,12 +497,15 @@ class _Table:
         self.used: set[str] = set()
 
     def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
+        # a key that is not a bare TOML key is shown quoted, so a message stays one line
+        shown = name if _BARE_KEY_RE.match(name) else json.dumps(name)
+        return f"{self.path}.{shown}" if self.path else shown
 
     def error(self, name: str, message: str, value: Any = _MISSING) -> CampaignError:
         return CampaignError(message, source=self.source, path=self.key(name), value=value)
 
     def has(self, name: str) -> bool:
+        self.used.add(name)  # a key the reader asks about is one it understands
         return name in self.data
 
     def raw(self, name: str, default: Any = _MISSING) -> Any:
