@@ -278,6 +278,9 @@ def _describe(c: Campaign) -> list[str]:
     if c.sweep is not None:
         lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
+    from reliability.limits import check_resources
+
+    lines.append(check_resources(c).describe())
     for e in c.expectations:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")

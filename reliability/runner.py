@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reliability.engine import BlockResult, PlanArrays, simulate
+from reliability.limits import check_resources
 from reliability.results import assemble, write_result
 from reliability.stats import mean_ci
 from reliability.store import RunStore
@@ -153,6 +154,7 @@ def run_campaign(
     """
     scenarios = campaign.scenarios
     plans = [compile_plan(sc.campaign) for sc in scenarios]
+    check_resources(campaign, plans)  # refuse what would not fit, before launching
     bs = campaign.block_size
     precision = campaign.precision
     if precision is None:
