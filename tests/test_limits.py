@@ -51,7 +51,10 @@ def test_cli_refuses_an_oversized_design_in_one_line(tmp_path):
     assert not (tmp_path / "o").exists()  # refused before anything was written
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root and Windows ignore POSIX permissions (the EROFS test covers it)")
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0,
+    reason="root and Windows ignore POSIX permissions (the EROFS test covers it)",
+)
 def test_read_only_output_folder_gives_a_clear_error(tmp_path):
     p = tmp_path / "c.toml"
     p.write_text(campaign_text(trials=20))
