@@ -53,6 +53,7 @@ __all__ = [
     "Servicing",
     "Spares",
     "Sweep",
+    "Target",
     "UnitType",
     "Workload",
     "load_campaign",
@@ -302,6 +303,19 @@ class Resupply:
     cadence: str = "deterministic"  # or "poisson" (exponential inter-arrivals, same mean)
 
 
+#: metrics a design target may name (per-trial values; higher is better)
+TARGET_METRICS = ("availability", "mean_capacity", "throughput", "slo_attainment")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """The design requirement: P(metric >= at_least) >= confidence."""
+
+    metric: str
+    at_least: float
+    confidence: float
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Workload:
     """What the cluster is for: serving a demand, or one synchronous training job.
@@ -412,6 +426,8 @@ class Campaign:
     servicing: Servicing | None = None
     resupply: Resupply | None = None
     workload: Workload | None = None
+    target: Target | None = None
+    costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
     case: str = ""
     expectations: tuple[Expectation, ...] = ()
     sweep: Sweep | None = None
@@ -1107,6 +1123,45 @@ def _validate_maintenance(
     return servicing, resupply
 
 
+def _validate_target(ct: _Table) -> Target | None:
+    tt = ct.table("target")
+    if tt is None:
+        return None
+    out = Target(
+        metric=tt.string("metric", "availability", choices=TARGET_METRICS),
+        at_least=tt.number("at_least", minimum=0.0, maximum=1.0),
+        confidence=tt.number("confidence", 0.95, positive=True, maximum=1.0),
+    )
+    tt.finish()
+    return out
+
+
+def _validate_costs(
+    t: _Table | None, units: dict[str, UnitType]
+) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    """Per-unit costs: ``[cost] gpu = { mass_kg = 2.5, power_w = 700, usd = 30000 }``."""
+    if t is None:
+        return ()
+    out = []
+    for uname in t.data:
+        if uname not in units:
+            raise t.error(
+                uname, f"no such unit type in [units] ({', '.join(units)})", t.data[uname]
+            )
+        ut = t.table(uname)
+        assert ut is not None
+        measures = []
+        for measure in ut.data:
+            _name(ut, measure, measure)
+            measures.append((measure, ut.number(measure, minimum=0.0, maximum=1e15)))
+        if not measures:
+            raise t.error(uname, "give at least one cost, e.g. mass_kg = 2.5", ut.data)
+        ut.finish()
+        out.append((uname, tuple(measures)))
+    t.finish()
+    return tuple(out)
+
+
 def _validate_workload(
     t: _Table | None, n_units: int, profiles: dict[str, Profile]
 ) -> Workload | None:
@@ -1258,6 +1313,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         "age_while_down": ct.boolean("age_while_down", True),
         "common_random_numbers": ct.boolean("common_random_numbers", True),
         "precision": precision,
+        "target": _validate_target(ct),
     }
     ct.finish()
 
@@ -1298,6 +1354,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
             path="maintenance.resupply",
         )
     workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
+    costs = _validate_costs(top.table("cost"), units)
     case, expectations = _validate_verify(top.table("verify"), mission)
     top.raw("sweep", None)  # validated by _validate_sweep
     top.finish()
@@ -1309,6 +1366,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         servicing=servicing,
         resupply=resupply,
         workload=workload,
+        costs=costs,
         case=case,
         expectations=expectations,
         source=source,

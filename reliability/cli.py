@@ -372,6 +372,61 @@ def verify(files: tuple[Path, ...], workers: int, z_max: float) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--target",
+    type=click.FloatRange(0, 1),
+    help="Override the campaign's target: P(metric >= TARGET) >= --confidence.",
+)
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True), default=0.95)
+@click.option(
+    "--metric",
+    type=click.Choice(["availability", "mean_capacity", "throughput", "slo_attainment"]),
+    default="availability",
+)
+@_friendly
+def report(
+    run_dir: Path, out: Path | None, target: float | None, confidence: float, metric: str
+) -> None:
+    """Write report.md, report.html and figures/ for the run in RUN_DIR."""
+    from reliability.campaign import Target
+    from reliability.report import write_report
+
+    goal = None
+    if target is not None:
+        goal = Target(metric=metric, at_least=target, confidence=confidence)
+    path = write_report(run_dir, out_dir=out, target=goal)
+    click.echo(f"report: {path}")
+
+
+@main.command()
+@click.argument("run_a", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run_b", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--metric",
+    type=click.Choice(["availability", "mean_capacity", "throughput", "downtime_h", "outages"]),
+    default="availability",
+    show_default=True,
+)
+@_friendly
+def compare(run_a: Path, run_b: Path, metric: str) -> None:
+    """Differences B - A per scenario (paired when the runs share their seeds)."""
+    from reliability.decision import paired_differences
+    from reliability.results import open_result
+
+    a, b = open_result(run_a), open_result(run_b)
+    diffs = paired_differences(a, b, metric)
+    if not diffs:
+        raise ValueError(f"{run_a} and {run_b} have no scenario in common")
+    rows = [
+        (s, f"{e.value:+.6g}", f"[{e.low:+.6g}, {e.high:+.6g}]", "paired" if p else "independent")
+        for s, e, p in diffs
+    ]
+    click.echo(_table(rows, ("scenario", f"{metric} B - A", "95% CI", "samples")))
+
+
 @main.command("show-versions")
 def show_versions() -> None:
     """Print the versions of the libraries results depend on."""

@@ -127,7 +127,7 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
 
 def _analytic(case: str, metric: str, value: float, exact: float, rtol: float, note: str) -> Check:
     rel = abs(value - exact) / abs(exact) if exact else abs(value)
-    est = Estimate(value, value, value, 0.0, 1, 1.0)
+    est = Estimate(value, 0.0, value, value, 1, 1.0)
     return Check(case, metric, est, exact, rel, bool(rel <= rtol), note, kind="analytic")
 
 

@@ -1,0 +1,151 @@
+"""The decision table: which design meets the requirement, at what cost.
+
+Every number is computed from the result dataset (and the campaign's costs), so a
+report can be regenerated from a run directory alone. A scenario *meets* the
+requirement ``P(metric >= target) >= confidence`` when the lower end of the 95%
+Wilson interval of that probability is at least ``confidence``; its margin is that
+lower end minus ``confidence``. The recommendation is the cheapest scenario that
+meets it (by the first cost measure, ties broken by the higher probability).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from reliability.campaign import Campaign, Target
+from reliability.stats import Estimate, mean_ci, proportion_ci
+
+__all__ = ["Decision", "Row", "decide", "design_cost", "paired_differences"]
+
+
+def design_cost(campaign: Campaign) -> dict[str, float]:
+    """Cost of one design: every unit slot plus every on-board spare, per measure."""
+    levels = campaign.levels
+    unit = levels[-1].unit or levels[-1].name
+    count = float(campaign.n_units)
+    # spares: per group of the level that declares them
+    n_groups = 1
+    for lv in levels:
+        if lv.spares is not None:
+            count += lv.spares.count * n_groups
+        n_groups *= lv.n
+    costs = dict(campaign.costs)
+    return {measure: value * count for measure, value in costs.get(unit, ())}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One scenario of the decision table."""
+
+    scenario: str
+    mean: Estimate
+    p05: float
+    p_meet: Estimate | None
+    cost: dict[str, float]
+    meets: bool
+    margin: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The table, the requirement it was judged against, and the recommendation."""
+
+    metric: str
+    target: Target | None
+    rows: list[Row]
+    recommended: str | None
+    closest: str | None
+    statement: str
+    measures: list[str] = field(default_factory=list)
+
+
+def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> Decision:
+    """Build the decision table of a result for ``target`` (default: the campaign's)."""
+    target = target or campaign.target
+    metric = target.metric if target else "availability"
+    designs = {sc.name: sc.campaign for sc in campaign.scenarios} or {"base": campaign}
+    rows = []
+    for s in ds["scenario"].values:
+        x = ds[metric].sel(scenario=s).values.astype(float)
+        x = x[~np.isnan(x)]
+        est = mean_ci(x)
+        p05 = float(np.quantile(x, 0.05)) if x.size else math.nan
+        p_meet = None
+        meets, margin = False, math.nan
+        if target is not None:
+            p_meet = proportion_ci(int((x >= target.at_least).sum()), x.size)
+            margin = p_meet.low - target.confidence
+            meets = margin >= 0
+        design = designs.get(str(s), campaign)
+        rows.append(Row(str(s), est, p05, p_meet, design_cost(design), meets, margin))
+    measures = list(rows[0].cost) if rows else []
+
+    def cost_key(r: Row) -> tuple[float, float]:
+        first = r.cost[measures[0]] if measures else 0.0
+        return (first, -(r.p_meet.value if r.p_meet else r.mean.value))
+
+    recommended = closest = None
+    if target is None:
+        statement = "No target given: the table shows the metric only."
+    else:
+        ok = sorted((r for r in rows if r.meets), key=cost_key)
+        requirement = (
+            f"P({metric} >= {target.at_least:g}) >= {target.confidence:g} "
+            "(lower end of the 95% Wilson interval)"
+        )
+        if ok:
+            best = ok[0]
+            recommended = best.scenario
+            cost = f" at {measures[0]} = {best.cost[measures[0]]:g}" if measures else ""
+            statement = (
+                f"Recommended: {best.scenario}{cost}, the cheapest design that meets "
+                f"{requirement}: P = {best.p_meet.value:.4f} "
+                f"[{best.p_meet.low:.4f}, {best.p_meet.high:.4f}], margin "
+                f"{best.margin:+.4f}."
+            )
+        else:
+            near = max(rows, key=lambda r: r.p_meet.low if r.p_meet else -1.0)
+            closest = near.scenario
+            statement = (
+                f"No design meets {requirement}. The closest is {near.scenario}: "
+                f"P = {near.p_meet.value:.4f} [{near.p_meet.low:.4f}, {near.p_meet.high:.4f}], "
+                f"short by {-near.margin:.4f}."
+            )
+    return Decision(metric, target, rows, recommended, closest, statement, measures)
+
+
+def paired_differences(
+    a: xr.Dataset, b: xr.Dataset, metric: str = "availability"
+) -> list[tuple[str, Estimate, bool]]:
+    """Per scenario present in both runs: the mean of B - A with a 95% CI.
+
+    When both runs share the seed, block size and trial count, trial *i* of A and of
+    B used the same random numbers and the difference is paired (tight intervals);
+    otherwise the interval is Welch's for independent samples.
+    """
+    paired = (
+        a.attrs.get("seed_entropy") == b.attrs.get("seed_entropy")
+        and a.attrs.get("block_size") == b.attrs.get("block_size")
+        and a.sizes["trial"] == b.sizes["trial"]
+    )
+    out = []
+    for s in a["scenario"].values:
+        if s not in b["scenario"].values:
+            continue
+        x = a[metric].sel(scenario=s).values.astype(float)
+        y = b[metric].sel(scenario=s).values.astype(float)
+        if paired:
+            out.append((str(s), mean_ci(y - x), True))
+            continue
+        ex, ey = mean_ci(x), mean_ci(y)
+        se = math.hypot(ex.se, ey.se)
+        diff = ey.value - ex.value
+        half = 1.959963984540054 * se
+        out.append(
+            (str(s), Estimate(diff, se, diff - half, diff + half, x.size + y.size, 0.95), False)
+        )
+    return out

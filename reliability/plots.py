@@ -1,0 +1,189 @@
+"""Reliability figures from a result dataset, seaborn style.
+
+Every function takes the dataset (and ``ax=`` where one axes is drawn) and returns
+the Axes. They draw with matplotlib's object API only (no global pyplot state), so
+they work headless and inside a report.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from reliability import plots  # doctest: +SKIP
+>>> ax = plots.availability_ecdf(ds, target=0.999)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import xarray as xr
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from reliability.stats import mean_ci
+
+__all__ = [
+    "availability_ecdf",
+    "capacity_fan",
+    "downtime_by_cause",
+    "fault_counts",
+    "throughput_distribution",
+    "trade_curve",
+]
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (6.4, 4.0)) -> Axes:
+    if ax is not None:
+        return ax
+    return Figure(figsize=size, layout="constrained").add_subplot()
+
+
+def _long(ds: xr.Dataset, name: str) -> pd.DataFrame:
+    da = ds[name]
+    return pd.DataFrame(
+        {
+            "scenario": np.repeat(ds["scenario"].values.astype(str), ds.sizes["trial"]),
+            name: da.transpose("scenario", "trial").values.ravel().astype(float),
+        }
+    )
+
+
+def availability_ecdf(
+    ds: xr.Dataset, *, metric: str = "availability", target: float | None = None, ax=None
+) -> Axes:
+    """ECDF of a per-trial metric per scenario, with the target line and the share of
+    trials that miss it in the legend."""
+    ax = _axes(ax)
+    df = _long(ds, metric)
+    if target is not None:
+        miss = df.groupby("scenario", sort=False)[metric].apply(lambda x: (x < target).mean())
+        df["scenario"] = df["scenario"].map(lambda s: f"{s} ({miss[s]:.1%} miss)")
+    sns.ecdfplot(data=df, x=metric, hue="scenario", ax=ax)
+    if target is not None:
+        ax.axvline(target, color="0.2", linestyle="--", linewidth=1)
+        ax.annotate(f"target {target:g}", (target, 0.02), rotation=90, fontsize=8, ha="right")
+    ax.set_ylabel("share of trials")
+    ax.set_title(f"{metric} per trial")
+    return ax
+
+
+def capacity_fan(ds: xr.Dataset, *, variable: str = "capacity", ax=None) -> Axes:
+    """Fan chart of capacity over mission time: median line, 25-75% and 5-95% bands,
+    per scenario."""
+    ax = _axes(ax)
+    t = ds["time"].values / 8760.0
+    palette = sns.color_palette(n_colors=ds.sizes["scenario"])
+    for color, s in zip(palette, ds["scenario"].values, strict=True):
+        x = ds[variable].sel(scenario=s).values.astype(float)
+        q = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        ax.fill_between(t, q[0], q[4], color=color, alpha=0.15, linewidth=0)
+        ax.fill_between(t, q[1], q[3], color=color, alpha=0.3, linewidth=0)
+        ax.plot(t, q[2], color=color, label=str(s))
+    ax.set_xlabel("mission time (years)")
+    ax.set_ylabel(f"{variable} (5/25/50/75/95 %)")
+    ax.legend(fontsize=8)
+    ax.set_title(f"{variable} over the mission")
+    return ax
+
+
+def throughput_distribution(ds: xr.Dataset, *, ax=None) -> Axes:
+    """Distribution of throughput per trial, per scenario (box and strip)."""
+    ax = _axes(ax)
+    df = _long(ds, "throughput")
+    sns.boxplot(data=df, x="throughput", y="scenario", hue="scenario", ax=ax, fliersize=1)
+    ax.set_title("throughput per trial")
+    return ax
+
+
+def _by_class(ds: xr.Dataset, name: str) -> pd.DataFrame:
+    mean = ds[name].mean("trial")
+    return pd.DataFrame(
+        {
+            "scenario": np.repeat(ds["scenario"].values.astype(str), ds.sizes["fault_class"]),
+            "fault_class": np.tile(ds["fault_class"].values.astype(str), ds.sizes["scenario"]),
+            name: mean.transpose("scenario", "fault_class").values.ravel().astype(float),
+        }
+    )
+
+
+def fault_counts(ds: xr.Dataset, *, ax=None) -> Axes:
+    """Mean faults per mission by class and scenario (log scale)."""
+    ax = _axes(ax)
+    df = _by_class(ds, "fault_count")
+    df = df[df["fault_count"] > 0]
+    sns.barplot(data=df, x="fault_count", y="fault_class", hue="scenario", ax=ax)
+    ax.set_xscale("log")
+    ax.set_xlabel("mean faults per mission (all units)")
+    ax.set_title("faults by class")
+    return ax
+
+
+def downtime_by_cause(ds: xr.Dataset, *, ax=None) -> Axes:
+    """Mean unplanned system downtime per mission by the class that started each outage,
+    with servicing (planned) downtime as its own cause."""
+    ax = _axes(ax)
+    df = _by_class(ds, "outage_downtime_h").rename(columns={"fault_class": "cause"})
+    planned = pd.DataFrame(
+        {
+            "scenario": ds["scenario"].values.astype(str),
+            "cause": "servicing (planned)",
+            "outage_downtime_h": ds["planned_downtime_h"].mean("trial").values,
+        }
+    )
+    df = pd.concat([df, planned], ignore_index=True)
+    sns.barplot(data=df, x="outage_downtime_h", y="cause", hue="scenario", ax=ax)
+    ax.set_xlabel("mean system downtime per mission (h)")
+    ax.set_title("downtime by cause")
+    return ax
+
+
+def swept_paths(ds: xr.Dataset) -> list[str]:
+    """The coordinates of ``ds`` that hold swept settings, in campaign order."""
+    import json
+
+    paths = json.loads(ds.attrs.get("sweep", "[]"))
+    return [p.replace("[", "_").replace("]", "") for p in paths]
+
+
+def trade_curve(ds: xr.Dataset, *, metric: str = "availability", path: str | None = None, ax=None):
+    """The mean metric with its 95% CI against a swept setting (the first by default);
+    other swept settings become the hue."""
+    ax = _axes(ax)
+    paths = swept_paths(ds)
+    if not paths:
+        raise ValueError("the run has no sweep: no trade curve to draw")
+    x_name = path or paths[0]
+    others = [p for p in paths if p != x_name]
+    rows = []
+    for s in ds["scenario"].values:
+        sel = ds.sel(scenario=s)
+        est = mean_ci(sel[metric].values.astype(float))
+        rows.append(
+            {
+                x_name: sel[x_name].item(),
+                "group": ", ".join(f"{o}={sel[o].item()}" for o in others) or "all",
+                "mean": est.value,
+                "low": est.low,
+                "high": est.high,
+            }
+        )
+    df = pd.DataFrame(rows)
+    for group, part in df.groupby("group", sort=False):
+        xs = np.arange(len(part)) if part[x_name].dtype == object else part[x_name].values
+        ax.errorbar(
+            xs,
+            part["mean"],
+            yerr=[part["mean"] - part["low"], part["high"] - part["mean"]],
+            marker="o",
+            capsize=3,
+            label=group,
+        )
+        if part[x_name].dtype == object:
+            ax.set_xticks(xs, part[x_name].astype(str))
+    ax.set_xlabel(x_name)
+    ax.set_ylabel(f"mean {metric} (95% CI)")
+    if others:
+        ax.legend(fontsize=8)
+    ax.set_title(f"{metric} against {x_name}")
+    return ax

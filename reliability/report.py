@@ -1,0 +1,225 @@
+"""The design-review report of a finished run: figures, decision table, provenance.
+
+``write_report(run_dir)`` writes ``report.md``, a self-contained ``report.html``
+(figures embedded) and ``figures/*.png`` and ``*.svg``. Everything is rendered
+headless and deterministically: regenerating the report of the same run gives
+byte-identical files (no timestamps but the run's own, fixed SVG ids, no
+software-version stamps in the images).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import shlex
+from pathlib import Path
+
+import jinja2
+import matplotlib
+import xarray as xr
+from matplotlib.figure import Figure
+
+from reliability import plots
+from reliability.campaign import Campaign, Target, parse_campaign
+from reliability.decision import Decision, decide
+from reliability.results import atomic_write, open_result
+
+__all__ = ["write_report"]
+
+_RC = {
+    "svg.hashsalt": "orbital-reliability",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+}
+
+_MD = """# {{ title }}
+
+{{ decision.statement }}
+
+## Decision table
+
+| scenario | mean {{ decision.metric }} | 95% CI | 5th percentile |{% if decision.target %} P({{ decision.metric }} ≥ {{ "%g"|format(decision.target.at_least) }}) | Wilson 95% | meets | margin |{% endif %}{% for m in decision.measures %} {{ m }} |{% endfor %}
+|---|---|---|---|{% if decision.target %}---|---|---|---|{% endif %}{% for m in decision.measures %}---|{% endfor %}
+{% for r in decision.rows -%}
+| {{ r.scenario }} | {{ f6(r.mean.value) }} | [{{ f6(r.mean.low) }}, {{ f6(r.mean.high) }}] | {{ f6(r.p05) }} |{% if decision.target %} {{ f4(r.p_meet.value) }} | [{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}] | {{ "yes" if r.meets else "no" }} | {{ "%+.4f"|format(r.margin) }} |{% endif %}{% for m in decision.measures %} {{ "%g"|format(r.cost[m]) }} |{% endfor %}
+{% endfor %}
+
+## Figures
+{% for f in figures %}
+### {{ f.title }}
+
+![{{ f.title }}](figures/{{ f.name }}.svg)
+{% endfor %}
+## Provenance
+
+| | |
+|---|---|
+{% for k, v in provenance -%}
+| {{ k }} | {{ v }} |
+{% endfor %}
+Rerun with:
+
+```bash
+{{ rerun }}
+```
+"""
+
+_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>
+body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr.meets td { background: #e8f5e9; }
+.statement { font-size: 1.1em; padding: 0.8em; background: #f3f6fa; border-left: 4px solid #1f77b4; }
+img { max-width: 100%; }
+pre { background: #f6f6f6; padding: 0.6em; }
+</style></head><body>
+<h1>{{ title }}</h1>
+<p class="statement" id="recommendation">{{ decision.statement }}</p>
+<h2>Decision table</h2>
+<table id="decision"><tr><th>scenario</th><th>mean {{ decision.metric }}</th><th>95% CI</th><th>5th percentile</th>
+{% if decision.target %}<th>P({{ decision.metric }} &ge; {{ "%g"|format(decision.target.at_least) }})</th><th>Wilson 95%</th><th>meets</th><th>margin</th>{% endif %}
+{% for m in decision.measures %}<th>{{ m }}</th>{% endfor %}</tr>
+{% for r in decision.rows %}<tr{% if r.meets %} class="meets"{% endif %}><td>{{ r.scenario }}</td><td>{{ f6(r.mean.value) }}</td><td>[{{ f6(r.mean.low) }}, {{ f6(r.mean.high) }}]</td><td>{{ f6(r.p05) }}</td>
+{% if decision.target %}<td>{{ f4(r.p_meet.value) }}</td><td>[{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}]</td><td>{{ "yes" if r.meets else "no" }}</td><td>{{ "%+.4f"|format(r.margin) }}</td>{% endif %}
+{% for m in decision.measures %}<td>{{ "%g"|format(r.cost[m]) }}</td>{% endfor %}</tr>
+{% endfor %}</table>
+<h2>Figures</h2>
+{% for f in figures %}<h3>{{ f.title }}</h3><img alt="{{ f.title }}" src="data:image/png;base64,{{ f.png }}">
+{% endfor %}
+<h2>Provenance</h2>
+<table>{% for k, v in provenance %}<tr><td>{{ k }}</td><td>{{ v }}</td></tr>{% endfor %}</table>
+<p>Rerun with:</p><pre>{{ rerun }}</pre>
+</body></html>
+"""
+
+
+def _f(digits: int):
+    def fmt(x: float) -> str:
+        return "nan" if math.isnan(x) else f"{x:.{digits}g}"
+
+    return fmt
+
+
+def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]]:
+    out = []
+    target = decision.target.at_least if decision.target else None
+
+    def new(size=(7.0, 4.2)) -> tuple[Figure, object]:
+        fig = Figure(figsize=size, layout="constrained")
+        return fig, fig.add_subplot()
+
+    fig, ax = new()
+    plots.availability_ecdf(ds, metric=decision.metric, target=target, ax=ax)
+    out.append(("ecdf", f"{decision.metric}: ECDF per scenario", fig))
+    fig, ax = new()
+    plots.capacity_fan(ds, ax=ax)
+    out.append(("capacity_fan", "capacity over the mission", fig))
+    if ds.attrs.get("workload") in ("serving", "training"):
+        fig, ax = new()
+        plots.throughput_distribution(ds, ax=ax)
+        out.append(("throughput", "throughput distribution", fig))
+    if float(ds["fault_count"].sum()) > 0:
+        fig, ax = new((7.0, 0.5 + 0.35 * ds.sizes["fault_class"] * ds.sizes["scenario"]))
+        plots.fault_counts(ds, ax=ax)
+        out.append(("fault_counts", "faults by class", fig))
+    fig, ax = new((7.0, 0.8 + 0.35 * (ds.sizes["fault_class"] + 1) * ds.sizes["scenario"]))
+    plots.downtime_by_cause(ds, ax=ax)
+    out.append(("downtime_by_cause", "downtime by cause", fig))
+    for path in plots.swept_paths(ds):
+        fig, ax = new()
+        plots.trade_curve(ds, metric=decision.metric, path=path, ax=ax)
+        out.append((f"trade_{path}", f"trade curve: {decision.metric} against {path}", fig))
+    return out
+
+
+def _save(fig: Figure, path: Path, fmt: str) -> bytes:
+    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    with matplotlib.rc_context(_RC):
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, metadata=meta))
+    return path.read_bytes()
+
+
+def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
+    a = ds.attrs
+    rows = [
+        ("campaign", str(a.get("campaign"))),
+        ("config hash (sha256)", str(a.get("config_sha256"))),
+        ("seed", str(int(str(a.get("seed_entropy")), 16))),
+        ("trials", str(ds.sizes["trial"])),
+        ("block size", str(a.get("block_size"))),
+        ("scenarios", str(ds.sizes["scenario"])),
+        ("common random numbers", "yes" if a.get("common_random_numbers", 1) else "no"),
+        ("created", str(a.get("created_at"))),
+    ]
+    if "converged" in a:
+        rows.append(
+            (
+                "convergence",
+                (
+                    f"{'converged' if a['converged'] else 'NOT converged'}: relative 95% "
+                    f"half-width {a.get('relative_half_width')} of "
+                    f"{a.get('precision_metric')}, target {a.get('precision_relative_target')}"
+                ),
+            )
+        )
+    else:
+        rows.append(("convergence", "fixed trial count (no precision target)"))
+    versions = json.loads(a.get("library_versions", "{}"))
+    rows.append(("library versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))))
+    return rows
+
+
+def write_report(
+    run_dir: str | Path, *, out_dir: str | Path | None = None, target: Target | None = None
+) -> Path:
+    """Write the report of the run in ``run_dir`` (to ``out_dir``, default the run dir).
+
+    Returns the path of ``report.html``.
+    """
+    run = Path(run_dir)
+    ds = open_result(run)
+    campaign = parse_campaign(ds.attrs.get("config_toml", ""), source=str(run / "campaign.toml"))
+    decision = decide(ds, campaign, target)
+    out = Path(out_dir) if out_dir is not None else run
+    fig_dir = out / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    figures = []
+    for name, title, fig in _figures(ds, decision):
+        png = _save(fig, fig_dir / f"{name}.png", "png")
+        _save(fig, fig_dir / f"{name}.svg", "svg")
+        figures.append({"name": name, "title": title, "png": base64.b64encode(png).decode()})
+    seed = int(str(ds.attrs.get("seed_entropy")), 16)
+    rerun = shlex.join(
+        [
+            "reliability",
+            "run",
+            str(run / "campaign.toml"),
+            "--seed",
+            str(seed),
+            "--trials",
+            str(ds.sizes["trial"]),
+            "--block-size",
+            str(ds.attrs.get("block_size")),
+        ]
+    )
+    env = jinja2.Environment(autoescape=False, keep_trailing_newline=True)
+    context = {
+        "title": f"Design review: {campaign.name}",
+        "decision": decision,
+        "figures": figures,
+        "provenance": _provenance(ds, campaign),
+        "rerun": rerun,
+        "f6": _f(6),
+        "f4": _f(4),
+    }
+    md = env.from_string(_MD).render(**context)
+    html_env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
+    html = html_env.from_string(_HTML).render(**context)
+    atomic_write(out / "report.md", lambda tmp: Path(tmp).write_text(md))
+    atomic_write(out / "report.html", lambda tmp: Path(tmp).write_text(html))
+    return out / "report.html"

@@ -1,0 +1,177 @@
+"""The design-review report: decision numbers, figures, determinism, a real browser."""
+
+import math
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from matplotlib import image
+from scipy import stats
+
+from reliability.campaign import Target, parse_campaign
+from reliability.cli import main
+from reliability.decision import decide, design_cost, paired_differences
+from reliability.report import write_report
+from reliability.runner import run_campaign
+from tests.conftest import campaign_text
+
+SWEEP = '[sweep]\n"cluster.node.spares.cold" = [0, 1, 3]'
+COST = "[cost]\nnode = { mass_kg = 2.0, usd = 1000 }"
+
+
+def _text(rest="", target="0.995", trials=200):
+    return campaign_text(
+        trials=trials,
+        mission="4000 h",
+        time_step="400 h",
+        campaign_extra=(
+            f'target = {{ metric = "availability", at_least = {target}, confidence = 0.8 }}'
+        ),
+        failures='{ law = "exponential", mean = "800 h" }',
+        cluster='node = { n = 12, k = 10, spares = { cold = 1, swap = "12 h" } }',
+        rest=rest + "\n" + COST,
+    )
+
+
+@pytest.fixture(scope="module")
+def swept_run(tmp_path_factory):
+    run = tmp_path_factory.mktemp("swept") / "run"
+    c = parse_campaign(_text(SWEEP), source="swept.toml")
+    run_campaign(c, n_workers=0, out_dir=run)
+    return run, c
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory):
+    run = tmp_path_factory.mktemp("plain") / "run"
+    c = parse_campaign(_text(), source="plain.toml")
+    run_campaign(c, n_workers=0, out_dir=run)
+    return run, c
+
+
+def test_decision_numbers_equal_the_dataset(swept_run):
+    run, c = swept_run
+    from reliability.results import open_result
+
+    ds = open_result(run)
+    d = decide(ds, c)
+    assert [r.scenario for r in d.rows] == ["cold=0", "cold=1", "cold=3"]
+    for r, spares in zip(d.rows, (0, 1, 3), strict=True):
+        x = ds["availability"].sel(scenario=r.scenario).values
+        n = x.size
+        assert r.mean.value == pytest.approx(x.mean(), rel=1e-12)
+        half = stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n)
+        assert r.mean.low == pytest.approx(x.mean() - half, rel=1e-9)
+        assert r.p05 == pytest.approx(np.quantile(x, 0.05))
+        k = int((x >= 0.995).sum())
+        assert r.p_meet.value == pytest.approx(k / n)
+        z = stats.norm.ppf(0.975)
+        centre = (k / n + z**2 / (2 * n)) / (1 + z**2 / n)
+        width = z / (1 + z**2 / n) * math.sqrt(k / n * (1 - k / n) / n + z**2 / (4 * n**2))
+        assert r.p_meet.low == pytest.approx(centre - width, rel=1e-9)
+        assert r.meets == (r.p_meet.low >= 0.8)
+        assert r.margin == pytest.approx(r.p_meet.low - 0.8)
+        assert r.cost == {"mass_kg": 2.0 * (12 + spares), "usd": 1000.0 * (12 + spares)}
+    meeting = [r for r in d.rows if r.meets]
+    if meeting:
+        cheapest = min(meeting, key=lambda r: r.cost["mass_kg"])
+        assert d.recommended == cheapest.scenario and "Recommended" in d.statement
+    else:
+        assert d.recommended is None and "No design meets" in d.statement
+
+
+def test_an_impossible_target_names_the_closest(swept_run):
+    run, c = swept_run
+    from reliability.results import open_result
+
+    ds = open_result(run)
+    d = decide(ds, c, Target(metric="availability", at_least=1.0, confidence=0.999))
+    assert d.recommended is None
+    best = max(d.rows, key=lambda r: r.p_meet.low)
+    assert d.closest == best.scenario and "No design meets" in d.statement
+    assert design_cost(c.scenarios[2].campaign) == {"mass_kg": 30.0, "usd": 15000.0}
+
+
+@pytest.mark.parametrize("which", ["swept", "plain"])
+def test_figures_are_written_with_and_without_sweeps(which, swept_run, plain_run, tmp_path):
+    run, _ = swept_run if which == "swept" else plain_run
+    out = tmp_path / "rep"
+    write_report(run, out_dir=out)
+    names = {p.name for p in (out / "figures").iterdir()}
+    for fig in ("ecdf", "capacity_fan", "downtime_by_cause"):
+        assert {f"{fig}.png", f"{fig}.svg"} <= names
+    has_trade = any(n.startswith("trade_") for n in names)
+    assert has_trade == (which == "swept")
+    md = (out / "report.md").read_text()
+    assert "## Decision table" in md and "config hash" in md and "reliability run" in md
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(names) // 2
+
+
+def test_regenerated_reports_are_byte_identical(swept_run, tmp_path):
+    run, _ = swept_run
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_report(run, out_dir=a)
+    write_report(run, out_dir=b)
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert len(files) >= 10
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_cli_report_and_compare(swept_run, tmp_path):
+    run, _ = swept_run
+    r = CliRunner().invoke(main, ["report", str(run), "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    other = tmp_path / "other"
+    text = _text(SWEEP).replace("seed = 1", "seed = 2")
+    run_campaign(parse_campaign(text, source="o.toml"), n_workers=0, out_dir=other)
+    r = CliRunner().invoke(main, ["compare", str(run), str(run)])
+    assert r.exit_code == 0 and "paired" in r.output
+    r = CliRunner().invoke(main, ["compare", str(run), str(other)])
+    assert r.exit_code == 0 and "independent" in r.output
+    from reliability.results import open_result
+
+    a, b = open_result(run), open_result(other)
+    (_, est, paired), *_ = paired_differences(a, b)
+    assert not paired
+    diff = b["availability"].isel(scenario=0).mean() - a["availability"].isel(scenario=0).mean()
+    assert est.value == pytest.approx(float(diff))
+
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no headless Chromium on this machine")
+def test_html_report_renders_in_headless_chromium(swept_run, tmp_path):
+    run, _ = swept_run
+    html = write_report(run, out_dir=tmp_path / "rep")
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,2400",
+            f"--screenshot={shot}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pixels = image.imread(shot)[..., :3]
+    assert pixels.shape[0] >= 2000 and pixels.shape[1] >= 1100
+    # the figures are drawn: seaborn's first colour (31, 119, 180) is on screen
+    blue = np.abs(pixels - np.array([31, 119, 180]) / 255).max(axis=2) < 0.03
+    assert blue.sum() > 500
+    # the decision table rows and the recommendation box are drawn (non-white text)
+    assert (pixels.mean(axis=2) < 0.5).sum() > 2000
