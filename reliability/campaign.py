@@ -431,6 +431,7 @@ class Campaign:
     case: str = ""
     expectations: tuple[Expectation, ...] = ()
     sweep: Sweep | None = None
+    swings: Sweep | None = None  # one-at-a-time settings around the baseline (tornado)
     scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
     source: str = field(default="<campaign>", compare=False)
     toml_text: str = field(default="", compare=False, repr=False)
@@ -1385,16 +1386,16 @@ def _validate_precision(t: _Table) -> Precision:
     return Precision(metric=metric, relative=relative, min_trials=min_trials, max_trials=max_trials)
 
 
-def _validate_sweep(raw: Any, source: str) -> Sweep:
-    t = _Table(raw, "sweep", source)
+def _validate_sweep(raw: Any, source: str, table: str = "sweep") -> Sweep:
+    t = _Table(raw, table, source)
     if not t.data:
         raise CampaignError(
-            "needs at least one key path with a list of values", source=source, path="sweep"
+            "needs at least one key path with a list of values", source=source, path=table
         )
     paths, values = [], []
     for path, vals in t.data.items():
         t.used.add(path)
-        key = f"sweep.{path!r}" if not _PATH_RE.match(path) else f"sweep.{path}"
+        key = f"{table}.{path!r}" if not _PATH_RE.match(path) else f"{table}.{path}"
         if not _PATH_RE.match(path):
             raise CampaignError(
                 "not a key path such as cluster.node.spares.cold",
@@ -1403,7 +1404,7 @@ def _validate_sweep(raw: Any, source: str) -> Sweep:
                 value=vals,
             )
         root = path.split(".", 1)[0].split("[", 1)[0]
-        if root in ("sweep", "verify") or (
+        if root in ("sweep", "swings", "verify") or (
             root == "campaign" and path not in _SWEEPABLE_CAMPAIGN_KEYS
         ):
             raise CampaignError(
@@ -1474,20 +1475,35 @@ def _label(value: Any) -> str:
 
 
 def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
-    base_doc = {k: v for k, v in doc.items() if k != "sweep"}
+    base_doc = {k: v for k, v in doc.items() if k not in ("sweep", "swings")}
     base = _validate_design(base_doc, source, text)
-    if "sweep" not in doc:
+    if "sweep" in doc and "swings" in doc:
+        raise CampaignError(
+            "give a [sweep] grid or one-at-a-time [swings], not both",
+            source=source,
+            path="swings",
+        )
+    if "sweep" not in doc and "swings" not in doc:
         only = Scenario(name="baseline", settings=(), campaign=base)
         return dataclasses.replace(base, scenarios=(only,))
-    sweep = _validate_sweep(doc["sweep"], source)
+    swings = "swings" in doc
+    sweep = _validate_sweep(
+        doc["swings" if swings else "sweep"], source, "swings" if swings else "sweep"
+    )
     leaves = [p.rsplit(".", 1)[-1] for p in sweep.paths]
     short = len(set(leaves)) == len(leaves)
     scenarios = []
-    for combo in itertools.product(*sweep.values):
-        settings = tuple(zip(sweep.paths, combo, strict=True))
-        name = ", ".join(
-            f"{leaf if short else p}={_label(v)}"
-            for leaf, (p, v) in zip(leaves, settings, strict=True)
+    if swings:
+        # the baseline, then each setting moved on its own (a tornado's bars)
+        combos = [()] + [
+            ((p, v),) for p, vals in zip(sweep.paths, sweep.values, strict=True) for v in vals
+        ]
+    else:
+        combos = [tuple(zip(sweep.paths, c, strict=True)) for c in itertools.product(*sweep.values)]
+    for settings in combos:
+        name = (
+            ", ".join(f"{p.rsplit('.', 1)[-1] if short else p}={_label(v)}" for p, v in settings)
+            or "baseline"
         )
         variant = copy.deepcopy(base_doc)
         for p, v in settings:
@@ -1502,6 +1518,8 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
                 value=exc.value,
             ) from None
         scenarios.append(Scenario(name=name, settings=settings, campaign=design))
+    if swings:
+        return dataclasses.replace(base, swings=sweep, scenarios=tuple(scenarios))
     return dataclasses.replace(base, sweep=sweep, scenarios=tuple(scenarios))
 
 

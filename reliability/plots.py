@@ -29,6 +29,7 @@ __all__ = [
     "downtime_by_cause",
     "fault_counts",
     "throughput_distribution",
+    "tornado",
     "trade_curve",
 ]
 
@@ -186,4 +187,48 @@ def trade_curve(ds: xr.Dataset, *, metric: str = "availability", path: str | Non
     if others:
         ax.legend(fontsize=8)
     ax.set_title(f"{metric} against {x_name}")
+    return ax
+
+
+def tornado(ds: xr.Dataset, *, metric: str = "availability", ax=None) -> Axes:
+    """One-at-a-time sensitivity: for each swung setting, the change of the mean metric
+    from the baseline at each of its values (paired differences under common random
+    numbers, with 95% CIs), widest swing on top."""
+    import json
+
+    ax = _axes(ax)
+    swings = json.loads(ds.attrs.get("swings", "[]"))
+    if not swings:
+        raise ValueError("the run has no [swings]: no tornado to draw")
+    base = ds[metric].sel(scenario="baseline").values.astype(float)
+    names = list(ds["scenario"].values.astype(str))
+    bars = []
+    for path, values in swings:
+        leaf = path.rsplit(".", 1)[-1]
+        points = []
+        for v in values:
+            label = str(v).lower() if isinstance(v, bool) else f"{v}"
+            name = f"{leaf}={label}" if f"{leaf}={label}" in names else f"{path}={label}"
+            d = mean_ci(ds[metric].sel(scenario=name).values.astype(float) - base)
+            points.append((label, d))
+        lo = min(d.value for _, d in points)
+        hi = max(d.value for _, d in points)
+        bars.append((path, points, lo, hi))
+    bars.sort(key=lambda b: b[3] - b[2])
+    for y, (_path, points, lo, hi) in enumerate(bars):
+        ax.barh(y, hi - lo, left=lo, color="0.8", edgecolor="0.3")
+        for label, d in points:
+            ax.errorbar(
+                d.value,
+                y,
+                xerr=[[d.value - d.low], [d.high - d.value]],
+                fmt="o",
+                color="0.1",
+                capsize=3,
+            )
+            ax.annotate(label, (d.value, y + 0.25), ha="center", fontsize=8)
+    ax.set_yticks(range(len(bars)), [b[0] for b in bars])
+    ax.axvline(0.0, color="0.2", linewidth=1)
+    ax.set_xlabel(f"change of mean {metric} from the baseline (paired, 95% CI)")
+    ax.set_title(f"sensitivity of {metric}")
     return ax

@@ -130,6 +130,10 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
     fig, ax = new((7.0, 0.8 + 0.35 * (ds.sizes["fault_class"] + 1) * ds.sizes["scenario"]))
     plots.downtime_by_cause(ds, ax=ax)
     out.append(("downtime_by_cause", "downtime by cause", fig))
+    if ds.attrs.get("swings"):
+        fig, ax = new()
+        plots.tornado(ds, metric=decision.metric, ax=ax)
+        out.append(("tornado", f"sensitivity of {decision.metric} (one at a time)", fig))
     for path in plots.swept_paths(ds):
         fig, ax = new()
         plots.trade_curve(ds, metric=decision.metric, path=path, ax=ax)

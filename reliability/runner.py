@@ -236,6 +236,11 @@ def run_campaign(
         sweep_coords=sweep_coords,
         command=command,
     )
+    if campaign.swings is not None:
+        sw = campaign.swings
+        ds.attrs["swings"] = json.dumps(
+            [[p, list(v)] for p, v in zip(sw.paths, sw.values, strict=True)]
+        )
     if campaign.workload is not None:
         w = campaign.workload
         ds.attrs["workload"] = w.kind

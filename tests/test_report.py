@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from matplotlib import image
 from scipy import stats
 
-from reliability.campaign import Target, parse_campaign
+from reliability.campaign import CampaignError, Target, parse_campaign
 from reliability.cli import main
 from reliability.decision import decide, design_cost, paired_differences
 from reliability.report import write_report
@@ -175,3 +175,24 @@ def test_html_report_renders_in_headless_chromium(swept_run, tmp_path):
     assert blue.sum() > 500
     # the decision table rows and the recommendation box are drawn (non-white text)
     assert (pixels.mean(axis=2) < 0.5).sum() > 2000
+
+
+def test_one_at_a_time_swings_draw_a_tornado(tmp_path):
+    swings = (
+        '[swings]\n"cluster.node.spares.cold" = [0, 3]\n'
+        '"units.node.failures[0].mean" = ["600 h", "1000 h"]'
+    )
+    c = parse_campaign(_text(swings, trials=100), source="swing.toml")
+    names = [sc.name for sc in c.scenarios]
+    assert names == ["baseline", "cold=0", "cold=3", "mean=600 h", "mean=1000 h"]
+    assert dict(c.scenarios[2].settings) == {"cluster.node.spares.cold": 3}
+    run = tmp_path / "run"
+    ds = run_campaign(c, n_workers=0, out_dir=run)
+    # common random numbers: the baseline and its swings share trials slot by slot
+    base = ds["availability"].sel(scenario="baseline")
+    assert float(abs(ds["availability"].sel(scenario="cold=3") - base).mean()) < 0.05
+    out = tmp_path / "rep"
+    write_report(run, out_dir=out)
+    assert (out / "figures" / "tornado.svg").exists()
+    with pytest.raises(CampaignError, match="not both"):
+        parse_campaign(_text(swings + "\n" + SWEEP), source="x.toml")
