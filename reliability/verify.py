@@ -34,7 +34,15 @@ from reliability.campaign import Campaign, Expectation, load_campaign
 from reliability.runner import run_campaign
 from reliability.stats import Estimate, mean_ci, proportion_ci
 
-__all__ = ["Check", "evaluate", "format_table", "run_verify", "validation_dir"]
+__all__ = [
+    "Check",
+    "analytic_checks",
+    "evaluate",
+    "format_table",
+    "rare_event_checks",
+    "run_verify",
+    "validation_dir",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +231,60 @@ def analytic_checks() -> list[Check]:
     return out
 
 
+def rare_event_checks(z_max: float = 4.0) -> list[Check]:
+    """B13 (balanced failure biasing at three rarities, bounded relative error) and a
+    hierarchical design near 1e-8 unavailability, against exact chain solutions."""
+    from reliability.rare import (
+        MarkovDesign,
+        estimate_gamma,
+        estimate_unavailability,
+        exact_unavailability,
+    )
+
+    out: list[Check] = []
+    res = []
+    for lam, exact in ((1e-3, 4.861282e-2), (1e-4, 6.183674e-4), (1e-5, 6.320790e-6)):
+        design = MarkovDesign(levels=((12, 10),), lam=lam, mu=1 / 24, crews=1)
+        e = estimate_gamma(design, 1313, 20000)
+        res.append(e.re_per_sample)
+        est = Estimate(e.value, e.se, e.low, e.high, e.n, 0.95)
+        z = (e.value - exact) / e.se
+        note = f"BFB, RE per cycle {e.re_per_sample:.2f}, ESS {e.ess:.0f}"
+        out.append(Check("B13", f"gamma (lam={lam:g})", est, exact, z, abs(z) <= z_max, note))
+    spread = max(res) / min(res)
+    flat = Estimate(spread, 0.0, min(res), max(res), 3, 1.0)
+    out.append(
+        Check(
+            "B13",
+            "RE per cycle, max/min",
+            flat,
+            2.0,
+            math.nan,
+            spread <= 2.0,
+            "bounded relative error: flat within a factor 2 (CI column: min, max)",
+            kind="range",
+        )
+    )
+    design = MarkovDesign(levels=((4, 3), (8, 6)), lam=2e-4, mu=1 / 24, crews=1)
+    exact = exact_unavailability(design)
+    e, _ = estimate_unavailability(design, 1414, 600_000)
+    est = Estimate(e.value, e.se, e.low, e.high, e.n, 0.95)
+    z = (e.value - exact) / e.se
+    half = 1.96 * e.relative_error
+    out.append(
+        Check(
+            "RARE-3of4x6of8",
+            "unavailability",
+            est,
+            exact,
+            z,
+            abs(z) <= z_max and half <= 0.10,
+            f"relative half-width {half:.3f} (goal <= 0.10); exact by sparse solve",
+        )
+    )
+    return out
+
+
 def run_verify(
     paths: Iterable[str | Path] | None = None,
     *,
@@ -233,7 +295,7 @@ def run_verify(
     """Run the validation campaigns (and, for the whole suite, the analytic checks) and
     return every check."""
     files = sorted(paths) if paths is not None else sorted(validation_dir().glob("*.toml"))
-    checks: list[Check] = analytic_checks() if paths is None else []
+    checks: list[Check] = analytic_checks() + rare_event_checks(z_max) if paths is None else []
     for f in files:
         campaign = load_campaign(f)
         if not campaign.expectations:

@@ -31,3 +31,14 @@ def test_radiation_benchmark_runs_quickly():
         check=True,
     ).stdout
     assert "1e12 bits" in out and "replaying" in out
+
+
+def test_rare_event_benchmark_runs_quickly():
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT.with_name("bench_rare.py")), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+    assert "speed-up" in out and "importance sampling" in out
