@@ -317,6 +317,17 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RareEvent:
+    """Settings of the rare-event method: regenerative cycles per scenario (in blocks
+    of ``block_size``), the failure-biasing probability, and the share of cycles run
+    crudely for the cycle length."""
+
+    cycles: int = 200_000
+    bias: float = 0.5
+    crude_share: float = 0.1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Workload:
     """What the cluster is for: serving a demand, or one synchronous training job.
 
@@ -427,6 +438,8 @@ class Campaign:
     resupply: Resupply | None = None
     workload: Workload | None = None
     target: Target | None = None
+    method: str = "crude"  # "crude" | "importance" | "auto"
+    rare_event: RareEvent | None = None
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
     case: str = ""
     expectations: tuple[Expectation, ...] = ()
@@ -1124,6 +1137,18 @@ def _validate_maintenance(
     return servicing, resupply
 
 
+def _validate_rare_event(t: _Table | None) -> RareEvent | None:
+    if t is None:
+        return None
+    out = RareEvent(
+        cycles=t.integer("cycles", 200_000, minimum=100, maximum=_MAX_TRIALS),
+        bias=t.number("bias", 0.5, positive=True, maximum=0.95),
+        crude_share=t.number("crude_share", 0.1, positive=True, maximum=1.0),
+    )
+    t.finish()
+    return out
+
+
 def _validate_target(ct: _Table) -> Target | None:
     tt = ct.table("target")
     if tt is None:
@@ -1315,6 +1340,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         "common_random_numbers": ct.boolean("common_random_numbers", True),
         "precision": precision,
         "target": _validate_target(ct),
+        "method": ct.string("method", "crude", choices=("crude", "importance", "auto")),
     }
     ct.finish()
 
@@ -1356,6 +1382,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         )
     workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
     costs = _validate_costs(top.table("cost"), units)
+    rare_event = _validate_rare_event(top.table("rare_event"))
     case, expectations = _validate_verify(top.table("verify"), mission)
     top.raw("sweep", None)  # validated by _validate_sweep
     top.finish()
@@ -1367,6 +1394,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         servicing=servicing,
         resupply=resupply,
         workload=workload,
+        rare_event=rare_event,
         costs=costs,
         case=case,
         expectations=expectations,

@@ -49,6 +49,27 @@ def _summary_rows(ds: Any) -> list[tuple[str, str, str, str]]:
     from reliability.stats import mean_ci, proportion_ci
 
     rows = []
+    if ds.attrs.get("method") == "importance":
+        for s in ds["scenario"].values:
+            sel = ds.sel(scenario=s)
+            u = float(sel["unavailability"])
+            ci = (
+                f"[{float(sel['unavailability_low']):.4g}, {float(sel['unavailability_high']):.4g}]"
+            )
+            rows.append((str(s), "unavailability (IS)", f"{u:.4g}", ci))
+            rows.append((str(s), "relative error", f"{float(sel['relative_error']):.3g}", ""))
+            rows.append(
+                (
+                    str(s),
+                    "ESS / largest weight share",
+                    f"{float(sel['ess']):.0f}",
+                    f"{float(sel['max_weight_share']):.2g}",
+                )
+            )
+            rows.append(
+                (str(s), "gamma", f"{float(sel['gamma']):.4g}", f"se {float(sel['gamma_se']):.2g}")
+            )
+        return rows
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
         for name, label in (
@@ -175,8 +196,13 @@ def run(
     progress.close()
     if quiet:
         return
+    samples = (
+        f"{ds.sizes['trial']} trials"
+        if "trial" in ds.sizes
+        else f"{ds.sizes['cycle']} regenerative cycles (importance sampling)"
+    )
     click.echo(
-        f"campaign {c.name}: {ds.sizes['trial']} trials, seed {c.seed}, "
+        f"campaign {c.name}: {samples}, seed {c.seed}, "
         f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
     )
     click.echo(_table(_summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))

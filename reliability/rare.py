@@ -43,6 +43,8 @@ __all__ = [
     "estimate_unavailability",
     "exact_gamma",
     "exact_unavailability",
+    "markov_design",
+    "simulate_cycles",
 ]
 
 _STREAM = rnd.stream_id(rnd.RESUPPLY + 3, 0, 0)
@@ -374,3 +376,88 @@ def exact_gamma(design: MarkovDesign) -> float:
         i = index[tuple(s)]
         firsts.append(1.0 if not up[i] else h[pos[i]])
     return float(np.mean(firsts))
+
+
+# ----------------------------------------------------------------------------- campaigns
+
+
+def markov_design(campaign) -> tuple[MarkovDesign | None, str]:
+    """The Markov chain of a campaign's design, or None and the reason it has none.
+
+    Markovian here: one failure mode or several with exponential lives and one common
+    exponential (or zero) repair, no spares, servicing, rate profiles or orbit
+    environment (whose time structure is not memoryless), no radiation faults or
+    memory, crews (if any) on the innermost level.
+    """
+    levels = campaign.levels
+    unit = campaign.unit_type(levels[-1].unit or levels[-1].name)
+    if unit.radiation or unit.memory is not None:
+        return None, "radiation faults are not modelled by the Markov chain"
+    if campaign.environment is not None:
+        return None, "an orbit environment makes rates time-varying"
+    if campaign.servicing or campaign.resupply or any(lv.spares for lv in levels):
+        return None, "spares, servicing and resupply are not Markovian here"
+    if any(lv.crews for lv in levels[:-1]):
+        return None, "crews must sit on the innermost level"
+    lam = 0.0
+    repair = None
+    for m in unit.failures:
+        if m.life.law != "exponential" or m.profile is not None:
+            return None, f"failure mode {m.name!r} is not a constant-rate exponential"
+        if m.restore != "repair" or m.repair is None:
+            return None, f"failure mode {m.name!r} is not repaired in place"
+        if m.repair.law != "exponential" or (repair is not None and m.repair.p1 != repair):
+            return None, "repairs must be exponential with one common mean"
+        if not m.crew and levels[-1].crews:
+            return None, "mixed crew and crew-less repairs"
+        repair = m.repair.p1
+        lam += 1.0 / m.life.p1
+    if repair is None or repair <= 0:
+        return None, "no repair"
+    design = MarkovDesign(
+        levels=tuple((lv.n, lv.k) for lv in levels),
+        lam=lam,
+        mu=1.0 / repair,
+        crews=levels[-1].crews or 0,
+    )
+    return design, ""
+
+
+def simulate_cycles(
+    design: MarkovDesign, seed, n_cycles: int, bias: float, crude_share: float
+) -> dict[str, np.ndarray]:
+    """One block of the rare-event method: ``n_cycles`` BFB excursions for the downtime
+    and for gamma, and ``crude_share`` as many crude excursions for the cycle length."""
+    seeds = np.random.SeedSequence(np.random.default_rng(seed).integers(2**63)).spawn(3)
+    _, down, _ = _run(design, seeds[0], n_cycles, bias, False)
+    hit, _, _ = _run(design, seeds[1], n_cycles, bias, True)
+    n_c = max(2, round(n_cycles * crude_share))
+    _, _, length = _run(design, seeds[2], n_c, 0.0, False)
+    return {"downtime": down, "hit": hit, "length": length}
+
+
+def summarise(blocks: list[dict[str, np.ndarray]], design: MarkovDesign) -> dict[str, float]:
+    """Unavailability (delta-method CI), gamma and the weight diagnostics of blocks."""
+    down = np.concatenate([b["downtime"] for b in blocks])
+    hit = np.concatenate([b["hit"] for b in blocks])
+    length = np.concatenate([b["length"] for b in blocks])
+    total_units = design.n_groups * design.levels[-1][0]
+    cycle = 1.0 / (total_units * design.lam) + float(length.mean())
+    cycle_se = float(length.std(ddof=1)) / math.sqrt(length.size) if length.size > 1 else 0.0
+    num = _summary(down)
+    u = num.value / cycle
+    se = math.sqrt((num.se / cycle) ** 2 + (num.value * cycle_se / cycle**2) ** 2)
+    g = _summary(hit)
+    return {
+        "unavailability": u,
+        "unavailability_se": se,
+        "relative_error": se / u if u > 0 else math.inf,
+        "re_per_cycle": se / u * math.sqrt(down.size) if u > 0 else math.inf,
+        "ess": num.ess,
+        "max_weight_share": num.max_weight_share,
+        "cycles_with_downtime": num.hits,
+        "gamma": g.value,
+        "gamma_se": g.se,
+        "cycle_h": cycle,
+        "cycles": down.size,
+    }

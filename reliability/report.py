@@ -141,6 +141,67 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
     return out
 
 
+def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) -> Decision:
+    """Decision table of a rare-event run: the long-run unavailability per scenario,
+    judged by the upper end of its 95% interval against 1 - target."""
+    from reliability.decision import Row, design_cost
+    from reliability.stats import Estimate
+
+    target = target or campaign.target
+    designs = {sc.name: sc.campaign for sc in campaign.scenarios}
+    rows = []
+    for s in ds["scenario"].values:
+        sel = ds.sel(scenario=s)
+        u, lo, hi = (
+            float(sel[v]) for v in ("unavailability", "unavailability_low", "unavailability_high")
+        )
+        se = float(sel["relative_error"]) * u
+        est = Estimate(u, se, lo, hi, int(ds.sizes["cycle"]), 0.95)
+        meets, margin = False, math.nan
+        if target is not None:
+            margin = (1 - target.at_least) - hi
+            meets = margin >= 0
+        cost = design_cost(designs.get(str(s), campaign))
+        rows.append(Row(str(s), est, math.nan, None, cost, meets, margin))
+    measures = list(rows[0].cost) if rows else []
+    if target is None:
+        statement = "No target given: the table shows the long-run availability estimates."
+        rec = None
+    else:
+        ok = sorted(
+            (r for r in rows if r.meets),
+            key=lambda r: r.cost.get(measures[0], 0.0) if measures else 0.0,
+        )
+        req = (
+            f"long-run unavailability <= {1 - target.at_least:.3g} (availability >= "
+            f"{target.at_least:.10g}; upper end of the 95% interval)"
+        )
+        if ok:
+            rec = ok[0].scenario
+            statement = f"Recommended: {rec}, the cheapest design that meets {req}."
+        else:
+            rec = None
+            statement = f"No design meets {req}."
+    statement += (
+        " Estimated by importance sampling (balanced failure biasing, regenerative); "
+        "relative errors and weight diagnostics are in the provenance table."
+    )
+    return Decision("unavailability", None, rows, rec, None, statement, measures)
+
+
+def _rare_figures(ds: xr.Dataset) -> list[tuple[str, str, Figure]]:
+    fig = Figure(figsize=(7.0, 0.8 + 0.5 * ds.sizes["scenario"]), layout="constrained")
+    ax = fig.add_subplot()
+    u = ds["unavailability"].values
+    lo, hi = ds["unavailability_low"].values, ds["unavailability_high"].values
+    y = range(len(u))
+    ax.errorbar(u, y, xerr=[u - lo, hi - u], fmt="o", capsize=3)
+    ax.set_yticks(list(y), ds["scenario"].values.astype(str))
+    ax.set_xscale("log")
+    ax.set_xlabel("long-run unavailability (95% CI, importance sampling)")
+    return [("unavailability", "unavailability per scenario", fig)]
+
+
 def _save(fig: Figure, path: Path, fmt: str) -> bytes:
     meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
     with matplotlib.rc_context(_RC):
@@ -150,16 +211,23 @@ def _save(fig: Figure, path: Path, fmt: str) -> bytes:
 
 def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
     a = ds.attrs
+    samples = (
+        ("trials", str(ds.sizes["trial"]))
+        if "trial" in ds.sizes
+        else ("regenerative cycles", f"{ds.sizes['cycle']} (importance sampling)")
+    )
     rows = [
         ("campaign", str(a.get("campaign"))),
         ("config hash (sha256)", str(a.get("config_sha256"))),
         ("seed", str(int(str(a.get("seed_entropy")), 16))),
-        ("trials", str(ds.sizes["trial"])),
+        samples,
         ("block size", str(a.get("block_size"))),
         ("scenarios", str(ds.sizes["scenario"])),
         ("common random numbers", "yes" if a.get("common_random_numbers", 1) else "no"),
         ("created", str(a.get("created_at"))),
     ]
+    if a.get("method") == "importance":
+        rows.append(("method", str(a.get("estimator"))))
     if "converged" in a:
         rows.append(
             (
@@ -174,6 +242,20 @@ def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
     else:
         rows.append(("convergence", "fixed trial count (no precision target)"))
     versions = json.loads(a.get("library_versions", "{}"))
+    if a.get("method") == "importance":
+        for s in ds["scenario"].values:
+            sel = ds.sel(scenario=s)
+            rows.append(
+                (
+                    f"diagnostics {s}",
+                    (
+                        f"relative error {float(sel['relative_error']):.3g}, per cycle "
+                        f"{float(sel['re_per_cycle']):.3g}, ESS {float(sel['ess']):.0f}, largest "
+                        f"weight share {float(sel['max_weight_share']):.2g}, gamma "
+                        f"{float(sel['gamma']):.4g}"
+                    ),
+                )
+            )
     rows.append(("library versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))))
     return rows
 
@@ -188,12 +270,13 @@ def write_report(
     run = Path(run_dir)
     ds = open_result(run)
     campaign = parse_campaign(ds.attrs.get("config_toml", ""), source=str(run / "campaign.toml"))
-    decision = decide(ds, campaign, target)
+    rare = ds.attrs.get("method") == "importance"
+    decision = _rare_decision(ds, campaign, target) if rare else decide(ds, campaign, target)
     out = Path(out_dir) if out_dir is not None else run
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     figures = []
-    for name, title, fig in _figures(ds, decision):
+    for name, title, fig in _rare_figures(ds) if rare else _figures(ds, decision):
         png = _save(fig, fig_dir / f"{name}.png", "png")
         _save(fig, fig_dir / f"{name}.svg", "svg")
         figures.append({"name": name, "title": title, "png": base64.b64encode(png).decode()})
@@ -205,8 +288,7 @@ def write_report(
             str(run / "campaign.toml"),
             "--seed",
             str(seed),
-            "--trials",
-            str(ds.sizes["trial"]),
+            *(["--trials", str(ds.sizes["trial"])] if not rare else []),
             "--block-size",
             str(ds.attrs.get("block_size")),
         ]

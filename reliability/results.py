@@ -172,6 +172,30 @@ _BY_CLASS = {
 _DTYPES = {"capacity": np.float32, "system_up": np.int8, "goodput": np.float32}
 
 
+#: Variables of a rare-event (importance sampling) result: per-scenario estimates and
+#: the per-cycle likelihood-weighted values they come from.
+RARE_SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "unavailability": (("scenario",), "f", "1", "long-run unavailability (regenerative)"),
+    "unavailability_low": (("scenario",), "f", "1", "lower end of the 95% CI"),
+    "unavailability_high": (("scenario",), "f", "1", "upper end of the 95% CI"),
+    "relative_error": (("scenario",), "f", "1", "standard error / estimate"),
+    "re_per_cycle": (("scenario",), "f", "1", "relative error per cycle (flat: BRE)"),
+    "ess": (("scenario",), "f", "1", "effective sample size of the weighted cycles"),
+    "max_weight_share": (("scenario",), "f", "1", "largest single cycle's share"),
+    "gamma": (("scenario",), "f", "1", "P(system down before all-up | one failure)"),
+    "gamma_se": (("scenario",), "f", "1", "standard error of gamma"),
+    "cycle_h": (("scenario",), "f", "h", "mean regenerative cycle length"),
+    "weighted_downtime_h": (
+        ("cycle", "scenario"),
+        "f",
+        "h",
+        "likelihood-weighted expected downtime of each excursion",
+    ),
+    "weighted_hit": (("cycle", "scenario"), "f", "1", "likelihood ratio of excursions that failed"),
+    "excursion_h": (("crude_cycle", "scenario"), "f", "h", "crude excursion lengths"),
+}
+
+
 class SchemaError(ValueError):
     """A dataset does not follow the result schema."""
 
@@ -194,6 +218,59 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "unknown"
     return out
+
+
+def rare_dataset(
+    campaign: Campaign,
+    scenarios: list[str],
+    summaries: list[dict[str, float]],
+    per_cycle: list[dict[str, np.ndarray]],
+    *,
+    block_size: int,
+    command: str = "",
+) -> xr.Dataset:
+    """The result dataset of a rare-event run (see :data:`RARE_SCHEMA`)."""
+    data = {}
+    for name, (dims, _, units, long_name) in RARE_SCHEMA.items():
+        if name in ("unavailability_low", "unavailability_high"):
+            arr = np.zeros(len(summaries))  # set below from the standard error
+        elif dims == ("scenario",):
+            arr = np.array([s[name] for s in summaries], dtype=float)
+        else:
+            key = {"weighted_downtime_h": "downtime", "weighted_hit": "hit"}.get(name, "length")
+            arr = np.stack([c[key] for c in per_cycle], axis=1)
+        data[name] = (dims, arr, {"units": units, "long_name": long_name})
+    low = data["unavailability"][1] - 1.959963984540054 * np.array(
+        [s["unavailability_se"] for s in summaries]
+    )
+    high = data["unavailability"][1] + 1.959963984540054 * np.array(
+        [s["unavailability_se"] for s in summaries]
+    )
+    data["unavailability_low"] = (("scenario",), low, data["unavailability_low"][2])
+    data["unavailability_high"] = (("scenario",), high, data["unavailability_high"][2])
+    versions = library_versions()
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+    ds = xr.Dataset(
+        data,
+        coords={"scenario": ("scenario", np.array(scenarios, dtype=str))},
+        attrs={
+            "Conventions": "CF-1.11",
+            "title": f"{campaign.name} rare-event estimate",
+            "method": "importance",
+            "estimator": "regenerative ratio, balanced failure biasing on the numerator",
+            "history": f"{now}: {command}" if command else now,
+            "created_at": now,
+            "campaign": campaign.name,
+            "config_sha256": campaign.config_sha256,
+            "config_json": json.dumps(campaign.to_dict(), sort_keys=True),
+            "config_toml": campaign.toml_text,
+            "seed_entropy": hex(campaign.seed),
+            "block_size": int(block_size),
+            "common_random_numbers": int(campaign.common_random_numbers),
+            "library_versions": json.dumps(versions, sort_keys=True),
+        },
+    )
+    return ds
 
 
 def assemble(
@@ -319,7 +396,18 @@ def _coord_name(path: str) -> str:
 
 
 def assert_schema(ds: xr.Dataset) -> None:
-    """Check ``ds`` against :data:`SCHEMA`; raise :class:`SchemaError` naming the problem."""
+    """Check ``ds`` against :data:`SCHEMA` (or :data:`RARE_SCHEMA` for a rare-event
+    result); raise :class:`SchemaError` naming the problem."""
+    if ds.attrs.get("method") == "importance":
+        for name, (dims, kind, *_rest) in RARE_SCHEMA.items():
+            if name not in ds.data_vars:
+                raise SchemaError(f"missing variable {name!r}")
+            if ds[name].dims != dims or ds[name].dtype.kind != kind:
+                raise SchemaError(f"variable {name!r} does not follow the rare-event schema")
+        for attr in ("config_sha256", "seed_entropy", "block_size", "library_versions"):
+            if attr not in ds.attrs:
+                raise SchemaError(f"missing attribute {attr!r}")
+        return
     for name, (dims, kind, *_rest) in SCHEMA.items():
         if name not in ds.data_vars:
             raise SchemaError(f"missing variable {name!r}")
@@ -340,11 +428,11 @@ def assert_schema(ds: xr.Dataset) -> None:
 
 
 def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
-    block = int(ds.attrs.get("block_size", ds.sizes["trial"])) or 1
+    block = int(ds.attrs.get("block_size", ds.sizes.get("trial", 1))) or 1
     enc: dict[str, dict[str, Any]] = {}
     for name, var in ds.data_vars.items():
         chunks = tuple(
-            min(block, n) if d == "trial" else (1 if d == "scenario" else n)
+            min(block, n) if d in ("trial", "cycle") else (1 if d == "scenario" else n)
             for d, n in zip(var.dims, var.shape, strict=True)
         )
         enc[name] = {

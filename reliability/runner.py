@@ -153,6 +153,11 @@ def run_campaign(
         The result, following :data:`reliability.results.SCHEMA`.
     """
     scenarios = campaign.scenarios
+    designs = _rare_designs(campaign)
+    if designs is not None:
+        return _run_rare(
+            campaign, designs, out_dir, client, scheduler, scheduler_file, n_workers, command
+        )
     plans = [compile_plan(sc.campaign) for sc in scenarios]
     check_resources(campaign, plans)  # refuse what would not fit, before launching
     bs = campaign.block_size
@@ -278,6 +283,103 @@ def _relative_half_widths(
         e = mean_ci(x)
         out.append((e.high - e.value) / abs(e.value) if e.value != 0 else math.inf)
     return out
+
+
+def _rare_designs(campaign: Campaign) -> list | None:
+    """The Markov designs of the scenarios when the campaign asks for importance
+    sampling (or ``auto`` finds every scenario Markovian), else None (crude)."""
+    from reliability.campaign import CampaignError
+    from reliability.rare import markov_design
+
+    if campaign.method == "crude":
+        return None
+    designs = []
+    for sc in campaign.scenarios:
+        design, reason = markov_design(sc.campaign)
+        if design is None:
+            if campaign.method == "auto":
+                return None
+            raise CampaignError(
+                f"importance sampling needs a Markovian design: {reason}"
+                + (f" (scenario {sc.name})" if len(campaign.scenarios) > 1 else ""),
+                source=campaign.source,
+                path="campaign.method",
+                value=campaign.method,
+            )
+        designs.append(design)
+    return designs
+
+
+def _run_rare(
+    campaign: Campaign,
+    designs: list,
+    out_dir: str | Path | None,
+    client: Client | None,
+    scheduler: str | None,
+    scheduler_file: str | None,
+    n_workers: int | None,
+    command: str,
+) -> xr.Dataset:
+    """Rare-event run: blocks of regenerative cycles per scenario, seeded like crude
+    blocks (common random numbers across scenarios), on the same Dask resolution."""
+    from reliability.campaign import RareEvent
+    from reliability.rare import simulate_cycles, summarise
+    from reliability.results import rare_dataset
+
+    rare = campaign.rare_event or RareEvent()
+    sizes = block_sizes(rare.cycles, campaign.block_size)
+    crn = campaign.common_random_numbers
+    if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=False)
+    tasks = [(s, b) for s in range(len(designs)) for b in range(len(sizes))]
+    results: dict[tuple[int, int], dict] = {}
+    in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
+    if in_process:
+        for s, b in tasks:
+            seed = block_seed(campaign.seed, b, None if crn else s)
+            results[s, b] = simulate_cycles(designs[s], seed, sizes[b], rare.bias, rare.crude_share)
+    else:
+        from distributed import as_completed
+
+        ctx = (
+            contextlib.nullcontext(client)
+            if client is not None
+            else _client(scheduler, scheduler_file, n_workers)
+        )
+        with ctx as c:
+            where = {}
+            futures = []
+            for s, b in tasks:
+                fut = c.submit(
+                    simulate_cycles,
+                    designs[s],
+                    block_seed(campaign.seed, b, None if crn else s),
+                    sizes[b],
+                    rare.bias,
+                    rare.crude_share,
+                    pure=False,
+                )
+                where[fut.key] = (s, b)
+                futures.append(fut)
+            for fut in as_completed(futures):
+                results[where[fut.key]] = fut.result()
+    per_scenario = [[results[s, b] for b in range(len(sizes))] for s in range(len(designs))]
+    summaries = [summarise(blocks, d) for blocks, d in zip(per_scenario, designs, strict=True)]
+    per_cycle = [
+        {k: np.concatenate([blk[k] for blk in blocks]) for k in ("downtime", "hit", "length")}
+        for blocks in per_scenario
+    ]
+    ds = rare_dataset(
+        campaign,
+        [sc.name for sc in campaign.scenarios],
+        summaries,
+        per_cycle,
+        block_size=campaign.block_size,
+        command=command,
+    )
+    if out_dir is not None:
+        write_result(ds, Path(out_dir) / "result.nc")
+    return ds
 
 
 def _run_distributed(

@@ -83,3 +83,81 @@ def test_estimator_validation():
     with pytest.raises(ValueError, match="bias"):
         estimate_gamma(d, 1, 10, bias=1.0)
     assert np.isfinite(estimate_gamma(d, 1, 100).value)
+
+
+RARE_CAMPAIGN = """
+[campaign]
+name = "rare"
+mission = "1 y"
+trials = 10
+seed = 8
+block_size = 20000
+method = "{method}"
+
+[rare_event]
+cycles = 60000
+
+[units.acc]
+failures = [{{ law = "exponential", mean = "5000 h", repair = {{ law = "exponential", mean = "24 h" }} }}]
+
+[cluster]
+sat = {{ n = 4, k = 3 }}
+acc = {{ n = 8, k = 6, crews = 1 }}
+{extra}
+"""
+
+
+def _rare(method="importance", extra=""):
+    from reliability.campaign import parse_campaign
+
+    return parse_campaign(RARE_CAMPAIGN.format(method=method, extra=extra), source="rare.toml")
+
+
+def test_campaign_method_importance_matches_the_exact_chain(tmp_path):
+    from reliability.report import write_report
+    from reliability.results import open_result
+    from reliability.runner import run_campaign
+
+    c = _rare()
+    ds = run_campaign(c, n_workers=0, out_dir=tmp_path / "run")
+    exact = exact_unavailability(
+        MarkovDesign(levels=((4, 3), (8, 6)), lam=2e-4, mu=1 / 24, crews=1)
+    )
+    u = float(ds["unavailability"].isel(scenario=0))
+    se = float(ds["relative_error"].isel(scenario=0)) * u
+    assert abs(u - exact) < 4 * se
+    back = open_result(tmp_path / "run")
+    assert back.attrs["method"] == "importance" and back.sizes["cycle"] == 60000
+    html = write_report(tmp_path / "run", out_dir=tmp_path / "rep")
+    assert "importance sampling" in html.read_text()
+
+
+def test_rare_runs_do_not_depend_on_workers(tmp_path):
+    from reliability.runner import local_client, run_campaign
+
+    c = _rare(extra='[sweep]\n"cluster.acc.crews" = [1, 2]')
+    a = run_campaign(c, n_workers=0)
+    with local_client(2) as client:
+        b = run_campaign(c, client=client)
+    np.testing.assert_array_equal(a["weighted_downtime_h"].values, b["weighted_downtime_h"].values)
+    np.testing.assert_array_equal(a["unavailability"].values, b["unavailability"].values)
+
+
+def test_method_needs_a_markovian_design():
+    from reliability.campaign import CampaignError
+    from reliability.runner import run_campaign
+
+    weibull = RARE_CAMPAIGN.replace(
+        'law = "exponential", mean = "5000 h"', 'law = "weibull", shape = 2, mean = "5000 h"'
+    )
+    from reliability.campaign import parse_campaign
+
+    c = parse_campaign(weibull.format(method="importance", extra=""), source="w.toml")
+    with pytest.raises(
+        CampaignError, match=r"campaign.method = 'importance': importance sampling needs"
+    ):
+        run_campaign(c, n_workers=0)
+    auto = parse_campaign(weibull.format(method="auto", extra=""), source="w.toml")
+    ds = run_campaign(auto, n_workers=0)
+    assert "availability" in ds  # fell back to crude Monte Carlo
+    assert "unavailability" in run_campaign(_rare("auto"), n_workers=0)
