@@ -486,17 +486,21 @@ def _mean_rate(life: Law, profile: Profile | None, mission_h: float) -> float:
     return rate * (cum[i] + mult[i] * (mission_h - t[i])) / mission_h
 
 
-def job_mtbf_h(campaign: Campaign, plan_modes: _Modes) -> float:
-    """Mean time between interrupts of the training job: its accelerators times the
-    mission-mean rate of every mode that stops a unit or corrupts it silently."""
+def _interrupting(campaign: Campaign, modes: _Modes) -> list[int]:
+    """Modes that interrupt a training job: a unit going down, or silent corruption
+    that is found (and rolls the job back)."""
     w = campaign.workload
     assert w is not None
-    rate = sum(
-        r
-        for r, effect in zip(plan_modes.mean_rate, plan_modes.effect, strict=True)
-        if effect == 0 or (effect == 1 and math.isfinite(w.sdc_detection_h))
-    )
-    return math.inf if rate <= 0 else 1.0 / (w.accelerators * rate)
+    found = math.isfinite(w.sdc_detection_h)
+    return [i for i, e in enumerate(modes.effect) if e == 0 or (e == 1 and found)]
+
+
+def job_mtbf_h(campaign: Campaign, plan_modes: _Modes) -> float:
+    """Mean time between interrupts of the training job: its accelerators times the
+    mission-mean rate of every interrupting mode."""
+    assert campaign.workload is not None
+    rate = sum(plan_modes.mean_rate[i] for i in _interrupting(campaign, plan_modes))
+    return math.inf if rate <= 0 else 1.0 / (campaign.workload.accelerators * rate)
 
 
 def _job_mtbf_steps(campaign: Campaign, modes: _Modes) -> list[tuple[float, float]]:
@@ -504,11 +508,7 @@ def _job_mtbf_steps(campaign: Campaign, modes: _Modes) -> list[tuple[float, floa
     (solar phases, rate profiles); the SAA is averaged over the orbit."""
     w = campaign.workload
     assert w is not None
-    use = [
-        i
-        for i, effect in enumerate(modes.effect)
-        if effect == 0 or (effect == 1 and math.isfinite(w.sdc_detection_h))
-    ]
+    use = _interrupting(campaign, modes)
     starts = sorted({t for i in use for t, _ in modes.rate_steps[i] if t < campaign.mission_h})
     out = []
     for start in starts or [0.0]:

@@ -952,7 +952,7 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
     n_cells = _is(pi, N_CELLS)
     # cells ending strictly before t1 close now: the state at their end is known
     serving = _is(pi, WL_KIND) == SERVING
-    served = min(cap, _jf(sf, J_DEMAND))
+    served = min(cap, _jf(sf, J_DEMAND)) if serving else 0.0
     while ci < n_cells and _g(pf, PF_EDGES, ci + 1) < t1:
         e = _g(pf, PF_EDGES, ci + 1)
         cap_row[ci] += cap * (e - s)
