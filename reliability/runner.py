@@ -156,7 +156,16 @@ def run_campaign(
     designs = _rare_designs(campaign)
     if designs is not None:
         return _run_rare(
-            campaign, designs, out_dir, client, scheduler, scheduler_file, n_workers, command
+            campaign,
+            designs,
+            out_dir,
+            client,
+            scheduler,
+            scheduler_file,
+            n_workers,
+            command,
+            resume,
+            on_block,
         )
     plans = [compile_plan(sc.campaign) for sc in scenarios]
     check_resources(campaign, plans)  # refuse what would not fit, before launching
@@ -319,9 +328,12 @@ def _run_rare(
     scheduler_file: str | None,
     n_workers: int | None,
     command: str,
+    resume: bool = False,
+    on_block: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Rare-event run: blocks of regenerative cycles per scenario, seeded like crude
-    blocks (common random numbers across scenarios), on the same Dask resolution."""
+    blocks (common random numbers across scenarios), on the same Dask resolution, each
+    block stored as a part so that a killed run resumes."""
     from reliability.campaign import RareEvent
     from reliability.rare import simulate_cycles, summarise
     from reliability.results import rare_dataset
@@ -329,16 +341,34 @@ def _run_rare(
     rare = campaign.rare_event or RareEvent()
     sizes = block_sizes(rare.cycles, campaign.block_size)
     crn = campaign.common_random_numbers
+    store = None
     if out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=False)
-    tasks = [(s, b) for s in range(len(designs)) for b in range(len(sizes))]
+        store = RunStore(out_dir, campaign)
+        store.prepare(resume=resume)
+    elif resume:
+        raise ValueError("`resume` needs `out_dir`")
     results: dict[tuple[int, int], dict] = {}
+    every = [(s, b) for s in range(len(designs)) for b in range(len(sizes))]
+    if store is not None:
+        for s, b in every:
+            part = store.load_cycles(s, b, sizes[b])
+            if part is not None:
+                results[s, b] = part
+    tasks = [t for t in every if t not in results]
+
+    def done(s: int, b: int, arrays: dict) -> None:
+        if store is not None:
+            store.save_cycles(s, b, arrays)
+        results[s, b] = arrays
+        if on_block:
+            on_block(len(results), len(every))
+
     in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
-    if in_process:
+    if tasks and in_process:
         for s, b in tasks:
             seed = block_seed(campaign.seed, b, None if crn else s)
-            results[s, b] = simulate_cycles(designs[s], seed, sizes[b], rare.bias, rare.crude_share)
-    else:
+            done(s, b, simulate_cycles(designs[s], seed, sizes[b], rare.bias, rare.crude_share))
+    elif tasks:
         from distributed import as_completed
 
         ctx = (
@@ -362,7 +392,7 @@ def _run_rare(
                 where[fut.key] = (s, b)
                 futures.append(fut)
             for fut in as_completed(futures):
-                results[where[fut.key]] = fut.result()
+                done(*where[fut.key], fut.result())
     per_scenario = [[results[s, b] for b in range(len(sizes))] for s in range(len(designs))]
     summaries = [summarise(blocks, d) for blocks, d in zip(per_scenario, designs, strict=True)]
     per_cycle = [

@@ -107,9 +107,7 @@ class RunStore:
         """Where block ``block`` of scenario ``scenario`` is stored."""
         return self.parts / f"s{scenario:03d}-b{block:05d}.nc"
 
-    def save(self, scenario: int, block: int, result: BlockResult) -> None:
-        """Write one block atomically."""
-        data = {name: (_DIMS.get(name, ("trial",)), getattr(result, name)) for name in _FIELDS}
+    def _write(self, scenario: int, block: int, data: dict[str, Any]) -> None:
         ds = xr.Dataset(
             data,
             attrs={
@@ -122,41 +120,77 @@ class RunStore:
             self.part_path(scenario, block), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4")
         )
 
-    def load(
-        self, scenario: int, block: int, n_trials: int, n_modes: int, n_cells: int
-    ) -> BlockResult | None:
-        """The stored block, or None when absent, unreadable or not of this run."""
+    def save(self, scenario: int, block: int, result: BlockResult) -> None:
+        """Write one block atomically."""
+        data = {name: (_DIMS.get(name, ("trial",)), getattr(result, name)) for name in _FIELDS}
+        self._write(scenario, block, data)
+
+    def save_cycles(self, scenario: int, block: int, arrays: dict[str, np.ndarray]) -> None:
+        """Write one block of rare-event cycles atomically."""
+        data = {
+            name: ("crude_cycle" if name == "length" else "cycle", values)
+            for name, values in arrays.items()
+        }
+        self._write(scenario, block, data)
+
+    def _read(self, scenario: int, block: int, check: Any) -> xr.Dataset | None:
+        """The stored part, or None when absent, unreadable, foreign or misshapen
+        (such a part is deleted, to be recomputed, never trusted)."""
         path = self.part_path(scenario, block)
         if not path.exists():
             return None
         try:
             with xr.open_dataset(path, engine="netcdf4") as ds:
                 ds = ds.load()
-            problem = self._check(ds, scenario, block, n_trials, n_modes, n_cells)
+            problem = self._check_labels(ds, scenario, block) or check(ds)
         except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
-            # a torn or foreign file: recompute it, never trust it
             problem = f"unreadable ({type(exc).__name__}: {exc})"
         if problem:
             log.warning("%s: %s; recomputing this block", path, problem)
             path.unlink(missing_ok=True)
             return None
+        return ds
+
+    def load(
+        self, scenario: int, block: int, n_trials: int, n_modes: int, n_cells: int
+    ) -> BlockResult | None:
+        """The stored block, or None when absent, unreadable or not of this run."""
+
+        def check(ds: xr.Dataset) -> str:
+            missing = [name for name in _FIELDS if name not in ds]
+            if missing:
+                return f"lacks {missing[0]}"
+            if (
+                ds.sizes.get("trial") != n_trials
+                or ds["failures"].shape[1] != n_modes
+                or (ds["capacity"].shape[1] != n_cells)
+            ):
+                return "has the wrong shape"
+            return ""
+
+        ds = self._read(scenario, block, check)
+        if ds is None:
+            return None
         return BlockResult(**{name: np.asarray(ds[name].values) for name in _FIELDS})
 
-    def _check(
-        self, ds: xr.Dataset, scenario: int, block: int, n_trials: int, n_modes: int, n_cells: int
-    ) -> str:
+    def load_cycles(self, scenario: int, block: int, n_cycles: int) -> dict | None:
+        """A stored block of rare-event cycles, or None (see :meth:`load`)."""
+
+        def check(ds: xr.Dataset) -> str:
+            missing = [n for n in ("downtime", "hit", "length") if n not in ds]
+            if missing:
+                return f"lacks {missing[0]}"
+            return "" if ds.sizes.get("cycle") == n_cycles else "has the wrong shape"
+
+        ds = self._read(scenario, block, check)
+        if ds is None:
+            return None
+        return {n: np.asarray(ds[n].values) for n in ("downtime", "hit", "length")}
+
+    def _check_labels(self, ds: xr.Dataset, scenario: int, block: int) -> str:
         attrs: dict[str, Any] = ds.attrs
         if attrs.get("config_sha256") != self.campaign.config_sha256:
             return "belongs to another configuration"
         if int(attrs.get("scenario", -1)) != scenario or int(attrs.get("block", -1)) != block:
             return "is labelled as another block"
-        missing = [name for name in _FIELDS if name not in ds]
-        if missing:
-            return f"lacks {missing[0]}"
-        if (
-            ds.sizes.get("trial") != n_trials
-            or ds["failures"].shape[1] != n_modes
-            or (ds["capacity"].shape[1] != n_cells)
-        ):
-            return "has the wrong shape"
         return ""

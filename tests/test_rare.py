@@ -161,3 +161,21 @@ def test_method_needs_a_markovian_design():
     ds = run_campaign(auto, n_workers=0)
     assert "availability" in ds  # fell back to crude Monte Carlo
     assert "unavailability" in run_campaign(_rare("auto"), n_workers=0)
+
+
+def test_a_killed_rare_run_resumes_to_the_same_result(tmp_path):
+    from reliability.runner import run_campaign
+
+    c = _rare()
+    run = tmp_path / "run"
+    first = run_campaign(c, n_workers=0, out_dir=run)
+    parts = sorted((run / "parts").iterdir())
+    assert len(parts) == 3
+    parts[1].unlink()  # as if killed before this block was stored
+    parts[2].write_bytes(b"torn")  # and this one was cut short
+    (run / "result.nc").unlink()
+    again = run_campaign(c, n_workers=0, out_dir=run, resume=True)
+    np.testing.assert_array_equal(
+        first["weighted_downtime_h"].values, again["weighted_downtime_h"].values
+    )
+    assert float(first["unavailability"][0]) == float(again["unavailability"][0])
