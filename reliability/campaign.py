@@ -227,6 +227,7 @@ class RadiationEntry:
     spe_share: float | None = None
     recover: Law | None = None
     destructive: float = 0.0
+    device: str = ""  # the published device preset it came from, if any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,6 +246,7 @@ class Memory:
     mbu_fraction: float = 0.0
     mbu_span: int = 2
     interleave: int = 1
+    device: str = ""  # the published memory preset it came from, if any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -895,10 +897,10 @@ def _validate_radiation(
             dt = _Table(item, path, t.source)
             device = dt.string("device", choices=tuple(DEVICES))
             dt.finish()
-            items += [(f"{path}(device {device})", dict(e)) for e in DEVICES[device][0]]
+            items += [(f"{path}(device {device})", dict(e), device) for e in DEVICES[device][0]]
         else:
-            items.append((path, item))
-    for path, item in items:
+            items.append((path, item, ""))
+    for path, item, device in items:
         rt = _Table(item, path, t.source)
         cls = rt.string("class", choices=tuple(FAULT_CLASSES))
         entry_name = _name(rt, "name", rt.raw("name", cls))
@@ -929,6 +931,7 @@ def _validate_radiation(
                 effect=effect,
                 recover=recover,
                 destructive=destructive,
+                device=device,
                 **rate,
             )
         )
@@ -940,6 +943,7 @@ def _validate_memory(t: _Table, env: Environment | None) -> Memory:
     word_bits = t.integer("word_bits", 72, minimum=3, maximum=4096)
     ecc = t.string("ecc", "secded", choices=("secded", "none"))
     defaults: dict[str, Any] = {}
+    device = ""
     if t.has("device"):
         device = t.string("device", choices=tuple(MEMORIES))
         if t.has("upset"):
@@ -971,6 +975,7 @@ def _validate_memory(t: _Table, env: Environment | None) -> Memory:
         ),
         mbu_span=t.integer("mbu_span", defaults.get("mbu_span", 2), minimum=1, maximum=64),
         interleave=t.integer("interleave", 1, minimum=1, maximum=1024),
+        device=device,
     )
     t.finish()
     return memory

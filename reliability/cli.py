@@ -313,6 +313,18 @@ def _describe(c: Campaign) -> list[str]:
     return lines
 
 
+def _device_sources(unit: Any) -> list[str]:
+    """Where the published device presets of a unit come from."""
+    from reliability.devices import DEVICES, MEMORIES
+
+    names = dict.fromkeys(e.device for e in unit.radiation if e.device)
+    out = [f"  device {d}: [{DEVICES[d][1]}] {DEVICES[d][2]}" for d in names]
+    if unit.memory is not None and unit.memory.device:
+        _, _, tag, source = MEMORIES[unit.memory.device]
+        out.append(f"  memory {unit.memory.device}: [{tag}] {source}")
+    return out
+
+
 def _describe_radiation(c: Campaign) -> list[str]:
     """Derived fault rates per scenario and unit type: the physics check before launch."""
     from reliability.radiation import rate_table
@@ -338,6 +350,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
             shown[u.name] = rows
             head = f"radiation     {u.name}" + (f"  [scenario {label}]" if label else "")
             lines.append(head + "  (per unit, mission mean)")
+            lines.extend(_device_sources(u))
             lines.append(
                 f"  {'fault':<20} {'class':<10} {'effect':<10} {'per day':>11} "
                 f"{'per year':>11} {'in SAA':>7} {'solar ev.':>9}  note"

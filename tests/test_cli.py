@@ -48,6 +48,23 @@ def test_validate_prints_derived_fault_rates(cli, tmp_path):
     assert sefi.split()[4] == "3.65" and sefi.split()[5] == "50.0%"
 
 
+def test_validate_names_the_sources_of_device_presets(cli, tmp_path):
+    p = tmp_path / "dev.toml"
+    p.write_text(
+        campaign_text(
+            environment='[environment]\norbit = "sso-650"',
+            unit_extra=(
+                'radiation = [{ device = "tpu-v6e" }]\n'
+                'memory = { device = "cots-sram", bits = 1e9, scrub = "1 h" }'
+            ),
+        )
+    )
+    r = cli.invoke(main, ["validate", str(p)])
+    assert r.exit_code == 0, r.output
+    assert "device tpu-v6e: [S] Google Suncatcher" in r.output
+    assert "memory cots-sram: [V] Alsat-1" in r.output
+
+
 def test_run_writes_result_and_summary(cli, good, tmp_path):
     out = tmp_path / "run"
     r = cli.invoke(
