@@ -178,12 +178,7 @@ def run_campaign(
         sizes = [bs] * math.ceil(precision.min_trials / bs)
         max_blocks = max(len(sizes), precision.max_trials // bs)
     results: dict[tuple[int, int], BlockResult] = {}
-    store = None
-    if out_dir is not None:
-        store = RunStore(out_dir, campaign)
-        store.prepare(resume=resume)
-    elif resume:
-        raise ValueError("`resume` needs `out_dir`")
+    store = _open_store(campaign, out_dir, resume)
 
     def done(s: int, b: int, result: BlockResult) -> None:
         if store is not None:
@@ -294,6 +289,17 @@ def _relative_half_widths(
     return out
 
 
+def _open_store(campaign: Campaign, out_dir: str | Path | None, resume: bool) -> RunStore | None:
+    """The run directory's store (checked for this campaign when resuming), if any."""
+    if out_dir is None:
+        if resume:
+            raise ValueError("`resume` needs `out_dir`")
+        return None
+    store = RunStore(out_dir, campaign)
+    store.prepare(resume=resume)
+    return store
+
+
 def _rare_designs(campaign: Campaign) -> list | None:
     """The Markov designs of the scenarios when the campaign asks for importance
     sampling (or ``auto`` finds every scenario Markovian), else None (crude)."""
@@ -341,12 +347,7 @@ def _run_rare(
     rare = campaign.rare_event or RareEvent()
     sizes = block_sizes(rare.cycles, campaign.block_size)
     crn = campaign.common_random_numbers
-    store = None
-    if out_dir is not None:
-        store = RunStore(out_dir, campaign)
-        store.prepare(resume=resume)
-    elif resume:
-        raise ValueError("`resume` needs `out_dir`")
+    store = _open_store(campaign, out_dir, resume)
     results: dict[tuple[int, int], dict] = {}
     every = [(s, b) for s in range(len(designs)) for b in range(len(sizes))]
     if store is not None:
