@@ -21,6 +21,7 @@ This module knows no devices and no engine.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "preset",
     "rate_shape",
     "solar_steps",
+    "steps_integral",
 ]
 
 HOURS_PER_YEAR = 8760.0
@@ -184,6 +186,16 @@ def provenance(orbit: str) -> list[tuple[str, float, str, str]]:
 
 
 # ----------------------------------------------------------------------------- time structure
+
+
+def steps_integral(steps: Sequence[tuple[float, float]], end_h: float) -> float:
+    """Integral over [0, end_h] of a steps function ``[(start_h, value), ...]``."""
+    total = 0.0
+    for i, (start, value) in enumerate(steps):
+        stop = min(steps[i + 1][0], end_h) if i + 1 < len(steps) else end_h
+        if stop > start:
+            total += value * (stop - start)
+    return total
 
 
 def solar_levels(ratio: float) -> tuple[float, float]:

@@ -26,7 +26,7 @@ import numpy as np
 from scipy import integrate, optimize
 
 from reliability.campaign import EFFECTS, FAULT_CLASSES
-from reliability.environment import Environment, RateShape, preset, rate_shape
+from reliability.environment import Environment, RateShape, preset, rate_shape, steps_integral
 from reliability.mitigation import (
     mbu_due_rate,
     secded_due_rate_periodic,
@@ -359,14 +359,6 @@ class RateRow:
     note: str = ""
 
 
-def _steps_integral(steps: Sequence[tuple[float, float]], mission_h: float) -> float:
-    total = 0.0
-    for i, (start, rate) in enumerate(steps):
-        end = steps[i + 1][0] if i + 1 < len(steps) else mission_h
-        total += rate * (min(end, mission_h) - start)
-    return total
-
-
 def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]:
     """Per fault process of ``unit``: mean events per unit-day over the mission and the
     SAA and solar-event shares (what ``reliability validate`` prints)."""
@@ -387,8 +379,8 @@ def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]
             rows.append(RateRow(fp.name, fp.fault_class, fp.effect, 24.0 / mean_life, 0, 0, note))
             continue
         shape = fp.shape
-        out = _steps_integral(shape.outside, mission_h)
-        inside = _steps_integral(shape.inside, mission_h)
+        out = steps_integral(shape.outside, mission_h)
+        inside = steps_integral(shape.inside, mission_h)
         spe = 0.0
         if env is not None and shape.spe_per_intensity_h > 0:
             phases = solar_steps(env, mission_h)

@@ -267,21 +267,32 @@ def estimate_unavailability(
     _, d, _ = _run(design, seeds[0], n_cycles, bias if method == "importance" else 0.0, False)
     n_c = max(100, int(n_cycles * crude_share))
     _, _, length = _run(design, seeds[1], n_c, 0.0, False)
+    return _ratio(design, d, length)
+
+
+def _ratio(
+    design: MarkovDesign, down: np.ndarray, length: np.ndarray
+) -> tuple[RareEstimate, float]:
+    """U = E[downtime per cycle] / E[cycle] with a delta-method interval, and E[cycle].
+
+    The cycle is the exponential time at all-up (known exactly) plus the excursion,
+    whose mean comes from the crude ``length`` sample."""
     total_units = design.n_groups * design.levels[-1][0]
     cycle = 1.0 / (total_units * design.lam) + float(length.mean())
-    cycle_se = float(length.std(ddof=1)) / math.sqrt(n_c)
-    num = _summary(d)
+    cycle_se = float(length.std(ddof=1)) / math.sqrt(length.size) if length.size > 1 else 0.0
+    num = _summary(down)
     u = num.value / cycle
     se = math.sqrt((num.se / cycle) ** 2 + (num.value * cycle_se / cycle**2) ** 2)
     re = se / u if u > 0 else math.inf
+    n = down.size
     est = RareEstimate(
         u,
         se,
         u - 1.96 * se,
         u + 1.96 * se,
         re,
-        re * math.sqrt(n_cycles),
-        n_cycles,
+        re * math.sqrt(n),
+        n,
         num.ess,
         num.max_weight_share,
         num.hits,
@@ -441,23 +452,17 @@ def summarise(blocks: list[dict[str, np.ndarray]], design: MarkovDesign) -> dict
     down = np.concatenate([b["downtime"] for b in blocks])
     hit = np.concatenate([b["hit"] for b in blocks])
     length = np.concatenate([b["length"] for b in blocks])
-    total_units = design.n_groups * design.levels[-1][0]
-    cycle = 1.0 / (total_units * design.lam) + float(length.mean())
-    cycle_se = float(length.std(ddof=1)) / math.sqrt(length.size) if length.size > 1 else 0.0
-    num = _summary(down)
-    u = num.value / cycle
-    se = math.sqrt((num.se / cycle) ** 2 + (num.value * cycle_se / cycle**2) ** 2)
+    u, cycle = _ratio(design, down, length)
     g = _summary(hit)
     return {
-        "unavailability": u,
-        "unavailability_se": se,
-        "relative_error": se / u if u > 0 else math.inf,
-        "re_per_cycle": se / u * math.sqrt(down.size) if u > 0 else math.inf,
-        "ess": num.ess,
-        "max_weight_share": num.max_weight_share,
-        "cycles_with_downtime": num.hits,
+        "unavailability": u.value,
+        "unavailability_low": u.low,
+        "unavailability_high": u.high,
+        "relative_error": u.relative_error,
+        "re_per_cycle": u.re_per_sample,
+        "ess": u.ess,
+        "max_weight_share": u.max_weight_share,
         "gamma": g.value,
         "gamma_se": g.se,
         "cycle_h": cycle,
-        "cycles": down.size,
     }

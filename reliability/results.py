@@ -232,22 +232,12 @@ def rare_dataset(
     """The result dataset of a rare-event run (see :data:`RARE_SCHEMA`)."""
     data = {}
     for name, (dims, _, units, long_name) in RARE_SCHEMA.items():
-        if name in ("unavailability_low", "unavailability_high"):
-            arr = np.zeros(len(summaries))  # set below from the standard error
-        elif dims == ("scenario",):
+        if dims == ("scenario",):
             arr = np.array([s[name] for s in summaries], dtype=float)
         else:
             key = {"weighted_downtime_h": "downtime", "weighted_hit": "hit"}.get(name, "length")
             arr = np.stack([c[key] for c in per_cycle], axis=1)
         data[name] = (dims, arr, {"units": units, "long_name": long_name})
-    low = data["unavailability"][1] - 1.959963984540054 * np.array(
-        [s["unavailability_se"] for s in summaries]
-    )
-    high = data["unavailability"][1] + 1.959963984540054 * np.array(
-        [s["unavailability_se"] for s in summaries]
-    )
-    data["unavailability_low"] = (("scenario",), low, data["unavailability_low"][2])
-    data["unavailability_high"] = (("scenario",), high, data["unavailability_high"][2])
     versions = library_versions()
     now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     ds = xr.Dataset(

@@ -16,7 +16,7 @@ from reliability.campaign import Campaign, Law, Profile
 from reliability.engine import PlanArrays
 from reliability.engine._laws import CODES
 from reliability.engine._profiles import CONSTANT, MODULATED, SINE, SPE, STEPS
-from reliability.environment import HOURS_PER_YEAR, Environment, solar_steps
+from reliability.environment import HOURS_PER_YEAR, Environment, solar_steps, steps_integral
 from reliability.radiation import FaultProcess, fault_processes
 from reliability.workload import checkpoint_interval
 
@@ -57,15 +57,20 @@ def _law(law: Law) -> tuple[int, float, float]:
     return CODES[law.law], float(law.p1), float(law.p2)
 
 
+def _cumulative(times: list[float], mults: list[float]) -> list[float]:
+    """Integral of a steps function at each of its piece starts."""
+    cum = [0.0]
+    for i in range(1, len(times)):
+        cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
+    return cum
+
+
 def _profile_arrays(p: Profile) -> tuple[int, list[float], list[float], list[float]]:
     if p.kind == "sine":
         return SINE, [0.0], [1.0], [0.0]
     times = [t for t, _ in p.points]
     mults = [m for _, m in p.points]
-    cum = [0.0]
-    for i in range(1, len(times)):
-        cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
-    return STEPS, times, mults, cum
+    return STEPS, times, mults, _cumulative(times, mults)
 
 
 def _pools(campaign: Campaign, attribute: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -157,7 +162,6 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
             crew=m.crew,
             renew=int(m.renew),
             local=i,
-            mean_rate=_mean_rate(m.life, modes.profiles.get(m.profile or ""), campaign.mission_h),
             rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
         )
     for j, fp in enumerate(fault_processes(unit_type, campaign.environment, campaign.mission_h)):
@@ -277,8 +281,8 @@ class _Modes:
         self.crew: list[int] = []
         self.renew: list[int] = []
         self.local: list[int] = []
-        self.mean_rate: list[float] = []  # mission-mean events per unit-hour
-        self.rate_steps: list[list[tuple[float, float]]] = []  # the rate over time
+        # events per unit-hour over mission time (SAA passes averaged over the orbit)
+        self.rate_steps: list[list[tuple[float, float]]] = []
         self.dom_kind, self.dom_off = [CONSTANT], [0, 1]
         self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
         self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
@@ -318,9 +322,8 @@ class _Modes:
             extra=(p.mean, p.amplitude, p.period_h, p.phase_rad),
         )
 
-    def add(self, mean_rate: float = 0.0, rate_steps=None, **kw) -> None:
-        self.mean_rate.append(mean_rate)
-        self.rate_steps.append(list(rate_steps) if rate_steps else [(0.0, mean_rate)])
+    def add(self, rate_steps: list[tuple[float, float]], **kw) -> None:
+        self.rate_steps.append(list(rate_steps))
         self.labels.append(kw["label"])
         self.classes.append(kw["fault_class"])
         self.sources.append(kw["source"])
@@ -351,7 +354,7 @@ class _Modes:
                 life=(CODES[law], p1, p2),
                 domain=0,
                 local=local,
-                mean_rate=1.0 / Law(law=law, p1=p1, p2=p2).mean_h,
+                rate_steps=[(0.0, 1.0 / Law(law=law, p1=p1, p2=p2).mean_h)],
                 **common,
             )
             return
@@ -360,27 +363,23 @@ class _Modes:
         for comp, (suffix, steps) in enumerate(
             (("", shape.outside), ("@saa", shape.inside), ("@spe", None))
         ):
-            mission = self.campaign.mission_h
             if steps is None:
                 rate = shape.spe_per_intensity_h
                 if rate <= 0:
                     continue
                 domain = self._spe_domain()
-                mean = shape.mean_per_h * shape.spe_share  # long-run share
+                steps = [(0.0, shape.mean_per_h * shape.spe_share)]  # its long-run rate
             else:
                 rate = max(r for _, r in steps)
                 if rate <= 0:
                     continue
                 domain = self._quiet_domain(steps, rate, inside=comp == 1)
-                ends = [t for t, _ in steps[1:]] + [mission]
-                mean = sum(r * (e - t) for (t, r), e in zip(steps, ends, strict=True)) / mission
             self.add(
                 label=f"{unit}.{fp.name}{suffix}",
                 source=("quiet", "saa", "spe")[comp],
                 life=(CODES["exponential"], 1.0 / rate, 0.0),
                 domain=domain,
                 local=local + comp,
-                mean_rate=mean,
                 rate_steps=steps,
                 **common,
             )
@@ -394,9 +393,7 @@ class _Modes:
         if f <= 0.0:
             if len(set(mults)) == 1 and mults[0] == 1.0:
                 return 0
-            cum = [0.0]
-            for i in range(1, len(times)):
-                cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
+            cum = _cumulative(times, mults)
             return self._domain(("steps", tuple(times), tuple(mults)), STEPS, (times, mults, cum))
         assert env is not None
         period = env.orbit_period_h
@@ -414,9 +411,7 @@ class _Modes:
             return k * period + pc[i] + pm[i] * (s - pt[i])
 
         xs = [p_of(t) for t in times]
-        cum = [0.0]
-        for i in range(1, len(xs)):
-            cum.append(cum[-1] + mults[i - 1] * (xs[i] - xs[i - 1]))
+        cum = _cumulative(xs, mults)
         key = ("modulated", inside, f, period, tuple(times), tuple(mults))
         return self._domain(
             key, MODULATED, (xs, mults, cum), pattern=pattern, extra=(period, 0.0, period, 0.0)
@@ -446,10 +441,8 @@ class _Modes:
         steps = solar_steps(env, mission)
         times = [t for t, _ in steps]
         mults = [rate if active else 0.0 for _, active in steps]
-        cum = [0.0]
-        for i in range(1, len(times)):
-            cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
-        expected = cum[-1] + mults[-1] * (mission - times[-1])
+        cum = _cumulative(times, mults)
+        expected = steps_integral(list(zip(times, mults, strict=True)), mission)
         sigma_i = env.spe_intensity_sigma
         return {
             "spe_dom": self.spe_dom,
@@ -465,25 +458,15 @@ class _Modes:
         }
 
 
-def _rate_steps(life: Law, profile: Profile | None) -> list[tuple[float, float]] | None:
-    """Failure rate of a hardware mode over time: exponential modes follow a steps
-    profile; other modes use their mean rate (renewal approximation)."""
-    if profile is None or profile.kind != "steps" or life.law != "exponential":
-        return None
-    return [(t, m / life.p1) for t, m in profile.points]
-
-
-def _mean_rate(life: Law, profile: Profile | None, mission_h: float) -> float:
-    """Mission-mean failures per unit-hour of a hardware mode (renewal approximation for
-    ageing laws; exact for exponential modes under their rate profile)."""
+def _rate_steps(life: Law, profile: Profile | None) -> list[tuple[float, float]]:
+    """Failure rate of a hardware mode over mission time: its mean rate (the renewal
+    rate of an ageing law) scaled by its rate profile."""
     rate = 1.0 / life.mean_h
     if profile is None:
-        return rate
+        return [(0.0, rate)]
     if profile.kind == "sine":
-        return rate * profile.mean
-    _, t, mult, cum = _profile_arrays(profile)
-    i = max(j for j in range(len(t)) if t[j] <= mission_h)
-    return rate * (cum[i] + mult[i] * (mission_h - t[i])) / mission_h
+        return [(0.0, rate * profile.mean)]
+    return [(t, rate * m) for t, m in profile.points]
 
 
 def _interrupting(campaign: Campaign, modes: _Modes) -> list[int]:
@@ -499,7 +482,11 @@ def job_mtbf_h(campaign: Campaign, plan_modes: _Modes) -> float:
     """Mean time between interrupts of the training job: its accelerators times the
     mission-mean rate of every interrupting mode."""
     assert campaign.workload is not None
-    rate = sum(plan_modes.mean_rate[i] for i in _interrupting(campaign, plan_modes))
+    mission = campaign.mission_h
+    rate = sum(
+        steps_integral(plan_modes.rate_steps[i], mission) / mission
+        for i in _interrupting(campaign, plan_modes)
+    )
     return math.inf if rate <= 0 else 1.0 / (campaign.workload.accelerators * rate)
 
 

@@ -325,20 +325,19 @@ def _dom_of_clock(pi, c):
 
 
 @njit(cache=True, forceinline=True, error_model="numpy")
+def _fheap(pi, si, sf, d):
+    """Slots of domain ``d``'s failure heap: keys, ids, positions, size."""
+    base = _g(pi, P_DOM_HOFF, d)
+    return int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS], si[S_FH_SIZE] + d
+
+
+@njit(cache=True, forceinline=True, error_model="numpy")
 def _arm(pi, si, sf, c):
     """Put clock ``c`` into its domain's heap, keyed at origin + deadline."""
     d = _dom_of_clock(pi, c)
-    base = _g(pi, P_DOM_HOFF, d)
-    heap.push(
-        sf,
-        si,
-        int(sf[SF_FH_KEY]) + base,
-        si[S_FH_ID] + base,
-        si[S_FH_POS],
-        si[S_FH_SIZE] + d,
-        c,
-        _g(sf, SF_CLK_ORIGIN, c) + _g(sf, SF_CLK_DEADLINE, c),
-    )
+    keys, ids, pos, size = _fheap(pi, si, sf, d)
+    when = _g(sf, SF_CLK_ORIGIN, c) + _g(sf, SF_CLK_DEADLINE, c)
+    heap.push(sf, si, keys, ids, pos, size, c, when)
     _set(si, S_DOM_DIRTY, d, 1)
 
 
@@ -346,16 +345,8 @@ def _arm(pi, si, sf, c):
 def _disarm(pi, si, sf, c):
     if _g(si, S_FH_POS, c) >= 0:
         d = _dom_of_clock(pi, c)
-        base = _g(pi, P_DOM_HOFF, d)
-        heap.remove(
-            sf,
-            si,
-            int(sf[SF_FH_KEY]) + base,
-            si[S_FH_ID] + base,
-            si[S_FH_POS],
-            si[S_FH_SIZE] + d,
-            c,
-        )
+        keys, ids, pos, size = _fheap(pi, si, sf, d)
+        heap.remove(sf, si, keys, ids, pos, size, c)
         _set(si, S_DOM_DIRTY, d, 1)
 
 
@@ -733,16 +724,11 @@ def _credit(pf, goodput_row, t0, t1, work):
     if work == 0.0:
         return
     n_cells = int(pf[PF_EDGES + 1] - pf[PF_EDGES]) - 1
+    ci = prof._find(pf[int(pf[PF_EDGES]) :], 0, n_cells, t0)  # the cell holding t0
     if t1 <= t0:
-        ci = 0
-        while ci < n_cells - 1 and _g(pf, PF_EDGES, ci + 1) <= t0:
-            ci += 1
         goodput_row[ci] += work
         return
     rate = work / (t1 - t0)
-    ci = 0
-    while ci < n_cells - 1 and _g(pf, PF_EDGES, ci + 1) <= t0:
-        ci += 1
     a = t0
     while a < t1 and ci < n_cells:
         b = min(t1, _g(pf, PF_EDGES, ci + 1)) if ci < n_cells - 1 else t1
@@ -1213,15 +1199,8 @@ def _trial(
             else:
                 _next_demand(pf, si, sf, ident, t)
         else:
-            base = _g(pi, P_DOM_HOFF, df)
-            c = heap.pop(
-                sf,
-                si,
-                int(sf[SF_FH_KEY]) + base,
-                si[S_FH_ID] + base,
-                si[S_FH_POS],
-                si[S_FH_SIZE] + df,
-            )
+            keys, ids, pos, size = _fheap(pi, si, sf, df)
+            c = heap.pop(sf, si, keys, ids, pos, size)
             _set(si, S_DOM_DIRTY, df, 1)
             _fail(pi, pf, si, sf, su, c, t, counts, lost_row)
     _advance(pi, pf, si, sf, t, mission, cap_row, up_row, cause_row, good_row)
