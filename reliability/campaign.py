@@ -441,6 +441,7 @@ class Campaign:
     workload: Workload | None = None
     target: Target | None = None
     method: str = "crude"  # "crude" | "importance" | "auto"
+    engine: str = "auto"  # "auto" | "units" | "counts" (see reliability.runner.resolve_engine)
     rare_event: RareEvent | None = None
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
     case: str = ""
@@ -1346,6 +1347,7 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         "precision": precision,
         "target": _validate_target(ct),
         "method": ct.string("method", "crude", choices=("crude", "importance", "auto")),
+        "engine": ct.string("engine", "auto", choices=("auto", "units", "counts")),
     }
     ct.finish()
 

@@ -307,10 +307,34 @@ def _describe(c: Campaign) -> list[str]:
     from reliability.limits import check_resources
 
     lines.append(check_resources(c).describe())
+    if c.method == "crude" or c.method == "auto":
+        lines.append(_describe_engine(c))
     for e in c.expectations:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
     return lines
+
+
+def _describe_engine(c: Campaign) -> str:
+    """Which engine a crude run would use, and why."""
+    from reliability.engine import counts_blocker
+    from reliability.runner import resolve_engine
+    from reliability.system import compile_plan
+
+    plans = [compile_plan(sc.campaign) for sc in c.scenarios]
+    engine = resolve_engine(c, plans)
+    if engine == "counts":
+        why = "identical exponential units simulated as counts"
+    elif c.engine == "units":
+        why = "as asked"
+    else:
+        blocked = next((b for p in plans if (b := counts_blocker(p.arrays, p.mode_labels))), None)
+        why = (
+            f"per-unit clocks: {blocked}"
+            if blocked
+            else "per-unit clocks, so that scenarios share random numbers slot by slot"
+        )
+    return f"engine        {engine} ({why})"
 
 
 def _device_sources(unit: Any) -> list[str]:

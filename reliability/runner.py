@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reliability.engine import BlockResult, PlanArrays, simulate
+from reliability.engine import BlockResult, PlanArrays, counts_blocker, simulate
 from reliability.limits import check_resources
 from reliability.results import assemble, write_result
 from reliability.stats import mean_ci
@@ -43,6 +43,7 @@ __all__ = [
     "block_sizes",
     "default_run_dir",
     "local_client",
+    "resolve_engine",
     "run_campaign",
     "simulate_block",
 ]
@@ -61,9 +62,44 @@ def block_seed(entropy: int, block: int, scenario: int | None = None) -> np.rand
     return np.random.SeedSequence(entropy, spawn_key=key)
 
 
-def simulate_block(arrays: PlanArrays, seed: np.random.SeedSequence, n_trials: int) -> BlockResult:
+def simulate_block(
+    arrays: PlanArrays, seed: np.random.SeedSequence, n_trials: int, engine: str = "units"
+) -> BlockResult:
     """Simulate one block of a scenario: the unit of work sent to a Dask worker."""
-    return simulate(arrays, np.random.default_rng(seed), n_trials)
+    return simulate(arrays, np.random.default_rng(seed), n_trials, engine=engine)
+
+
+def resolve_engine(campaign: Campaign, plans: list) -> str:
+    """The engine a campaign runs on: ``campaign.engine``, with ``"auto"`` resolved.
+
+    ``"auto"`` picks the counts engine (identical exponential units as counts, exact
+    and several times faster) when every scenario allows it, unless the campaign
+    compares scenarios under common random numbers: those pair up best when every
+    random number belongs to a unit slot, which only the per-unit engine offers.
+
+    Raises
+    ------
+    CampaignError
+        ``engine = "counts"`` for a scenario it cannot run exactly.
+    """
+    from reliability.campaign import CampaignError
+
+    blockers = [counts_blocker(p.arrays, p.mode_labels) for p in plans]
+    if campaign.engine == "counts":
+        for sc, why in zip(campaign.scenarios, blockers, strict=True):
+            if why is not None:
+                raise CampaignError(
+                    f"the counts engine cannot run this campaign exactly: {why}"
+                    + (f" (scenario {sc.name})" if len(plans) > 1 else ""),
+                    source=campaign.source,
+                    path="campaign.engine",
+                    value=campaign.engine,
+                )
+        return "counts"
+    if campaign.engine == "units":
+        return "units"
+    paired = len(plans) > 1 and campaign.common_random_numbers
+    return "counts" if not paired and all(w is None for w in blockers) else "units"
 
 
 def default_run_dir(campaign: Campaign, root: str | Path = "outputs") -> Path:
@@ -169,6 +205,7 @@ def run_campaign(
         )
     plans = [compile_plan(sc.campaign) for sc in scenarios]
     check_resources(campaign, plans)  # refuse what would not fit, before launching
+    engine = resolve_engine(campaign, plans)
     bs = campaign.block_size
     precision = campaign.precision
     if precision is None:
@@ -217,12 +254,12 @@ def run_campaign(
             if todo and c is None:
                 for s, b in todo:
                     seed = block_seed(campaign.seed, b, None if crn else s)
-                    done(s, b, simulate_block(plans[s].arrays, seed, sizes[b]))
+                    done(s, b, simulate_block(plans[s].arrays, seed, sizes[b], engine))
             elif todo:
                 if plan_futures is None:
                     # unique keys: identical plans of an earlier run may still be being released
                     plan_futures = c.scatter([p.arrays for p in plans], broadcast=True, hash=False)
-                _run_distributed(c, plan_futures, campaign, sizes, todo, done)
+                _run_distributed(c, plan_futures, campaign, sizes, todo, done, engine)
             if precision is None:
                 break
             convergence = _relative_half_widths(results, len(plans), len(sizes), precision.metric)
@@ -245,6 +282,7 @@ def run_campaign(
         sweep_coords=sweep_coords,
         command=command,
     )
+    ds.attrs["engine"] = engine
     if campaign.swings is not None:
         sw = campaign.swings
         ds.attrs["swings"] = json.dumps(
@@ -420,6 +458,7 @@ def _run_distributed(
     sizes: list[int],
     todo: list[tuple[int, int]],
     done: Callable[[int, int, BlockResult], None],
+    engine: str,
 ) -> None:
     from distributed import as_completed
 
@@ -432,6 +471,7 @@ def _run_distributed(
             plan_futures[s],
             block_seed(campaign.seed, b, None if campaign.common_random_numbers else s),
             sizes[b],
+            engine,
             key=f"block-{tag}-{s}-{b}",
             pure=False,
         )

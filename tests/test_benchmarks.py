@@ -12,7 +12,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 @pytest.mark.parametrize(
     ("script", "expected"),
     [
-        ("bench_engine.py", ("speed-up", "12000")),
+        ("bench_engine.py", ("vs simpy", "counts", "12000")),
         ("bench_radiation.py", ("1e12 bits", "replaying")),
         ("bench_rare.py", ("speed-up", "importance sampling")),
     ],

@@ -17,9 +17,13 @@ from tests.conftest import campaign_text
 Z = 4.0
 
 
-def run(trials=1000, seed=1, **kw):
+def run(trials=1000, seed=1, engine="units", **kw):
     c = parse_campaign(campaign_text(trials=trials, seed=seed, **kw))
-    return simulate(compile_plan(c).arrays, seed, trials)
+    return simulate(compile_plan(c).arrays, seed, trials, engine=engine)
+
+
+# exact cases whose clocks are all exponential run under both engines
+both_engines = pytest.mark.parametrize("engine", ["units", "counts"])
 
 
 def assert_mean(x, exact, z=Z):
@@ -59,21 +63,31 @@ EXP_REPAIR = (
 
 
 @pytest.mark.parametrize("crews", [None, 1, 2])
-def test_k_of_n_mission_availability_matches_ctmc(crews):
+@both_engines
+def test_k_of_n_mission_availability_matches_ctmc(crews, engine):
     cluster = (
         "node = { n = 12, k = 10 }"
         if crews is None
         else f"node = {{ n = 12, k = 10, crews = {crews} }}"
     )
-    r = run(trials=400, mission="8760 h", time_step="876 h", failures=EXP_REPAIR, cluster=cluster)
+    r = run(
+        engine=engine,
+        trials=400,
+        mission="8760 h",
+        time_step="876 h",
+        failures=EXP_REPAIR,
+        cluster=cluster,
+    )
     Q = birth_death(12, 1e-3, 1 / 24, crews or 12)
     up = np.array([1.0 if 12 - j >= 10 else 0.0 for j in range(13)])
     assert_mean(r.availability, mission_average(Q, up, 8760))
     assert_mean(r.mean_capacity, mission_average(Q, (12 - np.arange(13)) / 12, 8760))
 
 
-def test_point_availability_on_the_grid():
+@both_engines
+def test_point_availability_on_the_grid(engine):
     r = run(
+        engine=engine,
         trials=20000,
         mission="100 h",
         time_step="25 h",
@@ -86,7 +100,8 @@ def test_point_availability_on_the_grid():
         assert_prob(r.system_up[:, i] == 1, exact)
 
 
-def test_units_stop_ageing_while_down_when_asked():
+@both_engines
+def test_units_stop_ageing_while_down_when_asked(engine):
     """2-of-2, independent exponential repair. Frozen clocks make it a two-state chain
     (rate 2 lambda down, mu up); otherwise the chain has three states."""
     lam, mu, T = 1e-3, 1 / 24, 20000.0
@@ -97,8 +112,8 @@ def test_units_stop_ageing_while_down_when_asked():
         "failures": EXP_REPAIR,
         "cluster": "node = { n = 2, k = 2 }",
     }
-    frozen = run(campaign_extra="age_while_down = false", **kw)
-    ageing = run(**kw)
+    frozen = run(engine=engine, campaign_extra="age_while_down = false", **kw)
+    ageing = run(engine=engine, **kw)
     q2 = np.array([[-2 * lam, 2 * lam], [mu, -mu]])
     assert_mean(frozen.availability, mission_average(q2, np.array([1.0, 0.0]), T))
     q3 = birth_death(2, lam, mu, 2)
@@ -107,9 +122,11 @@ def test_units_stop_ageing_while_down_when_asked():
     assert frozen.availability.mean() > ageing.availability.mean()
 
 
-def test_cold_spares_without_repair():
+@both_engines
+def test_cold_spares_without_repair(engine):
     """One slot, two cold spares swapped instantly: R(t) = P(Poisson(lambda t) <= 2)."""
     r = run(
+        engine=engine,
         trials=20000,
         mission="3000 h",
         time_step="1000 h",
@@ -120,11 +137,13 @@ def test_cold_spares_without_repair():
     assert r.spares_used.max() == 2
 
 
-def test_warm_spare_fails_in_storage():
+@both_engines
+def test_warm_spare_fails_in_storage(engine):
     """1+1 warm standby, perfect switch: R(t) = e^{-lt}[1 + l(1 - e^{-ls t})/ls],
     MTTF = 1/l + 1/(l + ls)."""
     lam, ls = 1e-3, 1 / 5000
     r = run(
+        engine=engine,
         trials=20000,
         mission="40000 h",
         time_step="1000 h",
@@ -165,8 +184,10 @@ def test_minimal_repair_gives_the_weibull_intensity():
     assert r.failures[:, 0].var() == pytest.approx(9.0, rel=0.1)
 
 
-def test_lognormal_repair_keeps_the_insensitive_availability():
+@both_engines
+def test_lognormal_repair_keeps_the_insensitive_availability(engine):
     r = run(
+        engine=engine,
         trials=200,
         mission="200000 h",
         time_step="20000 h",
@@ -178,13 +199,15 @@ def test_lognormal_repair_keeps_the_insensitive_availability():
     assert_mean(r.availability, 1000 / 1024)
 
 
-def test_competing_modes_split_failures_by_rate():
+@both_engines
+def test_competing_modes_split_failures_by_rate(engine):
     failures = (
         '{ name = "a", law = "exponential", mean = "1000 h", repair = "1 h" }, '
         '{ name = "b", law = "exponential", mean = "3000 h", repair = "1 h", '
         "renew = false }"
     )
     r = run(
+        engine=engine,
         trials=2000,
         mission="10000 h",
         time_step="1000 h",
@@ -197,8 +220,10 @@ def test_competing_modes_split_failures_by_rate():
     assert abs(share_a - 0.75) <= Z * se
 
 
-def test_servicing_outage_is_exactly_the_visits():
+@both_engines
+def test_servicing_outage_is_exactly_the_visits(engine):
     r = run(
+        engine=engine,
         trials=50,
         mission="1000 h",
         time_step="100 h",
@@ -208,8 +233,9 @@ def test_servicing_outage_is_exactly_the_visits():
     assert np.all(r.downtime_h >= 30.0)
 
 
-def test_capacity_grid_averages_to_mean_capacity():
-    r = run(trials=50, mission="1000 h", time_step="300 h")  # last cell is 100 h
+@both_engines
+def test_capacity_grid_averages_to_mean_capacity(engine):
+    r = run(engine=engine, trials=50, mission="1000 h", time_step="300 h")  # last cell is 100 h
     widths = np.array([300, 300, 300, 100.0])
     np.testing.assert_allclose(r.capacity.astype(float) @ widths / 1000, r.mean_capacity, rtol=1e-5)
 

@@ -146,3 +146,54 @@ def test_consecutive_runs_on_one_client(campaign, local):
     with local_client(2) as client:
         run_campaign(campaign.with_overrides(trials=4, block_size=1), client=client)
         assert_same_trials(run_campaign(campaign, client=client), local)
+
+
+EXPONENTIAL = {
+    "trials": 40,
+    "mission": "8760 h",
+    "seed": 5,
+    "campaign_extra": "block_size = 16",
+    "cluster": "node = { n = 12, k = 10, crews = 2 }",
+    "failures": '{ law = "exponential", mean = "600 h", repair = "30 h" }',
+}
+
+
+def test_counts_engine_on_worker_processes_matches_in_process():
+    c = parse_campaign(campaign_text(**EXPONENTIAL))
+    here = run_campaign(c, n_workers=0)
+    assert here.attrs["engine"] == "counts"
+    with local_client(2) as client:
+        there = run_campaign(c, client=client)
+    assert there.attrs["engine"] == "counts"
+    assert_same_trials(here, there)
+
+
+@pytest.mark.parametrize(
+    ("extra", "rest", "engine"),
+    [
+        ("", "", "counts"),  # one scenario, all exponential
+        ('engine = "units"', "", "units"),
+        ("", '[sweep]\n"cluster.node.k" = [9, 10]', "units"),  # paired scenarios
+        (
+            "common_random_numbers = false",
+            '[sweep]\n"cluster.node.k" = [9, 10]',
+            "counts",
+        ),
+        ('engine = "counts"', '[sweep]\n"cluster.node.k" = [9, 10]', "counts"),
+    ],
+)
+def test_auto_engine_keeps_slot_wise_pairing_for_compared_scenarios(extra, rest, engine):
+    kw = dict(EXPONENTIAL, trials=4)
+    kw["campaign_extra"] += "\n" + extra
+    ds = run_campaign(parse_campaign(campaign_text(rest=rest, **kw)), n_workers=0)
+    assert ds.attrs["engine"] == engine
+
+
+def test_counts_engine_refused_for_ageing_units():
+    from reliability.campaign import CampaignError
+
+    kw = dict(EXPONENTIAL, failures='{ law = "weibull", shape = 2, mean = "600 h" }')
+    kw["campaign_extra"] += '\nengine = "counts"'
+    c = parse_campaign(campaign_text(**kw), source="x.toml")
+    with pytest.raises(CampaignError, match=r"x.toml: campaign.engine = 'counts'.*not exponential"):
+        run_campaign(c, n_workers=0)

@@ -76,11 +76,19 @@ def test_spares_sweep_rises_with_paired_intervals_narrower_than_unpaired():
 
 
 def test_each_scenario_matches_its_own_run():
-    """A sweep scenario is exactly the design run on its own with the same seed."""
+    """A sweep scenario is exactly the design run on its own with the same seed, on the
+    same engine (a paired sweep runs on per-unit clocks; a lone exponential design
+    would run on counts unless asked)."""
     c = sweep_campaign(trials=20, mission="3000 h")
     ds = run_campaign(c, n_workers=0)
+    assert ds.attrs["engine"] == "units"
     single = parse_campaign(
-        campaign_text(trials=20, mission="3000 h", cluster=SPARES.replace("cold = 0", "cold = 2"))
+        campaign_text(
+            trials=20,
+            mission="3000 h",
+            cluster=SPARES.replace("cold = 0", "cold = 2"),
+            campaign_extra='engine = "units"',
+        )
     )
     alone = run_campaign(single, n_workers=0)
     np.testing.assert_array_equal(ds.availability.values[:, 2], alone.availability.values[:, 0])

@@ -6,14 +6,22 @@ generator and a trial count, and returns per-trial summaries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from reliability.engine._kernel import run_block
+from reliability.engine import _laws as laws
+from reliability.engine import _profiles as prof
+from reliability.engine._block import run_block
 from reliability.engine.plan import PlanArrays, new_state, pack_plan
 
-__all__ = ["BlockResult", "PlanArrays", "simulate", "trial_keys"]
+__all__ = ["ENGINES", "BlockResult", "PlanArrays", "counts_blocker", "simulate", "trial_keys"]
+
+#: Engines: every unit with its own failure clocks, or identical exponential units as
+#: a count of those up (exact for them, O(1) per failure; see ``_counts``).
+ENGINES = ("units", "counts")
+_TRAINING = 1  # plan.wl_kind of a training job
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +98,58 @@ def trial_keys(rng: np.random.Generator | int | None, n_trials: int) -> np.ndarr
     return gen.integers(0, 2**64 - 1, size=n_trials, dtype=np.uint64, endpoint=True)
 
 
-def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: int) -> BlockResult:
+def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
+    """Why the counts engine cannot run ``plan`` exactly, or None when it can.
+
+    It needs every simulated failure mode to be exponential with a constant rate, and
+    no training job (whose members are particular accelerators). ``labels`` name the
+    failure modes in the answer (default: their numbers).
+
+    Examples
+    --------
+    >>> from reliability.campaign import parse_campaign
+    >>> from reliability.system import compile_plan
+    >>> text = '''
+    ... [campaign]
+    ... name = "x"
+    ... mission = "100 h"
+    ... trials = 1
+    ... seed = 1
+    ... [units.node]
+    ... failures = [{ law = "LAW", mean = "10 h", shape = 2, repair = "1 h" }]
+    ... [cluster]
+    ... node = { n = 4, k = 3 }'''
+    >>> plan = lambda law: compile_plan(parse_campaign(text.replace("LAW", law))).arrays
+    >>> counts_blocker(plan("exponential")) is None
+    True
+    >>> counts_blocker(plan("weibull"))
+    'failure mode 0 is not exponential'
+    """
+    for m in range(plan.n_modes):
+        name = labels[m] if m < len(labels) else m
+        if plan.mode_effect[m] == 2:  # counted, never simulated
+            continue
+        if plan.mode_law[m] != laws.EXPONENTIAL:
+            return f"failure mode {name} is not exponential"
+        if plan.dom_kind[plan.mode_dom[m]] != prof.CONSTANT:
+            return f"failure mode {name} has a rate that varies over the mission"
+    if plan.wl_kind == _TRAINING:
+        return "a training job follows particular accelerators"
+    return None
+
+
+def _cumulative_rates(plan: PlanArrays) -> np.ndarray:
+    rates = np.where(plan.mode_effect == 2, 0.0, 1.0 / plan.mode_p1)
+    return np.cumsum(rates)
+
+
+def simulate(
+    plan: PlanArrays,
+    rng: np.random.Generator | int | None,
+    n_trials: int,
+    *,
+    engine: str = "units",
+) -> BlockResult:
     """Simulate ``n_trials`` independent trials of one scenario.
 
     Parameters
@@ -103,13 +162,17 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
         the same ``rng`` seed share random numbers slot by slot.
     n_trials : int
         Number of trials.
+    engine : {"units", "counts"}
+        ``"units"``: every unit keeps its own clocks, and every random number is tied
+        to a unit slot (common random numbers slot by slot across designs).
+        ``"counts"``: identical exponential units as a count of those up, one failure
+        stream per trial; exact only where :func:`counts_blocker` finds nothing.
 
     Returns
     -------
     BlockResult
     """
-    if n_trials < 0:
-        raise ValueError(f"`n_trials` must be >= 0, got {n_trials}")
+    _validate_simulate(plan, n_trials, engine)
     keys = trial_keys(rng, n_trials)
     n_modes = plan.n_modes
     n_cells = plan.n_cells
@@ -160,6 +223,7 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
         work["job_completion_h"],
         work["lost_work_h"],
         goodput,
+        _cumulative_rates(plan) if engine == "counts" else np.zeros(0),
     )
     return BlockResult(
         **out,
@@ -168,3 +232,12 @@ def simulate(plan: PlanArrays, rng: np.random.Generator | int | None, n_trials: 
         **work,
         goodput=goodput.astype(np.float32),
     )
+
+
+def _validate_simulate(plan: PlanArrays, n_trials: int, engine: str) -> None:
+    if n_trials < 0:
+        raise ValueError(f"`n_trials` must be >= 0, got {n_trials}")
+    if engine not in ENGINES:
+        raise ValueError(f"`engine` must be one of {ENGINES}, got {engine!r}")
+    if engine == "counts" and (why := counts_blocker(plan)) is not None:
+        raise ValueError(f"`engine` = 'counts' cannot run this plan exactly: {why}")

@@ -9,10 +9,10 @@ down) be removed without a search.
 
 from __future__ import annotations
 
-from numba import njit
+from reliability.engine._jit import kernel
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def _swap(sf, si, kb, ib, pb, i, j):
     ki = sf[kb + i]
     ii = si[ib + i]
@@ -24,7 +24,7 @@ def _swap(sf, si, kb, ib, pb, i, j):
     si[pb + si[ib + j]] = j
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def _sift_up(sf, si, kb, ib, pb, j):
     while j > 0:
         p = (j - 1) >> 1
@@ -34,7 +34,7 @@ def _sift_up(sf, si, kb, ib, pb, j):
         j = p
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def _sift_down(sf, si, kb, ib, pb, size, j):
     while True:
         left = 2 * j + 1
@@ -50,7 +50,7 @@ def _sift_down(sf, si, kb, ib, pb, size, j):
         j = m
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def push(sf, si, kb, ib, pb, sz, ident, key):
     """Insert ``ident`` with ``key`` (``ident`` must not be in the heap)."""
     j = si[sz]
@@ -61,7 +61,7 @@ def push(sf, si, kb, ib, pb, sz, ident, key):
     _sift_up(sf, si, kb, ib, pb, j)
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def remove(sf, si, kb, ib, pb, sz, ident):
     """Remove ``ident`` if present."""
     j = si[pb + ident]
@@ -80,7 +80,7 @@ def remove(sf, si, kb, ib, pb, sz, ident):
             _sift_down(sf, si, kb, ib, pb, last, j)
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def pop(sf, si, kb, ib, pb, sz):
     """Remove and return the identity with the smallest key."""
     ident = si[ib]

@@ -25,13 +25,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from reliability.engine import _heap as heap
 from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
 from reliability.engine import _random as rnd
-from reliability.engine._borrow import borrow
+from reliability.engine._jit import kernel
 from reliability.engine._layout import (
     AGE_WHILE_DOWN,
     F_CAP,
@@ -51,6 +50,7 @@ from reliability.engine._layout import (
     I_JOB_N,
     I_JOB_PHASE,
     I_LASTMODE,
+    I_NUP,
     I_OUTAGES,
     I_PLANNED,
     I_ROOTPREV,
@@ -156,6 +156,8 @@ from reliability.engine._layout import (
     S_UNIT_KIND,
     S_UNIT_MEMBER,
     S_UNIT_UP,
+    S_UPLIST,
+    S_UPPOS,
     S_WH_ID,
     S_WH_POS,
     S_WH_SIZE,
@@ -213,32 +215,32 @@ KIND_REPAIR, KIND_SWAP = 0, 1
 # ----------------------------------------------------------------------------- access
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _g(a, field, j):
     return a[int(a[field]) + j]
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _set(a, field, j, value):
     a[int(a[field]) + j] = value
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _add(a, field, j, value):
     a[int(a[field]) + j] += value
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _is(pi, j):
     return pi[pi[P_SCALARS] + j]
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _fs(pf, j):
     return pf[int(pf[PF_SCALARS]) + j]
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _int(si, j):
     return si[si[S_INTS] + j]
 
@@ -246,7 +248,7 @@ def _int(si, j):
 # ----------------------------------------------------------------------------- clocks
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _profile(pi, pf, sf, d, x, inverse):
     """Lambda_d(x), or its inverse when ``inverse``, for rate-profile domain ``d``."""
     kind = _g(pi, P_DOM_KIND, d)
@@ -294,23 +296,23 @@ def _profile(pi, pf, sf, d, x, inverse):
     return prof.inverse(*args) if inverse else prof.cum(*args)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _int_sf_spe(pi, sf):
     # the SPE point count lives in the float state so that profiles need only (pf, sf)
     return int(sf[int(sf[SF_SPE_EV]) + 3 * _is(pi, SPE_CAP) + 2])
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _lam(pi, pf, sf, d, t):
     return _profile(pi, pf, sf, d, t, False)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _lam_inv(pi, pf, sf, d, c):
     return _profile(pi, pf, sf, d, c, True)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _op_now(pi, pf, si, sf, d, t):
     """Operational time of domain ``d`` at wall time ``t`` (frozen while the system is
     down when units do not age then)."""
@@ -319,19 +321,19 @@ def _op_now(pi, pf, si, sf, d, t):
     return _lam(pi, pf, sf, d, t) - _g(sf, SF_DOM_LAG, d)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _dom_of_clock(pi, c):
     return _g(pi, P_MODE_DOM, _g(pi, P_CLOCK_MODE, c))
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _fheap(pi, si, sf, d):
     """Slots of domain ``d``'s failure heap: keys, ids, positions, size."""
     base = _g(pi, P_DOM_HOFF, d)
     return int(sf[SF_FH_KEY]) + base, si[S_FH_ID] + base, si[S_FH_POS], si[S_FH_SIZE] + d
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _arm(pi, si, sf, c):
     """Put clock ``c`` into its domain's heap, keyed at origin + deadline."""
     d = _dom_of_clock(pi, c)
@@ -341,7 +343,7 @@ def _arm(pi, si, sf, c):
     _set(si, S_DOM_DIRTY, d, 1)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _disarm(pi, si, sf, c):
     if _g(si, S_FH_POS, c) >= 0:
         d = _dom_of_clock(pi, c)
@@ -350,7 +352,7 @@ def _disarm(pi, si, sf, c):
         _set(si, S_DOM_DIRTY, d, 1)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _life_uniform(pi, su, c):
     m = _g(pi, P_CLOCK_MODE, c)
     stream = rnd.stream_id(rnd.LIFE, _g(pi, P_CLOCK_UNIT, c), _g(pi, P_MODE_LOCAL, m))
@@ -359,7 +361,7 @@ def _life_uniform(pi, su, c):
     return u
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _renew(pi, pf, si, sf, su, unit, t):
     """Make ``unit`` as good as new: every failure mode draws a fresh life."""
     c0 = _g(pi, P_UNIT_CLOCK0, unit)
@@ -377,7 +379,7 @@ def _renew(pi, pf, si, sf, su, unit, t):
         _arm(pi, si, sf, c)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
     """Bring ``unit`` back without renewal: paused clocks resume, and the failed mode
     draws its next failure conditioned on its age (minimal repair)."""
@@ -400,7 +402,7 @@ def _resume(pi, pf, si, sf, su, unit, failed_clock, t):
 # ----------------------------------------------------------------------------- structure
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _propagate(pi, si, unit, delta):
     """A unit went up (+1) or down (-1): update up-counts and usable capacity to the root."""
     g = _g(pi, P_UNIT_GROUP, unit)
@@ -428,7 +430,7 @@ def _propagate(pi, si, unit, delta):
         g = _g(pi, P_GROUP_PARENT, g)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _reset_structure(pi, si):
     """All units up: every group full (at trial start and after a servicing visit)."""
     for g in range(_is(pi, N_GROUPS)):
@@ -437,21 +439,41 @@ def _reset_structure(pi, si):
         _set(si, S_G_USE, g, _g(pi, P_GROUP_UNITS, g))
 
 
+@kernel(forceinline=True, error_model="numpy")
+def _uplist_add(si, unit):
+    """Counts engine: append ``unit`` to the list of up units (the first I_NUP slots)."""
+    j = _int(si, I_NUP)
+    _set(si, S_UPLIST, j, unit)
+    _set(si, S_UPPOS, unit, j)
+    _set(si, S_INTS, I_NUP, j + 1)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _uplist_remove(si, unit):
+    """Counts engine: remove ``unit`` from the up list (the last entry takes its slot)."""
+    last = _int(si, I_NUP) - 1
+    j = _g(si, S_UPPOS, unit)
+    other = _g(si, S_UPLIST, last)
+    _set(si, S_UPLIST, j, other)
+    _set(si, S_UPPOS, other, j)
+    _set(si, S_INTS, I_NUP, last)
+
+
 # ----------------------------------------------------------------------------- wall events
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _cancel(si, sf, ident):
     heap.remove(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE], ident)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _schedule(si, sf, ident, when):
     _cancel(si, sf, ident)
     heap.push(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE], ident, when)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _start_job(pi, pf, si, sf, su, unit, t):
     """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
     _set(si, S_UNIT_JOB, unit, JOB_ACTIVE)
@@ -468,7 +490,7 @@ def _start_job(pi, pf, si, sf, su, unit, t):
     _schedule(si, sf, unit, t + dur)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _enqueue(pi, si, qoff, queue, head, length, k, unit):
     """Append ``unit`` to FIFO ring buffer ``k`` (crew or spare queue, by field slots)."""
     base = _g(pi, qoff, k)
@@ -477,7 +499,7 @@ def _enqueue(pi, si, qoff, queue, head, length, k, unit):
     _add(si, length, k, 1)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _dequeue(pi, si, qoff, queue, head, length, k):
     """Remove and return the oldest unit of FIFO ring buffer ``k``."""
     base = _g(pi, qoff, k)
@@ -488,7 +510,7 @@ def _dequeue(pi, si, qoff, queue, head, length, k):
     return _g(si, queue, base + h)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _request_crew(pi, pf, si, sf, su, unit, t):
     pool = _g(pi, P_UNIT_CREW, unit)
     if _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool):
@@ -500,7 +522,7 @@ def _request_crew(pi, pf, si, sf, su, unit, t):
         _set(si, S_UNIT_JOB, unit, JOB_QUEUED)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _next_crew_job(pi, pf, si, sf, su, pool, t):
     while _g(si, S_CREW_BUSY, pool) < _g(pi, P_CREW_COUNT, pool) and _g(si, S_CQ_LEN, pool):
         unit = _dequeue(pi, si, P_CREW_QOFF, S_CQ, S_CQ_HEAD, S_CQ_LEN, pool)
@@ -509,7 +531,7 @@ def _next_crew_job(pi, pf, si, sf, su, pool, t):
         _start_job(pi, pf, si, sf, su, unit, t)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _reschedule_warm(pi, pf, si, sf, su, sp, t):
     """Warm spares fail in storage at (unreserved count) / dormant MTTF (memoryless)."""
     if not _g(pi, P_SP_WARM, sp):
@@ -524,7 +546,7 @@ def _reschedule_warm(pi, pf, si, sf, su, sp, t):
     _schedule(si, sf, ident, t - math.log(u) * _g(pf, PF_SP_DORMANT, sp) / free)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _begin_swap(pi, pf, si, sf, su, unit, t):
     sp = _g(pi, P_UNIT_SPARE, unit)
     _add(si, S_SP_RES, sp, 1)
@@ -535,7 +557,7 @@ def _begin_swap(pi, pf, si, sf, su, unit, t):
         _start_job(pi, pf, si, sf, su, unit, t)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _dispatch(pi, pf, si, sf, su, unit, m, t):
     """Route a failed unit to repair in place, a swap, a spare queue or the next visit."""
     if not _g(pi, P_MODE_REPLACE, m):
@@ -556,14 +578,14 @@ def _dispatch(pi, pf, si, sf, su, unit, m, t):
         _set(si, S_UNIT_JOB, unit, JOB_SPARE_WAIT)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _serve_spare_queue(pi, pf, si, sf, su, sp, t):
     while _g(si, S_SQ_LEN, sp) > 0 and _g(si, S_SP_STOCK, sp) - _g(si, S_SP_RES, sp) > 0:
         unit = _dequeue(pi, si, P_SP_QOFF, S_SQ, S_SQ_HEAD, S_SQ_LEN, sp)
         _begin_swap(pi, pf, si, sf, su, unit, t)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
     """Clock ``c`` fired: its unit goes down and is routed to restoration."""
     unit = _g(pi, P_CLOCK_UNIT, c)
@@ -598,7 +620,7 @@ def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
     _dispatch(pi, pf, si, sf, su, unit, m, t)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _unit_down_time(pf, sf, unit, t, unit_down, m):
     """Charge the unit-hours ``unit`` was down (after warm-up) to failure mode ``m``."""
     a = max(_g(sf, SF_UNIT_TFAIL, unit), _fs(pf, WARMUP))
@@ -606,9 +628,10 @@ def _unit_down_time(pf, sf, unit, t, unit_down, m):
         unit_down[m] += t - a
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
-def _complete(pi, pf, si, sf, su, unit, t, unit_down):
-    """The repair or swap of ``unit`` finished."""
+@kernel(forceinline=True, error_model="numpy")
+def _complete(pi, pf, si, sf, su, unit, t, unit_down, clocks):
+    """The repair or swap of ``unit`` finished (``clocks``: the unit has its own failure
+    clocks to renew or resume; otherwise it rejoins the up list of the counts engine)."""
     _unit_down_time(pf, sf, unit, t, unit_down, _g(si, S_UNIT_FMODE, unit))
     if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
         sp = _g(pi, P_UNIT_SPARE, unit)
@@ -616,8 +639,11 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
         _add(si, S_SP_RES, sp, -1)
         if t >= _fs(pf, WARMUP):
             _add(si, S_INTS, I_SPARES, 1)
-        _renew(pi, pf, si, sf, su, unit, t)
+        if clocks:
+            _renew(pi, pf, si, sf, su, unit, t)
         _reschedule_warm(pi, pf, si, sf, su, sp, t)
+    elif not clocks:
+        pass
     else:
         m = _g(si, S_UNIT_FMODE, unit)
         if _g(pi, P_MODE_RENEW, m) == 1:
@@ -632,6 +658,8 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
     _set(si, S_UNIT_UP, unit, 1)
     _set(si, S_UNIT_JOB, unit, JOB_NONE)
     _set(si, S_UNIT_FMODE, unit, -1)
+    if not clocks:
+        _uplist_add(si, unit)
     _propagate(pi, si, unit, 1)
     if _is(pi, WL_KIND) == TRAINING:
         _job_unit_up(pi, pf, si, sf, t)
@@ -642,7 +670,7 @@ def _complete(pi, pf, si, sf, su, unit, t, unit_down):
         _next_crew_job(pi, pf, si, sf, su, pool, t)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _resupply(pi, pf, si, sf, su, t):
     n_sp = _is(pi, N_SP)
     for sp in range(n_sp):
@@ -660,9 +688,12 @@ def _resupply(pi, pf, si, sf, su, t):
         _schedule(si, sf, ident, t + _fs(pf, RS_EVERY))
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
-def _service_end(pi, pf, si, sf, su, t, unit_down):
-    """End of a servicing visit: replace failed (or all) units, reset crews and queues."""
+@kernel(forceinline=True, error_model="numpy")
+def _service_end(pi, pf, si, sf, su, t, unit_down, clocks):
+    """End of a servicing visit: replace failed (or all) units, reset crews and queues.
+
+    Without per-unit ``clocks`` (counts engine) replacing a working unit changes
+    nothing: exponential lives have no age."""
     _set(si, S_INTS, I_PLANNED, 0)
     replace_all = _is(pi, SVC_ALL)
     for unit in range(_is(pi, N_UNITS)):
@@ -675,8 +706,11 @@ def _service_end(pi, pf, si, sf, su, t, unit_down):
             _set(si, S_UNIT_JOB, unit, JOB_NONE)
             _set(si, S_UNIT_CREWED, unit, 0)
             _set(si, S_UNIT_FMODE, unit, -1)
-            _renew(pi, pf, si, sf, su, unit, t)
-        elif replace_all:
+            if clocks:
+                _renew(pi, pf, si, sf, su, unit, t)
+            else:
+                _uplist_add(si, unit)
+        elif replace_all and clocks:
             _renew(pi, pf, si, sf, su, unit, t)
     _reset_structure(pi, si)
     for pool in range(_is(pi, N_CREW)):
@@ -703,22 +737,22 @@ def _service_end(pi, pf, si, sf, su, t, unit_down):
 # before it. Without m units up the job waits (or, if elastic, runs slower).
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _jf(sf, j):
     return sf[int(sf[SF_JOB]) + j]
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _jset(sf, j, value):
     sf[int(sf[SF_JOB]) + j] = value
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _job_ident(pi):
     return _is(pi, N_UNITS) + _is(pi, N_SP) + 3
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _credit(pf, goodput_row, t0, t1, work):
     """Spread committed ``work`` evenly over the grid cells of [t0, t1]."""
     if work == 0.0:
@@ -737,7 +771,7 @@ def _credit(pf, goodput_row, t0, t1, work):
         ci += 1
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_fill(pi, si):
     """Recruit up non-members until the job has m members (or no one is left)."""
     n = _is(pi, N_UNITS)
@@ -753,7 +787,7 @@ def _job_fill(pi, si):
     _set(si, S_INTS, I_JOB_CURSOR, cur)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_restart(pi, pf, si, sf, t):
     """Start a restart if the job has its accelerators, otherwise wait for them."""
     _job_fill(pi, si)
@@ -766,7 +800,7 @@ def _job_restart(pi, pf, si, sf, t):
         _cancel(si, sf, _job_ident(pi))
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_compute(pi, pf, si, sf, t):
     """Start a compute segment: tau, or what is left of the work, at the current speed."""
     speed = min(1.0, _int(si, I_JOB_N) / _is(pi, WL_M))
@@ -782,7 +816,7 @@ def _job_compute(pi, pf, si, sf, t):
     _schedule(si, sf, _job_ident(pi), t + length)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_phase_end(pi, pf, si, sf, t, goodput_row):
     phase = _int(si, I_JOB_PHASE)
     if phase == RESTART:
@@ -802,7 +836,7 @@ def _job_phase_end(pi, pf, si, sf, t, goodput_row):
             _job_compute(pi, pf, si, sf, t)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_in_progress(sf, phase, t):
     """Work done since the last commit (lost if the job is interrupted now)."""
     if phase == RUN:
@@ -812,7 +846,7 @@ def _job_in_progress(sf, phase, t):
     return 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_interrupt(pi, pf, si, sf, t, cause, lost_row):
     phase = _int(si, I_JOB_PHASE)
     if phase == DONE:
@@ -821,7 +855,7 @@ def _job_interrupt(pi, pf, si, sf, t, cause, lost_row):
     _job_restart(pi, pf, si, sf, t)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_unit_down(pi, pf, si, sf, unit, m, t, lost_row):
     """A unit went down (failure mode ``m``)."""
     _add(si, S_INTS, I_UP, -1)
@@ -831,7 +865,7 @@ def _job_unit_down(pi, pf, si, sf, unit, m, t, lost_row):
         _job_interrupt(pi, pf, si, sf, t, m, lost_row)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_unit_up(pi, pf, si, sf, t):
     """A unit came back: a waiting job may now restart."""
     _add(si, S_INTS, I_UP, 1)
@@ -839,7 +873,7 @@ def _job_unit_up(pi, pf, si, sf, t):
         _job_restart(pi, pf, si, sf, t)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_silent(pi, pf, si, sf, unit, m, t):
     """Silent corruption on a computing member: found after the detection latency."""
     phase = _int(si, I_JOB_PHASE)
@@ -853,7 +887,7 @@ def _job_silent(pi, pf, si, sf, unit, m, t):
     _schedule(si, sf, _job_ident(pi) + 1, t + _fs(pf, WL_SDC_LAT))
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_sdc_found(pi, pf, si, sf, t, lost_row, goodput_row):
     """Roll back to the last checkpoint written before the corruption, and restart."""
     _set(si, S_INTS, I_SDC_PENDING, 0)
@@ -871,7 +905,7 @@ def _job_sdc_found(pi, pf, si, sf, t, lost_row, goodput_row):
         _job_restart(pi, pf, si, sf, t)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _job_planned(pi, pf, si, sf, t, goodput_row):
     """A servicing visit stops the cluster: the job checkpoints (at no cost, it is
     planned) and waits for the end of the visit."""
@@ -890,12 +924,12 @@ def _job_planned(pi, pf, si, sf, t, goodput_row):
 # ----------------------------------------------------------------------------- accounting
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _n_demand(pf):
     return int(pf[PF_DEM_M] - pf[PF_DEM_T])
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _next_demand(pf, si, sf, ident, t):
     """The serving demand steps to its next piece."""
     piece = _int(si, I_DEM_PIECE) + 1
@@ -905,42 +939,46 @@ def _next_demand(pf, si, sf, ident, t):
         _schedule(si, sf, ident, _g(pf, PF_DEM_T, piece + 1))
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _system_up(si):
     return _g(si, S_G_UP, 0) == 1 and _int(si, I_PLANNED) == 0
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
     """Integrate the current (constant) state over [t0, t1) into the summaries and grid."""
-    sys_up = _system_up(si)
-    planned = _int(si, I_PLANNED)
+    # this runs at every event: field offsets are read once (numba cannot prove that
+    # the state arrays do not alias, so it would reload them after every store)
+    ints = si[S_INTS]
+    fs = int(sf[SF_FS])
+    planned = si[ints + I_PLANNED]
+    sys_up = si[si[S_G_UP]] == 1 and planned == 0
     # usable units (normalised by the unit count once, at the end of the trial)
-    cap = 0.0 if planned else float(_g(si, S_G_USE, 0))
+    cap = 0.0 if planned else float(si[si[S_G_USE]])
+    serving = _is(pi, WL_KIND) == SERVING
+    demand = _jf(sf, J_DEMAND) if serving else 0.0
+    served = min(cap, demand)
     a = max(t0, _fs(pf, WARMUP))
     if t1 > a:
         w = t1 - a
-        _add(sf, SF_FS, F_UP if sys_up else F_DOWN, w)
+        sf[fs + (F_UP if sys_up else F_DOWN)] += w
         if planned:
-            _add(sf, SF_FS, F_PLANNED, w)
+            sf[fs + F_PLANNED] += w
         elif not sys_up:
-            cause_row[_int(si, I_CAUSE)] += w
-        _add(sf, SF_FS, F_CAP, cap * w)
-        if _is(pi, WL_KIND) == SERVING:
-            demand = _jf(sf, J_DEMAND)
-            served = min(cap, demand)
-            _add(sf, SF_FS, F_SERVE, served * w)
-            _add(sf, SF_FS, F_DEMAND, demand * w)
+            cause_row[si[ints + I_CAUSE]] += w
+        sf[fs + F_CAP] += cap * w
+        if serving:
+            sf[fs + F_SERVE] += served * w
+            sf[fs + F_DEMAND] += demand * w
             if served >= _fs(pf, WL_SLO) * demand * (1.0 - 1e-12):
-                _add(sf, SF_FS, F_SLO, w)
+                sf[fs + F_SLO] += w
     s = t0
-    ci = _int(si, I_CELL)
+    ci = si[ints + I_CELL]
     n_cells = _is(pi, N_CELLS)
+    edges = int(pf[PF_EDGES]) + 1  # edges[ci + 1] is the end of cell ci
     # cells ending strictly before t1 close now: the state at their end is known
-    serving = _is(pi, WL_KIND) == SERVING
-    served = min(cap, _jf(sf, J_DEMAND)) if serving else 0.0
-    while ci < n_cells and _g(pf, PF_EDGES, ci + 1) < t1:
-        e = _g(pf, PF_EDGES, ci + 1)
+    while ci < n_cells and pf[edges + ci] < t1:
+        e = pf[edges + ci]
         cap_row[ci] += cap * (e - s)
         if serving:
             serve_row[ci] += served * (e - s)
@@ -951,44 +989,50 @@ def _advance(pi, pf, si, sf, t0, t1, cap_row, up_row, cause_row, serve_row):
         cap_row[ci] += cap * (t1 - s)
         if serving:
             serve_row[ci] += served * (t1 - s)
-    _set(si, S_INTS, I_CELL, ci)
+    si[ints + I_CELL] = ci
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _update_system(pi, pf, si, sf, t):
-    root = _g(si, S_G_UP, 0)
-    if _int(si, I_ROOTPREV) == 1 and root == 0:
-        _set(si, S_INTS, I_CAUSE, _int(si, I_LASTMODE))
-        if t >= _fs(pf, WARMUP):
-            _add(si, S_INTS, I_OUTAGES, 1)
-        if math.isnan(_g(sf, SF_FS, F_TTFF)):
-            _set(sf, SF_FS, F_TTFF, t)
-    _set(si, S_INTS, I_ROOTPREV, root)
-    if not _is(pi, AGE_WHILE_DOWN):
-        want = 0 if _system_up(si) else 1
-        if want != _int(si, I_FROZEN):
-            for d in range(_is(pi, N_DOM)):
-                if want:
-                    _set(sf, SF_DOM_FROZEN, d, _lam(pi, pf, sf, d, t))
-                else:
-                    _add(sf, SF_DOM_LAG, d, _lam(pi, pf, sf, d, t) - _g(sf, SF_DOM_FROZEN, d))
-                _set(si, S_DOM_DIRTY, d, 1)
-            _set(si, S_INTS, I_FROZEN, want)
-            return True
-    return False
+    """Observe the system after the events at ``t``: count an outage that starts, and
+    freeze or thaw the clocks (when units do not age while it is down); True when
+    the clocks changed."""
+    ints = si[S_INTS]
+    root = si[si[S_G_UP]]
+    if root != si[ints + I_ROOTPREV]:
+        if root == 0:
+            si[ints + I_CAUSE] = si[ints + I_LASTMODE]
+            if t >= _fs(pf, WARMUP):
+                si[ints + I_OUTAGES] += 1
+            if math.isnan(_g(sf, SF_FS, F_TTFF)):
+                _set(sf, SF_FS, F_TTFF, t)
+        si[ints + I_ROOTPREV] = root
+    if _is(pi, AGE_WHILE_DOWN):
+        return False
+    want = 0 if _system_up(si) else 1
+    if want == _int(si, I_FROZEN):
+        return False
+    for d in range(_is(pi, N_DOM)):
+        if want:
+            _set(sf, SF_DOM_FROZEN, d, _lam(pi, pf, sf, d, t))
+        else:
+            _add(sf, SF_DOM_LAG, d, _lam(pi, pf, sf, d, t) - _g(sf, SF_DOM_FROZEN, d))
+        _set(si, S_DOM_DIRTY, d, 1)
+    _set(si, S_INTS, I_FROZEN, want)
+    return True
 
 
 # ----------------------------------------------------------------------------- trial
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _fill(a, field, n, value):
     base = int(a[field])
     for j in range(n):
         a[base + j] = value
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _draw_spe(pi, pf, sf, su):
     """Draw this trial's solar particle events and lay them out as a steps profile.
 
@@ -1054,8 +1098,10 @@ def _draw_spe(pi, pf, sf, su):
     sf[ev + 3 * cap + 2] = nb + 1  # number of points, read by _int_sf_spe
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
-def _reset(pi, pf, si, sf, su, key):
+@kernel(forceinline=True, error_model="numpy")
+def _reset(pi, pf, si, sf, su, key, clocks):
+    """Start a trial: everything up and new (``clocks``: draw every unit's lives; else
+    put every unit on the counts engine's up list)."""
     n = _is(pi, N_UNITS)
     n_sp = _is(pi, N_SP)
     # state arrays hold only fields after their header: zero them all, then set the rest
@@ -1081,7 +1127,10 @@ def _reset(pi, pf, si, sf, su, key):
         _set(si, S_SP_STOCK, sp, _g(pi, P_SP_CAPACITY, sp))
     _reset_structure(pi, si)
     for unit in range(n):
-        _renew(pi, pf, si, sf, su, unit, 0.0)
+        if clocks:
+            _renew(pi, pf, si, sf, su, unit, 0.0)
+        else:
+            _uplist_add(si, unit)
     for sp in range(n_sp):
         _reschedule_warm(pi, pf, si, sf, su, sp, 0.0)
     base = n + n_sp
@@ -1106,7 +1155,7 @@ def _reset(pi, pf, si, sf, su, key):
             _set(si, S_INTS, I_JOB_PHASE, WAIT)
 
 
-@njit(cache=True, forceinline=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
 def _next_failure(pi, pf, si, sf):
     """Wall time and domain of the earliest pending failure (inf when none or frozen)."""
     best = math.inf
@@ -1130,7 +1179,7 @@ def _next_failure(pi, pf, si, sf):
     return best, best_d
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _count_aggregates(pi, pf, sf, su, counts):
     """Faults counted, not simulated (ECC-corrected upsets): a Poisson draw of their
     number over the measured window in every unit slot."""
@@ -1146,15 +1195,44 @@ def _count_aggregates(pi, pf, sf, su, counts):
         counts[m] = laws.poisson(mean, key, rnd.stream_id(rnd.AGGREGATE, m, 0), np.uint64(0))
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(forceinline=True, error_model="numpy")
+def _wall_event(pi, pf, si, sf, su, t, unit_down, lost_row, good_row, clocks):
+    """Pop and handle the earliest wall-clock event (due now, at ``t``)."""
+    n = _is(pi, N_UNITS)
+    n_sp = _is(pi, N_SP)
+    ident = heap.pop(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE])
+    if ident < n:
+        _complete(pi, pf, si, sf, su, ident, t, unit_down, clocks)
+    elif ident < n + n_sp:
+        sp = ident - n
+        _add(si, S_SP_STOCK, sp, -1)
+        _reschedule_warm(pi, pf, si, sf, su, sp, t)
+    elif ident == n + n_sp:
+        if _is(pi, SVC_DOWN):
+            _set(si, S_INTS, I_PLANNED, 1)
+            if _is(pi, WL_KIND) == TRAINING:
+                _job_planned(pi, pf, si, sf, t, good_row)
+        _schedule(si, sf, n + n_sp + 1, t + _fs(pf, SVC_DUR))
+        _schedule(si, sf, n + n_sp, t + _fs(pf, SVC_EVERY))
+    elif ident == n + n_sp + 1:
+        _service_end(pi, pf, si, sf, su, t, unit_down, clocks)
+    elif ident == n + n_sp + 2:
+        _resupply(pi, pf, si, sf, su, t)
+    elif ident == n + n_sp + 3:
+        _job_phase_end(pi, pf, si, sf, t, good_row)
+    elif ident == n + n_sp + 4:
+        _job_sdc_found(pi, pf, si, sf, t, lost_row, good_row)
+    else:
+        _next_demand(pf, si, sf, ident, t)
+
+
+@kernel(error_model="numpy")
 def _trial(
     pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row
 ):
     """Simulate one trial; returns (availability, mean capacity, outages, downtime,
     planned downtime, time to first failure, spares used)."""
-    _reset(pi, pf, si, sf, su, key)
-    n = _is(pi, N_UNITS)
-    n_sp = _is(pi, N_SP)
+    _reset(pi, pf, si, sf, su, key, True)
     mission = _fs(pf, MISSION)
     t = 0.0
     settled = False
@@ -1174,35 +1252,21 @@ def _trial(
         t = tn
         settled = False
         if tw <= tf:
-            ident = heap.pop(sf, si, int(sf[SF_WH_KEY]), si[S_WH_ID], si[S_WH_POS], si[S_WH_SIZE])
-            if ident < n:
-                _complete(pi, pf, si, sf, su, ident, t, unit_down)
-            elif ident < n + n_sp:
-                sp = ident - n
-                _add(si, S_SP_STOCK, sp, -1)
-                _reschedule_warm(pi, pf, si, sf, su, sp, t)
-            elif ident == n + n_sp:
-                if _is(pi, SVC_DOWN):
-                    _set(si, S_INTS, I_PLANNED, 1)
-                    if _is(pi, WL_KIND) == TRAINING:
-                        _job_planned(pi, pf, si, sf, t, good_row)
-                _schedule(si, sf, n + n_sp + 1, t + _fs(pf, SVC_DUR))
-                _schedule(si, sf, n + n_sp, t + _fs(pf, SVC_EVERY))
-            elif ident == n + n_sp + 1:
-                _service_end(pi, pf, si, sf, su, t, unit_down)
-            elif ident == n + n_sp + 2:
-                _resupply(pi, pf, si, sf, su, t)
-            elif ident == n + n_sp + 3:
-                _job_phase_end(pi, pf, si, sf, t, good_row)
-            elif ident == n + n_sp + 4:
-                _job_sdc_found(pi, pf, si, sf, t, lost_row, good_row)
-            else:
-                _next_demand(pf, si, sf, ident, t)
+            _wall_event(pi, pf, si, sf, su, t, unit_down, lost_row, good_row, True)
         else:
             keys, ids, pos, size = _fheap(pi, si, sf, df)
             c = heap.pop(sf, si, keys, ids, pos, size)
             _set(si, S_DOM_DIRTY, df, 1)
             _fail(pi, pf, si, sf, su, c, t, counts, lost_row)
+    return _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row)
+
+
+@kernel(error_model="numpy")
+def _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row):
+    """Close the trial at the mission end (the last event was at ``t``) and return its
+    summaries (see :func:`_trial`)."""
+    n = _is(pi, N_UNITS)
+    mission = _fs(pf, MISSION)
     _advance(pi, pf, si, sf, t, mission, cap_row, up_row, cause_row, good_row)
     for unit in range(n):
         if not _g(si, S_UNIT_UP, unit):
@@ -1257,64 +1321,3 @@ def _trial(
         slo,
         fs[F_DONE],
     )
-
-
-@njit(cache=True)
-def run_block(
-    pi,
-    pf,
-    si,
-    sf,
-    su,
-    keys,
-    availability,
-    mean_capacity,
-    outages,
-    downtime,
-    planned,
-    ttff,
-    spares,
-    failures,
-    unit_downtime,
-    outage_downtime,
-    capacity,
-    system_up,
-    throughput,
-    slo_attainment,
-    job_completion,
-    lost_work,
-    goodput,
-):
-    """Simulate ``len(keys)`` trials; trial ``i`` uses counter-based key ``keys[i]`` and
-    writes row ``i`` of every output array."""
-    # borrowed views: the arguments own the memory for the whole call
-    pi, pf, si, sf, su = borrow(pi), borrow(pf), borrow(si), borrow(sf), borrow(su)
-    capacity, system_up, failures = borrow(capacity), borrow(system_up), borrow(failures)
-    unit_downtime, outage_downtime = borrow(unit_downtime), borrow(outage_downtime)
-    lost_work, goodput = borrow(lost_work), borrow(goodput)
-    for i in range(keys.shape[0]):
-        a, mc, o, dt, pd, tt, sp, tp, slo, done = _trial(
-            pi,
-            pf,
-            si,
-            sf,
-            su,
-            keys[i],
-            capacity[i],
-            system_up[i],
-            failures[i],
-            unit_downtime[i],
-            outage_downtime[i],
-            lost_work[i],
-            goodput[i],
-        )
-        throughput[i] = tp
-        slo_attainment[i] = slo
-        job_completion[i] = done
-        availability[i] = a
-        mean_capacity[i] = mc
-        outages[i] = o
-        downtime[i] = dt
-        planned[i] = pd
-        ttff[i] = tt
-        spares[i] = sp

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from reliability.engine import _random as rnd
+from reliability.engine._jit import kernel
 
 EXPONENTIAL = 0
 WEIBULL = 1
@@ -51,7 +51,7 @@ _C = (
 _D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00, 1.0)
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def _poly(coefs, x):
     y = 0.0
     for c in coefs:
@@ -59,7 +59,7 @@ def _poly(coefs, x):
     return y
 
 
-@njit(cache=True)
+@kernel()
 def ndtri(p):
     """Inverse of the standard normal CDF, to about 1e-15 relative (Acklam + one Halley step)."""
     if p <= 0.0:
@@ -86,7 +86,7 @@ def ndtri(p):
     return x - u / (1.0 + 0.5 * x * u)
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def cum_hazard(law, p1, p2, age):
     """Cumulative hazard H(age) of the law."""
     if age <= 0.0:
@@ -101,7 +101,7 @@ def cum_hazard(law, p1, p2, age):
     return 0.0 if age < p1 else math.inf
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def age_at_hazard(law, p1, p2, h, u):
     """Age at which the cumulative hazard reaches ``h``; ``u = exp(-h)`` is passed
     as well so the lognormal branch keeps full precision for fresh draws."""
@@ -114,7 +114,7 @@ def age_at_hazard(law, p1, p2, h, u):
     return p1
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def draw(law, p1, p2, u):
     """A draw of the law from a uniform ``u`` in (0, 1) (inverse survival function)."""
     if law == FIXED:
@@ -122,7 +122,7 @@ def draw(law, p1, p2, u):
     return age_at_hazard(law, p1, p2, -math.log(u), u)
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def draw_after(law, p1, p2, age, u):
     """Failure age after a minimal repair at ``age``: the law conditioned on survival to it."""
     if law == EXPONENTIAL:
@@ -131,7 +131,7 @@ def draw_after(law, p1, p2, age, u):
     return max(age, age_at_hazard(law, p1, p2, h, math.exp(-h)))
 
 
-@njit(cache=True)
+@kernel()
 def poisson(mean, key, stream, counter):
     """A Poisson(``mean``) draw from counter-based uniforms ``(key, stream, counter + i)``.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from reliability.engine._jit import kernel
 
 STEPS = 0
 SINE = 1
@@ -22,7 +22,7 @@ MODULATED = 3
 SPE = 4
 
 
-@njit(cache=True)
+@kernel()
 def _find(x, a, b, v):
     """Largest i in [a, b) with x[i] <= v (x[a] <= v is guaranteed)."""
     lo, hi = a, b - 1
@@ -35,7 +35,7 @@ def _find(x, a, b, v):
     return lo
 
 
-@njit(cache=True)
+@kernel()
 def cum(kind, t0, mult, c0, a, b, mean, amp, period, phase, t):
     """Lambda(t) = integral of the multiplier from 0 to t (pieces in ``[a, b)``)."""
     if kind == CONSTANT:
@@ -47,7 +47,7 @@ def cum(kind, t0, mult, c0, a, b, mean, amp, period, phase, t):
     return mean * (t + amp / w * (math.cos(phase) - math.cos(w * t + phase)))
 
 
-@njit(cache=True)
+@kernel()
 def inverse(kind, t0, mult, c0, a, b, mean, amp, period, phase, c):
     """The wall time t with Lambda(t) = c (the latest piece where Lambda is flat)."""
     if kind == CONSTANT:
@@ -75,14 +75,14 @@ def inverse(kind, t0, mult, c0, a, b, mean, amp, period, phase, c):
     return t
 
 
-@njit(cache=True)
+@kernel()
 def steps_cum(t0, mult, c0, a, b, t):
     """Lambda(t) of a steps profile with pieces in ``[a, b)``."""
     i = _find(t0, a, b, t)
     return c0[i] + mult[i] * (t - t0[i])
 
 
-@njit(cache=True)
+@kernel()
 def steps_inverse(t0, mult, c0, a, b, c):
     """Inverse of a steps profile; inf beyond a final piece of multiplier 0."""
     i = _find(c0, a, b, c)
@@ -91,7 +91,7 @@ def steps_inverse(t0, mult, c0, a, b, c):
     return t0[i] + (c - c0[i]) / mult[i]
 
 
-@njit(cache=True)
+@kernel()
 def periodic_cum(pt, pm, pc, a, b, period, area, t):
     """P(t) of a pattern repeated every ``period`` (integral ``area`` per period)."""
     k = math.floor(t / period)
@@ -100,7 +100,7 @@ def periodic_cum(pt, pm, pc, a, b, period, area, t):
     return k * area + pc[i] + pm[i] * (s - pt[i])
 
 
-@njit(cache=True)
+@kernel()
 def periodic_inverse(pt, pm, pc, a, b, period, area, x):
     """The earliest t with P(t) = x (the pattern has a positive piece)."""
     if not math.isfinite(x):

@@ -14,7 +14,8 @@ whose sequence form passes BigCrush; the trial keys themselves come from a NumPy
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from reliability.engine._jit import kernel
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -33,16 +34,17 @@ POOL = 4
 RESUPPLY = 5
 SPE = 6
 AGGREGATE = 7
+COUNTS = 8
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def _mix64(z):
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def stream_id(purpose, index, sub):
     """Stream number for ``purpose`` (a small int), a slot ``index`` and a sub-index < 256."""
     return (
@@ -50,7 +52,7 @@ def stream_id(purpose, index, sub):
     )
 
 
-@njit(cache=True, forceinline=True)
+@kernel(forceinline=True)
 def uniform(key, stream, counter):
     """A uniform number in the open interval (0, 1) for ``(key, stream, counter)``."""
     z = _mix64(np.uint64(key) ^ (np.uint64(stream) * _GOLD))

@@ -219,6 +219,8 @@ STATE_INT = (
     "dom_dirty",
     "ints",
     "unit_member",
+    "uplist",
+    "uppos",
 )
 STATE_FLOAT = (
     "clk_origin",
@@ -340,8 +342,10 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "sq_head": s,
         "sq_len": s,
         "dom_dirty": d,
-        "ints": 16,
+        "ints": 17,
         "unit_member": n,
+        "uplist": n,
+        "uppos": n,
     }
     size_f = {
         "clk_origin": k,
