@@ -78,7 +78,11 @@ METRICS = (
     "throughput",
     "slo_attainment",
     "job_completion_h",
+    "failure_probability",
+    "unavailability",
 )
+#: what a splitting run estimates (and nothing else)
+SPLIT_METRICS = ("failure_probability", "unavailability")
 #: metrics that count faults of one class (``fault_class`` names it)
 FAULT_METRICS = ("fault_count", "saa_fault_count", "spe_fault_count")
 #: fault classes of radiation entries and their default effect on the unit
@@ -320,13 +324,19 @@ class Target:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RareEvent:
-    """Settings of the rare-event method: regenerative cycles per scenario (in blocks
-    of ``block_size``), the failure-biasing probability, and the share of cycles run
-    crudely for the cycle length."""
+    """Settings of the rare-event methods.
+
+    Importance sampling: regenerative cycles per scenario (in blocks of
+    ``block_size``), the failure-biasing probability, and the share of cycles run
+    crudely for the cycle length. Splitting: trajectories per stage (``effort``) and
+    independent splitting runs per scenario (``replicates``, one block each).
+    """
 
     cycles: int = 200_000
     bias: float = 0.5
     crude_share: float = 0.1
+    effort: int = 1000
+    replicates: int = 20
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -440,7 +450,7 @@ class Campaign:
     resupply: Resupply | None = None
     workload: Workload | None = None
     target: Target | None = None
-    method: str = "crude"  # "crude" | "importance" | "auto"
+    method: str = "crude"  # "crude" | "importance" | "splitting" | "auto"
     engine: str = "auto"  # "auto" | "units" | "counts" (see reliability.runner.resolve_engine)
     rare_event: RareEvent | None = None
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
@@ -1150,6 +1160,8 @@ def _validate_rare_event(t: _Table | None) -> RareEvent | None:
         cycles=t.integer("cycles", 200_000, minimum=100, maximum=_MAX_TRIALS),
         bias=t.number("bias", 0.5, positive=True, maximum=0.95),
         crude_share=t.number("crude_share", 0.1, positive=True, maximum=1.0),
+        effort=t.integer("effort", 1000, minimum=10, maximum=1_000_000),
+        replicates=t.integer("replicates", 20, minimum=2, maximum=100_000),
     )
     t.finish()
     return out
@@ -1346,7 +1358,9 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         "common_random_numbers": ct.boolean("common_random_numbers", True),
         "precision": precision,
         "target": _validate_target(ct),
-        "method": ct.string("method", "crude", choices=("crude", "importance", "auto")),
+        "method": ct.string(
+            "method", "crude", choices=("crude", "importance", "splitting", "auto")
+        ),
         "engine": ct.string("engine", "auto", choices=("auto", "units", "counts")),
     }
     ct.finish()
@@ -1391,6 +1405,16 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
     costs = _validate_costs(top.table("cost"), units)
     rare_event = _validate_rare_event(top.table("rare_event"))
     case, expectations = _validate_verify(top.table("verify"), mission)
+    for i, e in enumerate(expectations):
+        if (e.metric in SPLIT_METRICS) != (campaign["method"] == "splitting"):
+            raise CampaignError(
+                "failure_probability and unavailability are what a splitting run "
+                "estimates, and all it estimates"
+                f" (method = {campaign['method']!r})",
+                source=source,
+                path=f"verify.expect[{i}].metric",
+                value=e.metric,
+            )
     top.raw("sweep", None)  # validated by _validate_sweep
     top.finish()
     return Campaign(

@@ -70,6 +70,32 @@ def _summary_rows(ds: Any) -> list[tuple[str, str, str, str]]:
                 (str(s), "gamma", f"{float(sel['gamma']):.4g}", f"se {float(sel['gamma_se']):.2g}")
             )
         return rows
+    if ds.attrs.get("method") == "splitting":
+        for s in ds["scenario"].values:
+            sel = ds.sel(scenario=s)
+            for name, label in (
+                ("failure_probability", "P(failure in mission) (splitting)"),
+                ("unavailability", "unavailability (splitting)"),
+            ):
+                ci = f"[{float(sel[name + '_low']):.4g}, {float(sel[name + '_high']):.4g}]"
+                rows.append((str(s), label, f"{float(sel[name]):.4g}", ci))
+            rows.append(
+                (
+                    str(s),
+                    "relative error P / U",
+                    f"{float(sel['failure_probability_re']):.3g}",
+                    f"{float(sel['relative_error']):.3g}",
+                )
+            )
+            rows.append(
+                (
+                    str(s),
+                    "ESS / largest replicate share",
+                    f"{float(sel['ess']):.1f}",
+                    f"{float(sel['max_weight_share']):.2g}",
+                )
+            )
+        return rows
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
         for name, label in (
@@ -200,6 +226,8 @@ def run(
         f"{ds.sizes['trial']} trials"
         if "trial" in ds.sizes
         else f"{ds.sizes['cycle']} regenerative cycles (importance sampling)"
+        if "cycle" in ds.sizes
+        else f"{ds.sizes['replicate']} splitting replicates of {ds.attrs['effort']} per stage"
     )
     click.echo(
         f"campaign {c.name}: {samples}, seed {c.seed}, "

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 import matplotlib
+import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
@@ -156,7 +157,7 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
             float(sel[v]) for v in ("unavailability", "unavailability_low", "unavailability_high")
         )
         se = float(sel["relative_error"]) * u
-        est = Estimate(u, se, lo, hi, int(ds.sizes["cycle"]), 0.95)
+        est = Estimate(u, se, lo, hi, int(ds.sizes.get("cycle", ds.sizes.get("replicate"))), 0.95)
         meets, margin = False, math.nan
         if target is not None:
             margin = (1 - target.at_least) - hi
@@ -165,7 +166,7 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
         rows.append(Row(str(s), est, math.nan, None, cost, meets, margin))
     measures = list(rows[0].cost) if rows else []
     if target is None:
-        statement = "No target given: the table shows the long-run availability estimates."
+        statement = "No target given: the table shows the unavailability estimates."
         rec = None
     else:
         ok = sorted(
@@ -182,9 +183,15 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
         else:
             rec = None
             statement = f"No design meets {req}."
+    how = (
+        "fixed-effort splitting on the failures still needed to bring the system down "
+        f"({ds.sizes['replicate']} independent replicates of {ds.attrs.get('effort')} "
+        "trajectories per stage; unplanned downtime over the mission)"
+        if ds.attrs.get("method") == "splitting"
+        else "importance sampling (balanced failure biasing, regenerative)"
+    )
     statement += (
-        " Estimated by importance sampling (balanced failure biasing, regenerative); "
-        "relative errors and weight diagnostics are in the provenance table."
+        f" Estimated by {how}; relative errors and weight diagnostics are in the provenance table."
     )
     return Decision("unavailability", None, rows, rec, None, statement, measures)
 
@@ -198,8 +205,25 @@ def _rare_figures(ds: xr.Dataset) -> list[tuple[str, str, Figure]]:
     ax.errorbar(u, y, xerr=[u - lo, hi - u], fmt="o", capsize=3)
     ax.set_yticks(list(y), ds["scenario"].values.astype(str))
     ax.set_xscale("log")
-    ax.set_xlabel("long-run unavailability (95% CI, importance sampling)")
-    return [("unavailability", "unavailability per scenario", fig)]
+    splitting = ds.attrs.get("method") == "splitting"
+    ax.set_xlabel(
+        "unavailability (95% CI, splitting)"
+        if splitting
+        else "long-run unavailability (95% CI, importance sampling)"
+    )
+    out = [("unavailability", "unavailability per scenario", fig)]
+    if splitting:
+        fig = Figure(figsize=(7.0, 3.5), layout="constrained")
+        ax = fig.add_subplot()
+        p = ds["level_probability"].values
+        for s, name in enumerate(ds["scenario"].values.astype(str)):
+            ax.plot(range(1, p.shape[0] + 1), np.cumprod(p[:, s]), "o-", label=name)
+        ax.set_yscale("log")
+        ax.set_xlabel("level (failures towards system down)")
+        ax.set_ylabel("P(reach the level in the mission)")
+        ax.legend(loc="lower left")
+        out.append(("levels", "splitting levels: probability of reaching each", fig))
+    return out
 
 
 def _save(fig: Figure, path: Path, fmt: str) -> bytes:
@@ -215,6 +239,8 @@ def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
         ("trials", str(ds.sizes["trial"]))
         if "trial" in ds.sizes
         else ("regenerative cycles", f"{ds.sizes['cycle']} (importance sampling)")
+        if "cycle" in ds.sizes
+        else ("splitting replicates", f"{ds.sizes['replicate']} of {a.get('effort')} per stage")
     )
     rows = [
         ("campaign", str(a.get("campaign"))),
@@ -226,7 +252,7 @@ def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
         ("common random numbers", "yes" if a.get("common_random_numbers", 1) else "no"),
         ("created", str(a.get("created_at"))),
     ]
-    if a.get("method") == "importance":
+    if a.get("method") in ("importance", "splitting"):
         rows.append(("method", str(a.get("estimator"))))
     if "converged" in a:
         rows.append(
@@ -256,6 +282,24 @@ def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
                     ),
                 )
             )
+    if a.get("method") == "splitting":
+        for s in ds["scenario"].values:
+            sel = ds.sel(scenario=s)
+            levels = ", ".join(
+                f"{p:.3g}" for p in sel["level_probability"].values if not math.isnan(p)
+            )
+            rows.append(
+                (
+                    f"diagnostics {s}",
+                    (
+                        f"P(failure) {float(sel['failure_probability']):.4g} (relative error "
+                        f"{float(sel['failure_probability_re']):.3g}), unavailability relative "
+                        f"error {float(sel['relative_error']):.3g}, effective replicates "
+                        f"{float(sel['ess']):.1f}, largest replicate share "
+                        f"{float(sel['max_weight_share']):.2g}, stage probabilities {levels}"
+                    ),
+                )
+            )
     rows.append(("library versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))))
     return rows
 
@@ -270,7 +314,7 @@ def write_report(
     run = Path(run_dir)
     ds = open_result(run)
     campaign = parse_campaign(ds.attrs.get("config_toml", ""), source=str(run / "campaign.toml"))
-    rare = ds.attrs.get("method") == "importance"
+    rare = ds.attrs.get("method") in ("importance", "splitting")
     decision = _rare_decision(ds, campaign, target) if rare else decide(ds, campaign, target)
     out = Path(out_dir) if out_dir is not None else run
     fig_dir = out / "figures"

@@ -196,6 +196,44 @@ RARE_SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str]] = {
 }
 
 
+#: Variables of a splitting result: name -> (dims, kind, units, long_name).
+SPLIT_SCHEMA: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "failure_probability": (
+        ("scenario",),
+        "f",
+        "1",
+        "P(unplanned system failure during the mission)",
+    ),
+    "failure_probability_low": (("scenario",), "f", "1", "lower end of the 95% CI"),
+    "failure_probability_high": (("scenario",), "f", "1", "upper end of the 95% CI"),
+    "failure_probability_re": (("scenario",), "f", "1", "standard error / estimate"),
+    "unavailability": (("scenario",), "f", "1", "unplanned downtime / measured window"),
+    "unavailability_low": (("scenario",), "f", "1", "lower end of the 95% CI"),
+    "unavailability_high": (("scenario",), "f", "1", "upper end of the 95% CI"),
+    "relative_error": (("scenario",), "f", "1", "standard error / estimate (unavailability)"),
+    "ess": (("scenario",), "f", "1", "effective number of replicates (unavailability)"),
+    "max_weight_share": (("scenario",), "f", "1", "largest replicate's share of the total"),
+    "level_probability": (
+        ("level", "scenario"),
+        "f",
+        "1",
+        "share of a stage's trajectories that reached the next level (mean of replicates)",
+    ),
+    "replicate_failure_probability": (
+        ("replicate", "scenario"),
+        "f",
+        "1",
+        "each replicate's estimate of the failure probability",
+    ),
+    "replicate_downtime_h": (
+        ("replicate", "scenario"),
+        "f",
+        "h",
+        "each replicate's estimate of the expected unplanned downtime",
+    ),
+}
+
+
 class SchemaError(ValueError):
     """A dataset does not follow the result schema."""
 
@@ -238,27 +276,85 @@ def rare_dataset(
             key = {"weighted_downtime_h": "downtime", "weighted_hit": "hit"}.get(name, "length")
             arr = np.stack([c[key] for c in per_cycle], axis=1)
         data[name] = (dims, arr, {"units": units, "long_name": long_name})
-    versions = library_versions()
-    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     ds = xr.Dataset(
         data,
         coords={"scenario": ("scenario", np.array(scenarios, dtype=str))},
-        attrs={
-            "Conventions": "CF-1.11",
-            "title": f"{campaign.name} rare-event estimate",
+        attrs=_run_attrs(campaign, command, block_size=block_size),
+    )
+    ds.attrs.update(
+        {
             "method": "importance",
             "estimator": "regenerative ratio, balanced failure biasing on the numerator",
-            "history": f"{now}: {command}" if command else now,
-            "created_at": now,
-            "campaign": campaign.name,
-            "config_sha256": campaign.config_sha256,
-            "config_json": json.dumps(campaign.to_dict(), sort_keys=True),
-            "config_toml": campaign.toml_text,
-            "seed_entropy": hex(campaign.seed),
-            "block_size": int(block_size),
-            "common_random_numbers": int(campaign.common_random_numbers),
-            "library_versions": json.dumps(versions, sort_keys=True),
-        },
+        }
+    )
+    return ds
+
+
+def _run_attrs(campaign: Campaign, command: str, *, block_size: int) -> dict[str, Any]:
+    """Provenance attributes of a rare-event result."""
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+    return {
+        "Conventions": "CF-1.11",
+        "title": f"{campaign.name} rare-event estimate",
+        "history": f"{now}: {command}" if command else now,
+        "created_at": now,
+        "campaign": campaign.name,
+        "config_sha256": campaign.config_sha256,
+        "config_json": json.dumps(campaign.to_dict(), sort_keys=True),
+        "config_toml": campaign.toml_text,
+        "seed_entropy": hex(campaign.seed),
+        "block_size": int(block_size),
+        "common_random_numbers": int(campaign.common_random_numbers),
+        "library_versions": json.dumps(library_versions(), sort_keys=True),
+    }
+
+
+def split_dataset(
+    campaign: Campaign,
+    scenarios: list[str],
+    summaries: list[dict[str, Any]],
+    replicates: list[list[dict[str, np.ndarray]]],
+    *,
+    command: str = "",
+) -> xr.Dataset:
+    """The result dataset of a splitting run (see :data:`SPLIT_SCHEMA`).
+
+    ``replicates[s]`` are scenario ``s``'s replicates (see
+    :func:`reliability.splitting.split_replicate`); scenarios with fewer levels pad
+    ``level_probability`` with NaN.
+    """
+    n_levels = max(len(r["level_p"]) for reps in replicates for r in reps)
+    level = np.full((n_levels, len(scenarios)), np.nan)
+    for s, summary in enumerate(summaries):
+        level[: len(summary["level_p"]), s] = summary["level_p"]
+    per_replicate = {
+        "replicate_failure_probability": "failure",
+        "replicate_downtime_h": "downtime",
+    }
+    data = {}
+    for name, (dims, _, units, long_name) in SPLIT_SCHEMA.items():
+        if name == "level_probability":
+            arr = level
+        elif name in per_replicate:
+            key = per_replicate[name]
+            arr = np.stack([np.concatenate([r[key] for r in reps]) for reps in replicates], 1)
+        elif name == "relative_error":
+            arr = np.array([s["unavailability_re"] for s in summaries], dtype=float)
+        else:
+            arr = np.array([s[name] for s in summaries], dtype=float)
+        data[name] = (dims, arr, {"units": units, "long_name": long_name})
+    rare = campaign.rare_event
+    ds = xr.Dataset(
+        data,
+        coords={"scenario": ("scenario", np.array(scenarios, dtype=str))},
+        attrs=_run_attrs(campaign, command, block_size=campaign.block_size),
+    )
+    ds.attrs.update(
+        {
+            "method": "splitting",
+            "estimator": "fixed-effort multilevel splitting on failures to system down",
+            "effort": int(rare.effort if rare else 1000),
+        }
     )
     return ds
 
@@ -386,10 +482,12 @@ def _coord_name(path: str) -> str:
 
 
 def assert_schema(ds: xr.Dataset) -> None:
-    """Check ``ds`` against :data:`SCHEMA` (or :data:`RARE_SCHEMA` for a rare-event
-    result); raise :class:`SchemaError` naming the problem."""
-    if ds.attrs.get("method") == "importance":
-        for name, (dims, kind, *_rest) in RARE_SCHEMA.items():
+    """Check ``ds`` against :data:`SCHEMA` (or :data:`RARE_SCHEMA` /
+    :data:`SPLIT_SCHEMA` for a rare-event result); raise :class:`SchemaError` naming
+    the problem."""
+    rare = {"importance": RARE_SCHEMA, "splitting": SPLIT_SCHEMA}.get(ds.attrs.get("method"))
+    if rare is not None:
+        for name, (dims, kind, *_rest) in rare.items():
             if name not in ds.data_vars:
                 raise SchemaError(f"missing variable {name!r}")
             if ds[name].dims != dims or ds[name].dtype.kind != kind:

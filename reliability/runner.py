@@ -21,7 +21,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -186,23 +186,17 @@ def run_campaign(
     Returns
     -------
     xarray.Dataset
-        The result, following :data:`reliability.results.SCHEMA`.
+        The result, following :data:`reliability.results.SCHEMA` (crude runs),
+        :data:`~reliability.results.RARE_SCHEMA` (importance sampling) or
+        :data:`~reliability.results.SPLIT_SCHEMA` (splitting).
     """
     scenarios = campaign.scenarios
+    where = (client, scheduler, scheduler_file, n_workers)
     designs = _rare_designs(campaign)
     if designs is not None:
-        return _run_rare(
-            campaign,
-            designs,
-            out_dir,
-            client,
-            scheduler,
-            scheduler_file,
-            n_workers,
-            command,
-            resume,
-            on_block,
-        )
+        return _run_rare(campaign, designs, out_dir, where, command, resume, on_block)
+    if campaign.method in ("splitting", "auto"):  # auto: not Markovian, so splitting
+        return _run_split(campaign, out_dir, where, command, resume, on_block)
     plans = [compile_plan(sc.campaign) for sc in scenarios]
     check_resources(campaign, plans)  # refuse what would not fit, before launching
     engine = resolve_engine(campaign, plans)
@@ -344,7 +338,7 @@ def _rare_designs(campaign: Campaign) -> list | None:
     from reliability.campaign import CampaignError
     from reliability.rare import markov_design
 
-    if campaign.method == "crude":
+    if campaign.method in ("crude", "splitting"):
         return None
     designs = []
     for sc in campaign.scenarios:
@@ -363,14 +357,47 @@ def _rare_designs(campaign: Campaign) -> list | None:
     return designs
 
 
+def _execute(
+    tasks: list[tuple[int, int]],
+    make: Callable[[int, int], tuple[Callable, tuple]],
+    done: Callable[[int, int, Any], None],
+    where: tuple,
+) -> None:
+    """Run ``func(*args)`` for each task's ``make(s, b)``: in this process when asked
+    (``n_workers=0`` and no scheduler), else on Dask, handing results to ``done``."""
+    client, scheduler, scheduler_file, n_workers = where
+    in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
+    if not tasks:
+        return
+    if in_process:
+        for s, b in tasks:
+            func, args = make(s, b)
+            done(s, b, func(*args))
+        return
+    from distributed import as_completed
+
+    ctx = (
+        contextlib.nullcontext(client)
+        if client is not None
+        else _client(scheduler, scheduler_file, n_workers)
+    )
+    with ctx as c:
+        keys = {}
+        futures = []
+        for s, b in tasks:
+            func, args = make(s, b)
+            fut = c.submit(func, *args, pure=False)
+            keys[fut.key] = (s, b)
+            futures.append(fut)
+        for fut in as_completed(futures):
+            done(*keys[fut.key], fut.result())
+
+
 def _run_rare(
     campaign: Campaign,
     designs: list,
     out_dir: str | Path | None,
-    client: Client | None,
-    scheduler: str | None,
-    scheduler_file: str | None,
-    n_workers: int | None,
+    where: tuple,
     command: str,
     resume: bool = False,
     on_block: Callable[[int, int], None] | None = None,
@@ -393,7 +420,6 @@ def _run_rare(
             part = store.load_cycles(s, b, sizes[b])
             if part is not None:
                 results[s, b] = part
-    tasks = [t for t in every if t not in results]
 
     def done(s: int, b: int, arrays: dict) -> None:
         if store is not None:
@@ -402,36 +428,11 @@ def _run_rare(
         if on_block:
             on_block(len(results), len(every))
 
-    in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
-    if tasks and in_process:
-        for s, b in tasks:
-            seed = block_seed(campaign.seed, b, None if crn else s)
-            done(s, b, simulate_cycles(designs[s], seed, sizes[b], rare.bias, rare.crude_share))
-    elif tasks:
-        from distributed import as_completed
+    def make(s: int, b: int) -> tuple[Callable, tuple]:
+        seed = block_seed(campaign.seed, b, None if crn else s)
+        return simulate_cycles, (designs[s], seed, sizes[b], rare.bias, rare.crude_share)
 
-        ctx = (
-            contextlib.nullcontext(client)
-            if client is not None
-            else _client(scheduler, scheduler_file, n_workers)
-        )
-        with ctx as c:
-            where = {}
-            futures = []
-            for s, b in tasks:
-                fut = c.submit(
-                    simulate_cycles,
-                    designs[s],
-                    block_seed(campaign.seed, b, None if crn else s),
-                    sizes[b],
-                    rare.bias,
-                    rare.crude_share,
-                    pure=False,
-                )
-                where[fut.key] = (s, b)
-                futures.append(fut)
-            for fut in as_completed(futures):
-                done(*where[fut.key], fut.result())
+    _execute([t for t in every if t not in results], make, done, where)
     per_scenario = [[results[s, b] for b in range(len(sizes))] for s in range(len(designs))]
     summaries = [summarise(blocks, d) for blocks, d in zip(per_scenario, designs, strict=True)]
     per_cycle = [
@@ -444,6 +445,58 @@ def _run_rare(
         summaries,
         per_cycle,
         block_size=campaign.block_size,
+        command=command,
+    )
+    if out_dir is not None:
+        write_result(ds, Path(out_dir) / "result.nc")
+    return ds
+
+
+def _run_split(
+    campaign: Campaign,
+    out_dir: str | Path | None,
+    where: tuple,
+    command: str,
+    resume: bool = False,
+    on_block: Callable[[int, int], None] | None = None,
+) -> xr.Dataset:
+    """Splitting run: independent fixed-effort replicates per scenario, one per block,
+    seeded like crude blocks, on the same Dask resolution, each stored as a part."""
+    from reliability.campaign import RareEvent
+    from reliability.results import split_dataset
+    from reliability.splitting import levels, split_replicate, summarise_split
+
+    rare = campaign.rare_event or RareEvent()
+    plans = [compile_plan(sc.campaign) for sc in campaign.scenarios]
+    crn = campaign.common_random_numbers
+    store = _open_store(campaign, out_dir, resume)
+    results: dict[tuple[int, int], dict] = {}
+    every = [(s, b) for s in range(len(plans)) for b in range(rare.replicates)]
+    if store is not None:
+        for s, b in every:
+            part = store.load_split(s, b, levels(plans[s].arrays))
+            if part is not None:
+                results[s, b] = part
+
+    def done(s: int, b: int, arrays: dict) -> None:
+        if store is not None:
+            store.save_split(s, b, arrays)
+        results[s, b] = arrays
+        if on_block:
+            on_block(len(results), len(every))
+
+    def make(s: int, b: int) -> tuple[Callable, tuple]:
+        seed = block_seed(campaign.seed, b, None if crn else s)
+        return split_replicate, (plans[s].arrays, seed, rare.effort)
+
+    _execute([t for t in every if t not in results], make, done, where)
+    window = campaign.mission_h - campaign.warmup_h
+    per_scenario = [[results[s, b] for b in range(rare.replicates)] for s in range(len(plans))]
+    ds = split_dataset(
+        campaign,
+        [sc.name for sc in campaign.scenarios],
+        [summarise_split(reps, window) for reps in per_scenario],
+        per_scenario,
         command=command,
     )
     if out_dir is not None:

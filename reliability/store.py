@@ -133,6 +133,29 @@ class RunStore:
         }
         self._write(scenario, block, data)
 
+    def save_split(self, scenario: int, block: int, arrays: dict[str, np.ndarray]) -> None:
+        """Write one splitting replicate atomically."""
+        data = {
+            name: ("level" if name == "level_p" else "estimate", values)
+            for name, values in arrays.items()
+        }
+        self._write(scenario, block, data)
+
+    def load_split(self, scenario: int, block: int, n_levels: int) -> dict | None:
+        """A stored splitting replicate, or None (see :meth:`load`)."""
+        names = ("failure", "downtime", "level_p")
+
+        def check(ds: xr.Dataset) -> str:
+            missing = [n for n in names if n not in ds]
+            if missing:
+                return f"lacks {missing[0]}"
+            return "" if ds.sizes.get("level") == n_levels else "has the wrong shape"
+
+        ds = self._read(scenario, block, check)
+        if ds is None:
+            return None
+        return {n: np.asarray(ds[n].values) for n in names}
+
     def _read(self, scenario: int, block: int, check: Any) -> xr.Dataset | None:
         """The stored part, or None when absent, unreadable, foreign or misshapen
         (such a part is deleted, to be recomputed, never trusted)."""

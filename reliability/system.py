@@ -143,6 +143,12 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
             gn.append(lv.n)
             gunits.append(below[d])
     leaf_first = first_of_depth[-1]
+    # groups are breadth first, so the children of a group are contiguous
+    child0 = [
+        first_of_depth[d + 1] + i * lv.n if d + 1 < len(levels) else -1
+        for d, lv in enumerate(levels)
+        for i in range(depth_sizes[d])
+    ]
     unit_group = (leaf_first + np.arange(n_units) // levels[-1].n).astype(np.int32)
 
     unit_type = campaign.unit_type(levels[-1].unit or levels[-1].name)
@@ -202,6 +208,7 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
         group_k=np.array(gk, i32),
         group_n=np.array(gn, i32),
         group_units=np.array(gunits, np.int64),
+        group_child0=np.array(child0, i32),
         mode_law=np.array([x[0] for x in modes.life], i32),
         mode_p1=np.array([x[1] for x in modes.life], dtype=float),
         mode_p2=np.array([x[2] for x in modes.life], dtype=float),

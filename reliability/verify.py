@@ -21,6 +21,7 @@ numbers to their printed precision.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -88,6 +89,17 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
     if exp.fault_class:
         label = f"{exp.metric}[{exp.fault_class}]"
     note = exp.note
+    if ds.attrs.get("method") == "splitting":
+        # one estimate per independent replicate: their mean and Student-t interval
+        if exp.metric == "failure_probability":
+            x = sel["replicate_failure_probability"].values
+        else:
+            window = json.loads(ds.attrs["config_json"])
+            x = sel["replicate_downtime_h"].values / (window["mission_h"] - window["warmup_h"])
+        est = mean_ci(x)
+        z = (est.value - exp.exact) / est.se if est.se > 0 else math.inf
+        note = note or f"splitting, {x.size} replicates, relative error {est.se / est.value:.3f}"
+        return Check(case, label, est, exp.exact, float(z), bool(abs(z) <= z_max), note)
     if exp.metric in ("reliability", "point_availability"):
         if exp.metric == "reliability":
             ttff = sel["time_to_first_failure_h"].values

@@ -81,6 +81,7 @@ from reliability.engine._layout import (
     P_DOM_KIND,
     P_DOM_OFF,
     P_DOM_POFF,
+    P_GROUP_CHILD0,
     P_GROUP_K,
     P_GROUP_N,
     P_GROUP_PARENT,
@@ -141,6 +142,8 @@ from reliability.engine._layout import (
     S_FH_ID,
     S_FH_POS,
     S_FH_SIZE,
+    S_G_NEED,
+    S_G_SEL,
     S_G_UP,
     S_G_UPC,
     S_G_USE,
@@ -437,6 +440,43 @@ def _reset_structure(pi, si):
         _set(si, S_G_UPC, g, _g(pi, P_GROUP_N, g))
         _set(si, S_G_UP, g, 1)
         _set(si, S_G_USE, g, _g(pi, P_GROUP_UNITS, g))
+
+
+@kernel(error_model="numpy")
+def _needed(pi, si):
+    """Fewest further unit failures that would bring the system down (0: it is down).
+
+    A leaf group that is up needs (up - k + 1) of its units to fail; a group above
+    needs the (up - k + 1) cheapest of its up children to go down. This is the
+    importance function of splitting: each failure that brings the system closer to
+    failure lowers it by one.
+    """
+    need = si[S_G_NEED]
+    sel = si[S_G_SEL]
+    for g in range(_is(pi, N_GROUPS) - 1, -1, -1):  # children come after their parent
+        if not _g(si, S_G_UP, g):
+            si[need + g] = 0
+            continue
+        m = _g(si, S_G_UPC, g) - _g(pi, P_GROUP_K, g) + 1
+        c0 = _g(pi, P_GROUP_CHILD0, g)
+        if c0 < 0:
+            si[need + g] = m
+            continue
+        n_up = 0
+        for c in range(c0, c0 + _g(pi, P_GROUP_N, g)):
+            if _g(si, S_G_UP, c):
+                si[sel + n_up] = si[need + c]
+                n_up += 1
+        total = 0
+        for j in range(m):  # partial selection sort: the m cheapest up children
+            best = j
+            for i in range(j + 1, n_up):
+                if si[sel + i] < si[sel + best]:
+                    best = i
+            si[sel + j], si[sel + best] = si[sel + best], si[sel + j]
+            total += si[sel + j]
+        si[need + g] = total
+    return si[need]
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -1233,8 +1273,33 @@ def _trial(
     """Simulate one trial; returns (availability, mean capacity, outages, downtime,
     planned downtime, time to first failure, spares used)."""
     _reset(pi, pf, si, sf, su, key, True)
+    t, _ = _run(
+        pi,
+        pf,
+        si,
+        sf,
+        su,
+        0.0,
+        -1,
+        cap_row,
+        up_row,
+        counts,
+        unit_down,
+        cause_row,
+        lost_row,
+        good_row,
+    )
+    return _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row)
+
+
+@kernel(error_model="numpy")
+def _run(
+    pi, pf, si, sf, su, t, target, cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row
+):
+    """Run the events after ``t`` until the mission ends, or (``target`` >= 0) until at
+    most ``target`` further failures would bring the system down (see ``_needed``);
+    returns the time reached and whether the target was."""
     mission = _fs(pf, MISSION)
-    t = 0.0
     settled = False
     while True:
         tf, df = _next_failure(pi, pf, si, sf)
@@ -1246,8 +1311,10 @@ def _trial(
             settled = True
             if _update_system(pi, pf, si, sf, t):
                 continue
+            if target >= 0 and _needed(pi, si) <= target:
+                return t, True
         if tn >= mission:
-            break
+            return t, False
         _advance(pi, pf, si, sf, t, tn, cap_row, up_row, cause_row, good_row)
         t = tn
         settled = False
@@ -1258,7 +1325,6 @@ def _trial(
             c = heap.pop(sf, si, keys, ids, pos, size)
             _set(si, S_DOM_DIRTY, df, 1)
             _fail(pi, pf, si, sf, su, c, t, counts, lost_row)
-    return _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row)
 
 
 @kernel(error_model="numpy")

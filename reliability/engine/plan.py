@@ -44,6 +44,7 @@ class PlanArrays(NamedTuple):
     group_k: np.ndarray  # (G,)
     group_n: np.ndarray  # (G,) members (sub-groups or units)
     group_units: np.ndarray  # (G,) units in the subtree
+    group_child0: np.ndarray  # (G,) first child group (its group_n children follow); -1: leaf
     mode_law: np.ndarray  # (M,) life law code
     mode_p1: np.ndarray
     mode_p2: np.ndarray
@@ -162,6 +163,7 @@ PLAN_INT = (
     "scalars",
     "mode_effect",
     "dom_poff",
+    "group_child0",
 )
 PLAN_FLOAT = (
     "edges",
@@ -221,6 +223,8 @@ STATE_INT = (
     "unit_member",
     "uplist",
     "uppos",
+    "g_need",
+    "g_sel",
 )
 STATE_FLOAT = (
     "clk_origin",
@@ -346,6 +350,8 @@ def new_state(p: PlanArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "unit_member": n,
         "uplist": n,
         "uppos": n,
+        "g_need": g,
+        "g_sel": int(p.group_n.max()),
     }
     size_f = {
         "clk_origin": k,
