@@ -204,7 +204,8 @@ def _rare_figures(ds: xr.Dataset) -> list[tuple[str, str, Figure]]:
     y = range(len(u))
     ax.errorbar(u, y, xerr=[u - lo, hi - u], fmt="o", capsize=3)
     ax.set_yticks(list(y), ds["scenario"].values.astype(str))
-    ax.set_xscale("log")
+    if np.any(u > 0):  # a splitting run whose stages saw no arrivals estimates 0
+        ax.set_xscale("log")
     splitting = ds.attrs.get("method") == "splitting"
     ax.set_xlabel(
         "unavailability (95% CI, splitting)"
@@ -215,10 +216,13 @@ def _rare_figures(ds: xr.Dataset) -> list[tuple[str, str, Figure]]:
     if splitting:
         fig = Figure(figsize=(7.0, 3.5), layout="constrained")
         ax = fig.add_subplot()
-        p = ds["level_probability"].values
+        reach = np.cumprod(ds["level_probability"].values, axis=0)
+        levels = np.arange(1, reach.shape[0] + 1)
         for s, name in enumerate(ds["scenario"].values.astype(str)):
-            ax.plot(range(1, p.shape[0] + 1), np.cumprod(p[:, s]), "o-", label=name)
-        ax.set_yscale("log")
+            seen = reach[:, s] > 0  # NaN (past the last stage reached) and 0 are not drawn
+            ax.plot(levels[seen], reach[seen, s], "o-", label=name)
+        if np.any(reach > 0):
+            ax.set_yscale("log")
         ax.set_xlabel("level (failures towards system down)")
         ax.set_ylabel("P(reach the level in the mission)")
         ax.legend(loc="lower left")

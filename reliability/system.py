@@ -97,6 +97,22 @@ def _pools(campaign: Campaign, attribute: str) -> tuple[np.ndarray, list[tuple[i
     return unit_pool, pools
 
 
+def _group_pools(
+    levels: tuple, first_of_depth: list[int], depth_sizes: list[int], n_groups: int
+) -> np.ndarray:
+    """The spare pool of each group that one serves exactly (-1 for the others).
+
+    Units draw on the pools of the deepest level declaring spares (see :func:`_pools`,
+    which numbers that level's pools first), so its groups and pools match one to one.
+    """
+    out = np.full(n_groups, -1, np.int32)
+    deepest = [d for d, lv in enumerate(levels) if lv.spares is not None]
+    if deepest:
+        d = deepest[-1]
+        out[first_of_depth[d] : first_of_depth[d] + depth_sizes[d]] = np.arange(depth_sizes[d])
+    return out
+
+
 def compile_plan(campaign: Campaign) -> SystemPlan:
     """Compile a campaign (one scenario) into the engine's numeric plan.
 
@@ -209,6 +225,7 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
         group_n=np.array(gn, i32),
         group_units=np.array(gunits, np.int64),
         group_child0=np.array(child0, i32),
+        group_pool=_group_pools(levels, first_of_depth, depth_sizes, len(parent)),
         mode_law=np.array([x[0] for x in modes.life], i32),
         mode_p1=np.array([x[1] for x in modes.life], dtype=float),
         mode_p2=np.array([x[2] for x in modes.life], dtype=float),

@@ -14,7 +14,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
     [
         ("bench_engine.py", ("vs simpy", "counts", "12000")),
         ("bench_radiation.py", ("1e12 bits", "replaying")),
-        ("bench_rare.py", ("speed-up", "importance sampling")),
+        ("bench_rare.py", ("speed-up", "importance sampling", "splitting")),
     ],
 )
 def test_benchmark_script_runs_quickly(script, expected):

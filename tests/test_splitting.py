@@ -129,10 +129,11 @@ node = { n = 8, k = 6 }
 def test_runner_on_worker_processes_matches_in_process_and_resumes(tmp_path):
     from reliability.results import assert_schema, open_result
 
-    c = parse_campaign(SPLIT, source="split.toml")
+    c = parse_campaign(SPLIT.replace("20000 h", "5000 h"), source="split.toml")
     run = tmp_path / "run"
     here = run_campaign(c, n_workers=0, out_dir=run)
     assert here.attrs["method"] == "splitting"
+    assert float(here["failure_probability"][0]) > 0
     assert_schema(here)
     with local_client(2) as client:
         there = run_campaign(c, client=client)
@@ -161,3 +162,17 @@ def test_expectations_must_match_the_method():
     crude += '[verify]\ncase = "x"\nexpect = [{ metric = "failure_probability", exact = 0.5 }]\n'
     with pytest.raises(CampaignError, match="what a splitting run estimates"):
         parse_campaign(crude, source="split.toml")
+
+
+def test_report_of_a_splitting_run_that_saw_no_failure(tmp_path):
+    """Too rare for its effort: the estimate is 0, and the report says so without
+    drawing a log axis of nothing."""
+    from reliability.report import write_report
+
+    c = parse_campaign(SPLIT, source="split.toml")
+    ds = run_campaign(c, n_workers=0, out_dir=tmp_path)
+    assert float(ds["failure_probability"][0]) == 0.0
+    write_report(tmp_path)
+    md = (tmp_path / "report.md").read_text()
+    assert "fixed-effort splitting" in md and "effective replicates" in md
+    assert (tmp_path / "figures" / "levels.svg").exists()

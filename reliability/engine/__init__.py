@@ -116,13 +116,13 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
     ... trials = 1
     ... seed = 1
     ... [units.node]
-    ... failures = [{ law = "LAW", mean = "10 h", shape = 2, repair = "1 h" }]
+    ... failures = [{ LIFE, mean = "10 h", repair = "1 h" }]
     ... [cluster]
     ... node = { n = 4, k = 3 }'''
-    >>> plan = lambda law: compile_plan(parse_campaign(text.replace("LAW", law))).arrays
-    >>> counts_blocker(plan("exponential")) is None
+    >>> plan = lambda life: compile_plan(parse_campaign(text.replace("LIFE", life))).arrays
+    >>> counts_blocker(plan('law = "exponential"')) is None
     True
-    >>> counts_blocker(plan("weibull"))
+    >>> counts_blocker(plan('law = "weibull", shape = 2'))
     'failure mode 0 is not exponential'
     """
     for m in range(plan.n_modes):

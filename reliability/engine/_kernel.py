@@ -85,6 +85,7 @@ from reliability.engine._layout import (
     P_GROUP_K,
     P_GROUP_N,
     P_GROUP_PARENT,
+    P_GROUP_POOL,
     P_GROUP_UNITS,
     P_MODE_CREW,
     P_MODE_DOM,
@@ -447,9 +448,10 @@ def _needed(pi, si):
     """Fewest further unit failures that would bring the system down (0: it is down).
 
     A leaf group that is up needs (up - k + 1) of its units to fail; a group above
-    needs the (up - k + 1) cheapest of its up children to go down. This is the
-    importance function of splitting: each failure that brings the system closer to
-    failure lowers it by one.
+    needs the (up - k + 1) cheapest of its up children to go down; a group with its
+    own spare pool needs its free spares used up as well. This is the importance
+    function of splitting: a failure that brings the system closer to failure lowers
+    it by one.
     """
     need = si[S_G_NEED]
     sel = si[S_G_SEL]
@@ -458,9 +460,11 @@ def _needed(pi, si):
             si[need + g] = 0
             continue
         m = _g(si, S_G_UPC, g) - _g(pi, P_GROUP_K, g) + 1
+        pool = _g(pi, P_GROUP_POOL, g)
+        spare = max(0, _g(si, S_SP_STOCK, pool) - _g(si, S_SP_RES, pool)) if pool >= 0 else 0
         c0 = _g(pi, P_GROUP_CHILD0, g)
         if c0 < 0:
-            si[need + g] = m
+            si[need + g] = m + spare
             continue
         n_up = 0
         for c in range(c0, c0 + _g(pi, P_GROUP_N, g)):
@@ -475,7 +479,7 @@ def _needed(pi, si):
                     best = i
             si[sel + j], si[sel + best] = si[sel + best], si[sel + j]
             total += si[sel + j]
-        si[need + g] = total
+        si[need + g] = total + spare
     return si[need]
 
 

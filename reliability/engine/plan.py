@@ -45,6 +45,7 @@ class PlanArrays(NamedTuple):
     group_n: np.ndarray  # (G,) members (sub-groups or units)
     group_units: np.ndarray  # (G,) units in the subtree
     group_child0: np.ndarray  # (G,) first child group (its group_n children follow); -1: leaf
+    group_pool: np.ndarray  # (G,) spare pool serving exactly this group's units, else -1
     mode_law: np.ndarray  # (M,) life law code
     mode_p1: np.ndarray
     mode_p2: np.ndarray
@@ -164,6 +165,7 @@ PLAN_INT = (
     "mode_effect",
     "dom_poff",
     "group_child0",
+    "group_pool",
 )
 PLAN_FLOAT = (
     "edges",
