@@ -17,6 +17,7 @@ engine's cache on a digest of all its sources instead.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from numba import config, njit
@@ -52,7 +53,7 @@ def drop_stale_cache(folder: Path = _HERE) -> bool:
                 f.unlink(missing_ok=True)
                 dropped = True
         cache.mkdir(exist_ok=True)
-        tmp = stamp.with_suffix(f".{id(digest)}.tmp")
+        tmp = stamp.with_suffix(f".{os.getpid()}.tmp")  # worker processes start together
         tmp.write_text(digest.hexdigest())
         tmp.replace(stamp)
     except OSError:
