@@ -393,6 +393,45 @@ def _execute(
             done(*keys[fut.key], fut.result())
 
 
+def _stored_blocks(
+    campaign: Campaign,
+    out_dir: str | Path | None,
+    resume: bool,
+    shape: tuple[int, int],
+    load: Callable[[RunStore, int, int], dict | None],
+    save: Callable[[RunStore, int, int, dict], None],
+    make: Callable[[int, int, np.random.SeedSequence], tuple[Callable, tuple]],
+    where: tuple,
+    on_block: Callable[[int, int], None] | None,
+) -> list[list[dict]]:
+    """The blocks of a rare-event run, ``[scenario][block]``: those stored in the run
+    directory read back, the others computed (block seeds as for crude runs) and
+    stored as they finish."""
+    n_scenarios, n_blocks = shape
+    crn = campaign.common_random_numbers
+    store = _open_store(campaign, out_dir, resume)
+    results: dict[tuple[int, int], dict] = {}
+    every = [(s, b) for s in range(n_scenarios) for b in range(n_blocks)]
+    if store is not None:
+        for s, b in every:
+            part = load(store, s, b)
+            if part is not None:
+                results[s, b] = part
+
+    def done(s: int, b: int, arrays: dict) -> None:
+        if store is not None:
+            save(store, s, b, arrays)
+        results[s, b] = arrays
+        if on_block:
+            on_block(len(results), len(every))
+
+    def task(s: int, b: int) -> tuple[Callable, tuple]:
+        return make(s, b, block_seed(campaign.seed, b, None if crn else s))
+
+    _execute([t for t in every if t not in results], task, done, where)
+    return [[results[s, b] for b in range(n_blocks)] for s in range(n_scenarios)]
+
+
 def _run_rare(
     campaign: Campaign,
     designs: list,
@@ -411,29 +450,20 @@ def _run_rare(
 
     rare = campaign.rare_event or RareEvent()
     sizes = block_sizes(rare.cycles, campaign.block_size)
-    crn = campaign.common_random_numbers
-    store = _open_store(campaign, out_dir, resume)
-    results: dict[tuple[int, int], dict] = {}
-    every = [(s, b) for s in range(len(designs)) for b in range(len(sizes))]
-    if store is not None:
-        for s, b in every:
-            part = store.load_cycles(s, b, sizes[b])
-            if part is not None:
-                results[s, b] = part
-
-    def done(s: int, b: int, arrays: dict) -> None:
-        if store is not None:
-            store.save_cycles(s, b, arrays)
-        results[s, b] = arrays
-        if on_block:
-            on_block(len(results), len(every))
-
-    def make(s: int, b: int) -> tuple[Callable, tuple]:
-        seed = block_seed(campaign.seed, b, None if crn else s)
-        return simulate_cycles, (designs[s], seed, sizes[b], rare.bias, rare.crude_share)
-
-    _execute([t for t in every if t not in results], make, done, where)
-    per_scenario = [[results[s, b] for b in range(len(sizes))] for s in range(len(designs))]
+    per_scenario = _stored_blocks(
+        campaign,
+        out_dir,
+        resume,
+        (len(designs), len(sizes)),
+        lambda store, s, b: store.load_cycles(s, b, sizes[b]),
+        RunStore.save_cycles,
+        lambda s, b, seed: (
+            simulate_cycles,
+            (designs[s], seed, sizes[b], rare.bias, rare.crude_share),
+        ),
+        where,
+        on_block,
+    )
     summaries = [summarise(blocks, d) for blocks, d in zip(per_scenario, designs, strict=True)]
     per_cycle = [
         {k: np.concatenate([blk[k] for blk in blocks]) for k in ("downtime", "hit", "length")}
@@ -468,30 +498,18 @@ def _run_split(
 
     rare = campaign.rare_event or RareEvent()
     plans = [compile_plan(sc.campaign) for sc in campaign.scenarios]
-    crn = campaign.common_random_numbers
-    store = _open_store(campaign, out_dir, resume)
-    results: dict[tuple[int, int], dict] = {}
-    every = [(s, b) for s in range(len(plans)) for b in range(rare.replicates)]
-    if store is not None:
-        for s, b in every:
-            part = store.load_split(s, b, levels(plans[s].arrays))
-            if part is not None:
-                results[s, b] = part
-
-    def done(s: int, b: int, arrays: dict) -> None:
-        if store is not None:
-            store.save_split(s, b, arrays)
-        results[s, b] = arrays
-        if on_block:
-            on_block(len(results), len(every))
-
-    def make(s: int, b: int) -> tuple[Callable, tuple]:
-        seed = block_seed(campaign.seed, b, None if crn else s)
-        return split_replicate, (plans[s].arrays, seed, rare.effort)
-
-    _execute([t for t in every if t not in results], make, done, where)
+    per_scenario = _stored_blocks(
+        campaign,
+        out_dir,
+        resume,
+        (len(plans), rare.replicates),
+        lambda store, s, b: store.load_split(s, b, levels(plans[s].arrays)),
+        RunStore.save_split,
+        lambda s, b, seed: (split_replicate, (plans[s].arrays, seed, rare.effort)),
+        where,
+        on_block,
+    )
     window = campaign.mission_h - campaign.warmup_h
-    per_scenario = [[results[s, b] for b in range(rare.replicates)] for s in range(len(plans))]
     ds = split_dataset(
         campaign,
         [sc.name for sc in campaign.scenarios],
