@@ -51,7 +51,7 @@ def expected_wall_time_h(
     Examples
     --------
     >>> round(expected_wall_time_h(500.0, 116.7 / 60, 5 / 60, 10 / 60, 24.0), 1)
-    547.9
+    548.0
     """
     m = mtbf_h
     full = math.floor(work_h / tau_h * (1 + 1e-12))
