@@ -334,13 +334,48 @@ def _describe(c: Campaign) -> list[str]:
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
     from reliability.limits import check_resources
 
-    lines.append(check_resources(c).describe())
-    if c.method == "crude" or c.method == "auto":
+    method = _resolved_method(c)
+    if method == "crude":
+        lines.append(check_resources(c).describe())
         lines.append(_describe_engine(c))
+    else:
+        lines.append(_describe_rare(c, method))
     for e in c.expectations:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
     return lines
+
+
+def _resolved_method(c: Campaign) -> str:
+    """crude, importance or splitting: what ``run`` will do with this campaign."""
+    from reliability.rare import markov_design
+
+    if c.method != "auto":
+        return c.method
+    markov = all(markov_design(sc.campaign)[0] is not None for sc in c.scenarios)
+    return "importance" if markov else "splitting"
+
+
+def _describe_rare(c: Campaign, method: str) -> str:
+    """The rare-event method a run will use, its effort and (splitting) its memory."""
+    from reliability.campaign import RareEvent
+    from reliability.splitting import levels, state_bytes
+    from reliability.system import compile_plan
+
+    rare = c.rare_event or RareEvent()
+    if method == "importance":
+        return (
+            f"method        importance sampling (balanced failure biasing {rare.bias:g}): "
+            f"{rare.cycles} regenerative cycles per scenario in blocks of {c.block_size}"
+        )
+    plans = [compile_plan(sc.campaign).arrays for sc in c.scenarios]
+    depth = ", ".join(dict.fromkeys(str(levels(p)) for p in plans))
+    memory = max(2 * rare.effort * state_bytes(p) for p in plans)
+    return (
+        f"method        fixed-effort splitting: {depth} levels, {rare.effort} trajectories "
+        f"per stage, {rare.replicates} replicates per scenario; saved states about "
+        f"{memory / 1024**2:.1f} MiB per stage on a worker"
+    )
 
 
 def _describe_engine(c: Campaign) -> str:
