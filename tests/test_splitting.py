@@ -1,6 +1,7 @@
 """Fixed-effort splitting against exact answers, crude Monte Carlo, and the runner."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -176,3 +177,14 @@ def test_report_of_a_splitting_run_that_saw_no_failure(tmp_path):
     md = (tmp_path / "report.md").read_text()
     assert "fixed-effort splitting" in md and "effective replicates" in md
     assert (tmp_path / "figures" / "levels.svg").exists()
+
+
+def test_validate_describes_the_splitting_run():
+    from click.testing import CliRunner
+
+    from reliability.cli import main
+
+    path = Path(__file__).resolve().parent.parent / "campaigns" / "rare-ageing.toml"
+    out = CliRunner().invoke(main, ["validate", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "fixed-effort splitting: 10, 12 levels, 4000 trajectories per stage" in out.output
