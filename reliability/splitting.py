@@ -174,7 +174,7 @@ def split_replicate(
         downtime = np.zeros(effort)
         run_stage(
             pi, pf, si, sf, su, stage == 0, *states, pick, keys,
-            -1 if final else d0 - 1 - stage, *out, hit, downtime, *scratch,
+            -1 if final else d0 - 1 - stage, *out, hit, downtime, scratch,
         )  # fmt: skip
         if final:
             return {

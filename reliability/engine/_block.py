@@ -38,38 +38,20 @@ def run_block(
     writes row ``i`` of every output array. With an empty ``cum_rate`` every unit keeps
     its own clocks; otherwise the counts engine runs with those cumulative mode rates."""
     for i in range(keys.shape[0]):
+        rows = (
+            capacity[i],
+            system_up[i],
+            failures[i],
+            unit_downtime[i],
+            outage_downtime[i],
+            lost_work[i],
+            goodput[i],
+        )
         if cum_rate.shape[0] == 0:
-            a, mc, o, dt, pd, tt, sp, tp, slo, done = _trial(
-                pi,
-                pf,
-                si,
-                sf,
-                su,
-                keys[i],
-                capacity[i],
-                system_up[i],
-                failures[i],
-                unit_downtime[i],
-                outage_downtime[i],
-                lost_work[i],
-                goodput[i],
-            )
+            a, mc, o, dt, pd, tt, sp, tp, slo, done = _trial(pi, pf, si, sf, su, keys[i], rows)
         else:
             a, mc, o, dt, pd, tt, sp, tp, slo, done = trial_counts(
-                pi,
-                pf,
-                si,
-                sf,
-                su,
-                keys[i],
-                cum_rate,
-                capacity[i],
-                system_up[i],
-                failures[i],
-                unit_downtime[i],
-                outage_downtime[i],
-                lost_work[i],
-                goodput[i],
+                pi, pf, si, sf, su, keys[i], cum_rate, rows
             )
         throughput[i] = tp
         slo_attainment[i] = slo

@@ -69,22 +69,7 @@ def _fail_unit(pi, pf, si, sf, su, unit, m, t, counts):
 
 
 @kernel(error_model="numpy")
-def trial_counts(
-    pi,
-    pf,
-    si,
-    sf,
-    su,
-    key,
-    cum_rate,
-    cap_row,
-    up_row,
-    counts,
-    unit_down,
-    cause_row,
-    lost_row,
-    good_row,
-):
+def trial_counts(pi, pf, si, sf, su, key, cum_rate, rows):
     """Simulate one trial with the counts engine; returns what ``_kernel._trial`` does.
 
     ``cum_rate[m]`` is the summed rate (per hour) of the clocked modes up to and
@@ -98,6 +83,7 @@ def trial_counts(
     least half the proposals are failures.
     """
     _reset(pi, pf, si, sf, su, key, False)
+    cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row = rows
     mission = _fs(pf, MISSION)
     total = cum_rate[cum_rate.shape[0] - 1]
     n_modes = cum_rate.shape[0]
@@ -145,4 +131,4 @@ def trial_counts(
         while m < n_modes - 1 and cum_rate[m] <= r:
             m += 1
         _fail_unit(pi, pf, si, sf, su, _g(si, S_UPLIST, j), m, t, counts)
-    return _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row)
+    return _finish(pi, pf, si, sf, su, t, rows)

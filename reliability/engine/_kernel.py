@@ -1271,38 +1271,23 @@ def _wall_event(pi, pf, si, sf, su, t, unit_down, lost_row, good_row, clocks):
 
 
 @kernel(error_model="numpy")
-def _trial(
-    pi, pf, si, sf, su, key, cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row
-):
+def _trial(pi, pf, si, sf, su, key, rows):
     """Simulate one trial; returns (availability, mean capacity, outages, downtime,
-    planned downtime, time to first failure, spares used)."""
+    planned downtime, time to first failure, spares used, throughput, SLO attainment,
+    job completion). ``rows`` are the trial's output rows: (capacity, system up, faults
+    per mode, unit downtime per mode, outage downtime per mode, lost work per mode,
+    goodput)."""
     _reset(pi, pf, si, sf, su, key, True)
-    t, _ = _run(
-        pi,
-        pf,
-        si,
-        sf,
-        su,
-        0.0,
-        -1,
-        cap_row,
-        up_row,
-        counts,
-        unit_down,
-        cause_row,
-        lost_row,
-        good_row,
-    )
-    return _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row)
+    t, _ = _run(pi, pf, si, sf, su, 0.0, -1, rows)
+    return _finish(pi, pf, si, sf, su, t, rows)
 
 
 @kernel(error_model="numpy")
-def _run(
-    pi, pf, si, sf, su, t, target, cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row
-):
+def _run(pi, pf, si, sf, su, t, target, rows):
     """Run the events after ``t`` until the mission ends, or (``target`` >= 0) until at
     most ``target`` further failures would bring the system down (see ``_needed``);
     returns the time reached and whether the target was."""
+    cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row = rows
     mission = _fs(pf, MISSION)
     settled = False
     while True:
@@ -1332,9 +1317,10 @@ def _run(
 
 
 @kernel(error_model="numpy")
-def _finish(pi, pf, si, sf, su, t, cap_row, up_row, counts, unit_down, cause_row, good_row):
+def _finish(pi, pf, si, sf, su, t, rows):
     """Close the trial at the mission end (the last event was at ``t``) and return its
     summaries (see :func:`_trial`)."""
+    cap_row, up_row, counts, unit_down, cause_row, _, good_row = rows
     n = _is(pi, N_UNITS)
     mission = _fs(pf, MISSION)
     _advance(pi, pf, si, sf, t, mission, cap_row, up_row, cause_row, good_row)

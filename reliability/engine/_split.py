@@ -95,13 +95,7 @@ def run_stage(
     out_t,
     hit,
     downtime,
-    cap_row,
-    up_row,
-    counts,
-    unit_down,
-    cause_row,
-    lost_row,
-    good_row,
+    rows,
 ):
     """Run ``len(keys)`` trajectories of one stage.
 
@@ -110,11 +104,13 @@ def run_stage(
     it stops when at most ``target`` further failures would bring the system down:
     ``hit[j] = 1`` and its state is saved in row ``j`` of ``out_*``. With ``target`` < 0
     it runs to the mission end and ``downtime[j]`` is the unplanned system downtime
-    (after warm-up) it accrued from its start.
+    (after warm-up) it accrued from its start. ``rows`` are scratch output rows (see
+    ``_kernel._trial``): a stage keeps no per-trial summaries.
     """
     mission = _fs(pf, MISSION)
+    cap_row, up_row, _, _, cause_row, _, good_row = rows
     for j in range(keys.shape[0]):
-        for r in range(cap_row.shape[0]):  # scratch rows: summaries are not kept
+        for r in range(cap_row.shape[0]):
             cap_row[r] = 0.0
             up_row[r] = 0
             good_row[r] = 0.0
@@ -130,22 +126,7 @@ def run_stage(
             t = start_t[s]
             _fresh_residuals(pi, pf, si, sf, su, t)
         before = _unplanned_down(sf)
-        t, reached = _run(
-            pi,
-            pf,
-            si,
-            sf,
-            su,
-            t,
-            target,
-            cap_row,
-            up_row,
-            counts,
-            unit_down,
-            cause_row,
-            lost_row,
-            good_row,
-        )
+        t, reached = _run(pi, pf, si, sf, su, t, target, rows)
         if target >= 0:
             hit[j] = 1 if reached else 0
             if reached:
