@@ -143,18 +143,9 @@ class RunStore:
 
     def load_split(self, scenario: int, block: int, n_levels: int) -> dict | None:
         """A stored splitting replicate, or None (see :meth:`load`)."""
-        names = ("failure", "downtime", "level_p")
-
-        def check(ds: xr.Dataset) -> str:
-            missing = [n for n in names if n not in ds]
-            if missing:
-                return f"lacks {missing[0]}"
-            return "" if ds.sizes.get("level") == n_levels else "has the wrong shape"
-
-        ds = self._read(scenario, block, check)
-        if ds is None:
-            return None
-        return {n: np.asarray(ds[n].values) for n in names}
+        return self._load_arrays(
+            scenario, block, ("failure", "downtime", "level_p"), "level", n_levels
+        )
 
     def _read(self, scenario: int, block: int, check: Any) -> xr.Dataset | None:
         """The stored part, or None when absent, unreadable, foreign or misshapen
@@ -198,17 +189,23 @@ class RunStore:
 
     def load_cycles(self, scenario: int, block: int, n_cycles: int) -> dict | None:
         """A stored block of rare-event cycles, or None (see :meth:`load`)."""
+        return self._load_arrays(scenario, block, ("downtime", "hit", "length"), "cycle", n_cycles)
+
+    def _load_arrays(
+        self, scenario: int, block: int, names: tuple[str, ...], dim: str, size: int
+    ) -> dict | None:
+        """Variables ``names`` of a stored part whose dimension ``dim`` has ``size``."""
 
         def check(ds: xr.Dataset) -> str:
-            missing = [n for n in ("downtime", "hit", "length") if n not in ds]
+            missing = [n for n in names if n not in ds]
             if missing:
                 return f"lacks {missing[0]}"
-            return "" if ds.sizes.get("cycle") == n_cycles else "has the wrong shape"
+            return "" if ds.sizes.get(dim) == size else "has the wrong shape"
 
         ds = self._read(scenario, block, check)
         if ds is None:
             return None
-        return {n: np.asarray(ds[n].values) for n in ("downtime", "hit", "length")}
+        return {n: np.asarray(ds[n].values) for n in names}
 
     def _check_labels(self, ds: xr.Dataset, scenario: int, block: int) -> str:
         attrs: dict[str, Any] = ds.attrs
