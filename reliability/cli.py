@@ -532,17 +532,29 @@ def report(
 @click.argument("run_b", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--metric",
-    type=click.Choice(["availability", "mean_capacity", "throughput", "downtime_h", "outages"]),
-    default="availability",
-    show_default=True,
+    type=click.Choice(
+        [
+            "availability",
+            "mean_capacity",
+            "throughput",
+            "downtime_h",
+            "outages",
+            "unavailability",
+            "failure_probability",
+        ]
+    ),
+    default=None,
+    help="[default: availability; unavailability for rare-event runs]",
 )
 @_friendly
-def compare(run_a: Path, run_b: Path, metric: str) -> None:
+def compare(run_a: Path, run_b: Path, metric: str | None) -> None:
     """Differences B - A per scenario (paired when the runs share their seeds)."""
     from reliability.decision import paired_differences
     from reliability.results import open_result
 
     a, b = open_result(run_a), open_result(run_b)
+    if metric is None:
+        metric = "availability" if a.attrs.get("method", "crude") == "crude" else "unavailability"
     diffs = paired_differences(a, b, metric)
     if not diffs:
         raise ValueError(f"{run_a} and {run_b} have no scenario in common")

@@ -118,6 +118,30 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
     return Decision(metric, target, rows, recommended, closest, statement, measures)
 
 
+def _validate_compare(a: xr.Dataset, b: xr.Dataset, metric: str) -> str:
+    """The method both runs used ("crude", "importance" or "splitting")."""
+    method_a = a.attrs.get("method", "crude")
+    method_b = b.attrs.get("method", "crude")
+    if method_a != method_b:
+        raise ValueError(
+            f"run A used {method_a} and run B {method_b}: compare runs of the same method"
+        )
+    if metric not in a.data_vars or metric not in b.data_vars:
+        have = ", ".join(RARE_METRICS.get(method_a, ())) or "crude metrics"
+        raise ValueError(f"`metric` = {metric!r} is not in these {method_a} runs ({have})")
+    return method_a
+
+
+#: what each rare-event method estimates, and the variable of its relative error
+RARE_METRICS = {
+    "importance": {"unavailability": "relative_error"},
+    "splitting": {
+        "unavailability": "relative_error",
+        "failure_probability": "failure_probability_re",
+    },
+}
+
+
 def paired_differences(
     a: xr.Dataset, b: xr.Dataset, metric: str = "availability"
 ) -> list[tuple[str, Estimate, bool]]:
@@ -125,8 +149,13 @@ def paired_differences(
 
     When both runs share the seed, block size and trial count, trial *i* of A and of
     B used the same random numbers and the difference is paired (tight intervals);
-    otherwise the interval is Welch's for independent samples.
+    otherwise the interval is Welch's for independent samples. Rare-event runs
+    (importance sampling, splitting) compare their estimates of ``metric`` as
+    independent, with the standard errors their relative errors give.
     """
+    method = _validate_compare(a, b, metric)
+    if method != "crude":
+        return _rare_differences(a, b, metric, RARE_METRICS[method][metric])
     paired = (
         a.attrs.get("seed_entropy") == b.attrs.get("seed_entropy")
         and a.attrs.get("block_size") == b.attrs.get("block_size")
@@ -148,4 +177,21 @@ def paired_differences(
         out.append(
             (str(s), Estimate(diff, se, diff - half, diff + half, x.size + y.size, 0.95), False)
         )
+    return out
+
+
+def _rare_differences(
+    a: xr.Dataset, b: xr.Dataset, metric: str, relative_error: str
+) -> list[tuple[str, Estimate, bool]]:
+    out = []
+    for s in a["scenario"].values:
+        if s not in b["scenario"].values:
+            continue
+        x, y = (float(d[metric].sel(scenario=s)) for d in (a, b))
+        se = math.hypot(
+            *(float(d[relative_error].sel(scenario=s)) * v for d, v in ((a, x), (b, y)))
+        )
+        half = 1.959963984540054 * se
+        diff = y - x
+        out.append((str(s), Estimate(diff, se, diff - half, diff + half, 2, 0.95), False))
     return out

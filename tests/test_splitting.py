@@ -188,3 +188,24 @@ def test_validate_describes_the_splitting_run():
     out = CliRunner().invoke(main, ["validate", str(path)])
     assert out.exit_code == 0, out.output
     assert "fixed-effort splitting: 10, 12 levels, 4000 trajectories per stage" in out.output
+
+
+def test_compare_splitting_runs_and_refuse_a_crude_one(tmp_path):
+    from click.testing import CliRunner
+
+    from reliability.cli import main
+
+    text = SPLIT.replace("20000 h", "5000 h")
+    run_campaign(parse_campaign(text), n_workers=0, out_dir=tmp_path / "a")
+    other = text.replace("seed = 4", "seed = 5")
+    run_campaign(parse_campaign(other), n_workers=0, out_dir=tmp_path / "b")
+    crude = text.replace('method = "splitting"', 'method = "crude"')
+    run_campaign(parse_campaign(crude), n_workers=0, out_dir=tmp_path / "c")
+    runner = CliRunner()
+    ok = runner.invoke(main, ["compare", str(tmp_path / "a"), str(tmp_path / "b")])
+    assert ok.exit_code == 0, ok.output
+    assert "unavailability B - A" in ok.output and "independent" in ok.output
+    bad = runner.invoke(main, ["compare", str(tmp_path / "a"), str(tmp_path / "c")])
+    assert bad.exit_code != 0
+    assert "run A used splitting and run B crude" in bad.output
+    assert "Traceback" not in bad.output
