@@ -1363,6 +1363,13 @@ def _validate_design(doc: dict[str, Any], source: str, text: str) -> Campaign:
         ),
         "engine": ct.string("engine", "auto", choices=("auto", "units", "counts")),
     }
+    if precision is not None and campaign["method"] != "crude":
+        raise ct.error(
+            "precision",
+            "a precision target sizes crude runs; rare-event methods size their runs in "
+            "[rare_event] (cycles, or effort and replicates)",
+            ct.data["precision"],
+        )
     ct.finish()
 
     profiles: dict[str, Profile] = {}
