@@ -312,24 +312,27 @@ def test_invariants_hold_for_any_design(d):
     k = max(1, math.ceil(d["kfrac"] * d["n"]))
     cluster = f"node = {{ n = {d['n']}, k = {k}{d['crews']}{d['spares']} }}"
     extra = "" if d["age"] else "age_while_down = false"
-    r = run(
-        trials=25,
-        mission="2000 h",
-        time_step="300 h",
-        failures=f"{{ {d['law']}{d['repair']} }}",
-        cluster=cluster,
-        rest=d["servicing"],
-        campaign_extra=extra,
-    )
-    for x in (r.availability, r.mean_capacity, r.capacity):
-        assert np.all((x >= 0) & (x <= 1 + 1e-6))
-    np.testing.assert_allclose(r.availability * 2000 + r.downtime_h, 2000, atol=1e-6)
-    assert np.all(r.planned_downtime_h <= r.downtime_h + 1e-9)
-    assert np.all(np.isin(r.system_up, (0, 1)))
-    assert np.all(r.outages >= 0) and np.all(r.failures >= 0)
-    failed = ~np.isnan(r.time_to_first_failure_h)
-    assert np.all((r.outages > 0) <= failed)
-    assert np.all(r.time_to_first_failure_h[failed] < 2000)
+    # exponential designs run through the counts engine as well
+    for engine in ("units", "counts") if "exponential" in d["law"] else ("units",):
+        r = run(
+            trials=25,
+            mission="2000 h",
+            time_step="300 h",
+            failures=f"{{ {d['law']}{d['repair']} }}",
+            cluster=cluster,
+            rest=d["servicing"],
+            campaign_extra=extra,
+            engine=engine,
+        )
+        for x in (r.availability, r.mean_capacity, r.capacity):
+            assert np.all((x >= 0) & (x <= 1 + 1e-6))
+        np.testing.assert_allclose(r.availability * 2000 + r.downtime_h, 2000, atol=1e-6)
+        assert np.all(r.planned_downtime_h <= r.downtime_h + 1e-9)
+        assert np.all(np.isin(r.system_up, (0, 1)))
+        assert np.all(r.outages >= 0) and np.all(r.failures >= 0)
+        failed = ~np.isnan(r.time_to_first_failure_h)
+        assert np.all((r.outages > 0) <= failed)
+        assert np.all(r.time_to_first_failure_h[failed] < 2000)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
