@@ -13,7 +13,11 @@ reached it,
 
 and a last stage runs ``effort`` clones of the failed states to the mission end, so
 that E[unplanned downtime] = P x (their mean downtime). Both are unbiased for a
-fixed effort (Garvels 2000; L'Ecuyer, Demers & Tuffin 2007). Replicates are
+fixed effort (Garvels 2000; L'Ecuyer, Demers & Tuffin 2007). The levels are fixed
+in advance, one per integer of the importance function, so the ties that bias
+adaptive splitting on a discrete score (Walter 2015) do not arise; a trajectory that
+jumps several levels at once enters the next stage already past its level and counts
+as arrived there. Replicates are
 independent splitting runs, one per block; their spread gives the confidence
 interval, and since each replicate is one estimate, the diagnostics are those of
 weights: the effective number of replicates (sum x)^2 / sum x^2 and the largest
