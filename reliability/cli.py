@@ -333,8 +333,9 @@ def _describe(c: Campaign) -> list[str]:
         lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
     from reliability.limits import check_resources
+    from reliability.runner import resolve_method
 
-    method = _resolved_method(c)
+    method, _ = resolve_method(c)
     if method == "crude":
         lines.append(check_resources(c).describe())
         lines.append(_describe_engine(c))
@@ -344,16 +345,6 @@ def _describe(c: Campaign) -> list[str]:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
     return lines
-
-
-def _resolved_method(c: Campaign) -> str:
-    """crude, importance or splitting: what ``run`` will do with this campaign."""
-    from reliability.rare import markov_design
-
-    if c.method != "auto":
-        return c.method
-    markov = all(markov_design(sc.campaign)[0] is not None for sc in c.scenarios)
-    return "importance" if markov else "splitting"
 
 
 def _describe_rare(c: Campaign, method: str) -> str:

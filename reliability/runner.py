@@ -44,6 +44,7 @@ __all__ = [
     "default_run_dir",
     "local_client",
     "resolve_engine",
+    "resolve_method",
     "run_campaign",
     "simulate_block",
 ]
@@ -192,10 +193,10 @@ def run_campaign(
     """
     scenarios = campaign.scenarios
     where = (client, scheduler, scheduler_file, n_workers)
-    designs = _rare_designs(campaign)
-    if designs is not None:
+    method, designs = resolve_method(campaign)
+    if method == "importance":
         return _run_rare(campaign, designs, out_dir, where, command, resume, on_block)
-    if campaign.method in ("splitting", "auto"):  # auto: not Markovian, so splitting
+    if method == "splitting":
         return _run_split(campaign, out_dir, where, command, resume, on_block)
     plans = [compile_plan(sc.campaign) for sc in scenarios]
     check_resources(campaign, plans)  # refuse what would not fit, before launching
@@ -332,20 +333,27 @@ def _open_store(campaign: Campaign, out_dir: str | Path | None, resume: bool) ->
     return store
 
 
-def _rare_designs(campaign: Campaign) -> list | None:
-    """The Markov designs of the scenarios when the campaign asks for importance
-    sampling (or ``auto`` finds every scenario Markovian), else None (crude)."""
+def resolve_method(campaign: Campaign) -> tuple[str, list]:
+    """What a run of ``campaign`` does: ``("crude", [])``, ``("importance", designs)``
+    with the Markov design of each scenario, or ``("splitting", [])``. ``auto`` is
+    importance sampling when every scenario is Markovian, else splitting.
+
+    Raises
+    ------
+    CampaignError
+        ``method = "importance"`` for a scenario that is not Markovian.
+    """
     from reliability.campaign import CampaignError
     from reliability.rare import markov_design
 
     if campaign.method in ("crude", "splitting"):
-        return None
+        return campaign.method, []
     designs = []
     for sc in campaign.scenarios:
         design, reason = markov_design(sc.campaign)
         if design is None:
             if campaign.method == "auto":
-                return None
+                return "splitting", []
             raise CampaignError(
                 f"importance sampling needs a Markovian design: {reason}"
                 + (f" (scenario {sc.name})" if len(campaign.scenarios) > 1 else ""),
@@ -354,7 +362,7 @@ def _rare_designs(campaign: Campaign) -> list | None:
                 value=campaign.method,
             )
         designs.append(design)
-    return designs
+    return "importance", designs
 
 
 def _execute(

@@ -23,49 +23,37 @@ from reliability.engine import _random as rnd
 from reliability.engine._jit import kernel
 from reliability.engine._kernel import (
     _advance,
-    _dispatch,
     _finish,
     _fs,
     _g,
     _int,
-    _propagate,
     _reset,
-    _set,
+    _take_down,
     _update_system,
     _uplist_remove,
     _wall_event,
 )
 from reliability.engine._layout import (
     I_FROZEN,
-    I_LASTMODE,
     I_NUP,
     MISSION,
     P_MODE_EFFECT,
-    S_INTS,
-    S_UNIT_FMODE,
-    S_UNIT_UP,
     S_UPLIST,
     S_WH_SIZE,
-    SF_UNIT_TFAIL,
     SF_WH_KEY,
     WARMUP,
 )
 
 
 @kernel(forceinline=True, error_model="numpy")
-def _fail_unit(pi, pf, si, sf, su, unit, m, t, counts):
+def _fail_unit(pi, pf, si, sf, su, unit, m, t, counts, lost_row):
     """Mode ``m`` fired on up unit ``unit``."""
     if t >= _fs(pf, WARMUP):
         counts[m] += 1
     if _g(pi, P_MODE_EFFECT, m) == 1:  # silent: counted, the unit runs on
         return
-    _set(si, S_INTS, I_LASTMODE, m)
-    _set(sf, SF_UNIT_TFAIL, unit, t)
-    _set(si, S_UNIT_UP, unit, 0)
-    _set(si, S_UNIT_FMODE, unit, m)
     _uplist_remove(si, unit)
-    _propagate(pi, si, unit, -1)
-    _dispatch(pi, pf, si, sf, su, unit, m, t)
+    _take_down(pi, pf, si, sf, su, unit, m, t, lost_row)
 
 
 @kernel(error_model="numpy")
@@ -130,5 +118,5 @@ def trial_counts(pi, pf, si, sf, su, key, cum_rate, rows):
         m = 0
         while m < n_modes - 1 and cum_rate[m] <= r:
             m += 1
-        _fail_unit(pi, pf, si, sf, su, _g(si, S_UPLIST, j), m, t, counts)
+        _fail_unit(pi, pf, si, sf, su, _g(si, S_UPLIST, j), m, t, counts, lost_row)
     return _finish(pi, pf, si, sf, su, t, rows)

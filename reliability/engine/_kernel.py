@@ -645,10 +645,6 @@ def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
         if _is(pi, WL_KIND) == TRAINING:
             _job_silent(pi, pf, si, sf, unit, m, t)
         return
-    _set(si, S_INTS, I_LASTMODE, m)
-    _set(sf, SF_UNIT_TFAIL, unit, t)
-    _set(si, S_UNIT_UP, unit, 0)
-    _set(si, S_UNIT_FMODE, unit, m)
     c0 = _g(pi, P_UNIT_CLOCK0, unit)
     for c2 in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
         if c2 == c:
@@ -658,6 +654,17 @@ def _fail(pi, pf, si, sf, su, c, t, counts, lost_row):
             age = _op_now(pi, pf, si, sf, d2, t) - _g(sf, SF_CLK_ORIGIN, c2)
             _set(sf, SF_CLK_PAUSED, c2, age)
             _disarm(pi, si, sf, c2)
+    _take_down(pi, pf, si, sf, su, unit, m, t, lost_row)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _take_down(pi, pf, si, sf, su, unit, m, t, lost_row):
+    """Mode ``m`` took ``unit`` down (its clocks, if any, are already paused): update
+    the tree and the job, and route the unit to restoration. Shared by both engines."""
+    _set(si, S_INTS, I_LASTMODE, m)
+    _set(sf, SF_UNIT_TFAIL, unit, t)
+    _set(si, S_UNIT_UP, unit, 0)
+    _set(si, S_UNIT_FMODE, unit, m)
     _propagate(pi, si, unit, -1)
     if _is(pi, WL_KIND) == TRAINING:
         _job_unit_down(pi, pf, si, sf, unit, m, t, lost_row)
@@ -676,34 +683,30 @@ def _unit_down_time(pf, sf, unit, t, unit_down, m):
 def _complete(pi, pf, si, sf, su, unit, t, unit_down, clocks):
     """The repair or swap of ``unit`` finished (``clocks``: the unit has its own failure
     clocks to renew or resume; otherwise it rejoins the up list of the counts engine)."""
-    _unit_down_time(pf, sf, unit, t, unit_down, _g(si, S_UNIT_FMODE, unit))
-    if _g(si, S_UNIT_KIND, unit) == KIND_SWAP:
+    m = _g(si, S_UNIT_FMODE, unit)
+    _unit_down_time(pf, sf, unit, t, unit_down, m)
+    swapped = _g(si, S_UNIT_KIND, unit) == KIND_SWAP
+    if swapped:
         sp = _g(pi, P_UNIT_SPARE, unit)
         _add(si, S_SP_STOCK, sp, -1)
         _add(si, S_SP_RES, sp, -1)
         if t >= _fs(pf, WARMUP):
             _add(si, S_INTS, I_SPARES, 1)
-        if clocks:
-            _renew(pi, pf, si, sf, su, unit, t)
         _reschedule_warm(pi, pf, si, sf, su, sp, t)
-    elif not clocks:
-        pass
+    if not clocks:
+        _uplist_add(si, unit)
+    elif swapped or _g(pi, P_MODE_RENEW, m) == 1:
+        _renew(pi, pf, si, sf, su, unit, t)
     else:
-        m = _g(si, S_UNIT_FMODE, unit)
-        if _g(pi, P_MODE_RENEW, m) == 1:
-            _renew(pi, pf, si, sf, su, unit, t)
-        else:
-            c0 = _g(pi, P_UNIT_CLOCK0, unit)
-            failed = c0
-            for c in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
-                if _g(pi, P_CLOCK_MODE, c) == m:
-                    failed = c
-            _resume(pi, pf, si, sf, su, unit, failed, t)
+        c0 = _g(pi, P_UNIT_CLOCK0, unit)
+        failed = c0
+        for c in range(c0, c0 + _g(pi, P_UNIT_NMODES, unit)):
+            if _g(pi, P_CLOCK_MODE, c) == m:
+                failed = c
+        _resume(pi, pf, si, sf, su, unit, failed, t)
     _set(si, S_UNIT_UP, unit, 1)
     _set(si, S_UNIT_JOB, unit, JOB_NONE)
     _set(si, S_UNIT_FMODE, unit, -1)
-    if not clocks:
-        _uplist_add(si, unit)
     _propagate(pi, si, unit, 1)
     if _is(pi, WL_KIND) == TRAINING:
         _job_unit_up(pi, pf, si, sf, t)

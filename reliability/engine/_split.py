@@ -110,10 +110,6 @@ def run_stage(
     mission = _fs(pf, MISSION)
     cap_row, up_row, _, _, cause_row, _, good_row = rows
     for j in range(keys.shape[0]):
-        for r in range(cap_row.shape[0]):
-            cap_row[r] = 0.0
-            up_row[r] = 0
-            good_row[r] = 0.0
         if fresh:
             _reset(pi, pf, si, sf, su, keys[j], True)
             t = 0.0
