@@ -85,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer trials (CI smoke run)")
     args = parser.parse_args()
-    sim_trials, eng_trials = (10, 500) if args.quick else (40, 4000)
+    sim_trials, eng_trials = (10, 500) if args.quick else (300, 4000)
 
     start = time.perf_counter()
     a_simpy = simpy_k10n12(sim_trials, seed=7)
