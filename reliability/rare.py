@@ -33,8 +33,9 @@ from numba import njit
 from scipy import sparse
 from scipy.sparse import linalg as splinalg
 
-from reliability.engine import _random as rnd
+from reliability.engine import streams as rnd
 from reliability.engine import trial_keys
+from reliability.engine.spec import Stream
 
 __all__ = [
     "MarkovDesign",
@@ -47,7 +48,7 @@ __all__ = [
     "simulate_cycles",
 ]
 
-_STREAM = rnd.stream_id(rnd.RESUPPLY + 3, 0, 0)
+_STREAM = rnd.stream_id(Stream.COUNTS, 0, 0)  # TEMP: value 8 as before
 
 
 @dataclass(frozen=True, slots=True)

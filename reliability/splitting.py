@@ -31,58 +31,14 @@ from typing import Any
 
 import numpy as np
 
-from reliability.engine import PlanArrays, trial_keys
-from reliability.engine._split import run_stage
-from reliability.engine.plan import new_state, pack_plan
+from reliability.engine import PlanArrays, levels, run_stage, state_bytes, trial_keys
+from reliability.engine.plan import new_state, output_layout, pack_plan
 from reliability.stats import mean_ci
 
 __all__ = ["levels", "split_replicate", "summarise_split"]
 
 #: Largest memory (bytes) the saved entrance states of one stage may take.
 MAX_STATE_BYTES = 2 * 1024**3
-
-
-def levels(plan: PlanArrays) -> int:
-    """Failures needed to bring the all-up system down: the number of splitting stages.
-
-    Each group needs (n - k + 1) of its children down, each as costly as the next, and
-    a group with its own spare pool also needs its spares used up.
-
-    Examples
-    --------
-    >>> from reliability.campaign import parse_campaign
-    >>> from reliability.system import compile_plan
-    >>> text = '''
-    ... [campaign]
-    ... name = "x"
-    ... mission = "1 y"
-    ... trials = 1
-    ... seed = 1
-    ... [units.acc]
-    ... failures = [{ law = "weibull", shape = 2, mean = "9 y" }]
-    ... [cluster]
-    ... sat = { n = 4, k = 3 }
-    ... acc = { n = 8, k = 6, spares = { cold = 2, swap = "1 d" } }'''
-    >>> levels(compile_plan(parse_campaign(text)).arrays)  # 2 x (8 - 6 + 1 + 2)
-    10
-    """
-    chain = []
-    g = 0
-    while g >= 0:
-        chain.append(g)
-        g = int(plan.group_child0[g])
-    need = 1
-    for g in reversed(chain):
-        pool = int(plan.group_pool[g])
-        spare = int(plan.sp_capacity[pool]) if pool >= 0 else 0
-        need = (int(plan.group_n[g]) - int(plan.group_k[g]) + 1) * need + spare
-    return need
-
-
-def state_bytes(plan: PlanArrays) -> int:
-    """Bytes of one saved kernel state of ``plan``."""
-    si, sf, su = new_state(plan)
-    return si.nbytes + sf.nbytes + su.nbytes
 
 
 def _validate_split(plan: PlanArrays, effort: int) -> None:
@@ -150,16 +106,7 @@ def split_replicate(
     rng = np.random.default_rng(seed)
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
-    n_cells, n_modes = plan.n_cells, plan.n_modes
-    scratch = (
-        np.zeros(n_cells),
-        np.zeros(n_cells, np.int8),
-        np.zeros(n_modes, np.int64),
-        np.zeros(n_modes),
-        np.zeros(n_modes),
-        np.zeros(n_modes),
-        np.zeros(n_cells),
-    )
+    scratch = np.zeros(sum(size for *_, size in output_layout(plan.n_modes, plan.n_cells)))
     d0 = levels(plan)
     level_p = np.full(d0, np.nan)
     states = (si[None, :].copy(), sf[None, :].copy(), su[None, :].copy(), np.zeros(1))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +26,16 @@ import xarray as xr
 
 from reliability.campaign import Campaign, load_campaign
 from reliability.engine import BlockResult
+from reliability.engine.spec import OUTPUTS
 from reliability.results import atomic_write
 
 __all__ = ["RunStore", "resume_campaign"]
 
 log = logging.getLogger("reliability")
-_FIELDS = [f.name for f in fields(BlockResult)]
+_FIELDS = [o.name for o in OUTPUTS]
 _DIMS = {
-    "failures": ("trial", "failure_mode"),
-    "unit_downtime_h": ("trial", "failure_mode"),
-    "outage_downtime_h": ("trial", "failure_mode"),
-    "lost_work_h": ("trial", "failure_mode"),
-    "goodput": ("trial", "time"),
-    "capacity": ("trial", "time"),
-    "system_up": ("trial", "time"),
+    o.name: ("trial", *{"trial": (), "mode": ("failure_mode",), "cell": ("time",)}[o.per])
+    for o in OUTPUTS
 }
 
 
@@ -122,7 +117,7 @@ class RunStore:
 
     def save(self, scenario: int, block: int, result: BlockResult) -> None:
         """Write one block atomically."""
-        data = {name: (_DIMS.get(name, ("trial",)), getattr(result, name)) for name in _FIELDS}
+        data = {name: (_DIMS[name], result[name]) for name in _FIELDS}
         self._write(scenario, block, data)
 
     def save_cycles(self, scenario: int, block: int, arrays: dict[str, np.ndarray]) -> None:
@@ -185,7 +180,7 @@ class RunStore:
         ds = self._read(scenario, block, check)
         if ds is None:
             return None
-        return BlockResult(**{name: np.asarray(ds[name].values) for name in _FIELDS})
+        return BlockResult({name: np.asarray(ds[name].values) for name in _FIELDS})
 
     def load_cycles(self, scenario: int, block: int, n_cycles: int) -> dict | None:
         """A stored block of rare-event cycles, or None (see :meth:`load`)."""

@@ -14,8 +14,8 @@ import numpy as np
 
 from reliability.campaign import Campaign, Law, Profile
 from reliability.engine import PlanArrays
-from reliability.engine._laws import CODES
-from reliability.engine._profiles import CONSTANT, MODULATED, SINE, SPE, STEPS
+from reliability.engine.spec import LAW_CODES as CODES
+from reliability.engine.spec import Effect, ProfileKind, Renew, WorkloadKind
 from reliability.environment import HOURS_PER_YEAR, Environment, solar_steps, steps_integral
 from reliability.radiation import FaultProcess, fault_processes
 from reliability.workload import checkpoint_interval
@@ -67,10 +67,10 @@ def _cumulative(times: list[float], mults: list[float]) -> list[float]:
 
 def _profile_arrays(p: Profile) -> tuple[int, list[float], list[float], list[float]]:
     if p.kind == "sine":
-        return SINE, [0.0], [1.0], [0.0]
+        return ProfileKind.SINE, [0.0], [1.0], [0.0]
     times = [t for t, _ in p.points]
     mults = [m for _, m in p.points]
-    return STEPS, times, mults, _cumulative(times, mults)
+    return ProfileKind.STEPS, times, mults, _cumulative(times, mults)
 
 
 def _pools(campaign: Campaign, attribute: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -178,18 +178,18 @@ def compile_plan(campaign: Campaign) -> SystemPlan:
             source="hardware",
             life=_law(m.life),
             domain=domain,
-            effect=0,
+            effect=Effect.DOWN,
             replace=m.restore == "replace",
             repair=rep_law,
             crew=m.crew,
-            renew=int(m.renew),
+            renew=Renew.UNIT if m.renew else Renew.RESUME,
             local=i,
             rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
         )
     for j, fp in enumerate(fault_processes(unit_type, campaign.environment, campaign.mission_h)):
         modes.add_process(unit_type.name, fp, local=64 + 3 * j)
     n_modes = len(modes.labels)
-    clocked = [m for m in range(n_modes) if modes.effect[m] != 2]
+    clocked = [m for m in range(n_modes) if modes.effect[m] != Effect.COUNTED]
     n_clocked = len(clocked)
     mode_dom = modes.domain
     n_dom = len(modes.dom_kind)
@@ -307,7 +307,7 @@ class _Modes:
         self.local: list[int] = []
         # events per unit-hour over mission time (SAA passes averaged over the orbit)
         self.rate_steps: list[list[tuple[float, float]]] = []
-        self.dom_kind, self.dom_off = [CONSTANT], [0, 1]
+        self.dom_kind, self.dom_off = [ProfileKind.CONSTANT], [0, 1]
         self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
         self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
         self.dom_poff, self.pat_t, self.pat_m, self.pat_c = [0, 1], [0.0], [1.0], [0.0]
@@ -361,14 +361,14 @@ class _Modes:
         self.local.append(kw["local"])
 
     def add_process(self, unit: str, fp: FaultProcess, *, local: int) -> None:
-        effect = {"none": 2, "silent": 1}.get(fp.effect, 0)
+        effect = {"none": Effect.COUNTED, "silent": Effect.SILENT}.get(fp.effect, Effect.DOWN)
         common = {
             "fault_class": f"{unit}.{fp.fault_class}",
             "effect": effect,
             "replace": fp.effect == "permanent",
             "repair": _law(fp.recover) if fp.recover is not None else (CODES["fixed"], 0.0, 0.0),
             "crew": False,
-            "renew": 2 if fp.renew_clock else 0,
+            "renew": Renew.CLOCK if fp.renew_clock else Renew.RESUME,
         }
         if fp.life is not None:
             law, p1, p2 = fp.life
@@ -418,7 +418,9 @@ class _Modes:
             if len(set(mults)) == 1 and mults[0] == 1.0:
                 return 0
             cum = _cumulative(times, mults)
-            return self._domain(("steps", tuple(times), tuple(mults)), STEPS, (times, mults, cum))
+            return self._domain(
+                ("steps", tuple(times), tuple(mults)), ProfileKind.STEPS, (times, mults, cum)
+            )
         assert env is not None
         period = env.orbit_period_h
         # one SAA pass at the start of each orbit; multipliers average 1 over the orbit
@@ -438,11 +440,15 @@ class _Modes:
         cum = _cumulative(xs, mults)
         key = ("modulated", inside, f, period, tuple(times), tuple(mults))
         return self._domain(
-            key, MODULATED, (xs, mults, cum), pattern=pattern, extra=(period, 0.0, period, 0.0)
+            key,
+            ProfileKind.MODULATED,
+            (xs, mults, cum),
+            pattern=pattern,
+            extra=(period, 0.0, period, 0.0),
         )
 
     def _spe_domain(self) -> int:
-        self.spe_dom = self._domain(("spe",), SPE, ([0.0], [0.0], [0.0]))
+        self.spe_dom = self._domain(("spe",), ProfileKind.SPE, ([0.0], [0.0], [0.0]))
         return self.spe_dom
 
     def spe_fields(self) -> dict[str, object]:
@@ -499,7 +505,9 @@ def _interrupting(campaign: Campaign, modes: _Modes) -> list[int]:
     w = campaign.workload
     assert w is not None
     found = math.isfinite(w.sdc_detection_h)
-    return [i for i, e in enumerate(modes.effect) if e == 0 or (e == 1 and found)]
+    return [
+        i for i, e in enumerate(modes.effect) if e == Effect.DOWN or (e == Effect.SILENT and found)
+    ]
 
 
 def job_mtbf_h(campaign: Campaign, plan_modes: _Modes) -> float:
@@ -535,10 +543,15 @@ def _job_mtbf_steps(campaign: Campaign, modes: _Modes) -> list[tuple[float, floa
 
 def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
     w = campaign.workload
-    if w is None:
-        return {}
+    if w is None:  # every slot is wanted
+        return {"dem_t": np.zeros(1), "dem_m": np.full(1, float(campaign.n_units))}
     if w.kind == "serving":
-        out: dict[str, object] = {"wl_kind": 2, "wl_demand": w.demand_units, "wl_slo": w.slo}
+        out: dict[str, object] = {
+            "wl_kind": WorkloadKind.SERVING,
+            "wl_slo": w.slo,
+            "dem_t": np.zeros(1),
+            "dem_m": np.full(1, w.demand_units),
+        }
         if w.demand_profile is not None:
             p = next(p for p in campaign.profiles if p.name == w.demand_profile)
             out["dem_t"] = np.array([t for t, _ in p.points])
@@ -567,7 +580,9 @@ def _workload_fields(campaign: Campaign, modes: _Modes) -> dict[str, object]:
     return {
         "tau_t": np.array(tau_t),
         "tau_v": np.array(tau_v),
-        "wl_kind": 1,
+        "dem_t": np.zeros(1),
+        "dem_m": np.full(1, float(campaign.n_units)),
+        "wl_kind": WorkloadKind.TRAINING,
         "wl_m": w.accelerators,
         "wl_elastic": int(w.elastic),
         "wl_tau": tau,

@@ -8,7 +8,8 @@ from scipy import special, stats
 
 from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
-from reliability.engine import _random as rnd
+from reliability.engine import streams as rnd
+from reliability.engine.spec import LawKind, ProfileKind
 
 
 def test_ndtri_matches_scipy():
@@ -22,9 +23,9 @@ def test_ndtri_matches_scipy():
 @pytest.mark.parametrize(
     ("law", "p1", "p2", "dist"),
     [
-        (laws.EXPONENTIAL, 1000.0, 0.0, stats.expon(scale=1000.0)),
-        (laws.WEIBULL, 1107.73, 1.5, stats.weibull_min(1.5, scale=1107.73)),
-        (laws.LOGNORMAL, math.log(24.0), 0.8, stats.lognorm(0.8, scale=24.0)),
+        (LawKind.EXPONENTIAL, 1000.0, 0.0, stats.expon(scale=1000.0)),
+        (LawKind.WEIBULL, 1107.73, 1.5, stats.weibull_min(1.5, scale=1107.73)),
+        (LawKind.LOGNORMAL, math.log(24.0), 0.8, stats.lognorm(0.8, scale=24.0)),
     ],
 )
 def test_draw_is_the_inverse_survival_function(law, p1, p2, dist):
@@ -34,15 +35,15 @@ def test_draw_is_the_inverse_survival_function(law, p1, p2, dist):
 
 
 def test_fixed_law_is_deterministic():
-    assert laws.draw(laws.FIXED, 24.0, 0.0, 0.3) == 24.0
+    assert laws.draw(LawKind.FIXED, 24.0, 0.0, 0.3) == 24.0
 
 
 @pytest.mark.parametrize(
     ("law", "p1", "p2", "dist"),
     [
-        (laws.WEIBULL, 1000.0, 2.0, stats.weibull_min(2.0, scale=1000.0)),
-        (laws.LOGNORMAL, math.log(500.0), 0.5, stats.lognorm(0.5, scale=500.0)),
-        (laws.EXPONENTIAL, 300.0, 0.0, stats.expon(scale=300.0)),
+        (LawKind.WEIBULL, 1000.0, 2.0, stats.weibull_min(2.0, scale=1000.0)),
+        (LawKind.LOGNORMAL, math.log(500.0), 0.5, stats.lognorm(0.5, scale=500.0)),
+        (LawKind.EXPONENTIAL, 300.0, 0.0, stats.expon(scale=300.0)),
     ],
 )
 def test_draw_after_is_conditional_on_survival(law, p1, p2, dist):
@@ -58,8 +59,8 @@ def test_steps_profile_inverse_round_trip():
     m = np.array([1.0, 0.0, 3.0, 0.5])
     c0 = np.concatenate([[0.0], np.cumsum(m[:-1] * np.diff(t0))])
     for t in [0.0, 50.0, 100.0, 150.0, 200.0, 333.0, 500.0, 900.0]:
-        c = prof.cum(prof.STEPS, t0, m, c0, 0, 4, 1.0, 0.0, 1.0, 0.0, t)
-        back = prof.inverse(prof.STEPS, t0, m, c0, 0, 4, 1.0, 0.0, 1.0, 0.0, c)
+        c = prof.cum(ProfileKind.STEPS, t0, m, c0, 0, 4, 1.0, 0.0, 1.0, 0.0, t)
+        back = prof.inverse(ProfileKind.STEPS, t0, m, c0, 0, 4, 1.0, 0.0, 1.0, 0.0, c)
         if 100.0 <= t <= 200.0:  # flat piece: the inverse is its right end
             assert back == pytest.approx(200.0)
         else:
@@ -70,12 +71,12 @@ def test_sine_profile_matches_closed_form_and_inverts():
     mean, amp, period = 1e-3 * 1000, 0.5, 2000.0
     for t in [0.0, 10.0, 499.0, 1500.0, 3777.0]:
         c = prof.cum(
-            prof.SINE, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, mean, amp, period, 0.0, t
+            ProfileKind.SINE, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, mean, amp, period, 0.0, t
         )
         exact = mean * (t + 0.5 * period / (2 * math.pi) * (1 - math.cos(2 * math.pi * t / period)))
         assert c == pytest.approx(exact, rel=1e-12, abs=1e-12)
         back = prof.inverse(
-            prof.SINE, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, mean, amp, period, 0.0, c
+            ProfileKind.SINE, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, mean, amp, period, 0.0, c
         )
         assert back == pytest.approx(t, abs=1e-9)
 

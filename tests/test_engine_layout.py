@@ -1,16 +1,87 @@
-"""The kernel's field slots must match the packing order in plan.py."""
+"""The engine's contract: every packed field is sized as declared, and drift fails."""
 
-from reliability.engine import _layout
-from reliability.engine.plan import PLAN_FLOAT, PLAN_INT, STATE_FLOAT, STATE_INT, STATE_UINT
+import numpy as np
+import pytest
+
+from reliability.campaign import parse_campaign
+from reliability.engine import spec
+from reliability.engine.plan import dimensions, new_state, pack_plan
+from reliability.system import compile_plan
+
+TEXT = """
+[campaign]
+name = "x"
+mission = "1 y"
+trials = 1
+seed = 1
+[units.acc]
+failures = [{ law = "weibull", shape = 2, mean = "9 y" }]
+[cluster]
+sat = { n = 4, k = 3, crews = 1 }
+acc = { n = 8, k = 6, spares = { warm = 2, dormant_mttf = "10 y", swap = "1 d" } }
+"""
 
 
-def test_layout_constants_match_field_tuples():
-    for prefix, fields in (
-        ("P", PLAN_INT),
-        ("PF", PLAN_FLOAT),
-        ("S", STATE_INT),
-        ("SF", STATE_FLOAT),
-        ("SU", STATE_UINT),
+def test_slots_follow_the_declarations():
+    for enum, fields in (
+        (spec.P, spec.PLAN_INT),
+        (spec.PF, spec.PLAN_FLOAT),
+        (spec.S, spec.STATE_INT),
+        (spec.SF, spec.STATE_FLOAT),
+        (spec.SU, spec.STATE_UINT),
+        (spec.IParam, spec.PARAMS_INT),
+        (spec.FParam, spec.PARAMS_FLOAT),
+        (spec.Event, spec.EVENTS),
+        (spec.Out, spec.OUTPUTS),
     ):
-        for i, f in enumerate(fields):
-            assert getattr(_layout, f"{prefix}_{f.upper()}") == i, (prefix, f)
+        assert [m.name.lower() for m in enum] == [f.name for f in fields]
+        assert [int(m) for m in enum] == list(range(len(fields)))
+
+
+def test_parameters_are_the_last_field_of_the_plan():
+    # the kernel measures a field by the offset of the next one: never the last
+    assert spec.PLAN_INT[-1].name == "iparams"
+    assert spec.PLAN_FLOAT[-1].name == "fparams"
+
+
+def test_every_event_kind_has_an_owner_and_a_count():
+    owners = {o.name.lower() for o in spec.Owner}
+    for e in spec.EVENTS:
+        assert e.owner in owners
+        assert spec.EVENT_OWNER[spec.Event[e.name.upper()]] == spec.Owner[e.owner.upper()]
+
+
+def test_random_stream_purposes_are_distinct():
+    values = [int(s) for s in spec.Stream]
+    assert len(values) == len(set(values))
+
+
+def test_packed_fields_have_their_declared_sizes():
+    plan = compile_plan(parse_campaign(TEXT)).arrays
+    dims = dimensions(plan)
+    dims.update(ivars=len(spec.IVARS), fvars=len(spec.FVARS), counters=len(spec.COUNTERS))
+    packed = zip(
+        (*pack_plan(plan), *new_state(plan)),
+        (spec.PLAN_INT, spec.PLAN_FLOAT, spec.STATE_INT, spec.STATE_FLOAT, spec.STATE_UINT),
+        strict=True,
+    )
+    for array, fields in packed:
+        starts = array[: len(fields)].astype(int)
+        ends = [*starts[1:], len(array)]
+        for f, start, end in zip(fields, starts, ends, strict=True):
+            assert end - start == dims[f.size] + f.extra, f.name
+
+
+def test_a_misshapen_field_is_refused_by_name():
+    plan = compile_plan(parse_campaign(TEXT)).arrays
+    bad = plan._replace(mode_p1=np.zeros(plan.n_modes + 1))
+    with pytest.raises(ValueError, match="'mode_p1' has 2 entries"):
+        pack_plan(bad)
+
+
+def test_a_plan_without_a_required_field_is_refused():
+    plan = compile_plan(parse_campaign(TEXT)).arrays
+    fields = plan._asdict()
+    del fields["group_k"]
+    with pytest.raises(TypeError, match="group_k"):
+        type(plan)(**fields)

@@ -1,95 +1,95 @@
 """The compiled Monte Carlo kernel over a :class:`~reliability.engine.plan.PlanArrays`.
 
 The engine knows no TOML, no physics and no Dask: it takes a numeric plan, a random
-generator and a trial count, and returns per-trial summaries.
+generator and a trial count, and returns per-trial outputs by name. What it shares
+with the rest of the library (plan fields, codes, event kinds, outputs) is declared
+once in :mod:`reliability.engine.spec`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from reliability.engine import _laws as laws
-from reliability.engine import _profiles as prof
 from reliability.engine._block import run_block
-from reliability.engine.plan import PlanArrays, new_state, pack_plan
+from reliability.engine._split import initial_need, run_stage
+from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan
+from reliability.engine.spec import OUTPUTS, Effect, LawKind, ProfileKind, WorkloadKind
 
-__all__ = ["ENGINES", "BlockResult", "PlanArrays", "counts_blocker", "simulate", "trial_keys"]
+__all__ = [
+    "ENGINES",
+    "BlockResult",
+    "PlanArrays",
+    "counts_blocker",
+    "levels",
+    "run_stage",
+    "simulate",
+    "state_bytes",
+    "trial_keys",
+]
 
 #: Engines: every unit with its own failure clocks, or identical exponential units as
 #: a count of those up (exact for them, O(1) per failure; see ``_counts``).
 ENGINES = ("units", "counts")
-_TRAINING = 1  # plan.wl_kind of a training job
 
 
-@dataclass(frozen=True, slots=True)
-class BlockResult:
-    """Per-trial summaries of one block of trials (times in hours).
+class BlockResult(Mapping):
+    """Per-trial outputs of one block of trials, by name (times in hours).
 
-    Attributes
-    ----------
-    availability : ndarray, shape (n,)
-        Fraction of the measured window (after warm-up) the top group met its k
-        and no servicing visit held the system down.
-    mean_capacity : ndarray, shape (n,)
-        Time-average fraction of unit slots usable (unit up, every group above it
-        up except the root) over the measured window.
-    outages : ndarray of int32, shape (n,)
-        Unplanned system failures (top group dropping below k).
-    downtime_h, planned_downtime_h : ndarray, shape (n,)
-        Total downtime, and the part of it due to servicing visits.
-    time_to_first_failure_h : ndarray, shape (n,)
-        Time of the first unplanned system failure, NaN if none.
-    spares_used : ndarray of int32, shape (n,)
-        Swaps completed.
-    failures : ndarray of int64, shape (n, n_modes)
-        Faults per failure mode (unit failures, silent faults, and counted-only
-        faults such as ECC-corrected upsets).
-    unit_downtime_h : ndarray, shape (n, n_modes)
-        Unit-hours down, charged to the failure mode that took each unit down.
-    outage_downtime_h : ndarray, shape (n, n_modes)
-        Unplanned system downtime, charged to the failure mode of the unit failure
-        that started each outage.
-    throughput : ndarray, shape (n,)
-        Serving: delivered fraction of demand, min(usable units, demand) / demand,
-        time-averaged. Training: committed work / wall time (to completion, or the
-        mission), in units of the whole job at full speed.
-    slo_attainment : ndarray, shape (n,)
-        Serving: fraction of time the delivered fraction met the SLO (NaN without a
-        serving workload).
-    job_completion_h : ndarray, shape (n,)
-        Training with a finite amount of work: when it was done (NaN: not done).
-    lost_work_h : ndarray, shape (n, n_modes)
-        Training: work (job-hours) lost to rollbacks, by the failure mode that caused it.
-    goodput : ndarray of float32, shape (n, n_cells)
-        Serving: delivered fraction of demand in each cell. Training: committed work
-        per hour in each cell (work credited where it was computed; rollbacks of
-        corrupted checkpoints are debited when found).
-    capacity : ndarray of float32, shape (n, n_cells)
-        Mean usable-capacity fraction in each time-grid cell.
-    system_up : ndarray of int8, shape (n, n_cells)
-        Whether the system was up at the end of each cell.
+    The outputs, their shapes and stored types are those of
+    :data:`reliability.engine.spec.OUTPUTS`: ``(n,)`` for per-trial values,
+    ``(n, n_modes)`` per failure mode, ``(n, n_cells)`` per capacity-grid cell.
+    They are read as items (``result["availability"]``) or attributes
+    (``result.availability``).
     """
 
-    availability: np.ndarray
-    mean_capacity: np.ndarray
-    outages: np.ndarray
-    downtime_h: np.ndarray
-    planned_downtime_h: np.ndarray
-    time_to_first_failure_h: np.ndarray
-    spares_used: np.ndarray
-    failures: np.ndarray
-    unit_downtime_h: np.ndarray
-    outage_downtime_h: np.ndarray
-    capacity: np.ndarray
-    system_up: np.ndarray
-    throughput: np.ndarray
-    slo_attainment: np.ndarray
-    job_completion_h: np.ndarray
-    lost_work_h: np.ndarray
-    goodput: np.ndarray
+    __slots__ = ("_arrays",)
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        names = [o.name for o in OUTPUTS]
+        if sorted(arrays) != sorted(names):
+            missing = sorted(set(names) - set(arrays))
+            extra = sorted(set(arrays) - set(names))
+            raise ValueError(f"a block needs every output: missing {missing}, unknown {extra}")
+        self._arrays = {name: arrays[name] for name in names}
+
+    @classmethod
+    def from_rows(cls, rows: np.ndarray, n_modes: int, n_cells: int) -> BlockResult:
+        """Split the kernel's rows (float64, one per trial) into typed outputs."""
+        arrays = {}
+        for o, (name, offset, size) in zip(OUTPUTS, output_layout(n_modes, n_cells), strict=True):
+            block = rows[:, offset : offset + size]
+            arrays[name] = (block[:, 0] if o.per == "trial" else block).astype(o.dtype)
+        return cls(arrays)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._arrays[name]
+        except KeyError:
+            raise AttributeError(f"no output {name!r}") from None
+
+    def __getstate__(self) -> dict[str, np.ndarray]:
+        return self._arrays
+
+    def __setstate__(self, state: dict[str, np.ndarray]) -> None:
+        self._arrays = state
+
+    @property
+    def n_trials(self) -> int:
+        """Trials in the block."""
+        return int(self._arrays[OUTPUTS[0].name].shape[0])
 
 
 def trial_keys(rng: np.random.Generator | int | None, n_trials: int) -> np.ndarray:
@@ -127,19 +127,19 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
     """
     for m in range(plan.n_modes):
         name = labels[m] if m < len(labels) else m
-        if plan.mode_effect[m] == 2:  # counted, never simulated
+        if plan.mode_effect[m] == Effect.COUNTED:  # counted, never simulated
             continue
-        if plan.mode_law[m] != laws.EXPONENTIAL:
+        if plan.mode_law[m] != LawKind.EXPONENTIAL:
             return f"failure mode {name} is not exponential"
-        if plan.dom_kind[plan.mode_dom[m]] != prof.CONSTANT:
+        if plan.dom_kind[plan.mode_dom[m]] != ProfileKind.CONSTANT:
             return f"failure mode {name} has a rate that varies over the mission"
-    if plan.wl_kind == _TRAINING:
+    if plan.wl_kind == WorkloadKind.TRAINING:
         return "a training job follows particular accelerators"
     return None
 
 
 def _cumulative_rates(plan: PlanArrays) -> np.ndarray:
-    rates = np.where(plan.mode_effect == 2, 0.0, 1.0 / plan.mode_p1)
+    rates = np.where(plan.mode_effect == Effect.COUNTED, 0.0, 1.0 / plan.mode_p1)
     return np.cumsum(rates)
 
 
@@ -174,64 +174,49 @@ def simulate(
     """
     _validate_simulate(plan, n_trials, engine)
     keys = trial_keys(rng, n_trials)
-    n_modes = plan.n_modes
-    n_cells = plan.n_cells
-    out = {
-        "availability": np.zeros(n_trials),
-        "mean_capacity": np.zeros(n_trials),
-        "outages": np.zeros(n_trials, np.int32),
-        "downtime_h": np.zeros(n_trials),
-        "planned_downtime_h": np.zeros(n_trials),
-        "time_to_first_failure_h": np.zeros(n_trials),
-        "spares_used": np.zeros(n_trials, np.int32),
-        "failures": np.zeros((n_trials, n_modes), np.int64),
-        "unit_downtime_h": np.zeros((n_trials, n_modes)),
-        "outage_downtime_h": np.zeros((n_trials, n_modes)),
-    }
-    capacity = np.zeros((n_trials, n_cells))  # accumulate in float64, store float32
-    system_up = np.zeros((n_trials, n_cells), np.int8)
-    work = {
-        "throughput": np.zeros(n_trials),
-        "slo_attainment": np.zeros(n_trials),
-        "job_completion_h": np.zeros(n_trials),
-        "lost_work_h": np.zeros((n_trials, n_modes)),
-    }
-    goodput = np.zeros((n_trials, n_cells))
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
-    run_block(
-        pi,
-        pf,
-        si,
-        sf,
-        su,
-        keys,
-        out["availability"],
-        out["mean_capacity"],
-        out["outages"],
-        out["downtime_h"],
-        out["planned_downtime_h"],
-        out["time_to_first_failure_h"],
-        out["spares_used"],
-        out["failures"],
-        out["unit_downtime_h"],
-        out["outage_downtime_h"],
-        capacity,
-        system_up,
-        work["throughput"],
-        work["slo_attainment"],
-        work["job_completion_h"],
-        work["lost_work_h"],
-        goodput,
-        _cumulative_rates(plan) if engine == "counts" else np.zeros(0),
-    )
-    return BlockResult(
-        **out,
-        capacity=capacity.astype(np.float32),
-        system_up=system_up,
-        **work,
-        goodput=goodput.astype(np.float32),
-    )
+    width = sum(size for *_, size in output_layout(plan.n_modes, plan.n_cells))
+    rows = np.zeros((n_trials, width))
+    cum_rate = _cumulative_rates(plan) if engine == "counts" else np.zeros(0)
+    run_block(pi, pf, si, sf, su, keys, rows, cum_rate)
+    return BlockResult.from_rows(rows, plan.n_modes, plan.n_cells)
+
+
+def levels(plan: PlanArrays) -> int:
+    """Failures needed to bring the all-up system down (the kernel's own importance
+    function at the start of a trial): the number of splitting stages.
+
+    Each group needs (n - k + 1) of its children down, each as costly as the next, and
+    a group with its own spare pool also needs its spares used up.
+
+    Examples
+    --------
+    >>> from reliability.campaign import parse_campaign
+    >>> from reliability.system import compile_plan
+    >>> text = '''
+    ... [campaign]
+    ... name = "x"
+    ... mission = "1 y"
+    ... trials = 1
+    ... seed = 1
+    ... [units.acc]
+    ... failures = [{ law = "weibull", shape = 2, mean = "9 y" }]
+    ... [cluster]
+    ... sat = { n = 4, k = 3 }
+    ... acc = { n = 8, k = 6, spares = { cold = 2, swap = "1 d" } }'''
+    >>> levels(compile_plan(parse_campaign(text)).arrays)  # 2 x (8 - 6 + 1 + 2)
+    10
+    """
+    pi, pf = pack_plan(plan)
+    si, sf, su = new_state(plan)
+    return int(initial_need(pi, pf, si, sf, su))
+
+
+def state_bytes(plan: PlanArrays) -> int:
+    """Bytes of one saved kernel state of ``plan``."""
+    si, sf, su = new_state(plan)
+    return si.nbytes + sf.nbytes + su.nbytes
 
 
 def _validate_simulate(plan: PlanArrays, n_trials: int, engine: str) -> None:

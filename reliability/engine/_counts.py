@@ -5,7 +5,7 @@ fail as one Poisson process of rate ``n_up x (sum of the mode rates)``, and whic
 and which mode fired is a uniform draw among the up units weighted by the mode rates
 (superposition and memorylessness). One exponential draw then replaces a heap of
 per-unit clocks, so a failure costs O(1) however many units there are; restorations,
-crews, spares, servicing and the capacity grid are the per-unit kernel's own code.
+crews, spares, servicing and the accounting are the per-unit engine's own modules.
 
 What is lost is slot-wise common random numbers: all failures of a trial come from
 one stream, so two designs that share a seed drift apart after their first
@@ -19,46 +19,30 @@ import math
 
 import numpy as np
 
-from reliability.engine import _random as rnd
+from reliability.engine import _account as account
+from reliability.engine import _events as events
+from reliability.engine import _loop as loop
+from reliability.engine import _tree as tree
+from reliability.engine import streams as rnd
+from reliability.engine._access import fparam, get, ivar
 from reliability.engine._jit import kernel
-from reliability.engine._kernel import (
-    _advance,
-    _finish,
-    _fs,
-    _g,
-    _int,
-    _reset,
-    _take_down,
-    _update_system,
-    _uplist_remove,
-    _wall_event,
-)
-from reliability.engine._layout import (
-    I_FROZEN,
-    I_NUP,
-    MISSION,
-    P_MODE_EFFECT,
-    S_UPLIST,
-    S_WH_SIZE,
-    SF_WH_KEY,
-    WARMUP,
-)
+from reliability.engine.spec import Effect, FParam, IVar, P, S, Stream
 
 
 @kernel(forceinline=True, error_model="numpy")
-def _fail_unit(pi, pf, si, sf, su, unit, m, t, counts, lost_row):
+def _fail_unit(pi, pf, si, sf, su, unit, m, t, row):
     """Mode ``m`` fired on up unit ``unit``."""
-    if t >= _fs(pf, WARMUP):
-        counts[m] += 1
-    if _g(pi, P_MODE_EFFECT, m) == 1:  # silent: counted, the unit runs on
+    account.count_fault(pi, pf, m, t, row)
+    if get(pi, P.MODE_EFFECT, m) == Effect.SILENT:  # counted, the unit runs on
         return
-    _uplist_remove(si, unit)
-    _take_down(pi, pf, si, sf, su, unit, m, t, lost_row)
+    tree.uplist_remove(si, unit)
+    loop.take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
 @kernel(error_model="numpy")
-def trial_counts(pi, pf, si, sf, su, key, cum_rate, rows):
-    """Simulate one trial with the counts engine; returns what ``_kernel._trial`` does.
+def trial(pi, pf, si, sf, su, key, cum_rate, row):
+    """Simulate one trial with the counts engine; its outputs go to ``row`` as with
+    ``_loop.trial``.
 
     ``cum_rate[m]`` is the summed rate (per hour) of the clocked modes up to and
     including mode ``m`` (0 increments for counted-only modes), so a unit's total
@@ -70,12 +54,11 @@ def trial_counts(pi, pf, si, sf, su, key, cum_rate, rows):
     memorylessness) when the up count exceeds it or falls below half of it, so at
     least half the proposals are failures.
     """
-    _reset(pi, pf, si, sf, su, key, False)
-    cap_row, up_row, counts, unit_down, cause_row, lost_row, good_row = rows
-    mission = _fs(pf, MISSION)
+    loop.reset(pi, pf, si, sf, su, key, False)
+    mission = fparam(pf, FParam.MISSION_H)
     total = cum_rate[cum_rate.shape[0] - 1]
     n_modes = cum_rate.shape[0]
-    stream = rnd.stream_id(rnd.COUNTS, 0, 0)
+    stream = rnd.stream_id(Stream.COUNTS, 0, 0)
     ctr = np.uint64(0)
     one = np.uint64(1)
     t = 0.0
@@ -84,27 +67,27 @@ def trial_counts(pi, pf, si, sf, su, key, cum_rate, rows):
     frozen = 0
     settled = False
     while True:
-        n_up = _int(si, I_NUP)
-        if _int(si, I_FROZEN) != frozen or n_up > bound or 2 * n_up < bound:
-            frozen = _int(si, I_FROZEN)
+        n_up = ivar(si, IVar.NUP)
+        if ivar(si, IVar.FROZEN) != frozen or n_up > bound or 2 * n_up < bound:
+            frozen = ivar(si, IVar.FROZEN)
             bound = n_up
             tf = math.inf
             if not frozen and bound > 0 and total > 0.0:
                 tf = t - math.log(rnd.uniform(key, stream, ctr)) / (bound * total)
                 ctr += one
-        tw = sf[int(sf[SF_WH_KEY])] if si[si[S_WH_SIZE]] > 0 else math.inf
+        tw = events.next_time(si, sf)
         tn = min(tf, tw)
         if tn > t and not settled:
             settled = True
-            if _update_system(pi, pf, si, sf, t):
+            if loop.settle(pi, pf, si, sf, t):
                 continue
         if tn >= mission:
             break
-        _advance(pi, pf, si, sf, t, tn, cap_row, up_row, cause_row, good_row)
+        account.advance(pi, pf, si, sf, t, tn, row)
         t = tn
         settled = False
         if tw <= tf:
-            _wall_event(pi, pf, si, sf, su, t, unit_down, lost_row, good_row, False)
+            loop.on_wall_event(pi, pf, si, sf, su, t, row, False)
             continue
         # a proposal: one uniform picks a slot of the bound (slots past the up count
         # reject it) and, by its fraction (uniform again), the mode by rate
@@ -118,5 +101,5 @@ def trial_counts(pi, pf, si, sf, su, key, cum_rate, rows):
         m = 0
         while m < n_modes - 1 and cum_rate[m] <= r:
             m += 1
-        _fail_unit(pi, pf, si, sf, su, _g(si, S_UPLIST, j), m, t, counts, lost_row)
-    return _finish(pi, pf, si, sf, su, t, rows)
+        _fail_unit(pi, pf, si, sf, su, get(si, S.UPLIST, j), m, t, row)
+    loop.finish(pi, pf, si, sf, su, t, row)

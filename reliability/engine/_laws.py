@@ -1,7 +1,6 @@
 """Life and duration laws inside the kernel: draws by cumulative-hazard inversion.
 
-Law codes: 0 exponential (p1 = mean), 1 Weibull (p1 = scale, p2 = shape),
-2 lognormal (p1 = mu, p2 = sigma of ln h), 3 fixed (p1 = value).
+Law codes and their parameters are the contract's (:class:`~reliability.engine.spec.LawKind`).
 """
 
 from __future__ import annotations
@@ -10,14 +9,9 @@ import math
 
 import numpy as np
 
-from reliability.engine import _random as rnd
+from reliability.engine import streams as rnd
 from reliability.engine._jit import kernel
-
-EXPONENTIAL = 0
-WEIBULL = 1
-LOGNORMAL = 2
-FIXED = 3
-CODES = {"exponential": EXPONENTIAL, "weibull": WEIBULL, "lognormal": LOGNORMAL, "fixed": FIXED}
+from reliability.engine.spec import LawKind
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
@@ -91,11 +85,11 @@ def cum_hazard(law, p1, p2, age):
     """Cumulative hazard H(age) of the law."""
     if age <= 0.0:
         return 0.0
-    if law == EXPONENTIAL:
+    if law == LawKind.EXPONENTIAL:
         return age / p1
-    if law == WEIBULL:
+    if law == LawKind.WEIBULL:
         return (age / p1) ** p2
-    if law == LOGNORMAL:
+    if law == LawKind.LOGNORMAL:
         s = 0.5 * math.erfc((math.log(age) - p1) / (p2 * _SQRT2))
         return -math.log(s) if s > 0.0 else math.inf
     return 0.0 if age < p1 else math.inf
@@ -105,11 +99,11 @@ def cum_hazard(law, p1, p2, age):
 def age_at_hazard(law, p1, p2, h, u):
     """Age at which the cumulative hazard reaches ``h``; ``u = exp(-h)`` is passed
     as well so the lognormal branch keeps full precision for fresh draws."""
-    if law == EXPONENTIAL:
+    if law == LawKind.EXPONENTIAL:
         return p1 * h
-    if law == WEIBULL:
+    if law == LawKind.WEIBULL:
         return p1 * h ** (1.0 / p2)
-    if law == LOGNORMAL:
+    if law == LawKind.LOGNORMAL:
         return math.exp(p1 - p2 * ndtri(u))
     return p1
 
@@ -117,7 +111,7 @@ def age_at_hazard(law, p1, p2, h, u):
 @kernel(forceinline=True)
 def draw(law, p1, p2, u):
     """A draw of the law from a uniform ``u`` in (0, 1) (inverse survival function)."""
-    if law == FIXED:
+    if law == LawKind.FIXED:
         return p1
     return age_at_hazard(law, p1, p2, -math.log(u), u)
 
@@ -125,7 +119,7 @@ def draw(law, p1, p2, u):
 @kernel(forceinline=True)
 def draw_after(law, p1, p2, age, u):
     """Failure age after a minimal repair at ``age``: the law conditioned on survival to it."""
-    if law == EXPONENTIAL:
+    if law == LawKind.EXPONENTIAL:
         return age + p1 * -math.log(u)
     h = cum_hazard(law, p1, p2, age) - math.log(u)
     return max(age, age_at_hazard(law, p1, p2, h, math.exp(-h)))

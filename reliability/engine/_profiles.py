@@ -1,10 +1,10 @@
 """Mission-time rate profiles: cumulative multiplier Lambda(t) and its exact inverse.
 
-Kinds: 0 steps (piecewise constant), 1 sine, 2 constant 1 (the identity clock),
-3 modulated (a steps envelope over a periodic pattern such as SAA passes: the
-envelope's breakpoints are kept in the pattern's own cumulative time, so
-``Lambda = steps(P(t))`` and ``Lambda^-1 = P^-1(steps^-1(c))``), 4 solar particle
-events (steps drawn afresh for every trial).
+Kinds (:class:`~reliability.engine.spec.ProfileKind`): steps (piecewise constant), sine,
+constant 1 (the identity clock), modulated (a steps envelope over a periodic pattern
+such as SAA passes: the envelope's breakpoints are kept in the pattern's own
+cumulative time, so ``Lambda = steps(P(t))`` and ``Lambda^-1 = P^-1(steps^-1(c))``),
+and solar particle events (steps drawn afresh for every trial).
 Failure deadlines are kept in a profile's *operational* time Lambda(t); turning them
 into wall-clock times needs Lambda^-1, exactly, never by time stepping.
 """
@@ -14,16 +14,11 @@ from __future__ import annotations
 import math
 
 from reliability.engine._jit import kernel
-
-STEPS = 0
-SINE = 1
-CONSTANT = 2
-MODULATED = 3
-SPE = 4
+from reliability.engine.spec import ProfileKind
 
 
 @kernel()
-def _find(x, a, b, v):
+def find(x, a, b, v):
     """Largest i in [a, b) with x[i] <= v (x[a] <= v is guaranteed)."""
     lo, hi = a, b - 1
     while lo < hi:
@@ -38,10 +33,10 @@ def _find(x, a, b, v):
 @kernel()
 def cum(kind, t0, mult, c0, a, b, mean, amp, period, phase, t):
     """Lambda(t) = integral of the multiplier from 0 to t (pieces in ``[a, b)``)."""
-    if kind == CONSTANT:
+    if kind == ProfileKind.CONSTANT:
         return t
-    if kind == STEPS:
-        i = _find(t0, a, b, t)
+    if kind == ProfileKind.STEPS:
+        i = find(t0, a, b, t)
         return c0[i] + mult[i] * (t - t0[i])
     w = 2.0 * math.pi / period
     return mean * (t + amp / w * (math.cos(phase) - math.cos(w * t + phase)))
@@ -50,9 +45,9 @@ def cum(kind, t0, mult, c0, a, b, mean, amp, period, phase, t):
 @kernel()
 def inverse(kind, t0, mult, c0, a, b, mean, amp, period, phase, c):
     """The wall time t with Lambda(t) = c (the latest piece where Lambda is flat)."""
-    if kind == CONSTANT:
+    if kind == ProfileKind.CONSTANT:
         return c
-    if kind == STEPS:
+    if kind == ProfileKind.STEPS:
         return steps_inverse(t0, mult, c0, a, b, c)
     w = 2.0 * math.pi / period
     span = 2.0 * amp / w
@@ -78,14 +73,14 @@ def inverse(kind, t0, mult, c0, a, b, mean, amp, period, phase, c):
 @kernel()
 def steps_cum(t0, mult, c0, a, b, t):
     """Lambda(t) of a steps profile with pieces in ``[a, b)``."""
-    i = _find(t0, a, b, t)
+    i = find(t0, a, b, t)
     return c0[i] + mult[i] * (t - t0[i])
 
 
 @kernel()
 def steps_inverse(t0, mult, c0, a, b, c):
     """Inverse of a steps profile; inf beyond a final piece of multiplier 0."""
-    i = _find(c0, a, b, c)
+    i = find(c0, a, b, c)
     if mult[i] <= 0.0:
         return math.inf
     return t0[i] + (c - c0[i]) / mult[i]
@@ -96,7 +91,7 @@ def periodic_cum(pt, pm, pc, a, b, period, area, t):
     """P(t) of a pattern repeated every ``period`` (integral ``area`` per period)."""
     k = math.floor(t / period)
     s = t - k * period
-    i = _find(pt, a, b, s)
+    i = find(pt, a, b, s)
     return k * area + pc[i] + pm[i] * (s - pt[i])
 
 
@@ -111,6 +106,6 @@ def periodic_inverse(pt, pm, pc, a, b, period, area, x):
     if r >= area:
         k += 1
         r -= area
-    j = _find(pc, a, b, r)
-    # a flat (zero) piece shares its start value with the next piece: _find takes the latest
+    j = find(pc, a, b, r)
+    # a flat (zero) piece shares its start value with the next piece: find takes the latest
     return k * period + pt[j] + (r - pc[j]) / pm[j]

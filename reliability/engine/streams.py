@@ -27,15 +27,6 @@ _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _TWO_M53 = 1.0 / 9007199254740992.0
 
-#: Stream purposes (upper bits of the stream id).
-LIFE = 1
-RESTORE = 2
-POOL = 4
-RESUPPLY = 5
-SPE = 6
-AGGREGATE = 7
-COUNTS = 8
-
 
 @kernel(forceinline=True)
 def _mix64(z):
@@ -46,7 +37,8 @@ def _mix64(z):
 
 @kernel(forceinline=True)
 def stream_id(purpose, index, sub):
-    """Stream number for ``purpose`` (a small int), a slot ``index`` and a sub-index < 256."""
+    """Stream number for ``purpose`` (a :class:`~reliability.engine.spec.Stream`), a slot
+    ``index`` and a sub-index < 256."""
     return (
         (np.uint64(purpose) << np.uint64(48)) | (np.uint64(index) << np.uint64(8)) | np.uint64(sub)
     )

@@ -1,0 +1,224 @@
+"""Accounting: the state between two events integrated into the trial's outputs.
+
+Between events the state is constant, so availability, capacity, downtime by cause
+and the capacity grid are exact integrals, accumulated at each event
+(:func:`advance`); a trial's row of outputs (see
+:data:`~reliability.engine.spec.OUTPUTS`) is finished at the mission end
+(:func:`finish`). Deterministic time structure (the serving demand) is integrated
+here too, split at its breakpoints.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reliability.engine import _laws as laws
+from reliability.engine import _serving as serving
+from reliability.engine import streams as rnd
+from reliability.engine._access import (
+    add_ivar,
+    fparam,
+    fvar,
+    get,
+    iparam,
+    ivar,
+    out,
+    set_fvar,
+    set_ivar,
+)
+from reliability.engine._clocks import lam
+from reliability.engine._jit import kernel
+from reliability.engine._tree import system_up
+from reliability.engine.spec import (
+    PF,
+    SF,
+    SU,
+    Effect,
+    FParam,
+    FVar,
+    IParam,
+    IVar,
+    Out,
+    P,
+    S,
+    Stream,
+    WorkloadKind,
+)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _piece(pi, pf, si, sf, t0, t1, row):
+    """Integrate the current (constant) state over [t0, t1) into the outputs."""
+    # this runs at every event: offsets are read once (numba cannot prove that the
+    # state arrays do not alias, so it would reload them after every store)
+    iv = si[S.IVARS]
+    fv = int(sf[SF.FVARS])
+    planned = si[iv + IVar.PLANNED]
+    sys_up = si[si[S.G_UP]] == 1 and planned == 0
+    # usable units (normalised by the unit count once, at the end of the trial)
+    cap = 0.0 if planned else float(si[si[S.G_USE]])
+    serving_ = iparam(pi, IParam.WL_KIND) == WorkloadKind.SERVING
+    demand = sf[fv + FVar.DEMAND] if serving_ else 0.0
+    served = min(cap, demand)
+    a = max(t0, fparam(pf, FParam.WARMUP_H))
+    if t1 > a:
+        w = t1 - a
+        sf[fv + (FVar.UP_H if sys_up else FVar.DOWN_H)] += w
+        if planned:
+            sf[fv + FVar.PLANNED_H] += w
+        elif not sys_up:
+            row[out(pi, Out.OUTAGE_DOWNTIME_H) + si[iv + IVar.CAUSE]] += w
+        sf[fv + FVar.CAP_H] += cap * w
+        if serving_:
+            sf[fv + FVar.SERVED_H] += served * w
+            sf[fv + FVar.WANTED_H] += demand * w
+            if served >= fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12):
+                sf[fv + FVar.SLO_H] += w
+    s = t0
+    ci = si[iv + IVar.CELL]
+    n_cells = iparam(pi, IParam.N_CELLS)
+    edges = int(pf[PF.EDGES]) + 1  # edges[ci + 1] is the end of cell ci
+    o_cap = out(pi, Out.CAPACITY)
+    o_up = out(pi, Out.SYSTEM_UP)
+    o_good = out(pi, Out.GOODPUT)
+    # cells ending strictly before t1 close now: the state at their end is known
+    while ci < n_cells and pf[edges + ci] < t1:
+        e = pf[edges + ci]
+        row[o_cap + ci] += cap * (e - s)
+        if serving_:
+            row[o_good + ci] += served * (e - s)
+        row[o_up + ci] = 1.0 if sys_up else 0.0
+        s = e
+        ci += 1
+    if ci < n_cells and t1 > s:
+        row[o_cap + ci] += cap * (t1 - s)
+        if serving_:
+            row[o_good + ci] += served * (t1 - s)
+    si[iv + IVar.CELL] = ci
+
+
+@kernel(forceinline=True, error_model="numpy")
+def advance(pi, pf, si, sf, t0, t1, row):
+    """Integrate the state over [t0, t1), split where the serving demand changes (a
+    change at t1 itself takes effect after it)."""
+    if iparam(pi, IParam.WL_KIND) != WorkloadKind.SERVING:
+        _piece(pi, pf, si, sf, t0, t1, row)
+        return
+    b = serving.next_change(pf, si)
+    while b < t1:
+        _piece(pi, pf, si, sf, t0, b, row)
+        serving.step(pf, si, sf)
+        t0 = b
+        b = serving.next_change(pf, si)
+    _piece(pi, pf, si, sf, t0, t1, row)
+    if b == t1:
+        serving.step(pf, si, sf)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def unit_down_time(pi, pf, sf, unit, t, row, m):
+    """Charge the unit-hours ``unit`` was down (after warm-up) to failure mode ``m``."""
+    a = max(get(sf, SF.UNIT_TFAIL, unit), fparam(pf, FParam.WARMUP_H))
+    if t > a:
+        row[out(pi, Out.UNIT_DOWNTIME_H) + m] += t - a
+
+
+@kernel(forceinline=True, error_model="numpy")
+def count_fault(pi, pf, m, t, row):
+    """A fault of mode ``m`` at ``t`` (counted in the measured window)."""
+    if t >= fparam(pf, FParam.WARMUP_H):
+        row[out(pi, Out.FAILURES) + m] += 1.0
+
+
+@kernel(forceinline=True, error_model="numpy")
+def observe(pi, pf, si, sf, t):
+    """The system after the events at ``t``: an outage that starts is counted and
+    charged to the mode of the latest unit failure."""
+    iv = si[S.IVARS]
+    root = si[si[S.G_UP]]
+    if root != si[iv + IVar.ROOTPREV]:
+        if root == 0:
+            si[iv + IVar.CAUSE] = si[iv + IVar.LASTMODE]
+            if t >= fparam(pf, FParam.WARMUP_H):
+                si[iv + IVar.OUTAGES] += 1
+            if math.isnan(fvar(sf, FVar.TTFF_H)):
+                set_fvar(sf, FVar.TTFF_H, t)
+        si[iv + IVar.ROOTPREV] = root
+
+
+@kernel(forceinline=True, error_model="numpy")
+def spare_used(pf, si, t):
+    """A swap completed at ``t``."""
+    if t >= fparam(pf, FParam.WARMUP_H):
+        add_ivar(si, IVar.SPARES, 1)
+
+
+@kernel(error_model="numpy")
+def _count_aggregates(pi, pf, sf, su, row):
+    """Faults counted, not simulated (ECC-corrected upsets): a Poisson draw of their
+    number over the measured window in every unit slot."""
+    n = iparam(pi, IParam.N_UNITS)
+    key = su[int(su[SU.KEY])]
+    warmup = fparam(pf, FParam.WARMUP_H)
+    o_fail = out(pi, Out.FAILURES)
+    for m in range(iparam(pi, IParam.N_MODES)):
+        if get(pi, P.MODE_EFFECT, m) != Effect.COUNTED:
+            continue
+        d = get(pi, P.MODE_DOM, m)
+        exposure = lam(pi, pf, sf, d, fparam(pf, FParam.MISSION_H)) - lam(pi, pf, sf, d, warmup)
+        mean = n * exposure / get(pf, PF.MODE_P1, m)
+        k = laws.poisson(mean, key, rnd.stream_id(Stream.AGGREGATE, m, 0), np.uint64(0))
+        row[o_fail + m] = k
+
+
+@kernel(forceinline=True, error_model="numpy")
+def reset(sf, si):
+    """Start a trial's accounts (the state is zeroed already)."""
+    set_fvar(sf, FVar.TTFF_H, np.nan)
+    set_fvar(sf, FVar.DONE_H, np.nan)
+    set_ivar(si, IVar.ROOTPREV, 1)
+
+
+@kernel(error_model="numpy")
+def finish(pi, pf, si, sf, su, row):
+    """The system's outputs at the mission end (the state is integrated up to it).
+
+    Without a workload every usable slot is wanted: throughput and goodput are the
+    capacity, and there is no SLO and no job to complete.
+    """
+    n = iparam(pi, IParam.N_UNITS)
+    mission = fparam(pf, FParam.MISSION_H)
+    for unit in range(n):
+        if not get(si, S.UNIT_UP, unit):
+            unit_down_time(pi, pf, sf, unit, mission, row, get(si, S.UNIT_FMODE, unit))
+    _count_aggregates(pi, pf, sf, su, row)
+    up = 1.0 if system_up(si) else 0.0
+    o_up = out(pi, Out.SYSTEM_UP)
+    o_cap = out(pi, Out.CAPACITY)
+    o_good = out(pi, Out.GOODPUT)
+    n_cells = iparam(pi, IParam.N_CELLS)
+    for ci in range(ivar(si, IVar.CELL), n_cells):
+        row[o_up + ci] = up
+    wanted_all = iparam(pi, IParam.WL_KIND) == WorkloadKind.NONE
+    for ci in range(n_cells):
+        lo = get(pf, PF.EDGES, ci)
+        hi = get(pf, PF.EDGES, ci + 1)
+        frac = row[o_cap + ci] / ((hi - lo) * n)
+        row[o_cap + ci] = min(1.0, max(0.0, frac))
+        if wanted_all:
+            row[o_good + ci] = row[o_cap + ci]
+    window = mission - fparam(pf, FParam.WARMUP_H)
+    capacity = min(1.0, max(0.0, fvar(sf, FVar.CAP_H) / (window * n)))
+    # fractions are sums of many intervals: clip the last-bit rounding into [0, 1]
+    row[out(pi, Out.AVAILABILITY)] = min(1.0, max(0.0, fvar(sf, FVar.UP_H) / window))
+    row[out(pi, Out.MEAN_CAPACITY)] = capacity
+    row[out(pi, Out.OUTAGES)] = ivar(si, IVar.OUTAGES)
+    row[out(pi, Out.DOWNTIME_H)] = fvar(sf, FVar.DOWN_H)
+    row[out(pi, Out.PLANNED_DOWNTIME_H)] = fvar(sf, FVar.PLANNED_H)
+    row[out(pi, Out.TIME_TO_FIRST_FAILURE_H)] = fvar(sf, FVar.TTFF_H)
+    row[out(pi, Out.SPARES_USED)] = ivar(si, IVar.SPARES)
+    row[out(pi, Out.THROUGHPUT)] = capacity
+    row[out(pi, Out.SLO_ATTAINMENT)] = np.nan
+    row[out(pi, Out.JOB_COMPLETION_H)] = fvar(sf, FVar.DONE_H)

@@ -1,0 +1,259 @@
+"""Training: one synchronous job with checkpoints, on particular accelerators.
+
+A synchronous job spans m accelerators (its members). It computes for tau, writes a
+checkpoint for delta, and commits the work; an interrupt on a member (the unit going
+down) loses the work since the last commit and costs a restart; silent corruption on
+a member is found after a latency and rolls back to the last checkpoint written
+before it. Without m units up the job waits (or, if elastic, runs slower). A
+servicing visit that stops the cluster is a planned stop: the job checkpoints at no
+cost and waits for the end of the visit.
+
+Hooks called by the loop: :func:`reset`, :func:`on_event` (its event kinds),
+:func:`on_unit_down`, :func:`on_unit_up`, :func:`on_silent`, :func:`on_planned`,
+:func:`restart_after_visit` and :func:`finish`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from reliability.engine import _events as events
+from reliability.engine import _profiles as prof
+from reliability.engine._access import (
+    add_ivar,
+    count,
+    fparam,
+    fvar,
+    get,
+    iparam,
+    ivar,
+    out,
+    put,
+    set_fvar,
+    set_ivar,
+)
+from reliability.engine._jit import kernel
+from reliability.engine.spec import PF, Event, FParam, FVar, IParam, IVar, Out, S
+
+# phases of the job
+WAIT, RUN, CKPT, RESTART, DONE = 0, 1, 2, 3, 4
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _credit(pi, pf, row, t0, t1, work):
+    """Spread committed ``work`` evenly over the grid cells of [t0, t1]."""
+    if work == 0.0:
+        return
+    good = out(pi, Out.GOODPUT)
+    n_cells = count(pf, PF.EDGES) - 1
+    ci = prof.find(pf[int(pf[PF.EDGES]) :], 0, n_cells, t0)  # the cell holding t0
+    if t1 <= t0:
+        row[good + ci] += work
+        return
+    rate = work / (t1 - t0)
+    a = t0
+    while a < t1 and ci < n_cells:
+        b = min(t1, get(pf, PF.EDGES, ci + 1)) if ci < n_cells - 1 else t1
+        row[good + ci] += rate * (b - a)
+        a = b
+        ci += 1
+
+
+@kernel(error_model="numpy")
+def _fill(pi, si):
+    """Recruit up non-members until the job has m members (or no one is left)."""
+    n = iparam(pi, IParam.N_UNITS)
+    m = iparam(pi, IParam.WL_M)
+    free = ivar(si, IVar.UP) - ivar(si, IVar.JOB_N)
+    cur = ivar(si, IVar.JOB_CURSOR)
+    while ivar(si, IVar.JOB_N) < m and free > 0:
+        if get(si, S.UNIT_UP, cur) and not get(si, S.UNIT_MEMBER, cur):
+            put(si, S.UNIT_MEMBER, cur, 1)
+            add_ivar(si, IVar.JOB_N, 1)
+            free -= 1
+        cur = cur + 1 if cur + 1 < n else 0
+    set_ivar(si, IVar.JOB_CURSOR, cur)
+
+
+@kernel(error_model="numpy")
+def _restart(pi, pf, si, sf, t):
+    """Start a restart if the job has its accelerators, otherwise wait for them."""
+    _fill(pi, si)
+    have = ivar(si, IVar.JOB_N)
+    if have >= iparam(pi, IParam.WL_M) or (iparam(pi, IParam.WL_ELASTIC) and have > 0):
+        set_ivar(si, IVar.JOB_PHASE, RESTART)
+        events.schedule(
+            si, sf, events.ident(pi, Event.JOB_PHASE, 0), t + fparam(pf, FParam.WL_RESTART)
+        )
+    else:
+        set_ivar(si, IVar.JOB_PHASE, WAIT)
+        events.cancel(si, sf, events.ident(pi, Event.JOB_PHASE, 0))
+
+
+@kernel(error_model="numpy")
+def _compute(pi, pf, si, sf, t):
+    """Start a compute segment: tau, or what is left of the work, at the current speed."""
+    speed = min(1.0, ivar(si, IVar.JOB_N) / iparam(pi, IParam.WL_M))
+    left = fparam(pf, FParam.WL_WORK) - fvar(sf, FVar.COMMITTED)
+    # the interval in force now (Daly or Young follow the current failure rate)
+    piece = prof.find(pf[int(pf[PF.TAU_T]) :], 0, count(pf, PF.TAU_T), t)
+    length = min(get(pf, PF.TAU_V, piece), left / speed)
+    set_fvar(sf, FVar.SPEED, speed)
+    set_fvar(sf, FVar.SEG_START, t)
+    set_fvar(sf, FVar.SEG_LEN, length)
+    set_ivar(si, IVar.JOB_PHASE, RUN)
+    events.schedule(si, sf, events.ident(pi, Event.JOB_PHASE, 0), t + length)
+
+
+@kernel(error_model="numpy")
+def _phase_end(pi, pf, si, sf, t, row):
+    phase = ivar(si, IVar.JOB_PHASE)
+    if phase == RESTART:
+        _compute(pi, pf, si, sf, t)
+    elif phase == RUN:
+        set_ivar(si, IVar.JOB_PHASE, CKPT)
+        events.schedule(
+            si, sf, events.ident(pi, Event.JOB_PHASE, 0), t + fparam(pf, FParam.WL_DELTA)
+        )
+    elif phase == CKPT:
+        start = fvar(sf, FVar.SEG_START)
+        work = fvar(sf, FVar.SEG_LEN) * fvar(sf, FVar.SPEED)
+        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
+        _credit(pi, pf, row, start, start + fvar(sf, FVar.SEG_LEN), work)
+        if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
+            set_ivar(si, IVar.JOB_PHASE, DONE)
+            set_fvar(sf, FVar.DONE_H, t)
+        else:
+            _compute(pi, pf, si, sf, t)
+
+
+@kernel(error_model="numpy")
+def _in_progress(sf, phase, t):
+    """Work done since the last commit (lost if the job is interrupted now)."""
+    if phase == RUN:
+        return (t - fvar(sf, FVar.SEG_START)) * fvar(sf, FVar.SPEED)
+    if phase == CKPT:
+        return fvar(sf, FVar.SEG_LEN) * fvar(sf, FVar.SPEED)
+    return 0.0
+
+
+@kernel(error_model="numpy")
+def _interrupt(pi, pf, si, sf, t, cause, row):
+    phase = ivar(si, IVar.JOB_PHASE)
+    if phase == DONE:
+        return
+    row[out(pi, Out.LOST_WORK_H) + cause] += _in_progress(sf, phase, t)
+    _restart(pi, pf, si, sf, t)
+
+
+@kernel(error_model="numpy")
+def _sdc_found(pi, pf, si, sf, t, row):
+    """Roll back to the last checkpoint written before the corruption, and restart."""
+    set_ivar(si, IVar.SDC_PENDING, 0)
+    phase = ivar(si, IVar.JOB_PHASE)
+    if phase == DONE:
+        return
+    m = ivar(si, IVar.SDC_MODE)
+    lost = out(pi, Out.LOST_WORK_H) + m
+    bad = fvar(sf, FVar.COMMITTED) - fvar(sf, FVar.GOOD)
+    if bad > 0:
+        row[lost] += bad
+        _credit(pi, pf, row, t, t, -bad)
+        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.GOOD))
+    if phase in (RUN, CKPT):
+        row[lost] += _in_progress(sf, phase, t)
+        _restart(pi, pf, si, sf, t)
+
+
+# ----------------------------------------------------------------------------- hooks
+
+
+@kernel(error_model="numpy")
+def reset(pi, pf, si, sf):
+    """Start a trial: recruit the members and start computing (no restart cost)."""
+    _fill(pi, si)
+    if ivar(si, IVar.JOB_N) >= iparam(pi, IParam.WL_M):
+        _compute(pi, pf, si, sf, 0.0)
+    else:
+        set_ivar(si, IVar.JOB_PHASE, WAIT)
+
+
+@kernel(error_model="numpy")
+def on_event(pi, pf, si, sf, kind, t, row):
+    """The job's wall-clock events: a phase ends, or a corruption is found."""
+    if kind == Event.JOB_PHASE:
+        _phase_end(pi, pf, si, sf, t, row)
+    elif kind == Event.SDC_FOUND:
+        _sdc_found(pi, pf, si, sf, t, row)
+    else:
+        raise RuntimeError("not an event kind of the training job")
+
+
+@kernel(error_model="numpy")
+def on_unit_down(pi, pf, si, sf, unit, m, t, row):
+    """A unit went down (failure mode ``m``)."""
+    add_ivar(si, IVar.UP, -1)
+    if get(si, S.UNIT_MEMBER, unit):
+        put(si, S.UNIT_MEMBER, unit, 0)
+        add_ivar(si, IVar.JOB_N, -1)
+        _interrupt(pi, pf, si, sf, t, m, row)
+
+
+@kernel(error_model="numpy")
+def on_unit_up(pi, pf, si, sf, t):
+    """A unit came back: a waiting job may now restart."""
+    add_ivar(si, IVar.UP, 1)
+    if ivar(si, IVar.JOB_PHASE) == WAIT and ivar(si, IVar.PLANNED) == 0:
+        _restart(pi, pf, si, sf, t)
+
+
+@kernel(error_model="numpy")
+def on_silent(pi, pf, si, sf, unit, m, t):
+    """Silent corruption on a computing member: found after the detection latency."""
+    phase = ivar(si, IVar.JOB_PHASE)
+    if not get(si, S.UNIT_MEMBER, unit) or (phase != RUN and phase != CKPT):
+        return
+    if ivar(si, IVar.SDC_PENDING) or not math.isfinite(fparam(pf, FParam.WL_SDC_LATENCY)):
+        return
+    set_ivar(si, IVar.SDC_PENDING, 1)
+    set_ivar(si, IVar.SDC_MODE, m)
+    set_fvar(sf, FVar.GOOD, fvar(sf, FVar.COMMITTED))
+    events.schedule(
+        si, sf, events.ident(pi, Event.SDC_FOUND, 0), t + fparam(pf, FParam.WL_SDC_LATENCY)
+    )
+
+
+@kernel(error_model="numpy")
+def on_planned(pi, pf, si, sf, t, row):
+    """A servicing visit stops the cluster: the job checkpoints (at no cost, it is
+    planned) and waits for the end of the visit."""
+    phase = ivar(si, IVar.JOB_PHASE)
+    if phase == DONE:
+        return
+    if phase in (RUN, CKPT):
+        work = _in_progress(sf, phase, t)
+        start = fvar(sf, FVar.SEG_START)
+        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
+        _credit(pi, pf, row, start, min(t, start + fvar(sf, FVar.SEG_LEN)), work)
+    set_ivar(si, IVar.JOB_PHASE, WAIT)
+    events.cancel(si, sf, events.ident(pi, Event.JOB_PHASE, 0))
+
+
+@kernel(error_model="numpy")
+def restart_after_visit(pi, pf, si, sf, t):
+    """The end of a servicing visit: a waiting job restarts if it can."""
+    if ivar(si, IVar.JOB_PHASE) == WAIT:
+        _restart(pi, pf, si, sf, t)
+
+
+@kernel(error_model="numpy")
+def finish(pi, pf, sf, row):
+    """Training outputs of a trial: committed work per hour in each grid cell, and
+    committed work per wall hour to the job's completion (or the mission end)."""
+    good = out(pi, Out.GOODPUT)
+    for ci in range(count(pf, PF.EDGES) - 1):
+        row[good + ci] = row[good + ci] / (get(pf, PF.EDGES, ci + 1) - get(pf, PF.EDGES, ci))
+    done = fvar(sf, FVar.DONE_H)
+    wall = done if math.isfinite(done) else fparam(pf, FParam.MISSION_H)
+    row[out(pi, Out.THROUGHPUT)] = fvar(sf, FVar.COMMITTED) / wall
+    row[out(pi, Out.SLO_ATTAINMENT)] = math.nan

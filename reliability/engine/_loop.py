@@ -1,0 +1,193 @@
+"""The event loop of the per-unit engine, and what both engines share.
+
+One call of :func:`trial` simulates one trial of one scenario. Its cost is
+O(units + events x log(units)): every pending event sits in an indexed heap (failure
+clocks per rate-profile domain in :mod:`._clocks`, keyed in that domain's
+operational time; restorations, servicing, resupply and the training job in
+wall-clock time in :mod:`._events`), and a unit changing state updates only the
+k-of-n groups on its path to the root (:mod:`._tree`).
+
+The loop calls the feature modules through fixed hooks: ``reset`` at the start of a
+trial, ``on_event`` for the wall-clock events a module owns (see
+``spec.EVENTS``), the unit hooks of the training job, and ``finish`` at the
+mission end. Features a plan does not use are switched off by its parameters.
+
+Semantics (documented in the README and in :mod:`reliability.campaign`):
+
+* a unit's failure modes compete; when one fires, the unit's other clocks pause
+  until it is restored (a renewing restoration draws all lives afresh);
+* units keep ageing while the system is down unless ``age_while_down`` is 0, in
+  which case every clock freezes while the system is down;
+* spares are reserved when a swap starts and consumed when it completes;
+* servicing visits restore units at the end of the visit; pending clocks of
+  surviving units carry over (replace-failed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reliability.engine import _account as account
+from reliability.engine import _clocks as clocks
+from reliability.engine import _events as events
+from reliability.engine import _job as job
+from reliability.engine import _maintenance as maintenance
+from reliability.engine import _restore as restore
+from reliability.engine import _serving as serving
+from reliability.engine import _solar as solar
+from reliability.engine import _tree as tree
+from reliability.engine._access import fill, fparam, get, iparam, put, set_ivar
+from reliability.engine._jit import kernel
+from reliability.engine.spec import (
+    EVENT_OWNER,
+    SF,
+    SU,
+    Effect,
+    FParam,
+    IParam,
+    IVar,
+    Owner,
+    P,
+    S,
+    WorkloadKind,
+)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def reset(pi, pf, si, sf, su, key, own_clocks):
+    """Start a trial: everything up and new (``own_clocks``: draw every unit's lives;
+    else put every unit on the counts engine's up list)."""
+    n = iparam(pi, IParam.N_UNITS)
+    # state arrays hold only fields after their header: zero them all, then set the rest
+    si[si[0] :] = 0
+    sf[int(sf[0]) :] = 0.0
+    su[int(su[0]) :] = np.uint64(0)
+    su[int(su[SU.KEY])] = key
+    solar.reset(pi, pf, sf, su)
+    account.reset(sf, si)
+    fill(si, S.FH_POS, get(pi, P.DOM_HOFF, iparam(pi, IParam.N_DOM)), -1)
+    fill(si, S.WH_POS, get(pi, P.WALL_OFF, len(EVENT_OWNER)), -1)
+    set_ivar(si, IVar.UP, n)
+    serving.reset(pf, si, sf)
+    fill(si, S.UNIT_UP, n, 1)
+    fill(si, S.UNIT_FMODE, n, -1)
+    fill(si, S.DOM_DIRTY, iparam(pi, IParam.N_DOM), 1)
+    tree.reset(pi, si)
+    for unit in range(n):
+        if own_clocks:
+            clocks.renew(pi, pf, si, sf, su, unit, 0.0)
+        else:
+            tree.uplist_add(si, unit)
+    restore.reset(pi, pf, si, sf, su)
+    maintenance.reset(pi, pf, si, sf, su)
+    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
+        job.reset(pi, pf, si, sf)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def take_down(pi, pf, si, sf, su, unit, m, t, row):
+    """Mode ``m`` took ``unit`` down (its clocks, if any, are already paused): update
+    the tree and the job, and route the unit to restoration. Shared by both engines."""
+    set_ivar(si, IVar.LASTMODE, m)
+    put(sf, SF.UNIT_TFAIL, unit, t)
+    put(si, S.UNIT_UP, unit, 0)
+    put(si, S.UNIT_FMODE, unit, m)
+    tree.propagate(pi, si, unit, -1)
+    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
+        job.on_unit_down(pi, pf, si, sf, unit, m, t, row)
+    restore.dispatch(pi, pf, si, sf, su, unit, m, t)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _fail(pi, pf, si, sf, su, c, t, row):
+    """Clock ``c`` fired: count the fault; a silent one lets the unit run on, any
+    other takes it down and routes it to restoration."""
+    unit = get(pi, P.CLOCK_UNIT, c)
+    m = get(pi, P.CLOCK_MODE, c)
+    account.count_fault(pi, pf, m, t, row)
+    if get(pi, P.MODE_EFFECT, m) == Effect.SILENT:
+        clocks.redraw_silent(pi, pf, si, sf, su, c)
+        if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
+            job.on_silent(pi, pf, si, sf, unit, m, t)
+        return
+    clocks.pause(pi, pf, si, sf, unit, c, t)
+    take_down(pi, pf, si, sf, su, unit, m, t, row)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def settle(pi, pf, si, sf, t):
+    """Observe the system after the events at ``t``: count an outage that starts, and
+    freeze or thaw the clocks (when units do not age while it is down); True when
+    the clocks changed."""
+    account.observe(pi, pf, si, sf, t)
+    if iparam(pi, IParam.AGE_WHILE_DOWN):
+        return False
+    return clocks.set_frozen(pi, pf, si, sf, 0 if tree.system_up(si) else 1, t)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def on_wall_event(pi, pf, si, sf, su, t, row, own_clocks):
+    """Pop the earliest wall-clock event (due now, at ``t``) and hand it to the feature
+    module that owns its kind."""
+    kind, index = events.kind_of(pi, events.pop(si, sf))
+    owner = EVENT_OWNER[kind]
+    if owner == Owner.RESTORE:
+        restore.on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks)
+    elif owner == Owner.MAINTENANCE:
+        maintenance.on_event(pi, pf, si, sf, su, kind, t, row, own_clocks)
+    elif owner == Owner.JOB:
+        job.on_event(pi, pf, si, sf, kind, t, row)
+    else:
+        raise RuntimeError("a wall-clock event kind without an owner")
+
+
+@kernel(error_model="numpy")
+def run(pi, pf, si, sf, su, t, target, row):
+    """Run the events after ``t`` until the mission ends, or (``target`` >= 0) until at
+    most ``target`` further failures would bring the system down (see
+    ``_tree.needed``); returns the time reached and whether the target was."""
+    mission = fparam(pf, FParam.MISSION_H)
+    settled = False
+    while True:
+        tf, df = clocks.next_failure(pi, pf, si, sf)
+        tw = events.next_time(si, sf)
+        tn = min(tf, tw)
+        if tn > t and not settled:
+            # every event at t is done (zero-length swaps included): observe the system;
+            # if that froze or thawed the clocks, look for the next event again
+            settled = True
+            if settle(pi, pf, si, sf, t):
+                continue
+            if target >= 0 and tree.needed(pi, si) <= target:
+                return t, True
+        if tn >= mission:
+            return t, False
+        account.advance(pi, pf, si, sf, t, tn, row)
+        t = tn
+        settled = False
+        if tw <= tf:
+            on_wall_event(pi, pf, si, sf, su, t, row, True)
+        else:
+            _fail(pi, pf, si, sf, su, clocks.pop(pi, si, sf, df), t, row)
+
+
+@kernel(error_model="numpy")
+def finish(pi, pf, si, sf, su, t, row):
+    """Close the trial at the mission end (the last event was at ``t``) and write its
+    outputs into ``row``."""
+    account.advance(pi, pf, si, sf, t, fparam(pf, FParam.MISSION_H), row)
+    account.finish(pi, pf, si, sf, su, row)
+    kind = iparam(pi, IParam.WL_KIND)
+    if kind == WorkloadKind.TRAINING:
+        job.finish(pi, pf, sf, row)
+    elif kind == WorkloadKind.SERVING:
+        serving.finish(pi, pf, sf, row)
+
+
+@kernel(error_model="numpy")
+def trial(pi, pf, si, sf, su, key, row):
+    """Simulate one trial with trial key ``key``; its outputs go to ``row`` (laid out
+    by ``P.OUT_OFF``, see ``spec.OUTPUTS``)."""
+    reset(pi, pf, si, sf, su, key, True)
+    t, _ = run(pi, pf, si, sf, su, 0.0, -1, row)
+    finish(pi, pf, si, sf, su, t, row)

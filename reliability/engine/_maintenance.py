@@ -1,0 +1,141 @@
+"""Scheduled maintenance: servicing visits and spares resupply.
+
+A servicing visit starts every ``svc_every`` hours (start to start) from
+``svc_first``, may hold the system down while it lasts, and at its end replaces the
+failed units (or all of them), clears the crews and queues and restocks the spare
+pools. Resupply arrivals, deterministic or Poisson, top every pool up to its
+capacity.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reliability.engine import _clocks as clocks
+from reliability.engine import _events as events
+from reliability.engine import _job as job
+from reliability.engine import _restore as restore
+from reliability.engine import _tree as tree
+from reliability.engine import streams as rnd
+from reliability.engine._access import add, add_ivar, fparam, get, iparam, put, set_ivar
+from reliability.engine._account import unit_down_time
+from reliability.engine._jit import kernel
+from reliability.engine.spec import (
+    SU,
+    Counter,
+    Event,
+    FParam,
+    IParam,
+    IVar,
+    P,
+    S,
+    Stream,
+    WorkloadKind,
+)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _next_resupply(pi, pf, si, sf, su, t, first):
+    """Schedule the next resupply arrival after ``t`` (``first``: the first of the
+    trial, at ``rs_first`` when deterministic)."""
+    every = fparam(pf, FParam.RS_EVERY)
+    ident = events.ident(pi, Event.RESUPPLY, 0)
+    if iparam(pi, IParam.RS_POISSON):
+        u = rnd.uniform(
+            su[int(su[SU.KEY])],
+            rnd.stream_id(Stream.RESUPPLY, 0, 0),
+            get(su, SU.MISC_CTR, Counter.RESUPPLY),
+        )
+        add(su, SU.MISC_CTR, Counter.RESUPPLY, np.uint64(1))
+        events.schedule(si, sf, ident, t - math.log(u) * every)
+    elif first:
+        events.schedule(si, sf, ident, fparam(pf, FParam.RS_FIRST))
+    else:
+        events.schedule(si, sf, ident, t + every)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def reset(pi, pf, si, sf, su):
+    """Start a trial: the first servicing visit and resupply arrival are scheduled."""
+    if math.isfinite(fparam(pf, FParam.SVC_EVERY)):
+        events.schedule(
+            si, sf, events.ident(pi, Event.SERVICE_START, 0), fparam(pf, FParam.SVC_FIRST)
+        )
+    if math.isfinite(fparam(pf, FParam.RS_EVERY)):
+        _next_resupply(pi, pf, si, sf, su, 0.0, True)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _service_start(pi, pf, si, sf, t, row):
+    if iparam(pi, IParam.SVC_DOWN):
+        set_ivar(si, IVar.PLANNED, 1)
+        if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
+            job.on_planned(pi, pf, si, sf, t, row)
+    events.schedule(si, sf, events.ident(pi, Event.SERVICE_END, 0), t + fparam(pf, FParam.SVC_DUR))
+    events.schedule(
+        si, sf, events.ident(pi, Event.SERVICE_START, 0), t + fparam(pf, FParam.SVC_EVERY)
+    )
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
+    """End of a servicing visit: replace failed (or all) units, reset crews and queues.
+
+    Without per-unit clocks (counts engine) replacing a working unit changes
+    nothing: exponential lives have no age."""
+    set_ivar(si, IVar.PLANNED, 0)
+    replace_all = iparam(pi, IParam.SVC_ALL)
+    for unit in range(iparam(pi, IParam.N_UNITS)):
+        if not get(si, S.UNIT_UP, unit):
+            if get(si, S.UNIT_JOB, unit) == restore.ACTIVE:
+                events.cancel(si, sf, events.ident(pi, Event.RESTORE, unit))
+            unit_down_time(pi, pf, sf, unit, t, row, get(si, S.UNIT_FMODE, unit))
+            add_ivar(si, IVar.UP, 1)
+            put(si, S.UNIT_UP, unit, 1)
+            put(si, S.UNIT_JOB, unit, restore.NONE)
+            put(si, S.UNIT_CREWED, unit, 0)
+            put(si, S.UNIT_FMODE, unit, -1)
+            if own_clocks:
+                clocks.renew(pi, pf, si, sf, su, unit, t)
+            else:
+                tree.uplist_add(si, unit)
+        elif replace_all and own_clocks:
+            clocks.renew(pi, pf, si, sf, su, unit, t)
+    tree.reset(pi, si)
+    for pool in range(iparam(pi, IParam.N_CREW)):
+        put(si, S.CREW_BUSY, pool, 0)
+        put(si, S.CQ_LEN, pool, 0)
+        put(si, S.CQ_HEAD, pool, 0)
+    for sp in range(iparam(pi, IParam.N_SP)):
+        put(si, S.SP_RES, sp, 0)
+        put(si, S.SQ_LEN, sp, 0)
+        put(si, S.SQ_HEAD, sp, 0)
+        if iparam(pi, IParam.SVC_RESTOCK):
+            put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+        restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
+    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
+        job.restart_after_visit(pi, pf, si, sf, t)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _resupply(pi, pf, si, sf, su, t):
+    for sp in range(iparam(pi, IParam.N_SP)):
+        put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+        restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
+        restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
+    _next_resupply(pi, pf, si, sf, su, t, False)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def on_event(pi, pf, si, sf, su, kind, t, row, own_clocks):
+    """Maintenance's wall-clock events: a visit starts or ends, spares arrive."""
+    if kind == Event.SERVICE_START:
+        _service_start(pi, pf, si, sf, t, row)
+    elif kind == Event.SERVICE_END:
+        _service_end(pi, pf, si, sf, su, t, row, own_clocks)
+    elif kind == Event.RESUPPLY:
+        _resupply(pi, pf, si, sf, su, t)
+    else:
+        raise RuntimeError("not an event kind of maintenance")
