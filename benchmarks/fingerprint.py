@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/fingerprint.py            # compare with fingerprints.json
       python benchmarks/fingerprint.py --record   # write fingerprints.json anew
+      python benchmarks/fingerprint.py [--record] FILE ...   # only these campaigns
 
 Runs every ``campaigns/*.toml`` and ``campaigns/validation/*.toml`` in this process
 at its own seed, with the sizes cut down (at most 300 trials in blocks of at most
@@ -108,8 +109,10 @@ def main() -> int:
         print(f"{key}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
     if args.record:
         versions = {k: v for k, v in library_versions().items() if k != "orbital-reliability"}
+        if args.files:  # re-record these, keep the others
+            table = {**json.loads(STORE.read_text())["campaigns"], **table}
         STORE.write_text(json.dumps({"versions": versions, "campaigns": table}, indent=1) + "\n")
-        print(f"recorded {len(table)} campaigns in {STORE}")
+        print(f"recorded {len(args.files) or len(table)} campaigns in {STORE}")
         return 0
     recorded = json.loads(STORE.read_text())
     old = recorded["campaigns"]

@@ -29,13 +29,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 from scipy import sparse
 from scipy.sparse import linalg as splinalg
 
-from reliability.engine import streams as rnd
-from reliability.engine import trial_keys
-from reliability.engine.spec import Stream
+from reliability.engine import excursions, leaf_tree_up, trial_keys
 
 __all__ = [
     "MarkovDesign",
@@ -47,8 +44,6 @@ __all__ = [
     "markov_design",
     "simulate_cycles",
 ]
-
-_STREAM = rnd.stream_id(Stream.COUNTS, 0, 0)  # TEMP: value 8 as before
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,105 +93,6 @@ class RareEstimate:
     hits: int
 
 
-@njit(cache=True)
-def _system_up(f, n, k, n_groups):
-    """Is the tree up with f[g] failed units in leaf group g?"""
-    levels = n.shape[0]
-    up = np.empty(n_groups, np.int64)
-    for g in range(n_groups):
-        up[g] = 1 if n[levels - 1] - f[g] >= k[levels - 1] else 0
-    count = n_groups
-    for lev in range(levels - 2, -1, -1):
-        count //= n[lev]
-        for g in range(count):
-            s = 0
-            for c in range(n[lev]):
-                s += up[g * n[lev] + c]
-            up[g] = 1 if s >= k[lev] else 0
-    return up[0] == 1
-
-
-@njit(cache=True)
-def _excursions(n, k, lam, mu, crews, p, keys, stop_at_down, gamma_out, down_out, len_out):
-    """Simulate one excursion per key, under BFB when ``p`` > 0 (crude when p = 0).
-
-    gamma_out[i]: likelihood ratio if the system went down, else 0;
-    down_out[i]: likelihood-weighted expected downtime of the excursion;
-    len_out[i]: the excursion's expected length (crude runs only)."""
-    levels = n.shape[0]
-    n_groups = 1
-    for lev in range(levels - 1):
-        n_groups *= n[lev]
-    units = n[levels - 1]
-    f = np.zeros(n_groups, np.int64)
-    fail_rate = np.zeros(n_groups)
-    rep_rate = np.zeros(n_groups)
-    for i in range(keys.shape[0]):
-        key = keys[i]
-        ctr = np.uint64(0)
-        f[:] = 0
-        # the excursion starts with one failure, uniformly over the units
-        u = rnd.uniform(key, _STREAM, ctr)
-        ctr += np.uint64(1)
-        f[min(int(u * n_groups), n_groups - 1)] = 1
-        n_failed = 1
-        weight = 1.0
-        hit = 0.0
-        down = 0.0
-        length = 0.0
-        while n_failed > 0:
-            tot_f = 0.0
-            tot_r = 0.0
-            up_units = 0
-            for g in range(n_groups):
-                fail_rate[g] = (units - f[g]) * lam
-                reps = f[g] if crews == 0 else min(f[g], crews)
-                rep_rate[g] = reps * mu
-                tot_f += fail_rate[g]
-                tot_r += rep_rate[g]
-                up_units += units - f[g]
-            q = tot_f + tot_r
-            sys_up = _system_up(f, n, k, n_groups)
-            if not sys_up:
-                if stop_at_down:
-                    hit = weight
-                    break
-                down += weight / q  # expected holding time, weighted
-            length += 1.0 / q
-            # choose a transition: BFB when both kinds exist
-            u = rnd.uniform(key, _STREAM, ctr)
-            ctr += np.uint64(1)
-            bias = p > 0.0 and tot_r > 0.0 and tot_f > 0.0
-            pf = p if bias else tot_f / q
-            if u < pf:
-                # a failure: uniformly over up units under BFB (proportional to rate
-                # otherwise; the same here, every unit fails at lam)
-                v = u / pf * up_units
-                g = 0
-                acc = float(units - f[0])
-                while v >= acc and g < n_groups - 1:
-                    g += 1
-                    acc += units - f[g]
-                if bias:
-                    weight *= (fail_rate[g] / q) / (p * (units - f[g]) / up_units)
-                f[g] += 1
-                n_failed += 1
-            else:
-                v = (u - pf) / (1.0 - pf) * tot_r
-                g = 0
-                acc = rep_rate[0]
-                while v >= acc and g < n_groups - 1:
-                    g += 1
-                    acc += rep_rate[g]
-                if bias:
-                    weight *= (rep_rate[g] / q) / ((1.0 - p) * rep_rate[g] / tot_r)
-                f[g] -= 1
-                n_failed -= 1
-        gamma_out[i] = hit
-        down_out[i] = down
-        len_out[i] = length
-
-
 def _summary(x: np.ndarray) -> RareEstimate:
     n = x.size
     mean = float(x.mean())
@@ -224,7 +120,7 @@ def _run(design: MarkovDesign, rng, n: int, p: float, stop_at_down: bool):
     nn, kk = design.arrays()
     keys = trial_keys(rng, n)
     g, d, length = np.zeros(n), np.zeros(n), np.zeros(n)
-    _excursions(nn, kk, design.lam, design.mu, design.crews, p, keys, stop_at_down, g, d, length)
+    excursions(nn, kk, design.lam, design.mu, design.crews, p, keys, stop_at_down, g, d, length)
     return g, d, length
 
 
@@ -344,7 +240,7 @@ def _generator(design: MarkovDesign):
 def _up_mask(design: MarkovDesign, states) -> np.ndarray:
     n, k = design.arrays()
     return np.array(
-        [_system_up(np.array(s, dtype=np.int64), n, k, design.n_groups) for s in states]
+        [leaf_tree_up(np.array(s, dtype=np.int64), n, k, design.n_groups) for s in states]
     )
 
 

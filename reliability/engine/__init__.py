@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from reliability.engine import _excursions
 from reliability.engine._block import run_block
 from reliability.engine._split import initial_need, run_stage
 from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan
@@ -22,6 +23,8 @@ __all__ = [
     "BlockResult",
     "PlanArrays",
     "counts_blocker",
+    "excursions",
+    "leaf_tree_up",
     "levels",
     "run_stage",
     "simulate",
@@ -217,6 +220,34 @@ def state_bytes(plan: PlanArrays) -> int:
     """Bytes of one saved kernel state of ``plan``."""
     si, sf, su = new_state(plan)
     return si.nbytes + sf.nbytes + su.nbytes
+
+
+def excursions(
+    n: np.ndarray,
+    k: np.ndarray,
+    lam: float,
+    mu: float,
+    crews: int,
+    p: float,
+    keys: np.ndarray,
+    stop_at_down: bool,
+    gamma_out: np.ndarray,
+    down_out: np.ndarray,
+    len_out: np.ndarray,
+) -> None:
+    """Regenerative excursions of a Markovian k-of-n tree (``n``, ``k`` per level,
+    outermost first), one per key, under balanced failure biasing ``p`` (0: crude);
+    see :mod:`reliability.engine._excursions` and :mod:`reliability.rare`."""
+    n_groups = int(np.prod(n[:-1]))
+    scratch = np.zeros((4, n_groups))
+    _excursions.run(
+        n, k, lam, mu, crews, p, keys, stop_at_down, scratch, gamma_out, down_out, len_out
+    )
+
+
+def leaf_tree_up(f: np.ndarray, n: np.ndarray, k: np.ndarray, n_groups: int) -> bool:
+    """Is a k-of-n tree up with ``f[g]`` failed units in leaf group ``g``?"""
+    return bool(_excursions.tree_up(f, n, k, n_groups, np.zeros(n_groups)))
 
 
 def _validate_simulate(plan: PlanArrays, n_trials: int, engine: str) -> None:
