@@ -74,7 +74,7 @@ def simpy_k10n12(
 
 
 def engine(n: int, k: int, mission: str, n_trials: int, seed: int, kind: str):
-    plan = compile_plan(parse_campaign(K10N12.format(n=n, k=k, mission=mission))).arrays
+    plan = compile_plan(parse_campaign(K10N12.format(n=n, k=k, mission=mission)).base).arrays
     simulate(plan, 0, 1, engine=kind)  # compile or load the kernel outside the timing
     start = time.perf_counter()
     r = simulate(plan, seed, n_trials, engine=kind)

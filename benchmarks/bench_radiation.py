@@ -60,7 +60,7 @@ CONFIGS = {
 
 def measure(memory: str, n_trials: int, repeats: int) -> tuple[float, float, float]:
     """(seconds per trial, events simulated per trial, raw upsets per trial)."""
-    plan = compile_plan(parse_campaign(BASE.format(memory=memory)))
+    plan = compile_plan(parse_campaign(BASE.format(memory=memory)).base)
     simulate(plan.arrays, 0, 2)  # compile and warm
     best = float("inf")
     for r in range(repeats):

@@ -123,7 +123,7 @@ def splitting_table(quick: bool) -> None:
     print("-" * len(header))
     replicates, effort = (6, 300) if quick else (20, 2000)
     for scale in (7_800.0, 16_800.0, 36_000.0):
-        plan = compile_plan(parse_campaign(WEAR_OUT.format(scale=scale))).arrays
+        plan = compile_plan(parse_campaign(WEAR_OUT.format(scale=scale)).base).arrays
         p = 1 - math.exp(-((1000.0 / scale) ** 2))
         exact = stats.binom.sf(2, 12, p)
         split_replicate(plan, 0, 10)  # compile or load outside the timing

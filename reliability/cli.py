@@ -43,95 +43,6 @@ def main(debug: bool) -> None:
     """Monte Carlo reliability of AI compute clusters in orbit."""
 
 
-def _summary_rows(ds: Any) -> list[tuple[str, str, str, str]]:
-    import numpy as np
-
-    from reliability.stats import mean_ci, proportion_ci
-
-    rows = []
-    if ds.attrs.get("method") == "importance":
-        for s in ds["scenario"].values:
-            sel = ds.sel(scenario=s)
-            u = float(sel["unavailability"])
-            ci = (
-                f"[{float(sel['unavailability_low']):.4g}, {float(sel['unavailability_high']):.4g}]"
-            )
-            rows.append((str(s), "unavailability (IS)", f"{u:.4g}", ci))
-            rows.append((str(s), "relative error", f"{float(sel['relative_error']):.3g}", ""))
-            rows.append(
-                (
-                    str(s),
-                    "ESS / largest weight share",
-                    f"{float(sel['ess']):.0f}",
-                    f"{float(sel['max_weight_share']):.2g}",
-                )
-            )
-            rows.append(
-                (str(s), "gamma", f"{float(sel['gamma']):.4g}", f"se {float(sel['gamma_se']):.2g}")
-            )
-        return rows
-    if ds.attrs.get("method") == "splitting":
-        for s in ds["scenario"].values:
-            sel = ds.sel(scenario=s)
-            for name, label in (
-                ("failure_probability", "P(failure in mission) (splitting)"),
-                ("unavailability", "unavailability (splitting)"),
-            ):
-                ci = f"[{float(sel[name + '_low']):.4g}, {float(sel[name + '_high']):.4g}]"
-                rows.append((str(s), label, f"{float(sel[name]):.4g}", ci))
-            rows.append(
-                (
-                    str(s),
-                    "relative error P / U",
-                    f"{float(sel['failure_probability_re']):.3g}",
-                    f"{float(sel['relative_error']):.3g}",
-                )
-            )
-            rows.append(
-                (
-                    str(s),
-                    "ESS / largest replicate share",
-                    f"{float(sel['ess']):.1f}",
-                    f"{float(sel['max_weight_share']):.2g}",
-                )
-            )
-        return rows
-    for s in ds["scenario"].values:
-        sel = ds.sel(scenario=s)
-        for name, label in (
-            ("availability", "availability"),
-            ("mean_capacity", "mean capacity"),
-            ("outages", "outages per mission"),
-            ("downtime_h", "downtime (h)"),
-            ("spares_used", "spares used"),
-        ):
-            e = mean_ci(sel[name].values.astype(float))
-            rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
-        ttff = sel["time_to_first_failure_h"].values
-        no_fail = int(np.isnan(ttff).sum())  # NaN: no system failure in the mission
-        p = proportion_ci(no_fail, ttff.size)
-        rows.append(
-            (str(s), "P(no system failure)", f"{p.value:.6g}", f"[{p.low:.6g}, {p.high:.6g}]")
-        )
-        workload = ds.attrs.get("workload")
-        extra = []
-        if workload == "serving":
-            extra = [("throughput", "delivered / demand"), ("slo_attainment", "SLO attainment")]
-        elif workload == "training":
-            extra = [("throughput", "training throughput")]
-            if np.isfinite(sel["job_completion_h"].values).any():
-                extra.append(("job_completion_h", "job completion (h)"))
-        for name, label in extra:
-            x = sel[name].values.astype(float)
-            if np.isnan(x).any():
-                label += f" ({int(np.isnan(x).sum())} not done)"
-                x = x[~np.isnan(x)]
-            if x.size:
-                e = mean_ci(x)
-                rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
-    return rows
-
-
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     rows = [header, *rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
@@ -183,8 +94,8 @@ def run(
     quiet: bool,
 ) -> None:
     """Run CAMPAIGN (or --resume RUN_DIR) and write result.nc to the run directory."""
-    from reliability.runner import default_run_dir, run_campaign
-    from reliability.store import resume_campaign
+    from reliability.runner import default_run_dir, resume_campaign, run_campaign
+    from reliability.summary import summary_rows
 
     if resume is not None:
         if (
@@ -233,7 +144,7 @@ def run(
         f"campaign {c.name}: {samples}, seed {c.seed}, "
         f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
     )
-    click.echo(_table(_summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
+    click.echo(_table(summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
     if "converged" in ds.attrs:
         state = "converged" if ds.attrs["converged"] else "NOT converged (max_trials reached)"
         click.echo(
@@ -278,176 +189,15 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _describe(c: Campaign) -> list[str]:
-    from reliability.system import time_edges
-
-    lines = [
-        f"campaign      {c.name}  (config {c.config_sha256[:8]})",
-        (
-            f"mission       {c.mission_h:g} h, warm-up {c.warmup_h:g} h, "
-            f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h"
-        ),
-        f"trials        {c.trials} in blocks of {c.block_size}, seed {c.seed}",
-        (
-            f"semantics     units age while the system is down: "
-            f"{'yes' if c.age_while_down else 'no'}"
-        ),
-        f"units         {c.n_units} slots",
-        "tree (outermost first):",
-    ]
-    for lv in c.levels:
-        extra = []
-        if lv.unit:
-            extra.append(f"units of type {lv.unit}")
-        if lv.crews:
-            extra.append(f"{lv.crews} crew(s) per group")
-        if lv.spares:
-            extra.append(
-                f"{lv.spares.count} {lv.spares.kind} spares, swap {lv.spares.swap.describe()}"
-            )
-        lines.append(
-            f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")
-        )
-    for u in c.units:
-        lines.append(f"unit {u.name}:")
-        for m in u.failures:
-            how = (
-                f"repair {m.repair.describe()}{'' if m.crew else ' (no crew)'}"
-                f"{', renews' if m.renew else ', resumes ageing'}"
-                if m.repair
-                else "replace (spare swap or servicing)"
-            )
-            rate = f", rate x profile {m.profile}" if m.profile else ""
-            lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
-    lines += _describe_radiation(c)
-    if c.servicing:
-        s = c.servicing
-        lines.append(
-            f"servicing     every {s.every_h:g} h from {s.first_h:g} h, lasts "
-            f"{s.duration_h:g} h, system {'down' if s.system_down else 'up'}, "
-            f"{s.policy}, restock {'yes' if s.restock else 'no'}"
-        )
-    if c.resupply:
-        lines.append(f"resupply      every {c.resupply.every_h:g} h ({c.resupply.cadence})")
-    if c.sweep is not None:
-        lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
-        lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
-    from reliability.limits import check_resources
-    from reliability.runner import resolve_method
-
-    method, _ = resolve_method(c)
-    if method == "crude":
-        lines.append(check_resources(c).describe())
-        lines.append(_describe_engine(c))
-    else:
-        lines.append(_describe_rare(c, method))
-    for e in c.expectations:
-        at = "" if e.at_h is None else f"({e.at_h:g} h)"
-        lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
-    return lines
-
-
-def _describe_rare(c: Campaign, method: str) -> str:
-    """The rare-event method a run will use, its effort and (splitting) its memory."""
-    from reliability.campaign import RareEvent
-    from reliability.splitting import levels, state_bytes
-    from reliability.system import compile_plan
-
-    rare = c.rare_event or RareEvent()
-    if method == "importance":
-        return (
-            f"method        importance sampling (balanced failure biasing {rare.bias:g}): "
-            f"{rare.cycles} regenerative cycles per scenario in blocks of {c.block_size}"
-        )
-    plans = [compile_plan(sc.campaign).arrays for sc in c.scenarios]
-    depth = ", ".join(dict.fromkeys(str(levels(p)) for p in plans))
-    memory = max(2 * rare.effort * state_bytes(p) for p in plans)
-    return (
-        f"method        fixed-effort splitting: {depth} levels, {rare.effort} trajectories "
-        f"per stage, {rare.replicates} replicates per scenario; saved states about "
-        f"{memory / 1024**2:.1f} MiB per stage on a worker"
-    )
-
-
-def _describe_engine(c: Campaign) -> str:
-    """Which engine a crude run would use, and why."""
-    from reliability.engine import counts_blocker
-    from reliability.runner import resolve_engine
-    from reliability.system import compile_plan
-
-    plans = [compile_plan(sc.campaign) for sc in c.scenarios]
-    engine = resolve_engine(c, plans)
-    if engine == "counts":
-        why = "identical exponential units simulated as counts"
-    elif c.engine == "units":
-        why = "as asked"
-    else:
-        blocked = next((b for p in plans if (b := counts_blocker(p.arrays, p.mode_labels))), None)
-        why = (
-            f"per-unit clocks: {blocked}"
-            if blocked
-            else "per-unit clocks, so that scenarios share random numbers slot by slot"
-        )
-    return f"engine        {engine} ({why})"
-
-
-def _device_sources(unit: Any) -> list[str]:
-    """Where the published device presets of a unit come from."""
-    from reliability.devices import DEVICES, MEMORIES
-
-    names = dict.fromkeys(e.device for e in unit.radiation if e.device)
-    out = [f"  device {d}: [{DEVICES[d][1]}] {DEVICES[d][2]}" for d in names]
-    if unit.memory is not None and unit.memory.device:
-        _, _, tag, source = MEMORIES[unit.memory.device]
-        out.append(f"  memory {unit.memory.device}: [{tag}] {source}")
-    return out
-
-
-def _describe_radiation(c: Campaign) -> list[str]:
-    """Derived fault rates per scenario and unit type: the physics check before launch."""
-    from reliability.radiation import rate_table
-
-    lines: list[str] = []
-    scenarios = c.scenarios or ()
-    designs = [(sc.name, sc.campaign) for sc in scenarios] if c.sweep else [("", c)]
-    shown: dict[str, list] = {}
-    for label, design in designs:
-        env = design.environment
-        units = [u for u in design.units if u.radiation or u.memory is not None]
-        if env is not None and (not label or label == designs[0][0]):
-            lines.append(
-                f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
-                f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
-                f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of each orbit, "
-                f"{env.spe_per_active_year:g} solar events per active year"
-            )
-        for u in units:
-            rows = rate_table(u, env, design.mission_h)
-            if shown.get(u.name) == rows:
-                continue  # the sweep does not change this unit's physics
-            shown[u.name] = rows
-            head = f"radiation     {u.name}" + (f"  [scenario {label}]" if label else "")
-            lines.append(head + "  (per unit, mission mean)")
-            lines.extend(_device_sources(u))
-            lines.append(
-                f"  {'fault':<20} {'class':<10} {'effect':<10} {'per day':>11} "
-                f"{'per year':>11} {'in SAA':>7} {'solar ev.':>9}  note"
-            )
-            lines.extend(
-                f"  {r.name:<20} {r.fault_class:<10} {r.effect:<10} {r.per_unit_day:>11.4g} "
-                f"{r.per_unit_day * 365:>11.4g} {r.saa_share:>7.1%} {r.spe_share:>9.1%}  {r.note}"
-                for r in rows
-            )
-    return lines
-
-
 @main.command()
 @click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path))
 @_friendly
 def validate(campaign: Path) -> None:
     """Check CAMPAIGN without simulating and print what it resolved to."""
+    from reliability.describe import describe
+
     c = load_campaign(campaign)
-    for line in _describe(c):
+    for line in describe(c):
         click.echo(line)
     click.echo("ok")
 

@@ -16,24 +16,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from reliability.campaign import Campaign, Target
+from reliability.campaign import Campaign, Design, Target
 from reliability.stats import Estimate, mean_ci, proportion_ci
 
 __all__ = ["Decision", "Row", "decide", "design_cost", "paired_differences"]
 
 
-def design_cost(campaign: Campaign) -> dict[str, float]:
+def design_cost(design: Design) -> dict[str, float]:
     """Cost of one design: every unit slot plus every on-board spare, per measure."""
-    levels = campaign.levels
+    levels = design.levels
     unit = levels[-1].unit or levels[-1].name
-    count = float(campaign.n_units)
+    count = float(design.n_units)
     # spares: per group of the level that declares them
     n_groups = 1
     for lv in levels:
         if lv.spares is not None:
             count += lv.spares.count * n_groups
         n_groups *= lv.n
-    costs = dict(campaign.costs)
+    costs = dict(design.costs)
     return {measure: value * count for measure, value in costs.get(unit, ())}
 
 
@@ -67,7 +67,7 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
     """Build the decision table of a result for ``target`` (default: the campaign's)."""
     target = target or campaign.target
     metric = target.metric if target else "availability"
-    designs = {sc.name: sc.campaign for sc in campaign.scenarios} or {"base": campaign}
+    designs = {sc.name: sc.design for sc in campaign.scenarios} or {"base": campaign.base}
     rows = []
     for s in ds["scenario"].values:
         x = ds[metric].sel(scenario=s).values.astype(float)
@@ -80,7 +80,7 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
             p_meet = proportion_ci(int((x >= target.at_least).sum()), x.size)
             margin = p_meet.low - target.confidence
             meets = margin >= 0
-        design = designs.get(str(s), campaign)
+        design = designs.get(str(s), campaign.base)
         rows.append(Row(str(s), est, p05, p_meet, design_cost(design), meets, margin))
     measures = list(rows[0].cost) if rows else []
 

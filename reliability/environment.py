@@ -31,10 +31,14 @@ __all__ = [
     "PRESET_TABLE",
     "Environment",
     "RateShape",
+    "SpeProcess",
     "orbit_period_h",
+    "pattern_time",
     "preset",
     "rate_shape",
+    "saa_pattern",
     "solar_steps",
+    "spe_process",
     "steps_integral",
 ]
 
@@ -153,6 +157,11 @@ class Environment:
     def dose_rad_per_h(self) -> float:
         """Total ionising dose rate in rad(Si) per hour."""
         return self.dose_rad_per_y / HOURS_PER_YEAR
+
+    @property
+    def spe_mean_duration_h(self) -> float:
+        """Mean duration of a solar particle event (lognormal), in hours."""
+        return self.spe_duration_median_h * math.exp(0.5 * self.spe_duration_sigma**2)
 
 
 #: keys a campaign may override (everything numeric of :class:`Environment`)
@@ -296,7 +305,7 @@ def rate_shape(
             inside.append((start, 0.0))
     saa = (gcr * f + trapped) / quiet if f > 0 and quiet > 0 else 0.0
     # SPE: events arrive at spe_per_active_year in active years, mean intensity 1
-    mean_dur = env.spe_duration_median_h * math.exp(0.5 * env.spe_duration_sigma**2)
+    mean_dur = env.spe_mean_duration_h
     spe_hours_per_h = env.spe_per_active_year * (ACTIVE_YEARS / CYCLE_YEARS) * mean_dur
     spe_hours_per_h /= HOURS_PER_YEAR
     spe_rate = mean_per_h * spe / spe_hours_per_h if spe > 0 and spe_hours_per_h > 0 else 0.0
@@ -307,4 +316,66 @@ def rate_shape(
         spe_per_intensity_h=spe_rate,
         saa_share=saa,
         spe_share=spe,
+    )
+
+
+def saa_pattern(
+    saa_fraction: float, period_h: float, *, inside: bool
+) -> tuple[list[float], list[float], list[float]]:
+    """One orbit's multiplier of a quiet rate: one SAA pass at the start of each orbit,
+    ``saa_fraction`` of the period long. The part of a rate that arrives inside the
+    SAA runs at 1/f during the pass and 0 after it; the part outside at 0 during the
+    pass and 1/(1 - f) after it; either averages 1 over the orbit. Returned as steps
+    within the period: (piece starts, multipliers, cumulative at the starts).
+    """
+    f = saa_fraction
+    if inside:
+        return [0.0, f * period_h], [1.0 / f, 0.0], [0.0, period_h]
+    return [0.0, f * period_h], [0.0, 1.0 / (1.0 - f)], [0.0, 0.0]
+
+
+def pattern_time(pattern: tuple[list[float], list[float], list[float]], period_h: float, t: float):
+    """P(t): the integral from 0 to ``t`` of a two-piece ``pattern`` (see
+    :func:`saa_pattern`) repeated every ``period_h``."""
+    k = math.floor(t / period_h)
+    s = t - k * period_h
+    pt, pm, pc = pattern
+    i = 1 if s >= pt[1] else 0
+    return k * period_h + pc[i] + pm[i] * (s - pt[i])
+
+
+@dataclass(frozen=True, slots=True)
+class SpeProcess:
+    """Solar particle events over a mission: a Poisson process of occurrence rate
+    ``occurrence`` (``[(start_h, events_per_h), ...]``, events only in active solar
+    years), each event lasting a lognormal time (``duration_mu``/``duration_sigma``
+    of ln h) at a lognormal intensity of mean 1; ``expected`` events in the mission."""
+
+    occurrence: tuple[tuple[float, float], ...]
+    duration_mu: float
+    duration_sigma: float
+    intensity_mu: float
+    intensity_sigma: float
+    expected: float
+
+
+def spe_process(env: Environment, mission_h: float) -> SpeProcess:
+    """The solar-particle-event process of ``env`` over a mission.
+
+    Examples
+    --------
+    >>> spe = spe_process(preset("geo", solar="max"), 8760.0)
+    >>> round(spe.expected, 6), round(math.exp(spe.duration_mu), 1)
+    (6.0, 48.0)
+    """
+    rate = env.spe_per_active_year / HOURS_PER_YEAR
+    occurrence = tuple((t, rate if active else 0.0) for t, active in solar_steps(env, mission_h))
+    sigma_i = env.spe_intensity_sigma
+    return SpeProcess(
+        occurrence=occurrence,
+        duration_mu=math.log(env.spe_duration_median_h),
+        duration_sigma=env.spe_duration_sigma,
+        intensity_mu=-0.5 * sigma_i**2,  # mean intensity 1
+        intensity_sigma=sigma_i,
+        expected=steps_integral(occurrence, mission_h),
     )

@@ -12,7 +12,10 @@ import math
 import os
 from dataclasses import dataclass
 
+import numpy as np
+
 from reliability.campaign import Campaign
+from reliability.engine.spec import OUTPUTS
 from reliability.system import SystemPlan, compile_plan
 
 __all__ = ["Estimate", "ResourceError", "check_resources", "estimate"]
@@ -51,19 +54,25 @@ def _size(n: float) -> str:
 
 
 def _per_trial_bytes(cells: int, modes: int, classes: int) -> tuple[int, int]:
-    """(bytes per trial while simulating a block, bytes per trial in the result)."""
-    # simulating: capacity and goodput accumulate in float64, system_up int8, plus
-    # float32 copies; per-mode counts and downtimes; a dozen scalars
-    block = cells * (8 + 8 + 1 + 4 + 4) + modes * (8 * 4) + 16 * 8
-    # result: capacity, goodput float32, system_up int8; per-class int64/float64 x 6
-    result = cells * (4 + 4 + 1) + classes * 8 * 6 + 16 * 8
+    """(bytes per trial while simulating a block, bytes per trial in the result), from
+    the engine's declared outputs."""
+    size = {"trial": 1, "mode": modes, "cell": cells}
+    block = result = 0
+    for o in OUTPUTS:
+        item = np.dtype(o.dtype).itemsize
+        # simulating: the kernel's float64 row, then the block's typed copy
+        block += size[o.per] * (8 + item)
+        # result: a per-mode output becomes one variable per fault class for each of
+        # its result variables
+        n = classes * len(o.result_variables()) if o.per == "mode" else size[o.per]
+        result += n * item
     return block, result
 
 
 def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estimate:
     """Estimate the memory of one block and the size of the result of ``campaign``."""
-    scenarios = [sc.campaign for sc in campaign.scenarios] or [campaign]
-    plans = plans or [compile_plan(scenarios[0])]
+    designs = campaign.designs or (campaign.base,)
+    plans = plans or [compile_plan(designs[0])]
     plan = max(plans, key=lambda p: p.arrays.n_modes)
     cells = plan.arrays.n_cells
     modes = plan.arrays.n_modes
@@ -74,7 +83,7 @@ def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estim
     block = campaign.block_size * per_block + state
     # a precision target may add blocks up to its max_trials
     trials = campaign.precision.max_trials if campaign.precision else campaign.trials
-    result = trials * len(scenarios) * per_result
+    result = trials * len(designs) * per_result
     return Estimate(int(block), int(result), cells, modes, trials)
 
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, optimize
 
-from reliability.campaign import EFFECTS, FAULT_CLASSES
 from reliability.environment import Environment, RateShape, preset, rate_shape, steps_integral
+from reliability.laws import Law
 from reliability.mitigation import (
     mbu_due_rate,
     secded_due_rate_periodic,
@@ -35,6 +35,7 @@ from reliability.mitigation import (
 )
 
 __all__ = [
+    "DEFAULT_RECOVER_H",
     "EFFECTS",
     "FAULT_CLASSES",
     "FaultProcess",
@@ -51,6 +52,21 @@ __all__ = [
 ]
 
 SECONDS_PER_DAY = 86400.0
+
+#: fault classes of radiation entries and their default effect on the unit
+FAULT_CLASSES: dict[str, str] = {
+    "corrected": "none",  # flip corrected by ECC: counted, never replayed one by one
+    "sdc": "silent",  # silent data corruption
+    "due": "transient",  # detected uncorrectable error: restart
+    "sefi": "transient",  # functional interrupt: reset or power cycle
+    "sel": "transient",  # latch-up: power cycle (a share may destroy the part)
+    "tid": "permanent",  # total-dose wear-out
+    "seb": "permanent",  # burnout of a power device
+}
+#: effects a fault can have on the unit it hits
+EFFECTS = ("none", "silent", "transient", "permanent")
+#: default recovery of transient classes [U: the reference gives only ranges]
+DEFAULT_RECOVER_H = {"due": 10 / 60, "sefi": 5 / 60, "sel": 2 / 60}
 
 
 # ----------------------------------------------------------------------------- cross-sections
@@ -185,16 +201,16 @@ class FaultProcess:
     """One source of faults of a unit type, ready for the system compiler.
 
     ``shape`` gives an exponential (Poisson) rate laid out in time by the environment;
-    otherwise ``life`` is a (law, p1, p2) life in hours on the unit's own clock, drawn
-    afresh after each fault (``renew_clock``).
+    otherwise ``life`` is a life in hours on the unit's own clock, drawn afresh after
+    each fault (``renew_clock``).
     """
 
     name: str
     fault_class: str
     effect: str
     shape: RateShape | None = None
-    life: tuple[str, float, float] | None = None
-    recover: object | None = None  # a campaign Law for transient effects
+    life: Law | None = None
+    recover: Law | None = None  # recovery of a transient effect
     renew_clock: bool = False
 
 
@@ -265,9 +281,9 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
             if dose_h <= 0:
                 continue
             life = (
-                ("fixed", p1 / dose_h, 0.0)
+                Law(law="fixed", p1=p1 / dose_h)
                 if law == "fixed"
-                else ("lognormal", p1 - math.log(dose_h), p2)
+                else Law(law="lognormal", p1=p1 - math.log(dose_h), p2=p2)
             )
             out.append(FaultProcess(e.name, e.fault_class, effect, life=life))
             continue
@@ -320,7 +336,7 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
                         "memory-due",
                         "due",
                         "transient",
-                        life=("weibull", scale, 2.0),
+                        life=Law(law="weibull", p1=scale, p2=2.0),
                         recover=mem.recover,
                         renew_clock=True,
                     )
@@ -367,15 +383,9 @@ def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]
     rows = []
     for fp in fault_processes(unit, env, mission_h):
         if fp.shape is None:
-            law, p1, p2 = fp.life or ("", 0.0, 0.0)
-            mean_life = (
-                p1 * math.gamma(1 + 1 / p2)
-                if law == "weibull"
-                else math.exp(p1 + 0.5 * p2**2)
-                if law == "lognormal"
-                else p1
-            )
-            note = f"{law} life, mean {mean_life / HOURS_PER_YEAR:.3g} y"
+            assert fp.life is not None
+            mean_life = fp.life.mean_h
+            note = f"{fp.life.law} life, mean {mean_life / HOURS_PER_YEAR:.3g} y"
             rows.append(RateRow(fp.name, fp.fault_class, fp.effect, 24.0 / mean_life, 0, 0, note))
             continue
         shape = fp.shape
@@ -388,8 +398,9 @@ def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]
             active_h = sum(
                 end - start for (start, active), end in zip(phases, ends, strict=True) if active
             )
-            mean_dur = env.spe_duration_median_h * math.exp(0.5 * env.spe_duration_sigma**2)
-            spe_hours = env.spe_per_active_year / HOURS_PER_YEAR * active_h * mean_dur
+            spe_hours = (
+                env.spe_per_active_year / HOURS_PER_YEAR * active_h * env.spe_mean_duration_h
+            )
             spe = shape.spe_per_intensity_h * spe_hours
         total = out + inside + spe
         rows.append(

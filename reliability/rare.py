@@ -289,21 +289,22 @@ def exact_gamma(design: MarkovDesign) -> float:
 # ----------------------------------------------------------------------------- campaigns
 
 
-def markov_design(campaign) -> tuple[MarkovDesign | None, str]:
-    """The Markov chain of a campaign's design, or None and the reason it has none.
+def markov_design(design) -> tuple[MarkovDesign | None, str]:
+    """The Markov chain of a :class:`~reliability.campaign.Design`, or None and the
+    reason it has none.
 
     Markovian here: one failure mode or several with exponential lives and one common
     exponential (or zero) repair, no spares, servicing, rate profiles or orbit
     environment (whose time structure is not memoryless), no radiation faults or
     memory, crews (if any) on the innermost level.
     """
-    levels = campaign.levels
-    unit = campaign.unit_type(levels[-1].unit or levels[-1].name)
+    levels = design.levels
+    unit = design.leaf_unit
     if unit.radiation or unit.memory is not None:
         return None, "radiation faults are not modelled by the Markov chain"
-    if campaign.environment is not None:
+    if design.environment is not None:
         return None, "an orbit environment makes rates time-varying"
-    if campaign.servicing or campaign.resupply or any(lv.spares for lv in levels):
+    if design.servicing or design.resupply or any(lv.spares for lv in levels):
         return None, "spares, servicing and resupply are not Markovian here"
     if any(lv.crews for lv in levels[:-1]):
         return None, "crews must sit on the innermost level"
@@ -322,13 +323,13 @@ def markov_design(campaign) -> tuple[MarkovDesign | None, str]:
         lam += 1.0 / m.life.p1
     if repair is None or repair <= 0:
         return None, "no repair"
-    design = MarkovDesign(
+    chain = MarkovDesign(
         levels=tuple((lv.n, lv.k) for lv in levels),
         lam=lam,
         mu=1.0 / repair,
         crews=levels[-1].crews or 0,
     )
-    return design, ""
+    return chain, ""
 
 
 def simulate_cycles(

@@ -149,7 +149,7 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
     from reliability.stats import Estimate
 
     target = target or campaign.target
-    designs = {sc.name: sc.campaign for sc in campaign.scenarios}
+    designs = {sc.name: sc.design for sc in campaign.scenarios}
     rows = []
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
@@ -162,7 +162,7 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
         if target is not None:
             margin = (1 - target.at_least) - hi
             meets = margin >= 0
-        cost = design_cost(designs.get(str(s), campaign))
+        cost = design_cost(designs.get(str(s), campaign.base))
         rows.append(Row(str(s), est, math.nan, None, cost, meets, margin))
     measures = list(rows[0].cost) if rows else []
     if target is None:

@@ -35,7 +35,7 @@ from reliability.engine import PlanArrays, levels, run_stage, state_bytes, trial
 from reliability.engine.plan import new_state, output_layout, pack_plan
 from reliability.stats import mean_ci
 
-__all__ = ["levels", "split_replicate", "summarise_split"]
+__all__ = ["split_replicate", "summarise_split"]
 
 #: Largest memory (bytes) the saved entrance states of one stage may take.
 MAX_STATE_BYTES = 2 * 1024**3
@@ -98,7 +98,7 @@ def split_replicate(
     ... failures = [{ law = "exponential", mean = "1000 h", repair = "24 h" }]
     ... [cluster]
     ... node = { n = 3, k = 2 }''')
-    >>> out = split_replicate(compile_plan(c).arrays, 1, effort=200)
+    >>> out = split_replicate(compile_plan(c.base).arrays, 1, effort=200)
     >>> out["level_p"].shape, bool(0 < out["failure"][0] < 0.05)
     ((2,), True)
     """

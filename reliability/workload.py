@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["checkpoint_interval", "expected_wall_time_h", "waste_fraction"]
+__all__ = ["checkpoint_interval", "checkpoint_schedule", "expected_wall_time_h", "waste_fraction"]
 
 
 def checkpoint_interval(how: str, delta_h: float, mtbf_h: float) -> float:
@@ -35,6 +35,28 @@ def checkpoint_interval(how: str, delta_h: float, mtbf_h: float) -> float:
         return mtbf_h
     x = delta_h / (2.0 * mtbf_h)
     return math.sqrt(2.0 * delta_h * mtbf_h) * (1.0 + math.sqrt(x) / 3.0 + x / 9.0) - delta_h
+
+
+def checkpoint_schedule(
+    how: str, delta_h: float, mtbf_steps: list[tuple[float, float]], mission_h: float
+) -> tuple[list[float], list[float]]:
+    """Compute time between checkpoints over mission time: Young's or Daly's interval
+    chosen anew at every change of the job's mean time between interrupts
+    (``mtbf_steps``: ``[(start_h, mtbf_h), ...]``), the whole mission where none is
+    expected. Returns (piece starts, intervals).
+
+    Examples
+    --------
+    >>> checkpoint_schedule("young", 0.5, [(0.0, 100.0), (50.0, float("inf"))], 200.0)
+    ([0.0, 50.0], [10.0, 200.0])
+    """
+    starts, intervals = [], []
+    for start, mtbf in mtbf_steps:
+        starts.append(start)
+        intervals.append(
+            mission_h if not math.isfinite(mtbf) else checkpoint_interval(how, delta_h, mtbf)
+        )
+    return starts, intervals
 
 
 def expected_wall_time_h(

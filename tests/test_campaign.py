@@ -13,25 +13,25 @@ def test_parse_resolves_units_and_defaults(make_campaign):
     c = make_campaign(mission="1 y", time_step="30 d")
     assert c.mission_h == 8760.0
     assert c.block_size == 100  # min(trials, 1000)
-    assert c.age_while_down is True
-    assert c.n_units == 12
-    mode = c.units[0].failures[0]
+    assert c.base.age_while_down is True
+    assert c.base.n_units == 12
+    mode = c.base.units[0].failures[0]
     assert mode.restore == "repair" and mode.repair.law == "fixed" and mode.repair.p1 == 24.0
 
 
 def test_weibull_mean_sets_scale(make_campaign):
     c = make_campaign(failures='{ law = "weibull", shape = 1.5, mean = "1000 h" }')
-    law = c.units[0].failures[0].life
+    law = c.base.units[0].failures[0].life
     assert math.isclose(law.p1, 1107.732167, rel_tol=1e-9)
     assert math.isclose(law.mean_h, 1000.0)
-    assert c.units[0].failures[0].restore == "replace"
+    assert c.base.units[0].failures[0].restore == "replace"
 
 
 def test_lognormal_median_and_mean(make_campaign):
     c = make_campaign(failures='{ law = "lognormal", median = "100 h", sigma = 0.5 }')
-    assert math.isclose(c.units[0].failures[0].life.p1, math.log(100))
+    assert math.isclose(c.base.units[0].failures[0].life.p1, math.log(100))
     c = make_campaign(failures='{ law = "lognormal", mean = "100 h", sigma = 0.5 }')
-    assert math.isclose(c.units[0].failures[0].life.mean_h, 100.0)
+    assert math.isclose(c.base.units[0].failures[0].life.mean_h, 100.0)
 
 
 def test_config_hash_ignores_comments_but_not_values(make_campaign):
@@ -245,7 +245,8 @@ def test_radiation_defaults(make_campaign):
             '{ class = "sel", name = "latchup", per_device_day = 1e-4, destructive = 0.1 }]'
         ),
     )
-    sefi, sel = c.units[0].radiation
+    sefi, sel = c.base.units[0].radiation
     assert sefi.effect == "transient" and sefi.recover.p1 == pytest.approx(5 / 60)
     assert sel.name == "latchup" and sel.destructive == 0.1
-    assert c.environment.orbit == "sso-650" and c.environment.dose_rad_per_y == 150.0
+    env = c.base.environment
+    assert env.orbit == "sso-650" and env.dose_rad_per_y == 150.0

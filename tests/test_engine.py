@@ -19,7 +19,7 @@ Z = 4.0
 
 def run(trials=1000, seed=1, engine="units", **kw):
     c = parse_campaign(campaign_text(trials=trials, seed=seed, **kw))
-    return simulate(compile_plan(c).arrays, seed, trials, engine=engine)
+    return simulate(compile_plan(c.base).arrays, seed, trials, engine=engine)
 
 
 # exact cases whose clocks are all exponential run under both engines
@@ -242,7 +242,7 @@ def test_capacity_grid_averages_to_mean_capacity(engine):
 
 def test_same_seed_same_trials_and_prefix_stability():
     c = parse_campaign(campaign_text(mission="5000 h"))
-    plan = compile_plan(c).arrays
+    plan = compile_plan(c.base).arrays
     a = simulate(plan, 42, 20)
     b = simulate(plan, 42, 40)
     np.testing.assert_array_equal(a.availability, b.availability[:20])

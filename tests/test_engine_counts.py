@@ -71,7 +71,7 @@ SUMMARIES = (
 
 def plan_of(**kw):
     text = campaign_text(trials=1, mission="4000 h", time_step="1000 h", **kw)
-    return compile_plan(parse_campaign(text)).arrays
+    return compile_plan(parse_campaign(text).base).arrays
 
 
 def assert_same_mean(a, b, what):

@@ -57,7 +57,7 @@ def test_random_stream_purposes_are_distinct():
 
 
 def test_packed_fields_have_their_declared_sizes():
-    plan = compile_plan(parse_campaign(TEXT)).arrays
+    plan = compile_plan(parse_campaign(TEXT).base).arrays
     dims = dimensions(plan)
     dims.update(ivars=len(spec.IVARS), fvars=len(spec.FVARS), counters=len(spec.COUNTERS))
     packed = zip(
@@ -73,14 +73,14 @@ def test_packed_fields_have_their_declared_sizes():
 
 
 def test_a_misshapen_field_is_refused_by_name():
-    plan = compile_plan(parse_campaign(TEXT)).arrays
+    plan = compile_plan(parse_campaign(TEXT).base).arrays
     bad = plan._replace(mode_p1=np.zeros(plan.n_modes + 1))
     with pytest.raises(ValueError, match="'mode_p1' has 2 entries"):
         pack_plan(bad)
 
 
 def test_a_plan_without_a_required_field_is_refused():
-    plan = compile_plan(parse_campaign(TEXT)).arrays
+    plan = compile_plan(parse_campaign(TEXT).base).arrays
     fields = plan._asdict()
     del fields["group_k"]
     with pytest.raises(TypeError, match="group_k"):

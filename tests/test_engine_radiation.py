@@ -93,7 +93,7 @@ def test_solar_particle_events_give_their_expected_share(make_campaign):
     ds = run_campaign(c, n_workers=0)
     spe = ds["spe_fault_count"].sel(fault_class="node.sdc").isel(scenario=0).values
     total = ds["fault_count"].sel(fault_class="node.sdc").isel(scenario=0).values
-    env = c.environment
+    env = c.base.environment
     mission = c.mission_h
     mu, sigma = math.log(48.0), 0.5
     dist = stats.lognorm(s=sigma, scale=math.exp(mu))
@@ -122,8 +122,8 @@ def test_silent_faults_leave_availability_and_hardware_lives_unchanged(make_camp
         failures=hw,
         unit_extra='radiation = [{ class = "sdc", per_device_day = 2.4 }]',
     )
-    a = simulate(compile_plan(plain).arrays, 7, 300)
-    b = simulate(compile_plan(noisy).arrays, 7, 300)
+    a = simulate(compile_plan(plain.base).arrays, 7, 300)
+    b = simulate(compile_plan(noisy.base).arrays, 7, 300)
     # silent events only split the integration intervals: equal up to rounding
     np.testing.assert_allclose(a.availability, b.availability, rtol=1e-12)
     np.testing.assert_array_equal(a.failures[:, 0], b.failures[:, 0])
@@ -138,7 +138,7 @@ def test_a_restart_renews_only_the_clock_that_fired(make_campaign):
         unit_extra=('memory = { bits = 7.2e7, upset = { per_bit_day = 1e-6 }, recover = "0 h" }'),
         cluster="node = { n = 1, k = 1 }",
     )
-    plan = compile_plan(c)
+    plan = compile_plan(c.base)
     r = simulate(plan.arrays, 3, 200)
     due = plan.mode_labels.index("node.memory-due")
     assert r.failures[:, due].mean() > 1.5  # restarts before the wear-out

@@ -171,8 +171,8 @@ def _check(text: str) -> None:
         assert "\n" not in message, message  # one line for the CLI
         return
     for scenario in campaign.scenarios or ():
-        if scenario.campaign.n_units <= 2000:
-            compile_plan(scenario.campaign)
+        if scenario.design.n_units <= 2000:
+            compile_plan(scenario.design)
 
 
 @given(mutated())
@@ -204,4 +204,4 @@ def test_spliced_text_fails_cleanly(junk, at):
 
 def test_the_fuzz_base_is_valid():
     c = parse_campaign(to_toml(VALID), source="fuzz.toml")
-    assert len(c.scenarios) == 2 and c.workload.kind == "training"
+    assert len(c.scenarios) == 2 and c.base.workload.kind == "training"

@@ -59,7 +59,7 @@ def _unit(make_campaign, radiation="", memory="", environment='orbit = "sso-650"
     if memory:
         extra += f"memory = {memory}\n"
     c = make_campaign(environment=f"[environment]\n{environment}", unit_extra=extra)
-    return c.units[0], c.environment, c.mission_h
+    return c.base.units[0], c.base.environment, c.mission_h
 
 
 def test_dose_proxy_rates_scale_with_the_dose(make_campaign):
@@ -91,9 +91,8 @@ def test_total_dose_threshold_becomes_a_life(make_campaign):
         make_campaign, '{ class = "tid", threshold_rad = { median = 1500, sigma = 0.4 } }'
     )
     (fp,) = rad.fault_processes(unit, env, mission)
-    law, mu, sigma = fp.life
-    assert law == "lognormal" and sigma == 0.4
-    assert math.exp(mu) == pytest.approx(1500 / (150 / 8760))  # 10 years at 150 rad/y
+    assert fp.life.law == "lognormal" and fp.life.p2 == 0.4
+    assert math.exp(fp.life.p1) == pytest.approx(1500 / (150 / 8760))  # 10 years at 150 rad/y
 
 
 def test_heavy_ion_fit_uses_the_figure_of_merit(make_campaign):
@@ -113,7 +112,7 @@ def test_memory_without_scrubbing_restarts_with_a_weibull_clock(make_campaign):
     names = {fp.name: fp for fp in rad.fault_processes(unit, env, mission)}
     assert set(names) == {"memory-corrected", "memory-due"}
     due = names["memory-due"]
-    assert due.life[0] == "weibull" and due.life[2] == 2.0 and due.renew_clock
+    assert due.life.law == "weibull" and due.life.p2 == 2.0 and due.renew_clock
     assert names["memory-corrected"].effect == "none"
     unit, env, mission = _unit(
         make_campaign, memory='{ bits = 1e9, ecc = "none", upset = { per_bit_day = 1e-9 } }'

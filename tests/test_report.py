@@ -91,7 +91,7 @@ def test_an_impossible_target_names_the_closest(swept_run):
     assert d.recommended is None
     best = max(d.rows, key=lambda r: r.p_meet.low)
     assert d.closest == best.scenario and "No design meets" in d.statement
-    assert design_cost(c.scenarios[2].campaign) == {"mass_kg": 30.0, "usd": 15000.0}
+    assert design_cost(c.scenarios[2].design) == {"mass_kg": 30.0, "usd": 15000.0}
 
 
 @pytest.mark.parametrize("which", ["swept", "plain"])

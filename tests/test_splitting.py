@@ -8,9 +8,9 @@ import pytest
 from scipy import stats
 
 from reliability.campaign import CampaignError, parse_campaign
-from reliability.engine import simulate
+from reliability.engine import levels, simulate
 from reliability.runner import local_client, run_campaign
-from reliability.splitting import _spread, levels, split_replicate, summarise_split
+from reliability.splitting import _spread, split_replicate, summarise_split
 from reliability.system import compile_plan
 from tests.conftest import campaign_text
 
@@ -18,7 +18,7 @@ Z = 4.0
 
 
 def plan_of(**kw):
-    return compile_plan(parse_campaign(campaign_text(**kw))).arrays
+    return compile_plan(parse_campaign(campaign_text(**kw)).base).arrays
 
 
 def replicates(plan, n, effort, entropy=1):

@@ -12,8 +12,7 @@ import xarray as xr
 
 from reliability.campaign import parse_campaign
 from reliability.results import open_result
-from reliability.runner import run_campaign
-from reliability.store import resume_campaign
+from reliability.runner import resume_campaign, run_campaign
 from tests.conftest import campaign_text
 
 TEXT = campaign_text(

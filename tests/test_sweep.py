@@ -28,8 +28,8 @@ def test_grid_is_the_cartesian_product():
         "cold=0, mean=4000 h",
     ]
     assert len(c.scenarios) == 6
-    assert c.scenarios[5].campaign.levels[0].spares.count == 2
-    assert c.scenarios[5].campaign.units[0].failures[0].life.p1 == 4000.0
+    assert c.scenarios[5].design.levels[0].spares.count == 2
+    assert c.scenarios[5].design.units[0].failures[0].life.p1 == 4000.0
 
 
 @pytest.mark.parametrize(

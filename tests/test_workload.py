@@ -78,13 +78,13 @@ def test_daly_interval_comes_from_the_design(make_campaign):
     c = _training(
         make_campaign, 'accelerators = 64\ncheckpoint = "daly"\ncheckpoint_cost = "5 min"'
     )
-    plan = compile_plan(c)
+    plan = compile_plan(c.base)
     assert plan.arrays.wl_tau * 60 == pytest.approx(56.7, abs=0.05)
     c = _training(
         make_campaign,
         'accelerators = 32\ncheckpoint = "young"\ncheckpoint_cost = "5 min"\nmtbf = "24 h"',
     )
-    assert compile_plan(c).arrays.wl_tau == pytest.approx(2.0)
+    assert compile_plan(c.base).arrays.wl_tau == pytest.approx(2.0)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_serving_never_delivers_more_than_capacity(demand, slo, mttf, seed):
         failures=f'{{ law = "exponential", mean = "{mttf} h", repair = "24 h" }}',
         rest=f'[workload]\nkind = "serving"\ndemand_units = {demand}\nslo = {slo}',
     )
-    r = simulate(compile_plan(c).arrays, seed, 20)
+    r = simulate(compile_plan(c.base).arrays, seed, 20)
     assert np.all((r.throughput >= 0) & (r.throughput <= 1))
     assert np.all((r.slo_attainment >= 0) & (r.slo_attainment <= 1))
     # delivered units are at most the usable ones
@@ -136,7 +136,7 @@ def test_training_throughput_is_capacity_without_costs(mttf, seed):
         mission="2000 h",
         trials=10,
     )
-    r = simulate(compile_plan(c).arrays, seed, 10)
+    r = simulate(compile_plan(c.base).arrays, seed, 10)
     assert np.all(r.throughput <= r.availability + 1e-9)
     slack = 0.01 * r.failures[:, 0] / 2000.0 + 0.01 / 2000
     assert np.all(r.throughput >= r.availability - slack - 1e-9)
@@ -181,9 +181,9 @@ def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):
         "trials": 100,
     }
     body = 'accelerators = 8\ncheckpoint = "1 h"\ncheckpoint_cost = "1 min"\nrestart = "5 min"'
-    rigid = simulate(compile_plan(_training(make_campaign, body, **kw)).arrays, 3, 100)
+    rigid = simulate(compile_plan(_training(make_campaign, body, **kw).base).arrays, 3, 100)
     elastic = simulate(
-        compile_plan(_training(make_campaign, body + "\nelastic = true", **kw)).arrays, 3, 100
+        compile_plan(_training(make_campaign, body + "\nelastic = true", **kw).base).arrays, 3, 100
     )
     assert elastic.throughput.mean() > rigid.throughput.mean() + 0.05
     assert np.all(elastic.throughput <= elastic.mean_capacity + 1e-9)
@@ -197,7 +197,7 @@ def test_job_mtbf_counts_every_interrupting_fault(make_campaign):
         cluster="node = { n = 12, k = 1 }",
         failures='{ law = "exponential", mean = "100 h", repair = "1 h" }',
     )
-    plan = compile_plan(c)
+    plan = compile_plan(c.base)
     expected_rate = 10 * (1 / 100 + 0.01)
     assert plan.arrays.wl_tau == pytest.approx(
         checkpoint_interval("daly", DELTA, 1 / expected_rate)
@@ -215,7 +215,7 @@ def test_serving_demand_follows_its_profile(make_campaign):
             '[workload]\nkind = "serving"\ndemand_units = 12\ndemand_profile = "diurnal"'
         ),
     )
-    r = simulate(compile_plan(c).arrays, 5, 50)
+    r = simulate(compile_plan(c.base).arrays, 5, 50)
     first, second = slice(0, 5), slice(5, 10)
     # demand = every unit at first: delivered = capacity
     np.testing.assert_allclose(r.goodput[:, first], r.capacity[:, first], rtol=1e-6)
@@ -241,7 +241,7 @@ def test_daly_follows_the_current_failure_rate(make_campaign):
         ),
         rest_extra='[profiles.storm]\nkind = "steps"\npoints = [[0, 1.0], ["500 h", 4.0]]',
     )
-    a = compile_plan(c).arrays
+    a = compile_plan(c.base).arrays
     np.testing.assert_allclose(a.tau_t, [0.0, 500.0])
     np.testing.assert_allclose(
         a.tau_v,

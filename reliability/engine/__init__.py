@@ -122,7 +122,7 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
     ... failures = [{ LIFE, mean = "10 h", repair = "1 h" }]
     ... [cluster]
     ... node = { n = 4, k = 3 }'''
-    >>> plan = lambda life: compile_plan(parse_campaign(text.replace("LIFE", life))).arrays
+    >>> plan = lambda life: compile_plan(parse_campaign(text.replace("LIFE", life)).base).arrays
     >>> counts_blocker(plan('law = "exponential"')) is None
     True
     >>> counts_blocker(plan('law = "weibull", shape = 2'))
@@ -208,7 +208,7 @@ def levels(plan: PlanArrays) -> int:
     ... [cluster]
     ... sat = { n = 4, k = 3 }
     ... acc = { n = 8, k = 6, spares = { cold = 2, swap = "1 d" } }'''
-    >>> levels(compile_plan(parse_campaign(text)).arrays)  # 2 x (8 - 6 + 1 + 2)
+    >>> levels(compile_plan(parse_campaign(text).base).arrays)  # 2 x (8 - 6 + 1 + 2)
     10
     """
     pi, pf = pack_plan(plan)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +26,22 @@ import numpy as np
 import xarray as xr
 
 from reliability.campaign import Campaign, load_campaign
-from reliability.engine import BlockResult
-from reliability.engine.spec import OUTPUTS
 from reliability.results import atomic_write
 
 __all__ = ["RunStore", "resume_campaign"]
 
 log = logging.getLogger("reliability")
-_FIELDS = [o.name for o in OUTPUTS]
-_DIMS = {
-    o.name: ("trial", *{"trial": (), "mode": ("failure_mode",), "cell": ("time",)}[o.per])
-    for o in OUTPUTS
-}
+
+
+def _check_shape(ds: xr.Dataset, names: list[str], sizes: Mapping[str, int]) -> str:
+    missing = [n for n in names if n not in ds]
+    if missing:
+        return f"lacks {missing[0]}"
+    for n in names:
+        for dim, size in zip(ds[n].dims, ds[n].shape, strict=True):
+            if dim in sizes and sizes[dim] != size:
+                return "has the wrong shape"
+    return ""
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -102,9 +107,12 @@ class RunStore:
         """Where block ``block`` of scenario ``scenario`` is stored."""
         return self.parts / f"s{scenario:03d}-b{block:05d}.nc"
 
-    def _write(self, scenario: int, block: int, data: dict[str, Any]) -> None:
+    def save(
+        self, scenario: int, block: int, part: Mapping[str, tuple[tuple[str, ...], Any]]
+    ) -> None:
+        """Write one block atomically: ``part`` maps each variable to (dims, values)."""
         ds = xr.Dataset(
-            data,
+            dict(part),
             attrs={
                 "config_sha256": self.campaign.config_sha256,
                 "scenario": scenario,
@@ -115,90 +123,25 @@ class RunStore:
             self.part_path(scenario, block), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4")
         )
 
-    def save(self, scenario: int, block: int, result: BlockResult) -> None:
-        """Write one block atomically."""
-        data = {name: (_DIMS[name], result[name]) for name in _FIELDS}
-        self._write(scenario, block, data)
-
-    def save_cycles(self, scenario: int, block: int, arrays: dict[str, np.ndarray]) -> None:
-        """Write one block of rare-event cycles atomically."""
-        data = {
-            name: ("crude_cycle" if name == "length" else "cycle", values)
-            for name, values in arrays.items()
-        }
-        self._write(scenario, block, data)
-
-    def save_split(self, scenario: int, block: int, arrays: dict[str, np.ndarray]) -> None:
-        """Write one splitting replicate atomically."""
-        data = {
-            name: ("level" if name == "level_p" else "estimate", values)
-            for name, values in arrays.items()
-        }
-        self._write(scenario, block, data)
-
-    def load_split(self, scenario: int, block: int, n_levels: int) -> dict | None:
-        """A stored splitting replicate, or None (see :meth:`load`)."""
-        return self._load_arrays(
-            scenario, block, ("failure", "downtime", "level_p"), "level", n_levels
-        )
-
-    def _read(self, scenario: int, block: int, check: Any) -> xr.Dataset | None:
-        """The stored part, or None when absent, unreadable, foreign or misshapen
-        (such a part is deleted, to be recomputed, never trusted)."""
+    def load(
+        self, scenario: int, block: int, names: Iterable[str], sizes: Mapping[str, int]
+    ) -> dict[str, np.ndarray] | None:
+        """Variables ``names`` of a stored block whose dimensions have ``sizes``, or None
+        when it is absent, unreadable, of another configuration or misshapen (such a
+        part is deleted, to be recomputed, never trusted)."""
+        names = list(names)
         path = self.part_path(scenario, block)
         if not path.exists():
             return None
         try:
             with xr.open_dataset(path, engine="netcdf4") as ds:
                 ds = ds.load()
-            problem = self._check_labels(ds, scenario, block) or check(ds)
+            problem = self._check_labels(ds, scenario, block) or _check_shape(ds, names, sizes)
         except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
             problem = f"unreadable ({type(exc).__name__}: {exc})"
         if problem:
             log.warning("%s: %s; recomputing this block", path, problem)
             path.unlink(missing_ok=True)
-            return None
-        return ds
-
-    def load(
-        self, scenario: int, block: int, n_trials: int, n_modes: int, n_cells: int
-    ) -> BlockResult | None:
-        """The stored block, or None when absent, unreadable or not of this run."""
-
-        def check(ds: xr.Dataset) -> str:
-            missing = [name for name in _FIELDS if name not in ds]
-            if missing:
-                return f"lacks {missing[0]}"
-            if (
-                ds.sizes.get("trial") != n_trials
-                or ds["failures"].shape[1] != n_modes
-                or (ds["capacity"].shape[1] != n_cells)
-            ):
-                return "has the wrong shape"
-            return ""
-
-        ds = self._read(scenario, block, check)
-        if ds is None:
-            return None
-        return BlockResult({name: np.asarray(ds[name].values) for name in _FIELDS})
-
-    def load_cycles(self, scenario: int, block: int, n_cycles: int) -> dict | None:
-        """A stored block of rare-event cycles, or None (see :meth:`load`)."""
-        return self._load_arrays(scenario, block, ("downtime", "hit", "length"), "cycle", n_cycles)
-
-    def _load_arrays(
-        self, scenario: int, block: int, names: tuple[str, ...], dim: str, size: int
-    ) -> dict | None:
-        """Variables ``names`` of a stored part whose dimension ``dim`` has ``size``."""
-
-        def check(ds: xr.Dataset) -> str:
-            missing = [n for n in names if n not in ds]
-            if missing:
-                return f"lacks {missing[0]}"
-            return "" if ds.sizes.get(dim) == size else "has the wrong shape"
-
-        ds = self._read(scenario, block, check)
-        if ds is None:
             return None
         return {n: np.asarray(ds[n].values) for n in names}
 

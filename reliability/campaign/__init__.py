@@ -1,0 +1,66 @@
+"""Campaign files: TOML → a validated :class:`Campaign` of one or more :class:`Design`.
+
+``model`` holds the dataclasses, ``reader`` the table reader, ``sections`` and
+``units`` the per-section validation, ``sweep`` the design grids, ``load`` the
+entry points. See :mod:`reliability.campaign.model` for the semantics.
+"""
+
+from reliability.campaign.errors import CampaignError
+from reliability.campaign.load import load_campaign, parse_campaign
+from reliability.campaign.model import (
+    FAULT_METRICS,
+    METRICS,
+    PRECISION_METRICS,
+    SPLIT_METRICS,
+    TARGET_METRICS,
+    Campaign,
+    Design,
+    Expectation,
+    FailureMode,
+    Level,
+    Memory,
+    Precision,
+    Profile,
+    RadiationEntry,
+    RareEvent,
+    Resupply,
+    Scenario,
+    Servicing,
+    Spares,
+    Sweep,
+    Target,
+    UnitType,
+    Workload,
+)
+from reliability.laws import LAWS, Law
+
+__all__ = [
+    "FAULT_METRICS",
+    "LAWS",
+    "METRICS",
+    "PRECISION_METRICS",
+    "SPLIT_METRICS",
+    "TARGET_METRICS",
+    "Campaign",
+    "CampaignError",
+    "Design",
+    "Expectation",
+    "FailureMode",
+    "Law",
+    "Level",
+    "Memory",
+    "Precision",
+    "Profile",
+    "RadiationEntry",
+    "RareEvent",
+    "Resupply",
+    "Scenario",
+    "Servicing",
+    "Spares",
+    "Sweep",
+    "Target",
+    "UnitType",
+    "Workload",
+    "load_campaign",
+    "parse_campaign",
+]

@@ -1,0 +1,99 @@
+"""Reading a campaign file: TOML text → a validated :class:`Campaign`.
+
+A campaign file is data. It is read with :mod:`tomllib` and never evaluated. Every
+problem is reported as one :class:`CampaignError` naming the file, the key path and
+the offending value, e.g. ``demo.toml: cluster.satellite.k = 9: exceeds n = 8``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from reliability.campaign.errors import CampaignError
+from reliability.campaign.model import Campaign, Scenario
+from reliability.campaign.sections import read_document
+from reliability.campaign.sweep import expand, read_sweep
+
+__all__ = ["load_campaign", "parse_campaign"]
+
+
+def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
+    base_doc = {k: v for k, v in doc.items() if k not in ("sweep", "swings")}
+    settings, base = read_document(base_doc, source)
+    if "sweep" in doc and "swings" in doc:
+        raise CampaignError(
+            "give a [sweep] grid or one-at-a-time [swings], not both",
+            source=source,
+            path="swings",
+        )
+    common = {"base": base, "source": source, "toml_text": text, **settings}
+    if "sweep" not in doc and "swings" not in doc:
+        only = Scenario(name="baseline", settings=(), design=base)
+        return Campaign(**common, scenarios=(only,))
+    swings = "swings" in doc
+    table = "swings" if swings else "sweep"
+    grid = read_sweep(doc[table], source, table)
+    scenarios = expand(base_doc, grid, swings, source, read_document)
+    return Campaign(**common, **{table: grid}, scenarios=scenarios)
+
+
+def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
+    """Parse and validate campaign TOML text.
+
+    Parameters
+    ----------
+    text : str
+        The TOML document.
+    source : str, optional
+        Name used in error messages (normally the file path).
+
+    Returns
+    -------
+    Campaign
+
+    Raises
+    ------
+    CampaignError
+        On a TOML syntax error or any invalid value; the message names the key path.
+
+    Examples
+    --------
+    >>> c = parse_campaign('''
+    ... [campaign]
+    ... name = "single"
+    ... mission = "720 h"
+    ... trials = 10
+    ... seed = 1
+    ... [units.node]
+    ... failures = [{ law = "exponential", mean = "1000 h", repair = "24 h" }]
+    ... [cluster]
+    ... node = { n = 1, k = 1 }
+    ... ''')
+    >>> c.base.n_units, c.base.units[0].failures[0].repair.describe()
+    (1, 'fixed(24 h)')
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"TOML syntax error: {exc}", source=source) from None
+    return _validate_campaign(doc, source, text)
+
+
+def load_campaign(path: str | Path) -> Campaign:
+    """Read and validate a campaign file; see :func:`parse_campaign`."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CampaignError("no such file", source=str(p)) from None
+    except IsADirectoryError:
+        raise CampaignError("is a directory, not a campaign file", source=str(p)) from None
+    except OSError as exc:
+        raise CampaignError(f"cannot read: {exc.strerror}", source=str(p)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CampaignError(f"not UTF-8 text (byte {exc.start})", source=str(p)) from None
+    return parse_campaign(text, source=str(p))

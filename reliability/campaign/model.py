@@ -1,0 +1,472 @@
+"""What a campaign file says, as frozen dataclasses: the designs and the question.
+
+A :class:`Design` is one design option, everything the plan compiler needs: the
+mission and its time grid, the environment, unit types, the redundancy tree,
+maintenance, workload and costs. A :class:`Campaign` is the design question: the
+baseline design, its :class:`Scenario` variants (a sweep or one-at-a-time swings),
+how many trials with which seed, the method, the requirement and, for validation
+campaigns, the exact values expected. Command-line overrides change the campaign,
+never a design.
+
+Semantics that reliability tools disagree on are explicit here (see the README):
+
+* units keep ageing while the system is down (``campaign.age_while_down = true``);
+  set it to ``false`` for BlockSim's convention (surviving units stop ageing);
+* pending failure clocks survive servicing visits and rate-profile changes; only
+  units that are replaced or renewed draw new lives;
+* a unit's clocks pause while that unit is itself failed;
+* a time-varying rate profile scales the unit's ageing rate (accelerated-life
+  model); for exponential modes this is exactly a rate multiplier.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from reliability.campaign.errors import MAX_TRIALS, check_count, check_seed
+from reliability.environment import Environment
+from reliability.laws import Law
+
+__all__ = [
+    "FAULT_METRICS",
+    "METRICS",
+    "PRECISION_METRICS",
+    "SPLIT_METRICS",
+    "TARGET_METRICS",
+    "Campaign",
+    "Design",
+    "Expectation",
+    "FailureMode",
+    "Level",
+    "Memory",
+    "Precision",
+    "Profile",
+    "RadiationEntry",
+    "RareEvent",
+    "Resupply",
+    "Scenario",
+    "Servicing",
+    "Spares",
+    "Sweep",
+    "Target",
+    "UnitType",
+    "Workload",
+]
+
+#: Metrics a validation campaign may state an exact value for.
+METRICS = (
+    "availability",
+    "mean_capacity",
+    "point_availability",
+    "reliability",
+    "mttf",
+    "spares_used",
+    "outages",
+    "downtime_h",
+    "fault_count",
+    "saa_fault_count",
+    "spe_fault_count",
+    "throughput",
+    "slo_attainment",
+    "job_completion_h",
+    "failure_probability",
+    "unavailability",
+)
+#: what a splitting run estimates (and nothing else)
+SPLIT_METRICS = ("failure_probability", "unavailability")
+#: metrics that count faults of one class (``fault_class`` names it)
+FAULT_METRICS = ("fault_count", "saa_fault_count", "spe_fault_count")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """Multiplier of the ageing rate over mission time.
+
+    ``kind="steps"``: piecewise-constant ``points`` ((time_h, multiplier), ...),
+    starting at 0 h, the last value holding to the end. ``kind="sine"``:
+    ``mean * (1 + amplitude * sin(2 pi t / period_h + phase))``.
+    """
+
+    name: str
+    kind: str
+    points: tuple[tuple[float, float], ...] = ()
+    mean: float = 1.0
+    amplitude: float = 0.0
+    period_h: float = 1.0
+    phase_rad: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FailureMode:
+    """One failure mode of a unit type and how the unit is restored after it.
+
+    ``restore="repair"``: restored in place after ``repair``; ``crew`` says whether
+    a repair crew is needed; ``renew`` whether the repair makes the unit as good
+    as new (otherwise its ageing clocks resume). ``restore="replace"``: the unit
+    must be swapped for a spare, or waits for the next servicing visit.
+    """
+
+    name: str
+    life: Law
+    profile: str | None = None
+    restore: str = "replace"
+    repair: Law | None = None
+    crew: bool = True
+    renew: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RadiationEntry:
+    """A radiation fault process of a unit type.
+
+    ``source`` says how the rate is given: ``per_rad`` (events per rad(Si), a beam-test
+    dose proxy, times the environment's dose rate), ``per_device_day``,
+    ``per_bit_day`` (times ``bits``), ``weibull`` (heavy-ion fit ``params`` =
+    (sigma_sat cm^2/bit, L0, W, s), rate by Petersen's figure of merit and the orbit's
+    coefficients), ``bendel`` (proton fit ``params`` = (A,) or (A, B)), or
+    ``threshold_rad`` (total-dose wear-out: ``threshold`` = (law, p1, p2) in rad).
+    Rates are long-run means (solar cycle and solar events included); the
+    environment lays them out in time (``saa_share``, ``spe_share`` override its split).
+    """
+
+    name: str
+    fault_class: str
+    effect: str
+    source: str
+    value: float = 0.0
+    bits: float = 1.0
+    params: tuple[float, ...] = ()
+    threshold: tuple[str, float, float] | None = None
+    saa_share: float | None = None
+    spe_share: float | None = None
+    recover: Law | None = None
+    destructive: float = 0.0
+    device: str = ""  # the published device preset it came from, if any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Memory:
+    """An ECC-protected memory of a unit (HBM, DRAM, SRAM): upsets are counted, and the
+    uncorrectable ones (two flips in a word between scrubs, multi-bit upsets) are
+    detected uncorrectable errors (class ``due``) that restart the unit."""
+
+    bits: float
+    upset: RadiationEntry
+    word_bits: int = 72
+    ecc: str = "secded"  # or "none": every upset is silent corruption
+    scrub_h: float | None = None
+    scrub_kind: str = "periodic"  # or "random" (exponential intervals, same mean)
+    recover: Law
+    mbu_fraction: float = 0.0
+    mbu_span: int = 2
+    interleave: int = 1
+    device: str = ""  # the published memory preset it came from, if any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitType:
+    """A kind of replaceable unit (accelerator, node, power unit): its hardware failure
+    modes, radiation fault processes and protected memory."""
+
+    name: str
+    failures: tuple[FailureMode, ...]
+    radiation: tuple[RadiationEntry, ...] = ()
+    memory: Memory | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spares:
+    """On-board spares held by each group of a level, consumed by swaps."""
+
+    kind: str  # "cold" | "warm"
+    count: int
+    swap: Law
+    dormant_mttf_h: float = math.inf  # warm spares fail in storage at 1/dormant_mttf_h
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Level:
+    """One level of the redundancy tree: each group at this depth holds ``n``
+    members (sub-groups, or units at the last level) and needs ``k`` of them up."""
+
+    name: str
+    n: int
+    k: int
+    unit: str | None = None
+    crews: int | None = None
+    spares: Spares | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Servicing:
+    """Scheduled servicing visits: start every ``every_h`` (start to start), last
+    ``duration_h``; at the end of a visit failed (or all) units are replaced."""
+
+    every_h: float
+    first_h: float
+    duration_h: float = 0.0
+    system_down: bool = True
+    policy: str = "replace-failed"
+    restock: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resupply:
+    """Spares resupply: every pool is topped up to its capacity at each arrival."""
+
+    every_h: float
+    first_h: float
+    cadence: str = "deterministic"  # or "poisson" (exponential inter-arrivals, same mean)
+
+
+#: metrics a design target may name (per-trial values; higher is better)
+TARGET_METRICS = ("availability", "mean_capacity", "throughput", "slo_attainment")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """The design requirement: P(metric >= at_least) >= confidence."""
+
+    metric: str
+    at_least: float
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RareEvent:
+    """Settings of the rare-event methods.
+
+    Importance sampling: regenerative cycles per scenario (in blocks of
+    ``block_size``), the failure-biasing probability, and the share of cycles run
+    crudely for the cycle length. Splitting: trajectories per stage (``effort``) and
+    independent splitting runs per scenario (``replicates``, one block each).
+    """
+
+    cycles: int = 200_000
+    bias: float = 0.5
+    crude_share: float = 0.1
+    effort: int = 1000
+    replicates: int = 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Workload:
+    """What the cluster is for: serving a demand, or one synchronous training job.
+
+    Serving: ``demand_units`` of the unit slots are wanted (default all); throughput is
+    min(usable, demand) / demand and the SLO is met while it is at least ``slo``.
+    Training: the job spans ``accelerators`` units, computes ``checkpoint_h`` between
+    checkpoints costing ``checkpoint_cost_h``, restarts in ``restart_h`` after an
+    interrupt of one of its units, and finds silent corruption after
+    ``sdc_detection_h``. ``checkpoint`` records how the interval was chosen
+    (``fixed``, ``young`` or ``daly``, the latter two from ``mtbf_h``, the job's mean
+    time between interrupts, computed from the design when not given).
+    """
+
+    kind: str
+    demand_units: float = 0.0
+    demand_profile: str | None = None  # a steps profile scaling the demand over time
+    slo: float = 1.0
+    accelerators: int = 0
+    checkpoint: str = "fixed"
+    checkpoint_h: float = 1.0
+    checkpoint_cost_h: float = 0.0
+    restart_h: float = 0.0
+    work_h: float = math.inf
+    sdc_detection_h: float = 1.0
+    elastic: bool = False
+    mtbf_h: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expectation:
+    """An exact value a validation campaign must reproduce (or, for published figures,
+    a range ``[low, high]`` its estimate must fall in)."""
+
+    metric: str
+    exact: float
+    at_h: float | None = None
+    scale: float = 1.0
+    note: str = ""
+    fault_class: str = ""
+    low: float | None = None
+    high: float | None = None
+
+
+#: per-trial metrics a precision target may name
+PRECISION_METRICS = (
+    "unavailability",
+    "availability",
+    "mean_capacity",
+    "outages",
+    "downtime_h",
+    "spares_used",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Precision:
+    """Run until the 95% CI half-width of ``metric`` is at most ``relative`` times its
+    mean in every scenario, between ``min_trials`` and ``max_trials`` trials."""
+
+    metric: str = "unavailability"
+    relative: float
+    min_trials: int
+    max_trials: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sweep:
+    """A design grid: each key path takes each of its values (Cartesian product)."""
+
+    paths: tuple[str, ...]
+    values: tuple[tuple[Any, ...], ...]
+
+    @property
+    def size(self) -> int:
+        """Number of scenarios in the grid."""
+        return math.prod(len(v) for v in self.values)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Design:
+    """One design option: everything the plan compiler needs, nothing about how many
+    trials to run. ``mission_h`` and ``time_step_h`` are common to every design of a
+    campaign; the rest may be swept."""
+
+    mission_h: float
+    time_step_h: float
+    warmup_h: float = 0.0
+    age_while_down: bool = True
+    environment: Environment | None = None
+    units: tuple[UnitType, ...]
+    profiles: tuple[Profile, ...] = ()
+    levels: tuple[Level, ...]
+    servicing: Servicing | None = None
+    resupply: Resupply | None = None
+    workload: Workload | None = None
+    costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
+
+    @property
+    def n_units(self) -> int:
+        """Number of unit slots in the cluster (product of the level sizes)."""
+        return math.prod(level.n for level in self.levels)
+
+    def unit_type(self, name: str) -> UnitType:
+        """The unit type called ``name``."""
+        return next(u for u in self.units if u.name == name)
+
+    @property
+    def leaf_unit(self) -> UnitType:
+        """The unit type of the innermost level."""
+        return self.unit_type(self.levels[-1].unit or self.levels[-1].name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """One design option of a campaign: its label, the swept settings and the design."""
+
+    name: str
+    settings: tuple[tuple[str, Any], ...]
+    design: Design
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Campaign:
+    """A validated campaign: one design question over one or more designs.
+
+    ``base`` is the baseline design; ``scenarios`` are the designs run (the baseline
+    alone, or the variants of a sweep or of one-at-a-time swings).
+    """
+
+    name: str
+    description: str = ""
+    trials: int
+    seed: int
+    block_size: int
+    common_random_numbers: bool = True
+    precision: Precision | None = None
+    target: Target | None = None
+    method: str = "crude"  # "crude" | "importance" | "splitting" | "auto"
+    engine: str = "auto"  # "auto" | "units" | "counts" (see reliability.runner.resolve_engine)
+    rare_event: RareEvent | None = None
+    case: str = ""
+    expectations: tuple[Expectation, ...] = ()
+    sweep: Sweep | None = None
+    swings: Sweep | None = None  # one-at-a-time settings around the baseline (tornado)
+    base: Design
+    scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
+    source: str = field(default="<campaign>", compare=False)
+    toml_text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def mission_h(self) -> float:
+        """Mission length in hours (common to every design)."""
+        return self.base.mission_h
+
+    @property
+    def time_step_h(self) -> float:
+        """Capacity-grid step in hours (common to every design)."""
+        return self.base.time_step_h
+
+    @property
+    def designs(self) -> tuple[Design, ...]:
+        """The design of each scenario, in order."""
+        return tuple(sc.design for sc in self.scenarios)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Canonical, JSON-ready form of the resolved configuration: the campaign's
+        settings and the baseline design's, in one flat table."""
+        d = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("source", "toml_text", "scenarios", "base")
+        }
+        d.update({f.name: getattr(self.base, f.name) for f in dataclasses.fields(self.base)})
+        return _jsonable(dataclasses.asdict(_Plain(d)))["d"]
+
+    @property
+    def config_sha256(self) -> str:
+        """SHA-256 of the canonical JSON of the resolved configuration."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_overrides(
+        self, *, trials: int | None = None, seed: int | None = None, block_size: int | None = None
+    ) -> Campaign:
+        """Copy with command-line overrides applied and validated."""
+        changes: dict[str, Any] = {}
+        if trials is not None:
+            check_count(trials, "campaign.trials", self.source, maximum=MAX_TRIALS)
+            changes["trials"] = trials
+            changes["precision"] = None  # a trial count replaces a precision target
+        if seed is not None:
+            check_seed(seed, "campaign.seed", self.source)
+            changes["seed"] = seed
+        if block_size is not None:
+            check_count(block_size, "campaign.block_size", self.source, maximum=MAX_TRIALS)
+            changes["block_size"] = block_size
+        out = dataclasses.replace(self, **changes)
+        if block_size is None and trials is not None and out.block_size > trials:
+            out = dataclasses.replace(out, block_size=trials)
+        return out
+
+
+@dataclass
+class _Plain:
+    d: dict[str, Any]
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    return obj

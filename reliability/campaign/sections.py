@@ -1,0 +1,476 @@
+"""Reading the sections of a campaign file into its settings and its :class:`Design`:
+``[campaign]``, ``[profiles]``, ``[units]`` (see :mod:`.units`), ``[environment]``,
+``[cluster]``, ``[maintenance]``, ``[workload]``, ``[cost]``, ``[rare_event]`` and
+``[verify]``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from reliability.campaign.errors import MAX_TRIALS, CampaignError, check_seed
+from reliability.campaign.model import (
+    FAULT_METRICS,
+    METRICS,
+    PRECISION_METRICS,
+    SPLIT_METRICS,
+    TARGET_METRICS,
+    Design,
+    Expectation,
+    Level,
+    Precision,
+    Profile,
+    RareEvent,
+    Resupply,
+    Servicing,
+    Spares,
+    Target,
+    UnitType,
+    Workload,
+)
+from reliability.campaign.reader import Table, read_duration_law, read_name
+from reliability.campaign.units import read_environment, read_unit
+from reliability.laws import Law
+from reliability.units import parse_duration_h
+
+__all__ = ["read_document"]
+
+_MAX_UNITS = 5_000_000
+
+
+def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Design]:
+    """Read a campaign document without its sweep: the campaign's own settings (as
+    :class:`Campaign` keyword arguments) and its design."""
+    top = Table(doc, "", source)
+    ct = top.table("campaign", required=True)
+    assert ct is not None
+    name = read_name(ct, "name", ct.raw("name"))
+    mission = ct.duration("mission", positive=True, maximum=1e7)
+    precision = None
+    if ct.has("precision"):
+        pt_ = ct.table("precision")
+        assert pt_ is not None
+        precision = _validate_precision(pt_)
+        if ct.has("trials"):
+            raise ct.error("trials", "give trials or precision, not both", ct.data["trials"])
+        trials = precision.min_trials
+    else:
+        trials = ct.integer("trials", minimum=1, maximum=MAX_TRIALS)
+    seed = ct.raw("seed")
+    check_seed(seed, "campaign.seed", source)
+    block_size = ct.integer("block_size", min(trials, 1000), minimum=1, maximum=MAX_TRIALS)
+    time_step = ct.duration("time_step", mission / 100, positive=True)
+    if mission / time_step > 100_000:
+        raise ct.error(
+            "time_step",
+            f"gives {math.ceil(mission / time_step)} grid cells; at most 100000 are allowed",
+            ct.data["time_step"],
+        )
+    warmup = ct.duration("warmup", 0.0)
+    if warmup >= mission:
+        raise ct.error(
+            "warmup", f"must be shorter than the mission ({mission:g} h)", ct.data["warmup"]
+        )
+    age_while_down = ct.boolean("age_while_down", True)
+    campaign = {
+        "name": name,
+        "description": ct.string("description", ""),
+        "trials": trials,
+        "seed": seed,
+        "block_size": block_size,
+        "common_random_numbers": ct.boolean("common_random_numbers", True),
+        "precision": precision,
+        "target": _validate_target(ct),
+        "method": ct.string(
+            "method", "crude", choices=("crude", "importance", "splitting", "auto")
+        ),
+        "engine": ct.string("engine", "auto", choices=("auto", "units", "counts")),
+    }
+    if precision is not None and campaign["method"] != "crude":
+        raise ct.error(
+            "precision",
+            "a precision target sizes crude runs; rare-event methods size their runs in "
+            "[rare_event] (cycles, or effort and replicates)",
+            ct.data["precision"],
+        )
+    ct.finish()
+
+    profiles: dict[str, Profile] = {}
+    pt = top.table("profiles")
+    if pt is not None:
+        for pname in pt.data:
+            sub = pt.table(pname)
+            assert sub is not None
+            profiles[read_name(pt, pname, pname)] = _validate_profile(pname, sub, mission)
+            sub.finish()
+        pt.finish()
+
+    environment = read_environment(top.table("environment"))
+    units: dict[str, UnitType] = {}
+    ut = top.table("units", required=True)
+    assert ut is not None
+    if not ut.data:
+        raise CampaignError(
+            "define at least one unit type, e.g. [units.node]", source=source, path="units"
+        )
+    for uname in ut.data:
+        sub = ut.table(uname)
+        assert sub is not None
+        units[read_name(ut, uname, uname)] = read_unit(uname, sub, profiles, environment)
+        sub.finish()
+    ut.finish()
+
+    lt = top.table("cluster", required=True)
+    assert lt is not None
+    levels = _validate_levels(lt, units)
+    servicing, resupply = _validate_maintenance(top.table("maintenance"), mission)
+    if resupply is not None and not any(lv.spares for lv in levels):
+        raise CampaignError(
+            "resupply needs spares on some [cluster] level",
+            source=source,
+            path="maintenance.resupply",
+        )
+    workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
+    costs = _validate_costs(top.table("cost"), units)
+    rare_event = _validate_rare_event(top.table("rare_event"))
+    case, expectations = _validate_verify(top.table("verify"), mission)
+    for i, e in enumerate(expectations):
+        if (e.metric in SPLIT_METRICS) != (campaign["method"] == "splitting"):
+            raise CampaignError(
+                "failure_probability and unavailability are what a splitting run "
+                "estimates, and all it estimates"
+                f" (method = {campaign['method']!r})",
+                source=source,
+                path=f"verify.expect[{i}].metric",
+                value=e.metric,
+            )
+    top.finish()
+    campaign.update(rare_event=rare_event, case=case, expectations=expectations)
+    design = Design(
+        mission_h=mission,
+        time_step_h=time_step,
+        warmup_h=warmup,
+        age_while_down=age_while_down,
+        environment=environment,
+        units=tuple(units.values()),
+        profiles=tuple(profiles.values()),
+        levels=levels,
+        servicing=servicing,
+        resupply=resupply,
+        workload=workload,
+        costs=costs,
+    )
+    return campaign, design
+
+
+def _validate_profile(name: str, t: Table, mission_h: float) -> Profile:
+    kind = t.string("kind", choices=("steps", "sine"))
+    if kind == "sine":
+        mean = t.number("mean", 1.0, positive=True)
+        amplitude = t.number("amplitude", minimum=0.0, maximum=1.0)
+        period = t.duration("period", positive=True)
+        phase = t.number("phase_deg", 0.0)
+        return Profile(
+            name=name,
+            kind=kind,
+            mean=mean,
+            amplitude=amplitude,
+            period_h=period,
+            phase_rad=math.radians(phase),
+        )
+    raw = t.raw("points")
+    if not isinstance(raw, list) or not raw:
+        raise t.error("points", "expected a list of [time, multiplier] pairs", raw)
+    points: list[tuple[float, float]] = []
+    for i, pair in enumerate(raw):
+        key = f"points[{i}]"
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise t.error(key, "expected a [time, multiplier] pair", pair)
+        try:
+            when = parse_duration_h(pair[0])
+        except (ValueError, TypeError) as exc:
+            raise t.error(key, str(exc), pair) from None
+        mult = pair[1]
+        if (
+            isinstance(mult, bool)
+            or not isinstance(mult, int | float)
+            or not (math.isfinite(mult) and mult >= 0)
+        ):
+            raise t.error(key, "multiplier must be a finite number >= 0", pair)
+        if not math.isfinite(when) or when < 0:
+            raise t.error(key, "time must be finite and >= 0", pair)
+        if i == 0 and when != 0:
+            raise t.error(key, "the first point must be at time 0", pair)
+        if points and when <= points[-1][0]:
+            raise t.error(key, "times must increase", pair)
+        points.append((when, float(mult)))
+    if points[-1][1] <= 0:
+        raise t.error(f"points[{len(points) - 1}]", "the last multiplier must be positive", raw[-1])
+    return Profile(name=name, kind=kind, points=tuple(points))
+
+
+def _validate_spares(t: Table) -> Spares:
+    kinds = [k for k in ("cold", "warm") if t.has(k)]
+    if len(kinds) != 1:
+        raise CampaignError(
+            "give exactly one of cold = N or warm = N", source=t.source, path=t.path, value=t.data
+        )
+    kind = kinds[0]
+    count = t.integer(kind, minimum=0, maximum=1_000_000)
+    swap = read_duration_law(t, "swap", Law(law="fixed", p1=0.0))
+    dormant = math.inf
+    if kind == "warm":
+        dormant = t.duration("dormant_mttf", positive=True)
+    t.finish()
+    return Spares(kind=kind, count=count, swap=swap, dormant_mttf_h=dormant)
+
+
+def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
+    if not t.data:
+        raise CampaignError(
+            "needs at least one level, e.g. node = { n = 12, k = 10 }",
+            source=t.source,
+            path="cluster",
+        )
+    levels: list[Level] = []
+    names = list(t.data)
+    for depth, lname in enumerate(names):
+        lt = t.table(lname)
+        assert lt is not None
+        read_name(t, lname, lname)
+        n = lt.integer("n", minimum=1, maximum=_MAX_UNITS)
+        k = lt.integer("k", n, minimum=1)
+        if k > n:
+            raise lt.error("k", f"exceeds n = {n}", k)
+        last = depth == len(names) - 1
+        unit = None
+        if last:
+            unit = lt.string("unit", lname)
+            if unit not in units:
+                known = ", ".join(units) or "none defined"
+                raise lt.error("unit", f"no such unit type in [units] ({known})", unit)
+        elif lt.has("unit"):
+            raise lt.error("unit", "only the last (innermost) level holds units", lt.data["unit"])
+        crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
+        st = lt.table("spares")
+        spares = _validate_spares(st) if st is not None else None
+        lt.finish()
+        levels.append(Level(name=lname, n=n, k=k, unit=unit, crews=crews, spares=spares))
+    t.finish()
+    total = math.prod(lv.n for lv in levels)
+    if total > _MAX_UNITS:
+        raise CampaignError(
+            f"the tree holds {total} units; at most {_MAX_UNITS} are supported",
+            source=t.source,
+            path="cluster",
+        )
+    return tuple(levels)
+
+
+def _validate_maintenance(
+    t: Table | None, mission_h: float
+) -> tuple[Servicing | None, Resupply | None]:
+    if t is None:
+        return None, None
+    servicing = resupply = None
+    st = t.table("servicing")
+    if st is not None:
+        every = st.duration("every", positive=True)
+        first = st.duration("first", every)
+        duration = st.duration("duration", 0.0)
+        if duration >= every:
+            raise st.error(
+                "duration", f"must be shorter than every = {every:g} h", st.data["duration"]
+            )
+        servicing = Servicing(
+            every_h=every,
+            first_h=first,
+            duration_h=duration,
+            system_down=st.boolean("system_down", True),
+            policy=st.string("policy", "replace-failed", choices=("replace-failed", "replace-all")),
+            restock=st.boolean("restock", True),
+        )
+        st.finish()
+    rt = t.table("resupply")
+    if rt is not None:
+        every = rt.duration("every", positive=True)
+        resupply = Resupply(
+            every_h=every,
+            first_h=rt.duration("first", every),
+            cadence=rt.string("cadence", "deterministic", choices=("deterministic", "poisson")),
+        )
+        rt.finish()
+    t.finish()
+    return servicing, resupply
+
+
+def _validate_rare_event(t: Table | None) -> RareEvent | None:
+    if t is None:
+        return None
+    out = RareEvent(
+        cycles=t.integer("cycles", 200_000, minimum=100, maximum=MAX_TRIALS),
+        bias=t.number("bias", 0.5, positive=True, maximum=0.95),
+        crude_share=t.number("crude_share", 0.1, positive=True, maximum=1.0),
+        effort=t.integer("effort", 1000, minimum=10, maximum=1_000_000),
+        replicates=t.integer("replicates", 20, minimum=2, maximum=100_000),
+    )
+    t.finish()
+    return out
+
+
+def _validate_target(ct: Table) -> Target | None:
+    tt = ct.table("target")
+    if tt is None:
+        return None
+    out = Target(
+        metric=tt.string("metric", "availability", choices=TARGET_METRICS),
+        at_least=tt.number("at_least", minimum=0.0, maximum=1.0),
+        confidence=tt.number("confidence", 0.95, positive=True, maximum=1.0),
+    )
+    tt.finish()
+    return out
+
+
+def _validate_costs(
+    t: Table | None, units: dict[str, UnitType]
+) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    """Per-unit costs: ``[cost] gpu = { mass_kg = 2.5, power_w = 700, usd = 30000 }``."""
+    if t is None:
+        return ()
+    out = []
+    for uname in t.data:
+        if uname not in units:
+            raise t.error(
+                uname, f"no such unit type in [units] ({', '.join(units)})", t.data[uname]
+            )
+        ut = t.table(uname)
+        assert ut is not None
+        measures = []
+        for measure in ut.data:
+            read_name(ut, measure, measure)
+            measures.append((measure, ut.number(measure, minimum=0.0, maximum=1e15)))
+        if not measures:
+            raise t.error(uname, "give at least one cost, e.g. mass_kg = 2.5", ut.data)
+        ut.finish()
+        out.append((uname, tuple(measures)))
+    t.finish()
+    return tuple(out)
+
+
+def _validate_workload(
+    t: Table | None, n_units: int, profiles: dict[str, Profile]
+) -> Workload | None:
+    if t is None:
+        return None
+    kind = t.string("kind", choices=("serving", "training"))
+    if kind == "serving":
+        demand = float(n_units)
+        if t.has("demand_units") and t.has("demand_fraction"):
+            raise t.error("demand_fraction", "give demand_units or demand_fraction, not both")
+        if t.has("demand_units"):
+            demand = t.number("demand_units", positive=True, maximum=float(n_units))
+        elif t.has("demand_fraction"):
+            demand = n_units * t.number("demand_fraction", positive=True, maximum=1.0)
+        slo = t.number("slo", 1.0, positive=True, maximum=1.0)
+        profile = t.string("demand_profile", None)
+        if profile is not None:
+            if profile not in profiles:
+                known = ", ".join(profiles) or "none defined"
+                raise t.error("demand_profile", f"no such profile in [profiles] ({known})", profile)
+            if profiles[profile].kind != "steps":
+                raise t.error("demand_profile", "a demand profile must be of kind steps", profile)
+        t.finish()
+        return Workload(kind=kind, demand_units=demand, demand_profile=profile, slo=slo)
+    m = t.integer("accelerators", n_units, minimum=1)
+    if m > n_units:
+        raise t.error("accelerators", f"exceeds the {n_units} unit slots of the cluster", m)
+    raw = t.raw("checkpoint")
+    if raw in ("daly", "young"):
+        how, every = raw, 1.0
+    else:
+        how, every = "fixed", t.duration("checkpoint", positive=True)
+    work = t.duration("work", positive=True) if t.has("work") else math.inf
+    mtbf = t.duration("mtbf", positive=True) if t.has("mtbf") else None
+    if mtbf is not None and how == "fixed":
+        raise t.error("mtbf", "only used to choose a Young or Daly checkpoint interval", mtbf)
+    out = Workload(
+        kind=kind,
+        accelerators=m,
+        checkpoint=how,
+        checkpoint_h=every,
+        checkpoint_cost_h=t.duration("checkpoint_cost", 0.0),
+        restart_h=t.duration("restart", 0.0),
+        work_h=work,
+        sdc_detection_h=t.duration("sdc_detection", 1.0, positive=True),
+        elastic=t.boolean("elastic", False),
+        mtbf_h=mtbf,
+    )
+    if how != "fixed" and out.checkpoint_cost_h <= 0:
+        raise t.error("checkpoint_cost", f"a {how} interval needs a positive checkpoint cost", 0.0)
+    t.finish()
+    return out
+
+
+def _validate_verify(t: Table | None, mission_h: float) -> tuple[str, tuple[Expectation, ...]]:
+    if t is None:
+        return "", ()
+    case = t.string("case")
+    raw = t.raw("expect")
+    if not isinstance(raw, list) or not raw:
+        raise t.error("expect", "expected a non-empty list of expectation tables", raw)
+    out = []
+    for i, item in enumerate(raw):
+        et = Table(item, f"{t.path}.expect[{i}]", t.source)
+        metric = et.string("metric", choices=METRICS)
+        low = high = None
+        if et.has("range"):
+            rng = et.raw("range")
+            if (
+                not isinstance(rng, list)
+                or len(rng) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+                or not all(math.isfinite(x) for x in rng)
+                or rng[0] > rng[1]
+            ):
+                raise et.error("range", "expected [low, high] with low <= high", rng)
+            low, high = float(rng[0]), float(rng[1])
+            exact = et.number("exact", 0.5 * (low + high))
+        else:
+            exact = et.number("exact")
+        fault_class = ""
+        if metric in FAULT_METRICS:
+            fault_class = et.string("fault_class")
+        at = None
+        if metric in ("point_availability", "reliability"):
+            at = et.duration("at")
+            if at > mission_h:
+                raise et.error("at", f"is after the mission end ({mission_h:g} h)", at)
+        scale = et.number("scale", 1.0, positive=True)
+        note = et.string("note", "")
+        et.finish()
+        out.append(
+            Expectation(
+                metric=metric,
+                exact=exact,
+                at_h=at,
+                scale=scale,
+                note=note,
+                fault_class=fault_class,
+                low=low,
+                high=high,
+            )
+        )
+    t.string("source", "")  # documentation only
+    t.finish()
+    return case, tuple(out)
+
+
+def _validate_precision(t: Table) -> Precision:
+    metric = t.string("metric", "unavailability", choices=PRECISION_METRICS)
+    relative = t.number("relative", positive=True, maximum=1.0)
+    min_trials = t.integer("min_trials", 1000, minimum=2, maximum=MAX_TRIALS)
+    max_trials = t.integer("max_trials", 100 * min_trials, minimum=2, maximum=MAX_TRIALS)
+    if max_trials < min_trials:
+        raise t.error("max_trials", f"is below min_trials = {min_trials}", max_trials)
+    t.finish()
+    return Precision(metric=metric, relative=relative, min_trials=min_trials, max_trials=max_trials)

@@ -1,0 +1,308 @@
+"""Reading unit types: failure modes, radiation fault entries, protected memory, and
+the orbit environment their rates are laid out in."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from reliability.campaign.errors import MISSING, CampaignError
+from reliability.campaign.model import FailureMode, Memory, Profile, RadiationEntry, UnitType
+from reliability.campaign.reader import Table, read_duration_law, read_law, read_name
+from reliability.devices import DEVICES, MEMORIES
+from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
+from reliability.laws import Law
+from reliability.radiation import DEFAULT_RECOVER_H, EFFECTS, FAULT_CLASSES
+
+__all__ = ["read_environment", "read_unit"]
+
+_RATE_SOURCES = ("per_rad", "per_device_day", "per_bit_day", "weibull", "bendel", "proton_sigma")
+
+
+def read_unit(
+    name: str, t: Table, profiles: dict[str, Profile], env: Environment | None
+) -> UnitType:
+    has_radiation = t.has("radiation") or t.has("memory")
+    raw = t.raw("failures", [] if has_radiation else MISSING)
+    if not isinstance(raw, list) or (not raw and not has_radiation):
+        raise t.error("failures", "expected a non-empty list of failure-mode tables", raw)
+    if len(raw) > 64:
+        raise t.error("failures", "at most 64 failure modes per unit type", len(raw))
+    modes: list[FailureMode] = []
+    for i, item in enumerate(raw):
+        mt = Table(item, f"{t.path}.failures[{i}]", t.source)
+        mode_name = read_name(mt, "name", mt.raw("name", f"mode{i}"))
+        if any(m.name == mode_name for m in modes):
+            raise mt.error("name", "duplicate failure-mode name", mode_name)
+        life = read_law(mt, life=True)
+        profile = mt.string("profile", None)
+        if profile is not None and profile not in profiles:
+            known = ", ".join(profiles) or "none defined"
+            raise mt.error("profile", f"no such profile in [profiles] ({known})", profile)
+        repair = read_duration_law(mt, "repair", None)
+        crew = mt.boolean("crew", True)
+        renew = mt.boolean("renew", True)
+        if repair is not None and not renew and life.law == "fixed":
+            raise mt.error(
+                "renew", "a fixed life cannot be resumed after repair; use renew = true", False
+            )
+        mt.finish()
+        modes.append(
+            FailureMode(
+                name=mode_name,
+                life=life,
+                profile=profile,
+                restore="replace" if repair is None else "repair",
+                repair=repair,
+                crew=crew,
+                renew=renew,
+            )
+        )
+    radiation = _validate_radiation(t, env, {m.name for m in modes})
+    mt = t.table("memory")
+    memory = _validate_memory(mt, env) if mt is not None else None
+    return UnitType(name=name, failures=tuple(modes), radiation=radiation, memory=memory)
+
+
+def _fraction(t: Table, key: str, *, below_one: bool = False) -> float | None:
+    if not t.has(key):
+        return None
+    x = t.number(key, minimum=0.0, maximum=1.0)
+    if below_one and x >= 1.0:
+        raise t.error(key, "must be below 1", t.data[key])
+    return x
+
+
+def _validate_rate_source(
+    t: Table, env: Environment | None, *, with_bits: bool, allow_threshold: bool
+) -> dict[str, Any]:
+    """The rate source of a radiation entry or memory upset table (exactly one given)."""
+    given = [k for k in (*_RATE_SOURCES, "threshold_rad") if t.has(k)]
+    if len(given) != 1:
+        choices = ", ".join((*_RATE_SOURCES, "threshold_rad") if allow_threshold else _RATE_SOURCES)
+        raise CampaignError(
+            f"give exactly one rate: {choices}",
+            source=t.source,
+            path=t.path,
+            value=given or t.data,
+        )
+    src = given[0]
+    out: dict[str, Any] = {"source": src}
+    if src == "threshold_rad":
+        if not allow_threshold:
+            raise t.error(src, "a dose threshold only applies to class tid", t.data[src])
+        raw = t.raw(src)
+        if isinstance(raw, dict):
+            tt = Table(raw, t.key(src), t.source)
+            median = tt.number("median", positive=True)
+            sigma = tt.number("sigma", positive=True, maximum=10.0)
+            tt.finish()
+            out["threshold"] = ("lognormal", math.log(median), sigma)
+        else:
+            out["threshold"] = ("fixed", t.number(src, positive=True), 0.0)
+        if env is None:
+            raise t.error(src, "needs an [environment] to give the dose rate", raw)
+        return out
+    if src in ("weibull", "bendel"):
+        sub = t.table(src)
+        assert sub is not None
+        if src == "weibull":
+            out["params"] = (
+                sub.number("sigma_sat", positive=True, maximum=1.0),
+                sub.number("l0", minimum=0.0, maximum=1e3),
+                sub.number("w", positive=True, maximum=1e3),
+                sub.number("s", positive=True, minimum=0.05, maximum=50.0),
+            )
+        else:
+            a = sub.number("a", positive=True, maximum=1e4)
+            out["params"] = (a,) if not sub.has("b") else (a, sub.number("b", positive=True))
+        sub.finish()
+        if env is None:
+            raise t.error(src, "needs an [environment] (orbit coefficients)", t.data[src])
+    elif src == "proton_sigma":
+        out["value"] = t.number(src, positive=True, maximum=1.0)
+        if env is None:
+            raise t.error(src, "needs an [environment] (orbit coefficients)", t.data[src])
+    else:
+        out["value"] = t.number(src, minimum=0.0, maximum=1e12)
+        if src == "per_rad" and env is None:
+            raise t.error(src, "needs an [environment] to give the dose rate", t.data[src])
+    if with_bits and src in ("per_bit_day", "weibull", "bendel"):
+        out["bits"] = t.number("bits", positive=True, maximum=1e18)
+    elif with_bits and src == "proton_sigma" and t.has("bits"):
+        out["bits"] = t.number("bits", positive=True, maximum=1e18)  # sigma per bit
+    out["saa_share"] = _fraction(t, "saa_share")
+    out["spe_share"] = _fraction(t, "spe_share", below_one=True)
+    share = out["saa_share"]
+    if env is not None and share is not None and share < env.saa_fraction:
+        raise t.error(
+            "saa_share", f"is below the SAA time fraction {env.saa_fraction:g} of the orbit", share
+        )
+    return out
+
+
+def _validate_radiation(
+    t: Table, env: Environment | None, taken: set[str]
+) -> tuple[RadiationEntry, ...]:
+    raw = t.raw("radiation", [])
+    if not isinstance(raw, list):
+        raise t.error("radiation", "expected a list of radiation fault tables", raw)
+    if len(raw) > 24:
+        raise t.error("radiation", "at most 24 radiation entries per unit type", len(raw))
+    out: list[RadiationEntry] = []
+    items: list[tuple[str, Any]] = []
+    for i, item in enumerate(raw):
+        path = f"{t.path}.radiation[{i}]"
+        if isinstance(item, dict) and "device" in item:
+            dt = Table(item, path, t.source)
+            device = dt.string("device", choices=tuple(DEVICES))
+            dt.finish()
+            items += [(f"{path}(device {device})", dict(e), device) for e in DEVICES[device][0]]
+        else:
+            items.append((path, item, ""))
+    for path, item, device in items:
+        rt = Table(item, path, t.source)
+        cls = rt.string("class", choices=tuple(FAULT_CLASSES))
+        entry_name = read_name(rt, "name", rt.raw("name", cls))
+        if entry_name in taken:
+            raise rt.error("name", "duplicate fault name in this unit type", entry_name)
+        taken.add(entry_name)
+        effect = rt.string("effect", FAULT_CLASSES[cls], choices=EFFECTS)
+        rate = _validate_rate_source(rt, env, with_bits=True, allow_threshold=cls == "tid")
+        if rate["source"] == "threshold_rad" and effect != "permanent":
+            raise rt.error("effect", "total-dose wear-out is permanent", effect)
+        recover = None
+        if effect == "transient":
+            recover = read_duration_law(
+                rt, "recover", Law(law="fixed", p1=DEFAULT_RECOVER_H.get(cls, 5 / 60))
+            )
+        elif rt.has("recover"):
+            raise rt.error("recover", f"only transient faults recover (effect = {effect})")
+        destructive = 0.0
+        if rt.has("destructive"):
+            if effect != "transient":
+                raise rt.error("destructive", "only a transient fault can destroy a share")
+            destructive = rt.number("destructive", minimum=0.0, maximum=1.0)
+        rt.finish()
+        out.append(
+            RadiationEntry(
+                name=entry_name,
+                fault_class=cls,
+                effect=effect,
+                recover=recover,
+                destructive=destructive,
+                device=device,
+                **rate,
+            )
+        )
+    return tuple(out)
+
+
+def _validate_memory(t: Table, env: Environment | None) -> Memory:
+    bits = t.number("bits", positive=True, maximum=1e18)
+    word_bits = t.integer("word_bits", 72, minimum=3, maximum=4096)
+    ecc = t.string("ecc", "secded", choices=("secded", "none"))
+    defaults: dict[str, Any] = {}
+    device = ""
+    if t.has("device"):
+        device = t.string("device", choices=tuple(MEMORIES))
+        if t.has("upset"):
+            raise t.error("upset", f"the device {device!r} gives the upset response already")
+        response, defaults, _, _ = MEMORIES[device]
+        ut = Table(dict(response), f"{t.path}(device {device}).upset", t.source)
+    else:
+        ut = t.table("upset", required=True)
+    assert ut is not None
+    rate = _validate_rate_source(ut, env, with_bits=False, allow_threshold=False)
+    ut.finish()
+    upset = RadiationEntry(name="memory", fault_class="corrected", effect="none", **rate)
+    scrub = t.duration("scrub", None, positive=True) if t.has("scrub") else None
+    kind = t.string("scrub_kind", "periodic", choices=("periodic", "random"))
+    if scrub is None and t.has("scrub_kind"):
+        raise t.error("scrub_kind", "needs a scrub period (scrub = ...)", kind)
+    if ecc == "none" and scrub is not None:
+        raise t.error("scrub", "scrubbing needs ECC (ecc = 'secded')", t.data["scrub"])
+    memory = Memory(
+        bits=bits,
+        upset=upset,
+        word_bits=word_bits,
+        ecc=ecc,
+        scrub_h=scrub,
+        scrub_kind=kind,
+        recover=read_duration_law(t, "recover", Law(law="fixed", p1=DEFAULT_RECOVER_H["due"])),
+        mbu_fraction=t.number(
+            "mbu_fraction", defaults.get("mbu_fraction", 0.0), minimum=0.0, maximum=1.0
+        ),
+        mbu_span=t.integer("mbu_span", defaults.get("mbu_span", 2), minimum=1, maximum=64),
+        interleave=t.integer("interleave", 1, minimum=1, maximum=1024),
+        device=device,
+    )
+    t.finish()
+    return memory
+
+
+def _spectrum(t: Table, key: str) -> tuple[tuple[float, float], ...]:
+    """An integral spectrum [[x, Phi(>x)], ...]: x increasing, Phi positive, non-increasing."""
+    raw = t.raw(key)
+    ok = isinstance(raw, list) and len(raw) >= 2
+    points: list[tuple[float, float]] = []
+    for pair in raw if ok else []:
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
+            and all(math.isfinite(v) and v > 0 for v in pair)
+        ):
+            ok = False
+            break
+        points.append((float(pair[0]), float(pair[1])))
+    if ok:
+        ok = all(b[0] > a[0] and b[1] <= a[1] for a, b in itertools.pairwise(points))
+    if not ok:
+        raise t.error(
+            key,
+            "expected at least two [x, flux above x] pairs, x increasing, flux positive "
+            "and non-increasing",
+            raw,
+        )
+    return tuple(points)
+
+
+def read_environment(t: Table | None) -> Environment | None:
+    if t is None:
+        return None
+    orbit = t.string("orbit", choices=ORBITS)
+    solar = t.string("solar", "cycle", choices=("min", "max", "cycle"))
+    overrides: dict[str, float] = {}
+    fractions = ("saa_fraction", "saa_share", "spe_share")
+    for key in OVERRIDABLE:
+        if not t.has(key):
+            continue
+        if key in fractions:
+            overrides[key] = t.number(key, minimum=0.0, maximum=1.0)
+            if key == "spe_share" and overrides[key] >= 1.0:
+                raise t.error(key, "must be below 1", t.data[key])
+        elif (
+            key in ("orbit_period_h", "spe_duration_median_h", "gcr_solar_ratio")
+            or key == "trapped_solar_ratio"
+        ):
+            overrides[key] = t.number(key, positive=True, maximum=1e6)
+        elif key == "inclination_deg":
+            overrides[key] = t.number(key, minimum=0.0, maximum=180.0)
+        else:
+            overrides[key] = t.number(key, minimum=0.0, maximum=1e9)
+    for key in ("let_spectrum", "proton_spectrum"):
+        if t.has(key):
+            overrides[key] = _spectrum(t, key)
+    t.finish()
+    env = preset(orbit, solar, **overrides)
+    if env.saa_fraction >= 1.0:
+        raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
+    if env.saa_fraction > 0 and env.saa_share < env.saa_fraction:
+        raise t.error(
+            "saa_share",
+            f"is below the SAA time fraction {env.saa_fraction:g}: the SAA never lowers a rate",
+            env.saa_share,
+        )
+    return env

@@ -1,0 +1,165 @@
+"""What a campaign resolved to, in words: the check a reliability engineer reads
+before launching (``reliability validate``) and the report's design summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reliability.campaign import Campaign, RareEvent
+from reliability.devices import DEVICES, MEMORIES
+from reliability.engine import counts_blocker, levels, state_bytes
+from reliability.limits import check_resources
+from reliability.radiation import rate_table
+from reliability.runner import resolve_engine, resolve_method
+from reliability.system import compile_plan, time_edges
+
+__all__ = ["describe"]
+
+
+def describe(c: Campaign) -> list[str]:
+    """What ``c`` resolved to, one line per item: the check before a run (what
+    ``reliability validate`` prints)."""
+    base = c.base
+    lines = [
+        f"campaign      {c.name}  (config {c.config_sha256[:8]})",
+        (
+            f"mission       {c.mission_h:g} h, warm-up {base.warmup_h:g} h, "
+            f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h"
+        ),
+        f"trials        {c.trials} in blocks of {c.block_size}, seed {c.seed}",
+        (
+            f"semantics     units age while the system is down: "
+            f"{'yes' if base.age_while_down else 'no'}"
+        ),
+        f"units         {base.n_units} slots",
+        "tree (outermost first):",
+    ]
+    for lv in base.levels:
+        extra = []
+        if lv.unit:
+            extra.append(f"units of type {lv.unit}")
+        if lv.crews:
+            extra.append(f"{lv.crews} crew(s) per group")
+        if lv.spares:
+            extra.append(
+                f"{lv.spares.count} {lv.spares.kind} spares, swap {lv.spares.swap.describe()}"
+            )
+        lines.append(
+            f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")
+        )
+    for u in base.units:
+        lines.append(f"unit {u.name}:")
+        for m in u.failures:
+            how = (
+                f"repair {m.repair.describe()}{'' if m.crew else ' (no crew)'}"
+                f"{', renews' if m.renew else ', resumes ageing'}"
+                if m.repair
+                else "replace (spare swap or servicing)"
+            )
+            rate = f", rate x profile {m.profile}" if m.profile else ""
+            lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
+    lines += _describe_radiation(c)
+    if base.servicing:
+        s = base.servicing
+        lines.append(
+            f"servicing     every {s.every_h:g} h from {s.first_h:g} h, lasts "
+            f"{s.duration_h:g} h, system {'down' if s.system_down else 'up'}, "
+            f"{s.policy}, restock {'yes' if s.restock else 'no'}"
+        )
+    if base.resupply:
+        lines.append(f"resupply      every {base.resupply.every_h:g} h ({base.resupply.cadence})")
+    if c.sweep is not None:
+        lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
+        lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
+    method, _ = resolve_method(c)
+    if method == "crude":
+        lines.append(check_resources(c).describe())
+        lines.append(_describe_engine(c))
+    else:
+        lines.append(_describe_rare(c, method))
+    for e in c.expectations:
+        at = "" if e.at_h is None else f"({e.at_h:g} h)"
+        lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
+    return lines
+
+
+def _describe_rare(c: Campaign, method: str) -> str:
+    """The rare-event method a run will use, its effort and (splitting) its memory."""
+    rare = c.rare_event or RareEvent()
+    if method == "importance":
+        return (
+            f"method        importance sampling (balanced failure biasing {rare.bias:g}): "
+            f"{rare.cycles} regenerative cycles per scenario in blocks of {c.block_size}"
+        )
+    plans = [compile_plan(d).arrays for d in c.designs]
+    depth = ", ".join(dict.fromkeys(str(levels(p)) for p in plans))
+    memory = max(2 * rare.effort * state_bytes(p) for p in plans)
+    return (
+        f"method        fixed-effort splitting: {depth} levels, {rare.effort} trajectories "
+        f"per stage, {rare.replicates} replicates per scenario; saved states about "
+        f"{memory / 1024**2:.1f} MiB per stage on a worker"
+    )
+
+
+def _describe_engine(c: Campaign) -> str:
+    """Which engine a crude run would use, and why."""
+    plans = [compile_plan(d) for d in c.designs]
+    engine = resolve_engine(c, plans)
+    if engine == "counts":
+        why = "identical exponential units simulated as counts"
+    elif c.engine == "units":
+        why = "as asked"
+    else:
+        blocked = next((b for p in plans if (b := counts_blocker(p.arrays, p.mode_labels))), None)
+        why = (
+            f"per-unit clocks: {blocked}"
+            if blocked
+            else "per-unit clocks, so that scenarios share random numbers slot by slot"
+        )
+    return f"engine        {engine} ({why})"
+
+
+def _device_sources(unit: Any) -> list[str]:
+    """Where the published device presets of a unit come from."""
+    names = dict.fromkeys(e.device for e in unit.radiation if e.device)
+    out = [f"  device {d}: [{DEVICES[d][1]}] {DEVICES[d][2]}" for d in names]
+    if unit.memory is not None and unit.memory.device:
+        _, _, tag, source = MEMORIES[unit.memory.device]
+        out.append(f"  memory {unit.memory.device}: [{tag}] {source}")
+    return out
+
+
+def _describe_radiation(c: Campaign) -> list[str]:
+    """Derived fault rates per scenario and unit type: the physics check before launch."""
+    lines: list[str] = []
+    scenarios = c.scenarios or ()
+    designs = [(sc.name, sc.design) for sc in scenarios] if c.sweep else [("", c.base)]
+    shown: dict[str, list] = {}
+    for label, design in designs:
+        env = design.environment
+        units = [u for u in design.units if u.radiation or u.memory is not None]
+        if env is not None and (not label or label == designs[0][0]):
+            lines.append(
+                f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
+                f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
+                f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of each orbit, "
+                f"{env.spe_per_active_year:g} solar events per active year"
+            )
+        for u in units:
+            rows = rate_table(u, env, design.mission_h)
+            if shown.get(u.name) == rows:
+                continue  # the sweep does not change this unit's physics
+            shown[u.name] = rows
+            head = f"radiation     {u.name}" + (f"  [scenario {label}]" if label else "")
+            lines.append(head + "  (per unit, mission mean)")
+            lines.extend(_device_sources(u))
+            lines.append(
+                f"  {'fault':<20} {'class':<10} {'effect':<10} {'per day':>11} "
+                f"{'per year':>11} {'in SAA':>7} {'solar ev.':>9}  note"
+            )
+            lines.extend(
+                f"  {r.name:<20} {r.fault_class:<10} {r.effect:<10} {r.per_unit_day:>11.4g} "
+                f"{r.per_unit_day * 365:>11.4g} {r.saa_share:>7.1%} {r.spe_share:>9.1%}  {r.note}"
+                for r in rows
+            )
+    return lines

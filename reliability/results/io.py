@@ -1,0 +1,86 @@
+"""Reading and writing results: NetCDF4, compressed and chunked by block, written
+atomically, read back with the schema checked."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from reliability.results.schema import SchemaError, assert_schema
+
+__all__ = ["atomic_write", "open_result", "write_result"]
+
+
+def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
+    block = int(ds.attrs.get("block_size", ds.sizes.get("trial", 1))) or 1
+    enc: dict[str, dict[str, Any]] = {}
+    for name, var in ds.data_vars.items():
+        chunks = tuple(
+            min(block, n) if d in ("trial", "cycle") else (1 if d == "scenario" else n)
+            for d, n in zip(var.dims, var.shape, strict=True)
+        )
+        enc[name] = {
+            "zlib": True,
+            "complevel": 4,
+            "shuffle": True,
+            "chunksizes": tuple(max(c, 1) for c in chunks),
+        }
+    return enc
+
+
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    A killed or failed write leaves no file that looks complete.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        # mkstemp creates the file 0600: give it the permissions a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_result(ds: xr.Dataset, path: str | Path) -> Path:
+    """Write ``ds`` to NetCDF4 (compressed, chunked by block) atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(
+        path,
+        lambda tmp: ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds)),
+    )
+
+
+def open_result(path: str | Path) -> xr.Dataset:
+    """Open a result file (or a run directory holding ``result.nc``) and check its schema.
+
+    Returns a dataset loaded into memory (the file is closed again).
+    """
+    p = Path(path)
+    if p.is_dir():
+        p = p / "result.nc"
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such result file")
+    try:
+        with xr.open_dataset(p, engine="netcdf4") as ds:
+            loaded = ds.load()
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{p}: not a readable NetCDF result ({exc})") from None
+    try:
+        assert_schema(loaded)
+    except SchemaError as exc:
+        raise SchemaError(f"{p}: {exc}") from None
+    return loaded

@@ -1,0 +1,367 @@
+"""Running a campaign, by any method, to its result dataset.
+
+The method (crude Monte Carlo, importance sampling or splitting) and, for crude
+runs, the engine are resolved from the campaign; every method runs its blocks
+through the same :class:`~reliability.runner.blocks.BlockRun` (seeds, part files,
+resume, progress) on the same :class:`~reliability.runner.executor.Executor`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from reliability.campaign import CampaignError, RareEvent
+from reliability.engine import BlockResult, PlanArrays, counts_blocker, levels, simulate
+from reliability.engine.spec import OUTPUTS
+from reliability.limits import check_resources
+from reliability.rare import markov_design, simulate_cycles, summarise
+from reliability.results import assemble, rare_dataset, split_dataset, write_result
+from reliability.runner.blocks import BlockRun, block_sizes, open_store
+from reliability.runner.executor import Executor
+from reliability.runner.store import RunStore
+from reliability.splitting import split_replicate, summarise_split
+from reliability.stats import mean_ci
+from reliability.system import SystemPlan, compile_plan
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
+
+    from reliability.campaign import Campaign
+
+__all__ = ["resolve_engine", "resolve_method", "run_campaign", "simulate_block"]
+
+_PART_DIMS = {"trial": (), "mode": ("failure_mode",), "cell": ("time",)}
+
+
+def simulate_block(
+    arrays: PlanArrays, seed: np.random.SeedSequence, n_trials: int, engine: str = "units"
+) -> BlockResult:
+    """Simulate one block of a scenario: the unit of work sent to a Dask worker."""
+    return simulate(arrays, np.random.default_rng(seed), n_trials, engine=engine)
+
+
+def resolve_engine(campaign: Campaign, plans: list[SystemPlan]) -> str:
+    """The engine a campaign runs on: ``campaign.engine``, with ``"auto"`` resolved.
+
+    ``"auto"`` picks the counts engine (identical exponential units as counts, exact
+    and several times faster) when every scenario allows it, unless the campaign
+    compares scenarios under common random numbers: those pair up best when every
+    random number belongs to a unit slot, which only the per-unit engine offers.
+
+    Raises
+    ------
+    CampaignError
+        ``engine = "counts"`` for a scenario it cannot run exactly.
+    """
+    blockers = [counts_blocker(p.arrays, p.mode_labels) for p in plans]
+    if campaign.engine == "counts":
+        for sc, why in zip(campaign.scenarios, blockers, strict=True):
+            if why is not None:
+                raise CampaignError(
+                    f"the counts engine cannot run this campaign exactly: {why}"
+                    + (f" (scenario {sc.name})" if len(plans) > 1 else ""),
+                    source=campaign.source,
+                    path="campaign.engine",
+                    value=campaign.engine,
+                )
+        return "counts"
+    if campaign.engine == "units":
+        return "units"
+    paired = len(plans) > 1 and campaign.common_random_numbers
+    return "counts" if not paired and all(w is None for w in blockers) else "units"
+
+
+def resolve_method(campaign: Campaign) -> tuple[str, list]:
+    """What a run of ``campaign`` does: ``("crude", [])``, ``("importance", designs)``
+    with the Markov design of each scenario, or ``("splitting", [])``. ``auto`` is
+    importance sampling when every scenario is Markovian, else splitting.
+
+    Raises
+    ------
+    CampaignError
+        ``method = "importance"`` for a scenario that is not Markovian.
+    """
+    if campaign.method in ("crude", "splitting"):
+        return campaign.method, []
+    designs = []
+    for sc in campaign.scenarios:
+        design, reason = markov_design(sc.design)
+        if design is None:
+            if campaign.method == "auto":
+                return "splitting", []
+            raise CampaignError(
+                f"importance sampling needs a Markovian design: {reason}"
+                + (f" (scenario {sc.name})" if len(campaign.scenarios) > 1 else ""),
+                source=campaign.source,
+                path="campaign.method",
+                value=campaign.method,
+            )
+        designs.append(design)
+    return "importance", designs
+
+
+def run_campaign(
+    campaign: Campaign,
+    *,
+    out_dir: str | Path | None = None,
+    client: Client | None = None,
+    scheduler: str | None = None,
+    scheduler_file: str | None = None,
+    n_workers: int | None = None,
+    command: str = "",
+    on_block: Callable[[int, int], None] | None = None,
+    resume: bool = False,
+) -> xr.Dataset:
+    """Run a campaign and return its result dataset.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        A validated campaign (see :func:`reliability.load_campaign`).
+    out_dir : path, optional
+        Run directory; ``result.nc`` is written there atomically. Nothing is written
+        when omitted.
+    client : distributed.Client, optional
+        Use this Dask client.
+    scheduler, scheduler_file : str, optional
+        Connect to an existing Dask scheduler.
+    n_workers : int, optional
+        Workers of the embedded ``LocalCluster`` (default: the machine's cores);
+        ``0`` runs in this process without Dask.
+    command : str, optional
+        The command line, recorded in the ``history`` attribute.
+    on_block : callable, optional
+        Called as ``on_block(done, total)`` after each finished block.
+    resume : bool, optional
+        Continue the run in ``out_dir``: blocks already stored there are read back
+        (after checking they belong to this configuration), only the others run.
+
+    Returns
+    -------
+    xarray.Dataset
+        The result, following :data:`reliability.results.SCHEMA` (crude runs),
+        :data:`~reliability.results.RARE_SCHEMA` (importance sampling) or
+        :data:`~reliability.results.SPLIT_SCHEMA` (splitting).
+    """
+    method, markov = resolve_method(campaign)
+    plans = [] if method == "importance" else [compile_plan(d) for d in campaign.designs]
+    if method == "crude":
+        check_resources(campaign, plans)  # refuse what would not fit, before launching
+    store = open_store(campaign, out_dir, resume)
+    with Executor(client, scheduler, scheduler_file, n_workers) as executor:
+        if method == "importance":
+            ds = _importance(campaign, markov, executor, store, command, on_block)
+        elif method == "splitting":
+            ds = _splitting(campaign, plans, executor, store, command, on_block)
+        else:
+            ds = _crude(campaign, plans, executor, store, command, on_block)
+    if out_dir is not None:
+        write_result(ds, Path(out_dir) / "result.nc")
+    return ds
+
+
+# ----------------------------------------------------------------------------- crude
+
+
+def _crude(
+    campaign: Campaign,
+    plans: list[SystemPlan],
+    executor: Executor,
+    store: RunStore | None,
+    command: str,
+    on_block: Callable[[int, int], None] | None,
+) -> xr.Dataset:
+    """Crude Monte Carlo: blocks of trials of every scenario, or, with a precision
+    target, more blocks (x1.5 at a time) until every scenario's interval is narrow
+    enough."""
+    engine = resolve_engine(campaign, plans)
+    bs = campaign.block_size
+    precision = campaign.precision
+    if precision is None:
+        sizes = block_sizes(campaign.trials, bs)
+        max_blocks = len(sizes)
+    else:  # full blocks only, so that a longer run extends a shorter one
+        sizes = [bs] * math.ceil(precision.min_trials / bs)
+        max_blocks = max(len(sizes), precision.max_trials // bs)
+
+    def load(st: RunStore, s: int, b: int) -> BlockResult | None:
+        a = plans[s].arrays
+        part = st.load(
+            s,
+            b,
+            (o.name for o in OUTPUTS),
+            {"trial": sizes[b], "failure_mode": a.n_modes, "time": a.n_cells},
+        )
+        return None if part is None else BlockResult(part)
+
+    def save(st: RunStore, s: int, b: int, result: BlockResult) -> None:
+        st.save(s, b, {o.name: (("trial", *_PART_DIMS[o.per]), result[o.name]) for o in OUTPUTS})
+
+    blocks = BlockRun(
+        campaign,
+        executor,
+        store,
+        load=load,
+        save=save,
+        make=lambda s, b, shared: (
+            simulate_block,
+            (shared[s], blocks.seed(s, b), sizes[b], engine),
+        ),
+        tag="block",
+        on_block=on_block,
+    )
+    shared = [p.arrays for p in plans]
+    convergence = None
+    while True:
+        per_scenario = blocks.run(len(plans), len(sizes), shared)
+        if precision is None:
+            break
+        convergence = _relative_half_widths(per_scenario, precision.metric)
+        if max(convergence) <= precision.relative or len(sizes) >= max_blocks:
+            break
+        sizes = [bs] * min(max_blocks, math.ceil(len(sizes) * 1.5))
+    scenarios = campaign.scenarios
+    sweep_coords = None
+    if campaign.sweep is not None:
+        sweep_coords = {
+            path: [dict(sc.settings)[path] for sc in scenarios] for path in campaign.sweep.paths
+        }
+    ds = assemble(
+        campaign,
+        [sc.name for sc in scenarios],
+        per_scenario,
+        plans[0].edges,
+        [tuple(zip(p.mode_classes, p.mode_sources, strict=True)) for p in plans],
+        block_size=bs,
+        sweep_coords=sweep_coords,
+        command=command,
+    )
+    ds.attrs["engine"] = engine
+    if campaign.swings is not None:
+        sw = campaign.swings
+        ds.attrs["swings"] = json.dumps(
+            [[p, list(v)] for p, v in zip(sw.paths, sw.values, strict=True)]
+        )
+    workload = campaign.base.workload
+    if workload is not None:
+        ds.attrs["workload"] = workload.kind
+        if workload.kind == "training":
+            ds = ds.assign_coords(
+                checkpoint_interval_h=(
+                    "scenario",
+                    np.array([p.arrays.wl_tau for p in plans]),
+                    {
+                        "units": "h",
+                        "long_name": f"compute between checkpoints ({workload.checkpoint})",
+                    },
+                )
+            )
+    if precision is not None and convergence is not None:
+        ds.attrs.update(
+            {
+                "precision_metric": precision.metric,
+                "precision_relative_target": precision.relative,
+                "converged": int(max(convergence) <= precision.relative),
+                "relative_half_width": json.dumps([round(x, 6) for x in convergence]),
+            }
+        )
+    return ds
+
+
+def _relative_half_widths(per_scenario: list[list[BlockResult]], metric: str) -> list[float]:
+    """95% CI half-width over |mean| of ``metric`` per scenario (inf when the mean is 0)."""
+    out = []
+    name = "availability" if metric == "unavailability" else metric
+    for blocks in per_scenario:
+        x = np.concatenate([b[name] for b in blocks])
+        x = 1.0 - x if metric == "unavailability" else x.astype(float)
+        e = mean_ci(x)
+        out.append((e.high - e.value) / abs(e.value) if e.value != 0 else math.inf)
+    return out
+
+
+# ----------------------------------------------------------------------------- rare events
+
+
+def _importance(
+    campaign: Campaign,
+    designs: list,
+    executor: Executor,
+    store: RunStore | None,
+    command: str,
+    on_block: Callable[[int, int], None] | None,
+) -> xr.Dataset:
+    """Importance sampling: blocks of regenerative cycles per scenario."""
+    rare = campaign.rare_event or RareEvent()
+    sizes = block_sizes(rare.cycles, campaign.block_size)
+    dims = {"downtime": "cycle", "hit": "cycle", "length": "crude_cycle"}
+    blocks = BlockRun(
+        campaign,
+        executor,
+        store,
+        load=lambda st, s, b: st.load(s, b, dims, {"cycle": sizes[b]}),
+        save=lambda st, s, b, arrays: st.save(
+            s, b, {n: ((dims[n],), v) for n, v in arrays.items()}
+        ),
+        make=lambda s, b, _: (
+            simulate_cycles,
+            (designs[s], blocks.seed(s, b), sizes[b], rare.bias, rare.crude_share),
+        ),
+        tag="cycles",
+        on_block=on_block,
+    )
+    per_scenario = blocks.run(len(designs), len(sizes))
+    summaries = [summarise(blks, d) for blks, d in zip(per_scenario, designs, strict=True)]
+    per_cycle = [
+        {k: np.concatenate([blk[k] for blk in blks]) for k in dims} for blks in per_scenario
+    ]
+    return rare_dataset(
+        campaign,
+        [sc.name for sc in campaign.scenarios],
+        summaries,
+        per_cycle,
+        block_size=campaign.block_size,
+        command=command,
+    )
+
+
+def _splitting(
+    campaign: Campaign,
+    plans: list[SystemPlan],
+    executor: Executor,
+    store: RunStore | None,
+    command: str,
+    on_block: Callable[[int, int], None] | None,
+) -> xr.Dataset:
+    """Fixed-effort splitting: independent replicates per scenario, one per block."""
+    rare = campaign.rare_event or RareEvent()
+    dims = {"failure": "estimate", "downtime": "estimate", "level_p": "level"}
+    n_levels = [levels(p.arrays) for p in plans]
+    blocks = BlockRun(
+        campaign,
+        executor,
+        store,
+        load=lambda st, s, b: st.load(s, b, dims, {"level": n_levels[s]}),
+        save=lambda st, s, b, arrays: st.save(
+            s, b, {n: ((dims[n],), v) for n, v in arrays.items()}
+        ),
+        make=lambda s, b, shared: (split_replicate, (shared[s], blocks.seed(s, b), rare.effort)),
+        tag="replicate",
+        on_block=on_block,
+    )
+    per_scenario = blocks.run(len(plans), rare.replicates, [p.arrays for p in plans])
+    windows = [d.mission_h - d.warmup_h for d in campaign.designs]
+    return split_dataset(
+        campaign,
+        [sc.name for sc in campaign.scenarios],
+        [summarise_split(reps, w) for reps, w in zip(per_scenario, windows, strict=True)],
+        per_scenario,
+        command=command,
+    )

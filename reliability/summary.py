@@ -1,0 +1,98 @@
+"""The main numbers of a result, per scenario, as rows: what ``reliability run``
+prints when it finishes and the report's summary table."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from reliability.stats import mean_ci, proportion_ci
+
+__all__ = ["summary_rows"]
+
+
+def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
+    """(scenario, metric, estimate, 95% interval) rows of a result: the main metrics
+    of a crude run, or the estimates and diagnostics of a rare-event run."""
+    rows = []
+    if ds.attrs.get("method") == "importance":
+        for s in ds["scenario"].values:
+            sel = ds.sel(scenario=s)
+            u = float(sel["unavailability"])
+            ci = (
+                f"[{float(sel['unavailability_low']):.4g}, {float(sel['unavailability_high']):.4g}]"
+            )
+            rows.append((str(s), "unavailability (IS)", f"{u:.4g}", ci))
+            rows.append((str(s), "relative error", f"{float(sel['relative_error']):.3g}", ""))
+            rows.append(
+                (
+                    str(s),
+                    "ESS / largest weight share",
+                    f"{float(sel['ess']):.0f}",
+                    f"{float(sel['max_weight_share']):.2g}",
+                )
+            )
+            rows.append(
+                (str(s), "gamma", f"{float(sel['gamma']):.4g}", f"se {float(sel['gamma_se']):.2g}")
+            )
+        return rows
+    if ds.attrs.get("method") == "splitting":
+        for s in ds["scenario"].values:
+            sel = ds.sel(scenario=s)
+            for name, label in (
+                ("failure_probability", "P(failure in mission) (splitting)"),
+                ("unavailability", "unavailability (splitting)"),
+            ):
+                ci = f"[{float(sel[name + '_low']):.4g}, {float(sel[name + '_high']):.4g}]"
+                rows.append((str(s), label, f"{float(sel[name]):.4g}", ci))
+            rows.append(
+                (
+                    str(s),
+                    "relative error P / U",
+                    f"{float(sel['failure_probability_re']):.3g}",
+                    f"{float(sel['relative_error']):.3g}",
+                )
+            )
+            rows.append(
+                (
+                    str(s),
+                    "ESS / largest replicate share",
+                    f"{float(sel['ess']):.1f}",
+                    f"{float(sel['max_weight_share']):.2g}",
+                )
+            )
+        return rows
+    for s in ds["scenario"].values:
+        sel = ds.sel(scenario=s)
+        for name, label in (
+            ("availability", "availability"),
+            ("mean_capacity", "mean capacity"),
+            ("outages", "outages per mission"),
+            ("downtime_h", "downtime (h)"),
+            ("spares_used", "spares used"),
+        ):
+            e = mean_ci(sel[name].values.astype(float))
+            rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
+        ttff = sel["time_to_first_failure_h"].values
+        no_fail = int(np.isnan(ttff).sum())  # NaN: no system failure in the mission
+        p = proportion_ci(no_fail, ttff.size)
+        rows.append(
+            (str(s), "P(no system failure)", f"{p.value:.6g}", f"[{p.low:.6g}, {p.high:.6g}]")
+        )
+        workload = ds.attrs.get("workload")
+        extra = []
+        if workload == "serving":
+            extra = [("throughput", "delivered / demand"), ("slo_attainment", "SLO attainment")]
+        elif workload == "training":
+            extra = [("throughput", "training throughput")]
+            if np.isfinite(sel["job_completion_h"].values).any():
+                extra.append(("job_completion_h", "job completion (h)"))
+        for name, label in extra:
+            x = sel[name].values.astype(float)
+            if np.isnan(x).any():
+                label += f" ({int(np.isnan(x).sum())} not done)"
+                x = x[~np.isnan(x)]
+            if x.size:
+                e = mean_ci(x)
+                rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
+    return rows

@@ -1,0 +1,284 @@
+"""Failure modes and the time structure of their rates, as plan fields.
+
+Every failure mode of the leaf unit type (hardware modes from ``[units.*] failures``
+and the fault processes of its radiation entries and memory) becomes an engine mode;
+its life is kept in the operational time of a rate-profile *domain*: the identity
+clock, a ``[profiles]`` profile, a solar-cycle envelope over the SAA passes of the
+orbit, or this trial's solar particle events. Identical domains are shared, so fault
+classes with the same time structure cost one heap between them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reliability.campaign import Design, Law, Profile
+from reliability.engine.spec import LAW_CODES, Effect, ProfileKind, Renew
+from reliability.environment import Environment, pattern_time, saa_pattern, spe_process
+from reliability.radiation import FaultProcess, fault_processes
+
+__all__ = ["Modes", "build_modes"]
+
+_NO_REPAIR = (LAW_CODES["fixed"], 0.0, 0.0)
+
+
+def _law(law: Law) -> tuple[int, float, float]:
+    return LAW_CODES[law.law], float(law.p1), float(law.p2)
+
+
+def _cumulative(times: list[float], mults: list[float]) -> list[float]:
+    """Integral of a steps function at each of its piece starts."""
+    cum = [0.0]
+    for i in range(1, len(times)):
+        cum.append(cum[-1] + mults[i - 1] * (times[i] - times[i - 1]))
+    return cum
+
+
+def _rate_steps(life: Law, profile: Profile | None) -> list[tuple[float, float]]:
+    """Failure rate of a hardware mode over mission time: its mean rate (the renewal
+    rate of an ageing law) scaled by its rate profile."""
+    rate = 1.0 / life.mean_h
+    if profile is None:
+        return [(0.0, rate)]
+    if profile.kind == "sine":
+        return [(0.0, rate * profile.mean)]
+    return [(t, rate * m) for t, m in profile.points]
+
+
+class Modes:
+    """Failure modes and rate-profile domains of a design, built up one at a time.
+
+    Domain 0 is the identity clock. ``rate_steps[m]`` is mode ``m``'s rate per
+    unit-hour over mission time (SAA passes averaged over the orbit), which the
+    training job's checkpoint interval follows.
+    """
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.env: Environment | None = design.environment
+        self.profiles = {p.name: p for p in design.profiles}
+        self.labels: list[str] = []
+        self.classes: list[str] = []
+        self.sources: list[str] = []
+        self.life: list[tuple[int, float, float]] = []
+        self.domain: list[int] = []
+        self.effect: list[int] = []
+        self.replace: list[int] = []
+        self.repair: list[tuple[int, float, float]] = []
+        self.crew: list[int] = []
+        self.renew: list[int] = []
+        self.local: list[int] = []
+        self.rate_steps: list[list[tuple[float, float]]] = []
+        self.dom_kind, self.dom_off = [ProfileKind.CONSTANT], [0, 1]
+        self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
+        self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
+        self.dom_poff, self.pat_t, self.pat_m, self.pat_c = [0, 1], [0.0], [1.0], [0.0]
+        self._keys: dict[object, int] = {("constant",): 0}
+        self.spe_dom = -1
+
+    def _domain(self, key: object, kind: int, steps, pattern=None, extra=(1.0, 0.0, 1.0, 0.0)):
+        if key in self._keys:
+            return self._keys[key]
+        self.dom_kind.append(kind)
+        times, mults, cums = steps
+        self.dom_t += times
+        self.dom_m += mults
+        self.dom_c += cums
+        self.dom_off.append(len(self.dom_t))
+        mean, amp, period, phase = extra
+        self.dom_mean.append(mean)
+        self.dom_amp.append(amp)
+        self.dom_period.append(period)
+        self.dom_phase.append(phase)
+        pt, pm, pc = pattern or ([0.0], [1.0], [0.0])
+        self.pat_t += pt
+        self.pat_m += pm
+        self.pat_c += pc
+        self.dom_poff.append(len(self.pat_t))
+        self._keys[key] = len(self.dom_kind) - 1
+        return self._keys[key]
+
+    def profile_domain(self, name: str) -> int:
+        """The domain of ``[profiles]`` profile ``name``."""
+        p: Profile = self.profiles[name]
+        if p.kind == "sine":
+            kind, t, mult, cum = ProfileKind.SINE, [0.0], [1.0], [0.0]
+        else:
+            t = [x for x, _ in p.points]
+            mult = [m for _, m in p.points]
+            kind, cum = ProfileKind.STEPS, _cumulative(t, mult)
+        return self._domain(
+            ("profile", name),
+            kind,
+            (t, mult, cum),
+            extra=(p.mean, p.amplitude, p.period_h, p.phase_rad),
+        )
+
+    def add(self, rate_steps: list[tuple[float, float]], **kw) -> None:
+        """Add one engine mode (keyword arguments: one per attribute list)."""
+        self.rate_steps.append(list(rate_steps))
+        self.labels.append(kw["label"])
+        self.classes.append(kw["fault_class"])
+        self.sources.append(kw["source"])
+        self.life.append(kw["life"])
+        self.domain.append(kw["domain"])
+        self.effect.append(kw["effect"])
+        self.replace.append(int(kw["replace"]))
+        self.repair.append(kw["repair"])
+        self.crew.append(int(kw["crew"]))
+        self.renew.append(int(kw["renew"]))
+        self.local.append(kw["local"])
+
+    def add_process(self, unit: str, fp: FaultProcess, *, local: int) -> None:
+        """Add a radiation fault process: one mode with its own life, or up to three
+        Poisson modes (quiet outside the SAA, in SAA passes, in solar events)."""
+        effect = {"none": Effect.COUNTED, "silent": Effect.SILENT}.get(fp.effect, Effect.DOWN)
+        common = {
+            "fault_class": f"{unit}.{fp.fault_class}",
+            "effect": effect,
+            "replace": fp.effect == "permanent",
+            "repair": _law(fp.recover) if fp.recover is not None else _NO_REPAIR,
+            "crew": False,
+            "renew": Renew.CLOCK if fp.renew_clock else Renew.RESUME,
+        }
+        if fp.life is not None:
+            self.add(
+                label=f"{unit}.{fp.name}",
+                source="quiet",
+                life=_law(fp.life),
+                domain=0,
+                local=local,
+                rate_steps=[(0.0, 1.0 / fp.life.mean_h)],
+                **common,
+            )
+            return
+        shape = fp.shape
+        assert shape is not None
+        for comp, (suffix, steps) in enumerate(
+            (("", shape.outside), ("@saa", shape.inside), ("@spe", None))
+        ):
+            if steps is None:
+                rate = shape.spe_per_intensity_h
+                if rate <= 0:
+                    continue
+                self.spe_dom = self._domain(("spe",), ProfileKind.SPE, ([0.0], [0.0], [0.0]))
+                domain = self.spe_dom
+                steps = [(0.0, shape.mean_per_h * shape.spe_share)]  # its long-run rate
+            else:
+                rate = max(r for _, r in steps)
+                if rate <= 0:
+                    continue
+                domain = self._quiet_domain(steps, rate, inside=comp == 1)
+            self.add(
+                label=f"{unit}.{fp.name}{suffix}",
+                source=("quiet", "saa", "spe")[comp],
+                life=(LAW_CODES["exponential"], 1.0 / rate, 0.0),
+                domain=domain,
+                local=local + comp,
+                rate_steps=steps,
+                **common,
+            )
+
+    def _quiet_domain(self, steps, peak: float, *, inside: bool) -> int:
+        """Steps of the solar cycle over one pass through the SAA per orbit."""
+        env = self.env
+        mults = [r / peak for _, r in steps]
+        times = [t for t, _ in steps]
+        f = env.saa_fraction if env is not None else 0.0
+        if f <= 0.0:
+            if len(set(mults)) == 1 and mults[0] == 1.0:
+                return 0
+            cum = _cumulative(times, mults)
+            return self._domain(
+                ("steps", tuple(times), tuple(mults)), ProfileKind.STEPS, (times, mults, cum)
+            )
+        assert env is not None
+        period = env.orbit_period_h
+        pattern = saa_pattern(f, period, inside=inside)
+        # the envelope's breakpoints in the pattern's own cumulative time
+        xs = [pattern_time(pattern, period, t) for t in times]
+        cum = _cumulative(xs, mults)
+        key = ("modulated", inside, f, period, tuple(times), tuple(mults))
+        return self._domain(
+            key,
+            ProfileKind.MODULATED,
+            (xs, mults, cum),
+            pattern=pattern,
+            extra=(period, 0.0, period, 0.0),
+        )
+
+    def fields(self) -> dict[str, object]:
+        """Plan fields of the modes, their domains and the solar-event process."""
+        i32 = np.int32
+        out: dict[str, object] = {
+            "mode_law": np.array([x[0] for x in self.life], i32),
+            "mode_p1": np.array([x[1] for x in self.life], dtype=float),
+            "mode_p2": np.array([x[2] for x in self.life], dtype=float),
+            "mode_dom": np.array(self.domain, i32),
+            "mode_replace": np.array(self.replace, i32),
+            "mode_rlaw": np.array([x[0] for x in self.repair], i32),
+            "mode_rp1": np.array([x[1] for x in self.repair], dtype=float),
+            "mode_rp2": np.array([x[2] for x in self.repair], dtype=float),
+            "mode_crew": np.array(self.crew, i32),
+            "mode_renew": np.array(self.renew, i32),
+            "mode_local": np.array(self.local, i32),
+            "mode_effect": np.array(self.effect, i32),
+            "dom_kind": np.array(self.dom_kind, i32),
+            "dom_off": np.array(self.dom_off, i32),
+            "dom_t": np.array(self.dom_t, dtype=float),
+            "dom_m": np.array(self.dom_m, dtype=float),
+            "dom_c": np.array(self.dom_c, dtype=float),
+            "dom_mean": np.array(self.dom_mean, dtype=float),
+            "dom_amp": np.array(self.dom_amp, dtype=float),
+            "dom_period": np.array(self.dom_period, dtype=float),
+            "dom_phase": np.array(self.dom_phase, dtype=float),
+            "dom_poff": np.array(self.dom_poff, i32),
+            "pat_t": np.array(self.pat_t, dtype=float),
+            "pat_m": np.array(self.pat_m, dtype=float),
+            "pat_c": np.array(self.pat_c, dtype=float),
+        }
+        if self.spe_dom >= 0 and self.env is not None:
+            spe = spe_process(self.env, self.design.mission_h)
+            times = [t for t, _ in spe.occurrence]
+            rates = [r for _, r in spe.occurrence]
+            expected = spe.expected
+            out.update(
+                spe_dom=self.spe_dom,
+                # P(Poisson(mean) > mean + 10 sqrt(mean) + 20) < 1e-20
+                spe_cap=math.ceil(expected + 10.0 * math.sqrt(expected) + 20.0),
+                occ_t=np.array(times),
+                occ_m=np.array(rates),
+                occ_c=np.array(_cumulative(times, rates)),
+                spe_dur_mu=spe.duration_mu,
+                spe_dur_sigma=spe.duration_sigma,
+                spe_int_mu=spe.intensity_mu,
+                spe_int_sigma=spe.intensity_sigma,
+            )
+        return out
+
+
+def build_modes(design: Design) -> Modes:
+    """The engine modes of ``design``'s leaf unit type: hardware modes first (local
+    stream index = their position), then its radiation fault processes."""
+    unit = design.leaf_unit
+    modes = Modes(design)
+    for i, m in enumerate(unit.failures):
+        modes.add(
+            label=f"{unit.name}.{m.name}",
+            fault_class=f"{unit.name}.{m.name}",
+            source="hardware",
+            life=_law(m.life),
+            domain=modes.profile_domain(m.profile) if m.profile else 0,
+            effect=Effect.DOWN,
+            replace=m.restore == "replace",
+            repair=_law(m.repair) if m.repair is not None else _NO_REPAIR,
+            crew=m.crew,
+            renew=Renew.UNIT if m.renew else Renew.RESUME,
+            local=i,
+            rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
+        )
+    for j, fp in enumerate(fault_processes(unit, design.environment, design.mission_h)):
+        modes.add_process(unit.name, fp, local=64 + 3 * j)
+    return modes

@@ -1,0 +1,240 @@
+"""From a validated design to the numeric plan of the engine.
+
+:func:`compile_plan` gathers the plan fields of the tree and pools
+(:mod:`.tree`), the failure modes and their time structure (:mod:`.modes`), the
+maintenance calendar and the workload into a
+:class:`~reliability.engine.plan.PlanArrays`. It knows no TOML and no Dask; the
+physics it needs (rates, SAA passes, solar events, checkpoint intervals) comes from
+the physics modules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from reliability.campaign import Design
+from reliability.engine import PlanArrays
+from reliability.engine.spec import Effect, WorkloadKind
+from reliability.environment import steps_integral
+from reliability.system.modes import Modes, build_modes
+from reliability.system.tree import tree_fields
+from reliability.workload import checkpoint_schedule
+
+__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "time_edges"]
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPlan:
+    """A compiled scenario: the engine's arrays plus the labels results need."""
+
+    arrays: PlanArrays
+    mode_labels: tuple[str, ...]
+    n_units: int
+    n_groups: int
+    mode_classes: tuple[str, ...] = ()
+    mode_sources: tuple[str, ...] = ()
+
+    @property
+    def fault_classes(self) -> tuple[str, ...]:
+        """Fault classes in first-seen order (hardware modes are their own class)."""
+        return tuple(dict.fromkeys(self.mode_classes))
+
+    @property
+    def edges(self) -> np.ndarray:
+        """Capacity-grid cell edges in hours."""
+        return self.arrays.edges
+
+
+def time_edges(mission_h: float, step_h: float) -> np.ndarray:
+    """Cell edges 0, step, 2 step, ..., mission (the last cell may be shorter)."""
+    n = max(1, math.ceil(mission_h / step_h - 1e-9))
+    edges = np.arange(n + 1, dtype=float) * step_h
+    edges[-1] = mission_h
+    return edges
+
+
+def compile_plan(design: Design) -> SystemPlan:
+    """Compile one design into the engine's numeric plan.
+
+    Parameters
+    ----------
+    design : Design
+        A validated design (a campaign's ``base``, or a scenario's ``design``).
+
+    Returns
+    -------
+    SystemPlan
+
+    Examples
+    --------
+    >>> from reliability.campaign import parse_campaign
+    >>> c = parse_campaign('''
+    ... [campaign]
+    ... name = "k10n12"
+    ... mission = "8760 h"
+    ... trials = 10
+    ... seed = 1
+    ... [units.node]
+    ... failures = [{ law = "exponential", mean = "1000 h", repair = "24 h" }]
+    ... [cluster]
+    ... node = { n = 12, k = 10 }
+    ... ''')
+    >>> plan = compile_plan(c.base)
+    >>> plan.n_units, int(plan.arrays.group_k[0])
+    (12, 10)
+    """
+    n_units = design.n_units
+    tree = tree_fields(design)
+    modes = build_modes(design)
+    arrays = PlanArrays(
+        mission_h=float(design.mission_h),
+        warmup_h=float(design.warmup_h),
+        age_while_down=int(design.age_while_down),
+        edges=time_edges(design.mission_h, design.time_step_h),
+        **tree,
+        **_clock_fields(modes, n_units),
+        **modes.fields(),
+        **_maintenance_fields(design),
+        **_workload_fields(design, modes),
+    )
+    return SystemPlan(
+        arrays=arrays,
+        mode_labels=tuple(modes.labels),
+        n_units=n_units,
+        n_groups=int(np.size(tree["group_k"])),
+        mode_classes=tuple(modes.classes),
+        mode_sources=tuple(modes.sources),
+    )
+
+
+def _clock_fields(modes: Modes, n_units: int) -> dict[str, np.ndarray]:
+    """One failure clock per (unit, simulated mode), grouped by unit; each domain's
+    heap holds its modes' clocks of every unit."""
+    i32 = np.int32
+    clocked = [m for m, e in enumerate(modes.effect) if e != Effect.COUNTED]
+    n_clocked = len(clocked)
+    n_dom = len(modes.dom_kind)
+    clocks_per_dom = np.bincount(
+        np.array([modes.domain[m] for m in clocked] or [0], dtype=np.int64), minlength=n_dom
+    )
+    if not clocked:
+        clocks_per_dom[:] = 0
+    return {
+        "unit_clock0": (np.arange(n_units) * n_clocked).astype(i32),
+        "unit_nmodes": np.full(n_units, n_clocked, i32),
+        "clock_unit": np.repeat(np.arange(n_units), n_clocked).astype(i32),
+        "clock_mode": np.tile(np.array(clocked, dtype=i32), n_units).astype(i32),
+        "dom_hoff": np.concatenate([[0], np.cumsum(clocks_per_dom * n_units)]).astype(i32),
+    }
+
+
+def _maintenance_fields(design: Design) -> dict[str, object]:
+    svc = design.servicing
+    rs = design.resupply
+    out: dict[str, object] = {}
+    if svc is not None:
+        out.update(
+            svc_every=svc.every_h,
+            svc_first=svc.first_h,
+            svc_dur=svc.duration_h,
+            svc_down=int(svc.system_down),
+            svc_all=int(svc.policy == "replace-all"),
+            svc_restock=int(svc.restock),
+        )
+    if rs is not None:
+        out.update(
+            rs_every=rs.every_h, rs_first=rs.first_h, rs_poisson=int(rs.cadence == "poisson")
+        )
+    return out
+
+
+def _interrupting(design: Design, modes: Modes) -> list[int]:
+    """Modes that interrupt a training job: a unit going down, or silent corruption
+    that is found (and rolls the job back)."""
+    w = design.workload
+    assert w is not None
+    found = math.isfinite(w.sdc_detection_h)
+    return [
+        i for i, e in enumerate(modes.effect) if e == Effect.DOWN or (e == Effect.SILENT and found)
+    ]
+
+
+def job_mtbf_h(design: Design, modes: Modes | None = None) -> float:
+    """Mean time between interrupts of the training job: its accelerators times the
+    mission-mean rate of every interrupting mode."""
+    assert design.workload is not None
+    modes = modes or build_modes(design)
+    mission = design.mission_h
+    rate = sum(
+        steps_integral(modes.rate_steps[i], mission) / mission for i in _interrupting(design, modes)
+    )
+    return math.inf if rate <= 0 else 1.0 / (design.workload.accelerators * rate)
+
+
+def _job_mtbf_steps(design: Design, modes: Modes) -> list[tuple[float, float]]:
+    """The job's MTBF over mission time, as steps at every change of a mode's rate
+    (solar phases, rate profiles); the SAA is averaged over the orbit."""
+    w = design.workload
+    assert w is not None
+    use = _interrupting(design, modes)
+    starts = sorted({t for i in use for t, _ in modes.rate_steps[i] if t < design.mission_h})
+    out = []
+    for start in starts or [0.0]:
+        rate = 0.0
+        for i in use:
+            now = [r for t, r in modes.rate_steps[i] if t <= start]
+            rate += now[-1] if now else 0.0
+        mtbf = math.inf if rate <= 0 else 1.0 / (w.accelerators * rate)
+        if not out or out[-1][1] != mtbf:
+            out.append((start, mtbf))
+    return out
+
+
+def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
+    w = design.workload
+    everything = {"dem_t": np.zeros(1), "dem_m": np.full(1, float(design.n_units))}
+    if w is None:  # every slot is wanted
+        return everything
+    if w.kind == "serving":
+        out: dict[str, object] = {
+            "wl_kind": WorkloadKind.SERVING,
+            "wl_slo": w.slo,
+            "dem_t": np.zeros(1),
+            "dem_m": np.full(1, w.demand_units),
+        }
+        if w.demand_profile is not None:
+            p = next(p for p in design.profiles if p.name == w.demand_profile)
+            out["dem_t"] = np.array([t for t, _ in p.points])
+            out["dem_m"] = np.array([w.demand_units * m for _, m in p.points])
+        return out
+    tau_t, tau_v = [0.0], [w.checkpoint_h]
+    tau = w.checkpoint_h
+    if w.checkpoint != "fixed":
+        mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(design, modes)
+        _, (tau,) = checkpoint_schedule(
+            w.checkpoint, w.checkpoint_cost_h, [(0.0, mtbf)], design.mission_h
+        )
+        tau_t, tau_v = [0.0], [tau]
+        if w.mtbf_h is None:  # from the current failure rate, anew at every rate change
+            tau_t, tau_v = checkpoint_schedule(
+                w.checkpoint,
+                w.checkpoint_cost_h,
+                _job_mtbf_steps(design, modes),
+                design.mission_h,
+            )
+    return {
+        **everything,
+        "tau_t": np.array(tau_t),
+        "tau_v": np.array(tau_v),
+        "wl_kind": WorkloadKind.TRAINING,
+        "wl_m": w.accelerators,
+        "wl_elastic": int(w.elastic),
+        "wl_tau": tau,
+        "wl_delta": w.checkpoint_cost_h,
+        "wl_restart": w.restart_h,
+        "wl_work": w.work_h,
+        "wl_sdc_latency": w.sdc_detection_h,
+    }

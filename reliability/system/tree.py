@@ -1,0 +1,103 @@
+"""The redundancy tree as arrays: k-of-n groups breadth first, and the crew and spare
+pools that serve the units."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reliability.campaign import Design
+from reliability.engine.spec import LAW_CODES
+
+__all__ = ["tree_fields"]
+
+
+def _pools(design: Design, attribute: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Assign every unit to the pool of the deepest level declaring ``attribute``.
+
+    Returns the pool index of each unit (-1: none) and, per pool, (level, units served).
+    """
+    levels = design.levels
+    n_units = design.n_units
+    below = [math.prod(lv.n for lv in levels[d:]) for d in range(len(levels))]
+    unit_pool = np.full(n_units, -1, np.int32)
+    pools: list[tuple[int, int]] = []
+    for depth in range(len(levels) - 1, -1, -1):
+        if getattr(levels[depth], attribute) is None:
+            continue
+        n_groups = n_units // below[depth]
+        first = len(pools)
+        pools.extend((depth, 0) for _ in range(n_groups))
+        unassigned = unit_pool < 0
+        idx = np.flatnonzero(unassigned)
+        unit_pool[idx] = first + idx // below[depth]
+    counts = np.bincount(unit_pool[unit_pool >= 0], minlength=len(pools))
+    pools = [(depth, int(c)) for (depth, _), c in zip(pools, counts, strict=True)]
+    return unit_pool, pools
+
+
+def _group_pools(
+    levels: tuple, first_of_depth: list[int], depth_sizes: list[int], n_groups: int
+) -> np.ndarray:
+    """The spare pool of each group that one serves exactly (-1 for the others).
+
+    Units draw on the pools of the deepest level declaring spares (see :func:`_pools`,
+    which numbers that level's pools first), so its groups and pools match one to one.
+    """
+    out = np.full(n_groups, -1, np.int32)
+    deepest = [d for d, lv in enumerate(levels) if lv.spares is not None]
+    if deepest:
+        d = deepest[-1]
+        out[first_of_depth[d] : first_of_depth[d] + depth_sizes[d]] = np.arange(depth_sizes[d])
+    return out
+
+
+def tree_fields(design: Design) -> dict[str, np.ndarray]:
+    """Plan fields of the tree (groups, units' groups) and of the crew and spare pools."""
+    levels = design.levels
+    n_units = design.n_units
+    depth_sizes = [math.prod(lv.n for lv in levels[:d]) for d in range(len(levels))]
+    below = [math.prod(lv.n for lv in levels[d:]) for d in range(len(levels))]
+    # groups, breadth first: depth d holds depth_sizes[d] groups
+    parent, gk, gn, gunits = [], [], [], []
+    first_of_depth = []
+    for d, lv in enumerate(levels):
+        first_of_depth.append(len(parent))
+        for i in range(depth_sizes[d]):
+            parent.append(-1 if d == 0 else first_of_depth[d - 1] + i // levels[d - 1].n)
+            gk.append(lv.k)
+            gn.append(lv.n)
+            gunits.append(below[d])
+    leaf_first = first_of_depth[-1]
+    # groups are breadth first, so the children of a group are contiguous
+    child0 = [
+        first_of_depth[d + 1] + i * lv.n if d + 1 < len(levels) else -1
+        for d, lv in enumerate(levels)
+        for i in range(depth_sizes[d])
+    ]
+    unit_crew, crew_pools = _pools(design, "crews")
+    unit_spare, spare_pools = _pools(design, "spares")
+    crew_count = [levels[d].crews for d, _ in crew_pools]
+    sp_levels = [levels[d].spares for d, _ in spare_pools]
+    i32 = np.int32
+    return {
+        "unit_group": (leaf_first + np.arange(n_units) // levels[-1].n).astype(i32),
+        "unit_crew": unit_crew,
+        "unit_spare": unit_spare,
+        "group_parent": np.array(parent, i32),
+        "group_k": np.array(gk, i32),
+        "group_n": np.array(gn, i32),
+        "group_units": np.array(gunits, np.int64),
+        "group_child0": np.array(child0, i32),
+        "group_pool": _group_pools(levels, first_of_depth, depth_sizes, len(parent)),
+        "crew_count": np.array(crew_count, i32),
+        "crew_qoff": np.concatenate([[0], np.cumsum([c for _, c in crew_pools])]).astype(i32),
+        "sp_capacity": np.array([s.count for s in sp_levels], i32),
+        "sp_warm": np.array([s.kind == "warm" for s in sp_levels], i32),
+        "sp_dormant": np.array([s.dormant_mttf_h for s in sp_levels], dtype=float),
+        "sp_slaw": np.array([LAW_CODES[s.swap.law] for s in sp_levels], i32),
+        "sp_sp1": np.array([s.swap.p1 for s in sp_levels], dtype=float),
+        "sp_sp2": np.array([s.swap.p2 for s in sp_levels], dtype=float),
+        "sp_qoff": np.concatenate([[0], np.cumsum([c for _, c in spare_pools])]).astype(i32),
+    }
