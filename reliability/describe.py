@@ -13,20 +13,40 @@ from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.system import compile_plan, time_edges
 
-__all__ = ["describe"]
+__all__ = ["describe", "describe_design"]
 
 
 def describe(c: Campaign) -> list[str]:
     """What ``c`` resolved to, one line per item: the check before a run (what
-    ``reliability validate`` prints)."""
-    base = c.base
+    ``reliability validate`` prints): the design, then how it will be run."""
+    design = describe_design(c)
     lines = [
         f"campaign      {c.name}  (config {c.config_sha256[:8]})",
+        design[0],
+        f"trials        {c.trials} in blocks of {c.block_size}, seed {c.seed}",
+        *design[1:],
+    ]
+    method, _ = resolve_method(c)
+    if method == "crude":
+        lines.append(check_resources(c).describe())
+        lines.append(_describe_engine(c))
+    else:
+        lines.append(_describe_rare(c, method))
+    for e in c.expectations:
+        at = "" if e.at_h is None else f"({e.at_h:g} h)"
+        lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
+    return lines
+
+
+def describe_design(c: Campaign) -> list[str]:
+    """The designs of ``c`` in words: mission, tree, units and their faults, radiation
+    environment and derived rates, maintenance, and the sweep."""
+    base = c.base
+    lines = [
         (
             f"mission       {c.mission_h:g} h, warm-up {base.warmup_h:g} h, "
             f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h"
         ),
-        f"trials        {c.trials} in blocks of {c.block_size}, seed {c.seed}",
         (
             f"semantics     units age while the system is down: "
             f"{'yes' if base.age_while_down else 'no'}"
@@ -71,15 +91,6 @@ def describe(c: Campaign) -> list[str]:
     if c.sweep is not None:
         lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
-    method, _ = resolve_method(c)
-    if method == "crude":
-        lines.append(check_resources(c).describe())
-        lines.append(_describe_engine(c))
-    else:
-        lines.append(_describe_rare(c, method))
-    for e in c.expectations:
-        at = "" if e.at_h is None else f"({e.at_h:g} h)"
-        lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
     return lines
 
 

@@ -24,7 +24,9 @@ from matplotlib.figure import Figure
 from reliability import plots
 from reliability.campaign import Campaign, Target, parse_campaign
 from reliability.decision import Decision, decide
+from reliability.describe import describe_design
 from reliability.results import atomic_write, open_result
+from reliability.summary import summary_rows
 
 __all__ = ["write_report"]
 
@@ -39,6 +41,21 @@ _MD = """# {{ title }}
 
 {{ decision.statement }}
 
+## Design evaluated
+{% if description %}
+{{ description }}
+{% endif %}
+```text
+{{ design }}
+```
+
+## Results summary
+
+| scenario | metric | mean | 95% CI |
+|---|---|---|---|
+{% for r in summary -%}
+| {{ r[0] }} | {{ r[1] }} | {{ r[2] }} | {{ r[3] }} |
+{% endfor %}
 ## Decision table
 
 | scenario | mean {{ decision.metric }} | 95% CI | 5th percentile |{% if decision.target %} P({{ decision.metric }} ≥ {{ "%g"|format(decision.target.at_least) }}) | Wilson 95% | meets | margin |{% endif %}{% for m in decision.measures %} {{ m }} |{% endfor %}
@@ -81,6 +98,13 @@ pre { background: #f6f6f6; padding: 0.6em; }
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class="statement" id="recommendation">{{ decision.statement }}</p>
+<h2>Design evaluated</h2>
+{% if description %}<p>{{ description }}</p>{% endif %}
+<pre id="design">{{ design }}</pre>
+<h2>Results summary</h2>
+<table id="summary"><tr><th>scenario</th><th>metric</th><th>mean</th><th>95% CI</th></tr>
+{% for r in summary %}<tr><td>{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td><td>{{ r[3] }}</td></tr>
+{% endfor %}</table>
 <h2>Decision table</h2>
 <table id="decision"><tr><th>scenario</th><th>mean {{ decision.metric }}</th><th>95% CI</th><th>5th percentile</th>
 {% if decision.target %}<th>P({{ decision.metric }} &ge; {{ "%g"|format(decision.target.at_least) }})</th><th>Wilson 95%</th><th>meets</th><th>margin</th>{% endif %}
@@ -347,6 +371,9 @@ def write_report(
         "decision": decision,
         "figures": figures,
         "provenance": _provenance(ds, campaign),
+        "description": campaign.description,
+        "design": "\n".join(describe_design(campaign)),
+        "summary": summary_rows(ds),
         "rerun": rerun,
         "f6": _f(6),
         "f4": _f(4),

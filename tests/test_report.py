@@ -106,6 +106,13 @@ def test_figures_are_written_with_and_without_sweeps(which, swept_run, plain_run
     assert has_trade == (which == "swept")
     md = (out / "report.md").read_text()
     assert "## Decision table" in md and "config hash" in md and "reliability run" in md
+    # the design first, in the words validate uses, and the run's main numbers
+    assert (
+        md.index("## Design evaluated")
+        < md.index("## Results summary")
+        < md.index("## Decision table")
+    )
+    assert "node         10-of-12" in md and "| availability |" in md
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == len(names) // 2
 
