@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the whole module is a long check
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 

@@ -80,6 +80,7 @@ spe_duration_sigma = 0.5
 spe_intensity_sigma = 1.0"""
 
 
+@pytest.mark.slow
 def test_solar_particle_events_give_their_expected_share(make_campaign):
     c = make_campaign(
         mission="2 y",

@@ -8,6 +8,7 @@ import json
 import math
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -183,6 +184,7 @@ def _check(text: str) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+@pytest.mark.slow
 def test_mutated_campaigns_fail_only_with_campaign_errors(doc):
     _check(to_toml(doc))
 

@@ -113,6 +113,7 @@ def _rare(method="importance", extra=""):
     return parse_campaign(RARE_CAMPAIGN.format(method=method, extra=extra), source="rare.toml")
 
 
+@pytest.mark.slow
 def test_campaign_method_importance_matches_the_exact_chain(tmp_path):
     from reliability.report import write_report
     from reliability.results import open_result
@@ -132,6 +133,7 @@ def test_campaign_method_importance_matches_the_exact_chain(tmp_path):
     assert "importance sampling" in html.read_text()
 
 
+@pytest.mark.slow
 def test_rare_runs_do_not_depend_on_workers(tmp_path):
     from reliability.runner import local_client, run_campaign
 

@@ -61,6 +61,7 @@ def test_local_cluster_of_processes_matches_in_process(campaign, local):
     assert_same_trials(ds, local)
 
 
+@pytest.mark.slow
 def test_separate_scheduler_and_worker_processes(campaign, local, tmp_path):
     sched_file = tmp_path / "scheduler.json"
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -118,6 +119,7 @@ def test_separate_scheduler_and_worker_processes(campaign, local, tmp_path):
     assert_same_trials(ds, local)
 
 
+@pytest.mark.slow
 def test_one_worker_and_a_killed_worker_give_the_same_trials(campaign, local):
     """A worker process killed mid-run (SIGKILL) is replaced by its nanny and its blocks
     rerun; the result is bit-identical, as with a single worker."""
@@ -140,6 +142,7 @@ def test_one_worker_and_a_killed_worker_give_the_same_trials(campaign, local):
     assert_same_trials(ds, local)
 
 
+@pytest.mark.slow
 def test_consecutive_runs_on_one_client(campaign, local):
     """A second run whose plans equal the first's must not lose them while the first
     run's copies are released (scatter keys are unique)."""
@@ -158,6 +161,7 @@ EXPONENTIAL = {
 }
 
 
+@pytest.mark.slow
 def test_counts_engine_on_worker_processes_matches_in_process():
     c = parse_campaign(campaign_text(**EXPONENTIAL))
     here = run_campaign(c, n_workers=0)

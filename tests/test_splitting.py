@@ -127,6 +127,7 @@ node = { n = 8, k = 6 }
 """
 
 
+@pytest.mark.slow
 def test_runner_on_worker_processes_matches_in_process_and_resumes(tmp_path):
     from reliability.results import assert_schema, open_result
 

@@ -94,6 +94,7 @@ def test_resume_campaign_restores_overrides(campaign, tmp_path):
     assert (back.trials, back.seed, back.config_sha256) == (30, 77, c.config_sha256)
 
 
+@pytest.mark.slow
 def test_killed_driver_resumes_to_the_same_result(tmp_path):
     """Kill a real `reliability run` midway (SIGKILL), resume it, compare with a clean run."""
     path = tmp_path / "long.toml"

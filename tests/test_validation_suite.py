@@ -7,6 +7,8 @@ from reliability.campaign import load_campaign
 from reliability.runner import run_campaign
 from reliability.verify import evaluate, format_table, validation_dir
 
+pytestmark = pytest.mark.slow  # the whole module is a long check
+
 FILES = sorted(validation_dir().glob("*.toml"))
 
 

@@ -123,6 +123,7 @@ def test_serving_never_delivers_more_than_capacity(demand, slo, mttf, seed):
         np.testing.assert_allclose(r.throughput, r.mean_capacity, rtol=1e-12)
 
 
+@pytest.mark.slow
 @given(mttf=st.floats(20.0, 500.0), seed=st.integers(0, 2**32))
 @settings(max_examples=20, deadline=None)
 def test_training_throughput_is_capacity_without_costs(mttf, seed):
