@@ -16,7 +16,13 @@ from reliability.engine import _excursions
 from reliability.engine._block import run_block
 from reliability.engine._split import initial_need, run_stage
 from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan
-from reliability.engine.spec import OUTPUTS, Effect, LawKind, ProfileKind, WorkloadKind
+from reliability.engine.spec import (
+    CLOCKED_EFFECTS,
+    OUTPUTS,
+    LawKind,
+    ProfileKind,
+    WorkloadKind,
+)
 
 __all__ = [
     "ENGINES",
@@ -130,7 +136,7 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
     """
     for m in range(plan.n_modes):
         name = labels[m] if m < len(labels) else m
-        if plan.mode_effect[m] == Effect.COUNTED:  # counted, never simulated
+        if plan.mode_effect[m] not in CLOCKED_EFFECTS:  # no clock: never drawn
             continue
         if plan.mode_law[m] != LawKind.EXPONENTIAL:
             return f"failure mode {name} is not exponential"
@@ -142,7 +148,8 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
 
 
 def _cumulative_rates(plan: PlanArrays) -> np.ndarray:
-    rates = np.where(plan.mode_effect == Effect.COUNTED, 0.0, 1.0 / plan.mode_p1)
+    clocked = np.isin(plan.mode_effect, CLOCKED_EFFECTS)
+    rates = np.where(clocked, 1.0 / plan.mode_p1, 0.0)
     return np.cumsum(rates)
 
 

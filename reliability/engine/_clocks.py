@@ -201,10 +201,10 @@ def pause(pi, pf, si, sf, unit, fired, t):
 @kernel(forceinline=True, error_model="numpy")
 def resume(pi, pf, si, sf, su, unit, mode, t):
     """Bring ``unit`` back without renewal after failure mode ``mode``: paused clocks
-    resume, and the failed mode draws its next failure conditioned on its age
-    (minimal repair), or afresh when that mode alone renews."""
+    resume, and the failed mode's clock (if it has one) draws its next failure
+    conditioned on its age (minimal repair), or afresh when that mode alone renews."""
     c0 = get(pi, P.UNIT_CLOCK0, unit)
-    failed = c0
+    failed = -1
     for c in range(c0, c0 + get(pi, P.UNIT_NMODES, unit)):
         if get(pi, P.CLOCK_MODE, c) == mode:
             failed = c

@@ -22,6 +22,7 @@ import numpy as np
 from reliability.engine import _account as account
 from reliability.engine import _events as events
 from reliability.engine import _loop as loop
+from reliability.engine import _restore as restore
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
 from reliability.engine._access import fparam, get, ivar
@@ -36,7 +37,7 @@ def _fail_unit(pi, pf, si, sf, su, unit, m, t, row):
     if get(pi, P.MODE_EFFECT, m) == Effect.SILENT:  # counted, the unit runs on
         return
     tree.uplist_remove(si, unit)
-    loop.take_down(pi, pf, si, sf, su, unit, m, t, row)
+    restore.take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
 @kernel(error_model="numpy")

@@ -36,11 +36,10 @@ from reliability.engine import _restore as restore
 from reliability.engine import _serving as serving
 from reliability.engine import _solar as solar
 from reliability.engine import _tree as tree
-from reliability.engine._access import fill, fparam, get, iparam, put, set_ivar
+from reliability.engine._access import fill, fparam, get, iparam, set_ivar
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     EVENT_OWNER,
-    SF,
     SU,
     Effect,
     FParam,
@@ -85,20 +84,6 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def take_down(pi, pf, si, sf, su, unit, m, t, row):
-    """Mode ``m`` took ``unit`` down (its clocks, if any, are already paused): update
-    the tree and the job, and route the unit to restoration. Shared by both engines."""
-    set_ivar(si, IVar.LASTMODE, m)
-    put(sf, SF.UNIT_TFAIL, unit, t)
-    put(si, S.UNIT_UP, unit, 0)
-    put(si, S.UNIT_FMODE, unit, m)
-    tree.propagate(pi, si, unit, -1)
-    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-        job.on_unit_down(pi, pf, si, sf, unit, m, t, row)
-    restore.dispatch(pi, pf, si, sf, su, unit, m, t)
-
-
-@kernel(forceinline=True, error_model="numpy")
 def _fail(pi, pf, si, sf, su, c, t, row):
     """Clock ``c`` fired: count the fault; a silent one lets the unit run on, any
     other takes it down and routes it to restoration."""
@@ -111,7 +96,7 @@ def _fail(pi, pf, si, sf, su, c, t, row):
             job.on_silent(pi, pf, si, sf, unit, m, t)
         return
     clocks.pause(pi, pf, si, sf, unit, c, t)
-    take_down(pi, pf, si, sf, su, unit, m, t, row)
+    restore.take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
 @kernel(forceinline=True, error_model="numpy")

@@ -1,6 +1,6 @@
 """Restoration of failed units: repair crews, spare pools and swaps.
 
-A unit that fails is routed (:func:`dispatch`) to a repair in place (with a crew of
+A unit that goes down (:func:`take_down`, shared by both engines) is routed (:func:`dispatch`) to a repair in place (with a crew of
 its pool, queued FIFO when all are busy, or on its own), to a swap from its spare
 pool (reserved when the swap starts, consumed when it completes, queued when the
 pool is empty), or, without spares, to the next servicing visit. Warm spares fail in
@@ -20,15 +20,17 @@ from reliability.engine import _job as job
 from reliability.engine import _laws as laws
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, get, iparam, put
+from reliability.engine._access import add, get, iparam, put, set_ivar
 from reliability.engine._account import spare_used, unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     PF,
+    SF,
     SU,
     Counter,
     Event,
     IParam,
+    IVar,
     P,
     Renew,
     S,
@@ -149,6 +151,20 @@ def dispatch(pi, pf, si, sf, su, unit, m, t):
     else:
         _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
         put(si, S.UNIT_JOB, unit, SPARE_WAIT)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def take_down(pi, pf, si, sf, su, unit, m, t, row):
+    """Mode ``m`` took ``unit`` down (its clocks, if any, are already paused): update
+    the tree and the job, and route the unit to restoration. Shared by both engines."""
+    set_ivar(si, IVar.LASTMODE, m)
+    put(sf, SF.UNIT_TFAIL, unit, t)
+    put(si, S.UNIT_UP, unit, 0)
+    put(si, S.UNIT_FMODE, unit, m)
+    tree.propagate(pi, si, unit, -1)
+    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
+        job.on_unit_down(pi, pf, si, sf, unit, m, t, row)
+    dispatch(pi, pf, si, sf, su, unit, m, t)
 
 
 @kernel(forceinline=True, error_model="numpy")

@@ -176,7 +176,9 @@ def _inputs(fields: tuple[Field, ...], p: PlanArrays, derived: dict, dims: dict)
         if f.derived:
             value = derived[f.name]
         else:
-            value = np.atleast_1d(getattr(p, f.name))
+            value = getattr(p, f.name)
+            # a scalar (a default, for a plan without the feature) fills the field
+            value = np.full(_size(f, dims), value) if np.ndim(value) == 0 else value
         if np.size(value) != _size(f, dims):
             raise ValueError(
                 f"plan field {f.name!r} has {np.size(value)} entries, the contract "

@@ -32,6 +32,7 @@ from enum import IntEnum
 from typing import NamedTuple
 
 __all__ = [
+    "CLOCKED_EFFECTS",
     "COUNTERS",
     "EVENTS",
     "EVENT_OWNER",
@@ -129,6 +130,10 @@ class Effect(IntEnum):
     DOWN = 0  # the unit goes down until restored
     SILENT = 1  # counted when it happens; the unit runs on
     COUNTED = 2  # counted in aggregate (one Poisson draw per trial), never simulated
+
+
+#: effects whose modes have a failure clock on every unit (the others have none)
+CLOCKED_EFFECTS = (Effect.DOWN, Effect.SILENT)
 
 
 class Renew(IntEnum):

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from reliability.campaign import Design, Law, Profile
-from reliability.engine.spec import LAW_CODES, Effect, ProfileKind, Renew
+from reliability.engine.spec import CLOCKED_EFFECTS, LAW_CODES, Effect, ProfileKind, Renew
 from reliability.environment import Environment, pattern_time, saa_pattern, spe_process
 from reliability.radiation import FaultProcess, fault_processes
 
@@ -209,10 +209,24 @@ class Modes:
             extra=(period, 0.0, period, 0.0),
         )
 
-    def fields(self) -> dict[str, object]:
-        """Plan fields of the modes, their domains and the solar-event process."""
+    def fields(self, n_units: int) -> dict[str, object]:
+        """Plan fields of the modes, their domains, the failure clocks of ``n_units``
+        units and the solar-event process."""
         i32 = np.int32
+        # one clock per (unit, mode with a clock), grouped by unit; each domain's heap
+        # holds its modes' clocks of every unit
+        clocked = [m for m, e in enumerate(self.effect) if e in CLOCKED_EFFECTS]
+        n_clocked = len(clocked)
+        per_dom = np.bincount(
+            np.array([self.domain[m] for m in clocked], dtype=np.int64),
+            minlength=len(self.dom_kind),
+        )
         out: dict[str, object] = {
+            "unit_clock0": (np.arange(n_units) * n_clocked).astype(i32),
+            "unit_nmodes": np.full(n_units, n_clocked, i32),
+            "clock_unit": np.repeat(np.arange(n_units), n_clocked).astype(i32),
+            "clock_mode": np.tile(np.array(clocked, dtype=i32), n_units).astype(i32),
+            "dom_hoff": np.concatenate([[0], np.cumsum(per_dom * n_units)]).astype(i32),
             "mode_law": np.array([x[0] for x in self.life], i32),
             "mode_p1": np.array([x[1] for x in self.life], dtype=float),
             "mode_p2": np.array([x[2] for x in self.life], dtype=float),

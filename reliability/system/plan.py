@@ -95,8 +95,7 @@ def compile_plan(design: Design) -> SystemPlan:
         age_while_down=int(design.age_while_down),
         edges=time_edges(design.mission_h, design.time_step_h),
         **tree,
-        **_clock_fields(modes, n_units),
-        **modes.fields(),
+        **modes.fields(n_units),
         **_maintenance_fields(design),
         **_workload_fields(design, modes),
     )
@@ -108,27 +107,6 @@ def compile_plan(design: Design) -> SystemPlan:
         mode_classes=tuple(modes.classes),
         mode_sources=tuple(modes.sources),
     )
-
-
-def _clock_fields(modes: Modes, n_units: int) -> dict[str, np.ndarray]:
-    """One failure clock per (unit, simulated mode), grouped by unit; each domain's
-    heap holds its modes' clocks of every unit."""
-    i32 = np.int32
-    clocked = [m for m, e in enumerate(modes.effect) if e != Effect.COUNTED]
-    n_clocked = len(clocked)
-    n_dom = len(modes.dom_kind)
-    clocks_per_dom = np.bincount(
-        np.array([modes.domain[m] for m in clocked] or [0], dtype=np.int64), minlength=n_dom
-    )
-    if not clocked:
-        clocks_per_dom[:] = 0
-    return {
-        "unit_clock0": (np.arange(n_units) * n_clocked).astype(i32),
-        "unit_nmodes": np.full(n_units, n_clocked, i32),
-        "clock_unit": np.repeat(np.arange(n_units), n_clocked).astype(i32),
-        "clock_mode": np.tile(np.array(clocked, dtype=i32), n_units).astype(i32),
-        "dom_hoff": np.concatenate([[0], np.cumsum(clocks_per_dom * n_units)]).astype(i32),
-    }
 
 
 def _maintenance_fields(design: Design) -> dict[str, object]:
