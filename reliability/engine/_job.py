@@ -179,7 +179,7 @@ def reset(pi, pf, si, sf):
 
 
 @kernel(error_model="numpy")
-def on_event(pi, pf, si, sf, kind, t, row):
+def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """The job's wall-clock events: a phase ends, or a corruption is found."""
     if kind == Event.JOB_PHASE:
         _phase_end(pi, pf, si, sf, t, row)

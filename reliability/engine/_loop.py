@@ -8,7 +8,8 @@ wall-clock time in :mod:`._events`), and a unit changing state updates only the
 k-of-n groups on its path to the root (:mod:`._tree`).
 
 The loop calls the feature modules through fixed hooks: ``reset`` at the start of a
-trial, ``on_event`` for the wall-clock events a module owns (see
+trial, ``on_event`` for the wall-clock events a module owns (one signature for
+every owner: plan, state, kind, index, time, outputs row, own clocks; see
 ``spec.EVENTS``), the unit hooks of the training job, and ``finish`` at the
 mission end. Features a plan does not use are switched off by its parameters.
 
@@ -119,9 +120,9 @@ def on_wall_event(pi, pf, si, sf, su, t, row, own_clocks):
     if owner == Owner.RESTORE:
         restore.on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks)
     elif owner == Owner.MAINTENANCE:
-        maintenance.on_event(pi, pf, si, sf, su, kind, t, row, own_clocks)
+        maintenance.on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks)
     elif owner == Owner.JOB:
-        job.on_event(pi, pf, si, sf, kind, t, row)
+        job.on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks)
     else:
         raise RuntimeError("a wall-clock event kind without an owner")
 

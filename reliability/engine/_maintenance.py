@@ -129,7 +129,7 @@ def _resupply(pi, pf, si, sf, su, t):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def on_event(pi, pf, si, sf, su, kind, t, row, own_clocks):
+def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """Maintenance's wall-clock events: a visit starts or ends, spares arrive."""
     if kind == Event.SERVICE_START:
         _service_start(pi, pf, si, sf, t, row)
