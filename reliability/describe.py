@@ -78,6 +78,14 @@ def describe_design(c: Campaign) -> list[str]:
             )
             rate = f", rate x profile {m.profile}" if m.profile else ""
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
+        if u.maintenance is not None:
+            pm = u.maintenance
+            lines.append(
+                f"  {'maintenance':<12} every {pm.every_h:g} h from {pm.first_h:g} h"
+                f"{', units of a group in turn' if pm.stagger else ', all units at once'}, "
+                f"lasts {pm.duration.describe()}{'' if pm.crew else ' (no crew)'}, "
+                f"{_renewal(pm.renew)}; skipped by a unit that is down"
+            )
     lines += _describe_radiation(c)
     if base.servicing:
         s = base.servicing
@@ -92,6 +100,12 @@ def describe_design(c: Campaign) -> list[str]:
         lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
     return lines
+
+
+def _renewal(renew: bool | tuple[str, ...]) -> str:
+    if isinstance(renew, tuple):
+        return f"renews {', '.join(renew)} (the other modes resume ageing)"
+    return "renews" if renew else "resumes ageing"
 
 
 def _describe_rare(c: Campaign, method: str) -> str:

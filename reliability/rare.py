@@ -302,6 +302,8 @@ def markov_design(design) -> tuple[MarkovDesign | None, str]:
     unit = design.leaf_unit
     if unit.radiation or unit.memory is not None:
         return None, "radiation faults are not modelled by the Markov chain"
+    if unit.maintenance is not None:
+        return None, "calendar maintenance is not memoryless"
     if design.environment is not None:
         return None, "an orbit environment makes rates time-varying"
     if design.servicing or design.resupply or any(lv.spares for lv in levels):

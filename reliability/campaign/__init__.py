@@ -29,6 +29,7 @@ from reliability.campaign.model import (
     Spares,
     Sweep,
     Target,
+    UnitMaintenance,
     UnitType,
     Workload,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Spares",
     "Sweep",
     "Target",
+    "UnitMaintenance",
     "UnitType",
     "Workload",
     "load_campaign",

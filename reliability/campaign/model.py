@@ -54,6 +54,7 @@ __all__ = [
     "Spares",
     "Sweep",
     "Target",
+    "UnitMaintenance",
     "UnitType",
     "Workload",
 ]
@@ -169,14 +170,35 @@ class Memory:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UnitMaintenance:
+    """Preventive maintenance of every unit of a type on a calendar: at ``first_h``,
+    ``first_h + every_h``, ... a unit that is up is taken down for ``duration``; a
+    unit that is down when its turn comes skips it. ``renew``: True, the unit comes
+    back as good as new (block replacement); False, every failure mode resumes
+    ageing; a tuple of failure-mode names, those modes start afresh and the others
+    resume (rejuvenation: a scheduled power cycle clears ageing software state, not
+    hardware wear). ``stagger`` spreads the units of each leaf group evenly over the
+    interval, so that they take turns; ``crew``: the work needs a repair crew of the
+    unit's pool."""
+
+    every_h: float
+    first_h: float
+    duration: Law
+    renew: bool | tuple[str, ...] = True
+    crew: bool = False
+    stagger: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnitType:
     """A kind of replaceable unit (accelerator, node, power unit): its hardware failure
-    modes, radiation fault processes and protected memory."""
+    modes, radiation fault processes, protected memory and preventive maintenance."""
 
     name: str
     failures: tuple[FailureMode, ...]
     radiation: tuple[RadiationEntry, ...] = ()
     memory: Memory | None = None
+    maintenance: UnitMaintenance | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -421,7 +443,8 @@ class Campaign:
 
     def to_dict(self) -> dict[str, Any]:
         """Canonical, JSON-ready form of the resolved configuration: the campaign's
-        settings and the baseline design's, in one flat table."""
+        settings and the baseline design's, in one flat table (settings left out,
+        None, are omitted)."""
         d = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
@@ -463,8 +486,10 @@ class _Plain:
 
 
 def _jsonable(obj: Any) -> Any:
+    # an absent optional setting (None) is left out, so that a feature added to the
+    # library later does not change the hash of a campaign that does not use it
     if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
+        return {k: _jsonable(v) for k, v in obj.items() if v is not None}
     if isinstance(obj, list | tuple):
         return [_jsonable(v) for v in obj]
     if isinstance(obj, float) and not math.isfinite(obj):

@@ -8,7 +8,14 @@ import math
 from typing import Any
 
 from reliability.campaign.errors import MISSING, CampaignError
-from reliability.campaign.model import FailureMode, Memory, Profile, RadiationEntry, UnitType
+from reliability.campaign.model import (
+    FailureMode,
+    Memory,
+    Profile,
+    RadiationEntry,
+    UnitMaintenance,
+    UnitType,
+)
 from reliability.campaign.reader import Table, read_duration_law, read_law, read_name
 from reliability.devices import DEVICES, MEMORIES
 from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
@@ -62,7 +69,49 @@ def read_unit(
     radiation = _validate_radiation(t, env, {m.name for m in modes})
     mt = t.table("memory")
     memory = _validate_memory(mt, env) if mt is not None else None
-    return UnitType(name=name, failures=tuple(modes), radiation=radiation, memory=memory)
+    pt = t.table("maintenance")
+    maintenance = _validate_maintenance(pt, [m.name for m in modes]) if pt is not None else None
+    return UnitType(
+        name=name,
+        failures=tuple(modes),
+        radiation=radiation,
+        memory=memory,
+        maintenance=maintenance,
+    )
+
+
+def _validate_maintenance(t: Table, modes: list[str]) -> UnitMaintenance:
+    """``maintenance = { every = "1 y", duration = "4 h", first, renew, crew, stagger }``;
+    ``renew`` is true, false or a list of the unit's failure-mode names."""
+    every = t.duration("every", positive=True)
+    first = t.duration("first", every)
+    duration = read_duration_law(t, "duration")
+    if duration.mean_h >= every:
+        raise t.error(
+            "duration", f"must be shorter on average than every = {every:g} h", t.data["duration"]
+        )
+    renew = t.raw("renew", True)
+    if isinstance(renew, list):
+        unknown = [x for x in renew if x not in modes]
+        if not renew or unknown:
+            raise t.error(
+                "renew",
+                f"expected true, false or a list of this unit's failure modes ({', '.join(modes)})",
+                renew,
+            )
+        renew = tuple(dict.fromkeys(renew))
+    elif not isinstance(renew, bool):
+        raise t.error("renew", "expected true, false or a list of failure-mode names", renew)
+    out = UnitMaintenance(
+        every_h=every,
+        first_h=first,
+        duration=duration,
+        renew=renew,
+        crew=t.boolean("crew", False),
+        stagger=t.boolean("stagger", True),
+    )
+    t.finish()
+    return out
 
 
 def _fraction(t: Table, key: str, *, below_one: bool = False) -> float | None:

@@ -200,21 +200,23 @@ def pause(pi, pf, si, sf, unit, fired, t):
 
 @kernel(forceinline=True, error_model="numpy")
 def resume(pi, pf, si, sf, su, unit, mode, t):
-    """Bring ``unit`` back without renewal after failure mode ``mode``: paused clocks
-    resume, and the failed mode's clock (if it has one) draws its next failure
-    conditioned on its age (minimal repair), or afresh when that mode alone renews."""
+    """Bring ``unit`` back without renewal after mode ``mode``: paused clocks resume,
+    and the failed mode's clock (if it has one) draws its next failure conditioned
+    on its age (minimal repair), or afresh when that mode alone renews; after a
+    maintenance turn that renews selected modes, their clocks start afresh."""
     c0 = get(pi, P.UNIT_CLOCK0, unit)
     failed = -1
     for c in range(c0, c0 + get(pi, P.UNIT_NMODES, unit)):
         if get(pi, P.CLOCK_MODE, c) == mode:
             failed = c
+    selected = get(pi, P.MODE_RENEW, mode) == Renew.SELECTED
     for c in range(c0, c0 + get(pi, P.UNIT_NMODES, unit)):
         m = get(pi, P.CLOCK_MODE, c)
         age = get(sf, SF.CLK_PAUSED, c)
-        if c == failed:
+        if c == failed or (selected and get(pi, P.MODE_PM_RENEW, m)):
             u = life_uniform(pi, su, c)
             law, p1, p2 = get(pi, P.MODE_LAW, m), get(pf, PF.MODE_P1, m), get(pf, PF.MODE_P2, m)
-            if get(pi, P.MODE_RENEW, m) == Renew.CLOCK:
+            if c != failed or get(pi, P.MODE_RENEW, m) == Renew.CLOCK:
                 age = 0.0
                 put(sf, SF.CLK_DEADLINE, c, laws.draw(law, p1, p2, u))
             else:

@@ -1,10 +1,14 @@
-"""Scheduled maintenance: servicing visits and spares resupply.
+"""Scheduled maintenance: servicing visits, spares resupply, and preventive
+maintenance of units on a calendar.
 
 A servicing visit starts every ``svc_every`` hours (start to start) from
 ``svc_first``, may hold the system down while it lasts, and at its end replaces the
 failed units (or all of them), clears the crews and queues and restocks the spare
 pools. Resupply arrivals, deterministic or Poisson, top every pool up to its
-capacity.
+capacity. A unit's preventive maintenance comes every ``pm_every`` hours from its
+``unit_pm_first``: a unit that is up is taken down by the mode ``pm_mode`` (restored
+like a repair in place: its duration, crew and renewal are that mode's), a unit that
+is down skips its turn.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import math
 
 import numpy as np
 
+from reliability.engine import _account as account
 from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
 from reliability.engine import _job as job
@@ -23,6 +28,7 @@ from reliability.engine._access import add, add_ivar, fparam, get, iparam, put, 
 from reliability.engine._account import unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
+    PF,
     SU,
     Counter,
     Event,
@@ -58,13 +64,34 @@ def _next_resupply(pi, pf, si, sf, su, t, first):
 
 @kernel(forceinline=True, error_model="numpy")
 def reset(pi, pf, si, sf, su):
-    """Start a trial: the first servicing visit and resupply arrival are scheduled."""
+    """Start a trial: the first servicing visit, resupply arrival and every unit's
+    first preventive maintenance are scheduled."""
     if math.isfinite(fparam(pf, FParam.SVC_EVERY)):
         events.schedule(
             si, sf, events.ident(pi, Event.SERVICE_START, 0), fparam(pf, FParam.SVC_FIRST)
         )
     if math.isfinite(fparam(pf, FParam.RS_EVERY)):
         _next_resupply(pi, pf, si, sf, su, 0.0, True)
+    if iparam(pi, IParam.PM_MODE) >= 0:
+        for unit in range(iparam(pi, IParam.N_UNITS)):
+            first = get(pf, PF.UNIT_PM_FIRST, unit)
+            if math.isfinite(first):
+                events.schedule(si, sf, events.ident(pi, Event.UNIT_PM, unit), first)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _unit_pm(pi, pf, si, sf, su, unit, t, row, own_clocks):
+    """``unit``'s turn for preventive maintenance: taken down if it is up."""
+    events.schedule(si, sf, events.ident(pi, Event.UNIT_PM, unit), t + fparam(pf, FParam.PM_EVERY))
+    if not get(si, S.UNIT_UP, unit):
+        return  # down already: its repair or replacement takes the place of this turn
+    m = iparam(pi, IParam.PM_MODE)
+    account.count_fault(pi, pf, m, t, row)
+    if own_clocks:
+        clocks.pause(pi, pf, si, sf, unit, -1, t)
+    else:
+        tree.uplist_remove(si, unit)
+    restore.take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -130,12 +157,15 @@ def _resupply(pi, pf, si, sf, su, t):
 
 @kernel(forceinline=True, error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
-    """Maintenance's wall-clock events: a visit starts or ends, spares arrive."""
+    """Maintenance's wall-clock events: a visit starts or ends, spares arrive, unit
+    ``index`` is due for preventive maintenance."""
     if kind == Event.SERVICE_START:
         _service_start(pi, pf, si, sf, t, row)
     elif kind == Event.SERVICE_END:
         _service_end(pi, pf, si, sf, su, t, row, own_clocks)
     elif kind == Event.RESUPPLY:
         _resupply(pi, pf, si, sf, su, t)
+    elif kind == Event.UNIT_PM:
+        _unit_pm(pi, pf, si, sf, su, index, t, row, own_clocks)
     else:
         raise RuntimeError("not an event kind of maintenance")

@@ -29,6 +29,7 @@ This module is plain Python: no numba, no numpy arrays.
 from __future__ import annotations
 
 from enum import IntEnum
+from math import inf
 from typing import NamedTuple
 
 __all__ = [
@@ -130,6 +131,7 @@ class Effect(IntEnum):
     DOWN = 0  # the unit goes down until restored
     SILENT = 1  # counted when it happens; the unit runs on
     COUNTED = 2  # counted in aggregate (one Poisson draw per trial), never simulated
+    SCHEDULED = 3  # not a fault: the calendar takes the unit down (preventive maintenance)
 
 
 #: effects whose modes have a failure clock on every unit (the others have none)
@@ -142,6 +144,7 @@ class Renew(IntEnum):
     RESUME = 0  # minimal repair: every clock resumes at its age
     UNIT = 1  # as good as new: every mode draws a fresh life
     CLOCK = 2  # the failed mode alone starts afresh; the others resume
+    SELECTED = 3  # the modes marked in mode_pm_renew start afresh; the others resume
 
 
 class WorkloadKind(IntEnum):
@@ -185,6 +188,7 @@ EVENTS: tuple[EventKind, ...] = (
     EventKind("service_start", "one", "maintenance", "a servicing visit starts"),
     EventKind("service_end", "one", "maintenance", "a visit ends: failed units are replaced"),
     EventKind("resupply", "one", "maintenance", "spares arrive: every pool is topped up"),
+    EventKind("unit_pm", "units", "maintenance", "a unit's calendar preventive maintenance"),
     EventKind("job_phase", "one", "job", "training: a restart, compute or checkpoint ends"),
     EventKind("sdc_found", "one", "job", "training: silent corruption is found"),
 )
@@ -213,6 +217,7 @@ PLAN_INT: tuple[Field, ...] = (
     Field("mode_renew", "modes", "what a repair does to the clocks (Renew)"),
     Field("mode_local", "modes", "index of the mode within its unit type (stream id)"),
     Field("mode_effect", "modes", "effect on the unit (Effect)"),
+    Field("mode_pm_renew", "modes", "1: a maintenance turn renews this mode's clock", default=0),
     Field("dom_kind", "domains", "kind of rate profile (ProfileKind)"),
     Field("dom_off", "domains", "offsets into dom_t, dom_m, dom_c", extra=1),
     Field("dom_hoff", "domains", "offsets of each domain's failure heap", extra=1),
@@ -255,6 +260,7 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("dem_c", "demand_pieces", "serving demand: cumulative unit-hours", derived=True),
     Field("tau_t", "tau_pieces", "training: starts of checkpoint-interval pieces", default=0.0),
     Field("tau_v", "tau_pieces", "training: compute between checkpoints, h", default=1.0),
+    Field("unit_pm_first", "units", "first preventive maintenance, h (inf: none)", default=inf),
     Field("fparams", "params_float", "the scalar float parameters (FParam)", derived=True),
 )
 
@@ -269,6 +275,7 @@ PARAMS_INT: tuple[Param, ...] = (
     Param("wl_kind", "workload kind (WorkloadKind)", default=0),
     Param("wl_m", "training: accelerators the job spans", default=0),
     Param("wl_elastic", "training: run slower when fewer than m are up", default=0),
+    Param("pm_mode", "the mode of preventive maintenance (Effect.SCHEDULED), -1: none", default=-1),
     Param("n_units", "unit slots", derived=True),
     Param("n_sp", "spare pools", derived=True),
     Param("n_dom", "rate-profile domains", derived=True),
@@ -281,11 +288,11 @@ PARAMS_INT: tuple[Param, ...] = (
 PARAMS_FLOAT: tuple[Param, ...] = (
     Param("mission_h", "mission length, h"),
     Param("warmup_h", "start of the measured window, h"),
-    Param("svc_every", "servicing: start to start, h (inf: none)", default=float("inf")),
-    Param("svc_first", "servicing: first visit, h", default=float("inf")),
+    Param("svc_every", "servicing: start to start, h (inf: none)", default=inf),
+    Param("svc_first", "servicing: first visit, h", default=inf),
     Param("svc_dur", "servicing: length of a visit, h", default=0.0),
-    Param("rs_every", "resupply: mean interval, h (inf: none)", default=float("inf")),
-    Param("rs_first", "resupply: first arrival, h", default=float("inf")),
+    Param("rs_every", "resupply: mean interval, h (inf: none)", default=inf),
+    Param("rs_first", "resupply: first arrival, h", default=inf),
     Param("spe_dur_mu", "ln-duration of a solar particle event: mean", default=0.0),
     Param("spe_dur_sigma", "ln-duration of a solar particle event: sigma", default=0.0),
     Param("spe_int_mu", "ln-intensity of a solar particle event: mean", default=0.0),
@@ -294,8 +301,9 @@ PARAMS_FLOAT: tuple[Param, ...] = (
     Param("wl_tau", "training: compute between checkpoints, h", default=1.0),
     Param("wl_delta", "training: checkpoint cost, h", default=0.0),
     Param("wl_restart", "training: restart cost, h", default=0.0),
-    Param("wl_work", "training: total work, h (inf: runs all mission)", default=float("inf")),
-    Param("wl_sdc_latency", "training: silent corruption found after, h", default=float("inf")),
+    Param("wl_work", "training: total work, h (inf: runs all mission)", default=inf),
+    Param("wl_sdc_latency", "training: silent corruption found after, h", default=inf),
+    Param("pm_every", "preventive maintenance: interval between a unit's turns, h", default=inf),
 )
 
 # ----------------------------------------------------------------------------- state

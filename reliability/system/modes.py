@@ -77,6 +77,7 @@ class Modes:
         self.dom_poff, self.pat_t, self.pat_m, self.pat_c = [0, 1], [0.0], [1.0], [0.0]
         self._keys: dict[object, int] = {("constant",): 0}
         self.spe_dom = -1
+        self.pm_mode = -1  # the mode of preventive maintenance, if any
 
     def _domain(self, key: object, kind: int, steps, pattern=None, extra=(1.0, 0.0, 1.0, 0.0)):
         if key in self._keys:
@@ -253,6 +254,8 @@ class Modes:
             "pat_m": np.array(self.pat_m, dtype=float),
             "pat_c": np.array(self.pat_c, dtype=float),
         }
+        if self.pm_mode >= 0:
+            out.update(self._pm_fields(n_units))
         if self.spe_dom >= 0 and self.env is not None:
             spe = spe_process(self.env, self.design.mission_h)
             times = [t for t, _ in spe.occurrence]
@@ -271,6 +274,25 @@ class Modes:
                 spe_int_sigma=spe.intensity_sigma,
             )
         return out
+
+    def _pm_fields(self, n_units: int) -> dict[str, object]:
+        """Each unit's first turn of preventive maintenance: staggered, the units of a
+        leaf group take their turns evenly spread over the interval."""
+        pm = self.design.leaf_unit.maintenance
+        assert pm is not None
+        per_group = self.design.levels[-1].n
+        turn = np.arange(n_units) % per_group if pm.stagger else np.zeros(n_units)
+        renews = pm.renew if isinstance(pm.renew, tuple) else ()
+        unit = self.design.leaf_unit.name
+        return {
+            "pm_mode": self.pm_mode,
+            "pm_every": pm.every_h,
+            "unit_pm_first": pm.first_h + turn * (pm.every_h / per_group),
+            "mode_pm_renew": np.array(
+                [label in {f"{unit}.{name}" for name in renews} for label in self.labels],
+                np.int32,
+            ),
+        }
 
 
 def build_modes(design: Design) -> Modes:
@@ -295,4 +317,27 @@ def build_modes(design: Design) -> Modes:
         )
     for j, fp in enumerate(fault_processes(unit, design.environment, design.mission_h)):
         modes.add_process(unit.name, fp, local=64 + 3 * j)
+    pm = unit.maintenance
+    if pm is not None:  # a scheduled action, restored like a repair in place
+        modes.pm_mode = len(modes.labels)
+        modes.add(
+            label=f"{unit.name}.maintenance",
+            fault_class=f"{unit.name}.maintenance",
+            source="scheduled",
+            life=(LAW_CODES["fixed"], pm.every_h, 0.0),
+            domain=0,
+            effect=Effect.SCHEDULED,
+            replace=False,
+            repair=_law(pm.duration),
+            crew=pm.crew,
+            renew=(
+                Renew.SELECTED
+                if isinstance(pm.renew, tuple)
+                else Renew.UNIT
+                if pm.renew
+                else Renew.RESUME
+            ),
+            local=0,
+            rate_steps=[(0.0, 0.0)],  # not a fault: no part of a job's failure rate
+        )
     return modes
