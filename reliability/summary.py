@@ -70,6 +70,7 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
             ("outages", "outages per mission"),
             ("downtime_h", "downtime (h)"),
             ("spares_used", "spares used"),
+            ("spare_stockouts", "spare stock-outs"),
         ):
             e = mean_ci(sel[name].values.astype(float))
             rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))

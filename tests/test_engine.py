@@ -138,6 +138,23 @@ def test_cold_spares_without_repair(engine):
 
 
 @both_engines
+def test_a_failure_that_finds_the_pool_empty_is_a_stock_out(engine):
+    """One slot, two cold spares, no repair: every failure after the second waits."""
+    r = run(
+        engine=engine,
+        trials=500,
+        mission="5000 h",
+        time_step="1000 h",
+        failures='{ law = "exponential", mean = "1000 h" }',
+        cluster='node = { n = 1, k = 1, spares = { cold = 2, swap = "0 h" } }',
+    )
+    # the slot waits for ever after its third failure: stock-out iff three failures
+    np.testing.assert_array_equal(r.spare_stockouts, (r.failures[:, 0] == 3).astype(int))
+    assert 0 < r.spare_stockouts.sum() < r.spare_stockouts.size
+    assert r.spare_stockouts.dtype == np.int32
+
+
+@both_engines
 def test_warm_spare_fails_in_storage(engine):
     """1+1 warm standby, perfect switch: R(t) = e^{-lt}[1 + l(1 - e^{-ls t})/ls],
     MTTF = 1/l + 1/(l + ls)."""

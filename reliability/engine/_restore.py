@@ -20,7 +20,7 @@ from reliability.engine import _job as job
 from reliability.engine import _laws as laws
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, get, iparam, put, set_ivar
+from reliability.engine._access import add, fparam, get, iparam, out, put, set_ivar
 from reliability.engine._account import spare_used, unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
@@ -29,8 +29,10 @@ from reliability.engine.spec import (
     SU,
     Counter,
     Event,
+    FParam,
     IParam,
     IVar,
+    Out,
     P,
     Renew,
     S,
@@ -133,8 +135,9 @@ def _begin_swap(pi, pf, si, sf, su, unit, t):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def dispatch(pi, pf, si, sf, su, unit, m, t):
-    """Route a failed unit to repair in place, a swap, a spare queue or the next visit."""
+def dispatch(pi, pf, si, sf, su, unit, m, t, row):
+    """Route a failed unit to repair in place, a swap, a spare queue (a stock-out) or
+    the next visit."""
     if not get(pi, P.MODE_REPLACE, m):
         put(si, S.UNIT_KIND, unit, REPAIR)
         if get(pi, P.MODE_CREW, m) and get(pi, P.UNIT_CREW, unit) >= 0:
@@ -151,6 +154,8 @@ def dispatch(pi, pf, si, sf, su, unit, m, t):
     else:
         _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
         put(si, S.UNIT_JOB, unit, SPARE_WAIT)
+        if t >= fparam(pf, FParam.WARMUP_H):
+            row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -164,7 +169,7 @@ def take_down(pi, pf, si, sf, su, unit, m, t, row):
     tree.propagate(pi, si, unit, -1)
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
         job.on_unit_down(pi, pf, si, sf, unit, m, t, row)
-    dispatch(pi, pf, si, sf, su, unit, m, t)
+    dispatch(pi, pf, si, sf, su, unit, m, t, row)
 
 
 @kernel(forceinline=True, error_model="numpy")

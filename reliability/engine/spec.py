@@ -481,6 +481,14 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output("spares_used", "trial", "i4", "1", "spare swaps completed", "time: sum"),
     Output(
+        "spare_stockouts",
+        "trial",
+        "i4",
+        "1",
+        "failed units that found their spare pool empty and waited",
+        "time: sum",
+    ),
+    Output(
         "failures",
         "mode",
         "i8",
