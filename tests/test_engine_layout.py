@@ -85,3 +85,17 @@ def test_a_plan_without_a_required_field_is_refused():
     del fields["group_k"]
     with pytest.raises(TypeError, match="group_k"):
         type(plan)(**fields)
+
+
+def test_an_identity_of_no_kind_is_an_error_not_a_fallthrough():
+    from reliability.engine import _events
+
+    plan = compile_plan(parse_campaign(TEXT).base).arrays
+    pi, _ = pack_plan(plan)
+    wall = dimensions(plan)["wall"]
+    assert _events.kind_of(pi, 0) == (spec.Event.RESTORE, 0)
+    pm = spec.Event.UNIT_PM  # one event per unit: unit 5's is the 6th of its kind
+    first_pm = int(pi[pi[spec.P.WALL_OFF] + pm])
+    assert _events.kind_of(pi, first_pm + 5) == (pm, 5)
+    with pytest.raises(RuntimeError, match="no declared kind"):
+        _events.kind_of(pi, wall)
