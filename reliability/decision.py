@@ -67,7 +67,7 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
     """Build the decision table of a result for ``target`` (default: the campaign's)."""
     target = target or campaign.target
     metric = target.metric if target else "availability"
-    designs = {sc.name: sc.design for sc in campaign.scenarios} or {"base": campaign.base}
+    designs = {sc.name: sc.design for sc in campaign.scenarios}
     rows = []
     for s in ds["scenario"].values:
         x = ds[metric].sel(scenario=s).values.astype(float)

@@ -96,6 +96,10 @@ def describe_design(c: Campaign) -> list[str]:
         )
     if base.resupply:
         lines.append(f"resupply      every {base.resupply.every_h:g} h ({base.resupply.cadence})")
+    if base.derating:
+        p = next(p for p in base.profiles if p.name == base.derating.profile)
+        steps = ", ".join(f"{m:g} from {t:g} h" for t, m in p.points)
+        lines.append(f"derating      share of usable slots that run: {steps}")
     if c.sweep is not None:
         lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
@@ -157,7 +161,7 @@ def _device_sources(unit: Any) -> list[str]:
 def _describe_radiation(c: Campaign) -> list[str]:
     """Derived fault rates per scenario and unit type: the physics check before launch."""
     lines: list[str] = []
-    scenarios = c.scenarios or ()
+    scenarios = c.scenarios
     designs = [(sc.name, sc.design) for sc in scenarios] if c.sweep else [("", c.base)]
     shown: dict[str, list] = {}
     for label, design in designs:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reliability.campaign import Campaign
+from reliability.engine import state_bytes
+from reliability.engine.plan import pack_plan
 from reliability.engine.spec import OUTPUTS
 from reliability.system import SystemPlan, compile_plan
 
@@ -56,30 +58,29 @@ def _size(n: float) -> str:
 def _per_trial_bytes(cells: int, modes: int, classes: int) -> tuple[int, int]:
     """(bytes per trial while simulating a block, bytes per trial in the result), from
     the engine's declared outputs."""
-    size = {"trial": 1, "mode": modes, "cell": cells}
     block = result = 0
     for o in OUTPUTS:
         item = np.dtype(o.dtype).itemsize
         # simulating: the kernel's float64 row, then the block's typed copy
-        block += size[o.per] * (8 + item)
+        block += o.size(modes, cells) * (8 + item)
         # result: a per-mode output becomes one variable per fault class for each of
         # its result variables
-        n = classes * len(o.result_variables()) if o.per == "mode" else size[o.per]
+        n = classes * len(o.result_variables()) if o.per == "mode" else o.size(modes, cells)
         result += n * item
     return block, result
 
 
 def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estimate:
     """Estimate the memory of one block and the size of the result of ``campaign``."""
-    designs = campaign.designs or (campaign.base,)
+    designs = campaign.designs
     plans = plans or [compile_plan(designs[0])]
     plan = max(plans, key=lambda p: p.arrays.n_modes)
     cells = plan.arrays.n_cells
     modes = plan.arrays.n_modes
     classes = max(len(p.fault_classes) for p in plans)
     per_block, per_result = _per_trial_bytes(cells, modes, classes)
-    # the kernel's state: clocks, heaps and groups (a few arrays of the unit count)
-    state = 8 * (plan.arrays.clock_unit.size * 8 + plan.n_units * 16 + plan.n_groups * 4)
+    # the kernel's state and packed plan, as the worker allocates them
+    state = state_bytes(plan.arrays) + sum(a.nbytes for a in pack_plan(plan.arrays))
     block = campaign.block_size * per_block + state
     # a precision target may add blocks up to its max_trials
     trials = campaign.precision.max_trials if campaign.precision else campaign.trials
@@ -119,7 +120,7 @@ def check_resources(campaign: Campaign, plans: list[SystemPlan] | None = None) -
         raise ResourceError(
             f"{src}: campaign.time_step: the result would take about "
             f"{_size(est.result_bytes)} ({est.trials} trials x "
-            f"{len(campaign.scenarios) or 1} scenarios x {est.cells} grid cells), more than "
+            f"{len(campaign.scenarios)} scenarios x {est.cells} grid cells), more than "
             f"the {_size(result_budget)} budget; use a coarser time_step or fewer trials "
             "(RELIABILITY_MAX_RESULT_GB raises the budget)"
         )

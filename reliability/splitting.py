@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from reliability.engine import PlanArrays, levels, run_stage, state_bytes, trial_keys
-from reliability.engine.plan import new_state, output_layout, pack_plan
+from reliability.engine.plan import new_state, pack_plan, row_width
 from reliability.stats import mean_ci
 
 __all__ = ["split_replicate", "summarise_split"]
@@ -106,7 +106,7 @@ def split_replicate(
     rng = np.random.default_rng(seed)
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
-    scratch = np.zeros(sum(size for *_, size in output_layout(plan.n_modes, plan.n_cells)))
+    scratch = np.zeros(row_width(plan.n_modes, plan.n_cells))
     d0 = levels(plan)
     level_p = np.full(d0, np.nan)
     states = (si[None, :].copy(), sf[None, :].copy(), su[None, :].copy(), np.zeros(1))

@@ -62,16 +62,19 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
                 )
             )
         return rows
+    # spares rows only where spares were used or wanted somewhere in the run
+    spares = bool(ds["spares_used"].any() or ds["spare_stockouts"].any())
+    metrics = [
+        ("availability", "availability"),
+        ("mean_capacity", "mean capacity"),
+        ("outages", "outages per mission"),
+        ("downtime_h", "downtime (h)"),
+    ]
+    if spares:
+        metrics += [("spares_used", "spares used"), ("spare_stockouts", "spare stock-outs")]
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
-        for name, label in (
-            ("availability", "availability"),
-            ("mean_capacity", "mean capacity"),
-            ("outages", "outages per mission"),
-            ("downtime_h", "downtime (h)"),
-            ("spares_used", "spares used"),
-            ("spare_stockouts", "spare stock-outs"),
-        ):
+        for name, label in metrics:
             e = mean_ci(sel[name].values.astype(float))
             rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
         ttff = sel["time_to_first_failure_h"].values

@@ -93,8 +93,7 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
         if exp.metric == "failure_probability":
             x = sel["replicate_failure_probability"].values
         else:
-            window = float(ds.attrs["mission_h"]) - float(ds.attrs["warmup_h"])
-            x = sel["replicate_downtime_h"].values / window
+            x = sel["replicate_downtime_h"].values / float(sel["window_h"])
         est = mean_ci(x)
         z = (est.value - exp.exact) / est.se if est.se > 0 else math.inf
         note = note or f"splitting, {x.size} replicates, relative error {est.se / est.value:.3f}"

@@ -124,3 +124,48 @@ def test_rejuvenation_renews_the_named_modes_only(make_campaign):
     assert everything[:, 1].mean() < 0.05  # renewing every unit: no wear-out
     with pytest.raises(CampaignError, match=r'renew = \["rust"\]: expected true, false or a list'):
         _campaign(make_campaign, '{ every = "100 h", duration = "1 h", renew = ["rust"] }', **kw)
+
+
+def test_a_visit_during_a_turn_ends_it_by_the_turn_s_own_rule(make_campaign):
+    # each 10 h turn (every 100 h, all units at once) is cut short by a visit at
+    # +5 h that replaces failed units; a turn that does not renew leaves the unit's
+    # wear-out clock running, so wear-out goes on nearly as without turns
+    wear = '{ name = "wear", law = "weibull", shape = 4, mean = "1000 h" }'
+    visits = (
+        "[maintenance]\nservicing = "
+        '{ every = "100 h", first = "105 h", duration = "0 h", system_down = false }'
+    )
+    kw = {"failures": wear, "mission": "20000 h", "cluster": "node = { n = 4, k = 1 }"}
+
+    def wear_outs(maintenance):
+        if maintenance:
+            c = _campaign(make_campaign, maintenance, rest=visits, **kw)
+        else:
+            c = make_campaign(rest=visits, **kw)
+        return simulate(compile_plan(c.base).arrays, 6, 200).failures[:, 0].mean()
+
+    base = wear_outs("")
+    kept = wear_outs('{ every = "100 h", duration = "10 h", stagger = false, renew = false }')
+    renewed = wear_outs('{ every = "100 h", duration = "10 h", stagger = false }')
+    assert kept == pytest.approx(base, rel=0.15)
+    assert renewed < 0.05 * base
+
+
+def test_a_turn_of_a_job_member_is_a_planned_stop(make_campaign):
+    # four units that never fail run one job; each takes a 1 h turn every 100 h:
+    # the job checkpoints before the turn (no work lost) and restarts after it
+    c = _campaign(
+        make_campaign,
+        '{ every = "100 h", duration = "1 h" }',
+        mission="1000 h",
+        cluster="node = { n = 4, k = 1 }",
+        rest=(
+            '[workload]\nkind = "training"\naccelerators = 4\ncheckpoint = "10 h"\n'
+            'checkpoint_cost = "0.1 h"\nrestart = "0.2 h"'
+        ),
+    )
+    plan = compile_plan(c.base)
+    r = simulate(plan.arrays, 1, 3)
+    turn = plan.mode_labels.index("node.maintenance")
+    np.testing.assert_array_equal(r.lost_work_h[:, turn], 0.0)
+    assert 0.9 < r.throughput.min() < 0.99  # the turns and restarts cost time, no work

@@ -40,6 +40,11 @@ def test_netcdf_round_trip_is_exact(result, tmp_path):
 def test_schema_violations_are_named(result):
     with pytest.raises(SchemaError, match="missing variable 'outages'"):
         assert_schema(result.drop_vars("outages"))
+    older = result.drop_vars("spare_stockouts").assign_attrs(creation_library_version="0.1.0")
+    with pytest.raises(
+        SchemaError, match=r"'spare_stockouts' \(written by orbital-reliability 0\.1"
+    ):
+        assert_schema(older)
     bad = result.copy()
     bad["availability"] = bad["availability"] + 2
     with pytest.raises(SchemaError, match="outside"):

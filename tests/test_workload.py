@@ -79,12 +79,12 @@ def test_daly_interval_comes_from_the_design(make_campaign):
         make_campaign, 'accelerators = 64\ncheckpoint = "daly"\ncheckpoint_cost = "5 min"'
     )
     plan = compile_plan(c.base)
-    assert plan.arrays.wl_tau * 60 == pytest.approx(56.7, abs=0.05)
+    assert plan.checkpoint_h * 60 == pytest.approx(56.7, abs=0.05)
     c = _training(
         make_campaign,
         'accelerators = 32\ncheckpoint = "young"\ncheckpoint_cost = "5 min"\nmtbf = "24 h"',
     )
-    assert compile_plan(c.base).arrays.wl_tau == pytest.approx(2.0)
+    assert compile_plan(c.base).checkpoint_h == pytest.approx(2.0)
 
 
 @pytest.mark.parametrize(
@@ -200,9 +200,7 @@ def test_job_mtbf_counts_every_interrupting_fault(make_campaign):
     )
     plan = compile_plan(c.base)
     expected_rate = 10 * (1 / 100 + 0.01)
-    assert plan.arrays.wl_tau == pytest.approx(
-        checkpoint_interval("daly", DELTA, 1 / expected_rate)
-    )
+    assert plan.checkpoint_h == pytest.approx(checkpoint_interval("daly", DELTA, 1 / expected_rate))
 
 
 def test_serving_demand_follows_its_profile(make_campaign):

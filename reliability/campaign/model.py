@@ -39,6 +39,7 @@ __all__ = [
     "SPLIT_METRICS",
     "TARGET_METRICS",
     "Campaign",
+    "Derating",
     "Design",
     "Expectation",
     "FailureMode",
@@ -306,6 +307,15 @@ class Workload:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Derating:
+    """The share of usable unit slots that can run at once over mission time (power or
+    thermal throttling): ``profile`` names a steps profile of multipliers in [0, 1].
+    It scales capacity and what serving delivers; availability (k-of-n) is unchanged."""
+
+    profile: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Expectation:
     """An exact value a validation campaign must reproduce (or, for published figures,
     a range ``[low, high]`` its estimate must fall in)."""
@@ -372,6 +382,7 @@ class Design:
     servicing: Servicing | None = None
     resupply: Resupply | None = None
     workload: Workload | None = None
+    derating: Derating | None = None
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
 
     @property

@@ -15,6 +15,7 @@ from reliability.campaign.model import (
     PRECISION_METRICS,
     SPLIT_METRICS,
     TARGET_METRICS,
+    Derating,
     Design,
     Expectation,
     Level,
@@ -131,6 +132,7 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
             path="maintenance.resupply",
         )
     workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
+    derating = _validate_derating(top.table("derating"), profiles, workload)
     costs = _validate_costs(top.table("cost"), units)
     rare_event = _validate_rare_event(top.table("rare_event"))
     case, expectations = _validate_verify(top.table("verify"), mission)
@@ -158,6 +160,7 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         servicing=servicing,
         resupply=resupply,
         workload=workload,
+        derating=derating,
         costs=costs,
     )
     return campaign, design
@@ -307,12 +310,13 @@ def _validate_maintenance(
 def _validate_rare_event(t: Table | None) -> RareEvent | None:
     if t is None:
         return None
+    d = RareEvent()  # the defaults
     out = RareEvent(
-        cycles=t.integer("cycles", 200_000, minimum=100, maximum=MAX_TRIALS),
-        bias=t.number("bias", 0.5, positive=True, maximum=0.95),
-        crude_share=t.number("crude_share", 0.1, positive=True, maximum=1.0),
-        effort=t.integer("effort", 1000, minimum=10, maximum=1_000_000),
-        replicates=t.integer("replicates", 20, minimum=2, maximum=100_000),
+        cycles=t.integer("cycles", d.cycles, minimum=100, maximum=MAX_TRIALS),
+        bias=t.number("bias", d.bias, positive=True, maximum=0.95),
+        crude_share=t.number("crude_share", d.crude_share, positive=True, maximum=1.0),
+        effort=t.integer("effort", d.effort, minimum=10, maximum=1_000_000),
+        replicates=t.integer("replicates", d.replicates, minimum=2, maximum=100_000),
     )
     t.finish()
     return out
@@ -355,6 +359,27 @@ def _validate_costs(
         out.append((uname, tuple(measures)))
     t.finish()
     return tuple(out)
+
+
+def _validate_derating(
+    t: Table | None, profiles: dict[str, Profile], workload: Workload | None
+) -> Derating | None:
+    """``[derating] profile = "name"``: a steps profile of multipliers in [0, 1]."""
+    if t is None:
+        return None
+    name = t.string("profile")
+    if name not in profiles:
+        known = ", ".join(profiles) or "none defined"
+        raise t.error("profile", f"no such profile in [profiles] ({known})", name)
+    p = profiles[name]
+    if p.kind != "steps" or any(m > 1.0 for _, m in p.points):
+        raise t.error("profile", "a derating is a steps profile of multipliers in [0, 1]", name)
+    if workload is not None and workload.kind == "training":
+        raise t.error(
+            "profile", "derating is not modelled for a training job (it runs at full speed)", name
+        )
+    t.finish()
+    return Derating(profile=name)
 
 
 def _validate_workload(

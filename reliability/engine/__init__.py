@@ -15,7 +15,7 @@ import numpy as np
 from reliability.engine import _excursions
 from reliability.engine._block import run_block
 from reliability.engine._split import initial_need, run_stage
-from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan
+from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan, row_width
 from reliability.engine.spec import (
     CLOCKED_EFFECTS,
     OUTPUTS,
@@ -186,8 +186,7 @@ def simulate(
     keys = trial_keys(rng, n_trials)
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
-    width = sum(size for *_, size in output_layout(plan.n_modes, plan.n_cells))
-    rows = np.zeros((n_trials, width))
+    rows = np.zeros((n_trials, row_width(plan.n_modes, plan.n_cells)))
     cum_rate = _cumulative_rates(plan) if engine == "counts" else np.zeros(0)
     run_block(pi, pf, si, sf, su, keys, rows, cum_rate)
     return BlockResult.from_rows(rows, plan.n_modes, plan.n_cells)

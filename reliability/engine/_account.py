@@ -4,8 +4,8 @@ Between events the state is constant, so availability, capacity, downtime by cau
 and the capacity grid are exact integrals, accumulated at each event
 (:func:`advance`); a trial's row of outputs (see
 :data:`~reliability.engine.spec.OUTPUTS`) is finished at the mission end
-(:func:`finish`). Deterministic time structure (the serving demand) is integrated
-here too, split at its breakpoints.
+(:func:`finish`). Deterministic time structure (the demand and the capacity factor,
+see :mod:`._timeline`) is integrated here too, split at its breakpoints.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from reliability.engine import _laws as laws
-from reliability.engine import _serving as serving
+from reliability.engine import _timeline as timeline
 from reliability.engine import streams as rnd
 from reliability.engine._access import (
     add_ivar,
@@ -57,8 +57,8 @@ def _piece(pi, pf, si, sf, t0, t1, row):
     fv = int(sf[SF.FVARS])
     planned = si[iv + IVar.PLANNED]
     sys_up = si[si[S.G_UP]] == 1 and planned == 0
-    # usable units (normalised by the unit count once, at the end of the trial)
-    cap = 0.0 if planned else float(si[si[S.G_USE]])
+    # usable units that run (normalised by the unit count once, at the end of the trial)
+    cap = 0.0 if planned else float(si[si[S.G_USE]]) * sf[fv + FVar.CAP_FACTOR]
     serving_ = iparam(pi, IParam.WL_KIND) == WorkloadKind.SERVING
     demand = sf[fv + FVar.DEMAND] if serving_ else 0.0
     served = min(cap, demand)
@@ -101,20 +101,17 @@ def _piece(pi, pf, si, sf, t0, t1, row):
 
 @kernel(forceinline=True, error_model="numpy")
 def advance(pi, pf, si, sf, t0, t1, row):
-    """Integrate the state over [t0, t1), split where the serving demand changes (a
-    change at t1 itself takes effect after it)."""
-    if iparam(pi, IParam.WL_KIND) != WorkloadKind.SERVING:
-        _piece(pi, pf, si, sf, t0, t1, row)
-        return
-    b = serving.next_change(pf, si)
+    """Integrate the state over [t0, t1), split where the demand or the capacity
+    factor changes (a change at t1 itself takes effect after it)."""
+    b = timeline.next_change(sf)
     while b < t1:
         _piece(pi, pf, si, sf, t0, b, row)
-        serving.step(pf, si, sf)
+        timeline.step(pf, si, sf, b)
         t0 = b
-        b = serving.next_change(pf, si)
+        b = timeline.next_change(sf)
     _piece(pi, pf, si, sf, t0, t1, row)
     if b == t1:
-        serving.step(pf, si, sf)
+        timeline.step(pf, si, sf, b)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -174,7 +171,7 @@ def _count_aggregates(pi, pf, sf, su, row):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def reset(sf, si):
+def reset(pi, pf, si, sf, su):
     """Start a trial's accounts (the state is zeroed already)."""
     set_fvar(sf, FVar.TTFF_H, np.nan)
     set_fvar(sf, FVar.DONE_H, np.nan)

@@ -100,7 +100,9 @@ def trial(pi, pf, si, sf, su, key, cum_rate, row):
             continue
         r = (x - j) * total
         m = 0
-        while m < n_modes - 1 and cum_rate[m] <= r:
+        # the first mode whose cumulative rate passes r; should r round up to the
+        # total, the last mode with a rate (never a mode without a clock after it)
+        while m < n_modes - 1 and cum_rate[m] <= r and cum_rate[m] < total:
             m += 1
         _fail_unit(pi, pf, si, sf, su, get(si, S.UPLIST, j), m, t, row)
     loop.finish(pi, pf, si, sf, su, t, row)

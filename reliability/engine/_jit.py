@@ -37,8 +37,8 @@ def drop_stale_cache(folder: Path = _HERE) -> bool:
     if config.CACHE_DIR:  # a relocated cache is the user's to manage
         return False
     digest = hashlib.sha256()
-    for src in sorted(folder.glob("*.py")):
-        digest.update(src.name.encode() + b"\0" + src.read_bytes())
+    for src in sorted(folder.rglob("*.py")):
+        digest.update(str(src.relative_to(folder)).encode() + b"\0" + src.read_bytes())
     cache = folder / "__pycache__"
     stamp = cache / "engine-sources.sha256"
     try:

@@ -8,9 +8,9 @@ before it. Without m units up the job waits (or, if elastic, runs slower). A
 servicing visit that stops the cluster is a planned stop: the job checkpoints at no
 cost and waits for the end of the visit.
 
-Hooks called by the loop: :func:`reset`, :func:`on_event` (its event kinds),
-:func:`on_unit_down`, :func:`on_unit_up`, :func:`on_silent`, :func:`on_planned`,
-:func:`restart_after_visit` and :func:`finish`.
+Hooks: :func:`reset`, :func:`on_event` (its event kinds) and :func:`finish`, called
+by the loop; :func:`on_unit_down`, :func:`on_unit_up`, :func:`on_silent`,
+:func:`on_planned` and :func:`restart_after_visit`, called through ``_notify``.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def _sdc_found(pi, pf, si, sf, t, row):
 
 
 @kernel(error_model="numpy")
-def reset(pi, pf, si, sf):
+def reset(pi, pf, si, sf, su):
     """Start a trial: recruit the members and start computing (no restart cost)."""
     _fill(pi, si)
     if ivar(si, IVar.JOB_N) >= iparam(pi, IParam.WL_M):
@@ -224,11 +224,13 @@ def on_silent(pi, pf, si, sf, unit, m, t):
 
 
 @kernel(error_model="numpy")
-def on_planned(pi, pf, si, sf, t, row):
-    """A servicing visit stops the cluster: the job checkpoints (at no cost, it is
-    planned) and waits for the end of the visit."""
+def on_planned(pi, pf, si, sf, unit, t, row):
+    """A planned stop: of the cluster (``unit`` < 0, a servicing visit), after which
+    the job waits for the end of the visit, or of one of its members (a maintenance
+    turn), after which it restarts without it. Either way the job checkpoints first,
+    at no cost: the stop is planned."""
     phase = ivar(si, IVar.JOB_PHASE)
-    if phase == DONE:
+    if phase == DONE or (unit >= 0 and not get(si, S.UNIT_MEMBER, unit)):
         return
     if phase in (RUN, CKPT):
         work = _in_progress(sf, phase, t)
@@ -247,7 +249,7 @@ def restart_after_visit(pi, pf, si, sf, t):
 
 
 @kernel(error_model="numpy")
-def finish(pi, pf, sf, row):
+def finish(pi, pf, si, sf, su, row):
     """Training outputs of a trial: committed work per hour in each grid cell, and
     committed work per wall hour to the job's completion (or the mission end)."""
     good = out(pi, Out.GOODPUT)

@@ -33,9 +33,11 @@ from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
 from reliability.engine import _job as job
 from reliability.engine import _maintenance as maintenance
+from reliability.engine import _notify as notify
 from reliability.engine import _restore as restore
 from reliability.engine import _serving as serving
 from reliability.engine import _solar as solar
+from reliability.engine import _timeline as timeline
 from reliability.engine import _tree as tree
 from reliability.engine._access import fill, fparam, get, iparam, set_ivar
 from reliability.engine._jit import kernel
@@ -63,12 +65,12 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
     sf[int(sf[0]) :] = 0.0
     su[int(su[0]) :] = np.uint64(0)
     su[int(su[SU.KEY])] = key
-    solar.reset(pi, pf, sf, su)
-    account.reset(sf, si)
+    solar.reset(pi, pf, si, sf, su)
+    account.reset(pi, pf, si, sf, su)
     fill(si, S.FH_POS, get(pi, P.DOM_HOFF, iparam(pi, IParam.N_DOM)), -1)
     fill(si, S.WH_POS, get(pi, P.WALL_OFF, len(EVENT_OWNER)), -1)
     set_ivar(si, IVar.UP, n)
-    serving.reset(pf, si, sf)
+    timeline.reset(pi, pf, si, sf, su)
     fill(si, S.UNIT_UP, n, 1)
     fill(si, S.UNIT_FMODE, n, -1)
     fill(si, S.DOM_DIRTY, iparam(pi, IParam.N_DOM), 1)
@@ -81,7 +83,7 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
     restore.reset(pi, pf, si, sf, su)
     maintenance.reset(pi, pf, si, sf, su)
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-        job.reset(pi, pf, si, sf)
+        job.reset(pi, pf, si, sf, su)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -93,8 +95,7 @@ def _fail(pi, pf, si, sf, su, c, t, row):
     account.count_fault(pi, pf, m, t, row)
     if get(pi, P.MODE_EFFECT, m) == Effect.SILENT:
         clocks.redraw_silent(pi, pf, si, sf, su, c)
-        if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-            job.on_silent(pi, pf, si, sf, unit, m, t)
+        notify.silent_fault(pi, pf, si, sf, su, unit, m, t, row)
         return
     clocks.pause(pi, pf, si, sf, unit, c, t)
     restore.take_down(pi, pf, si, sf, su, unit, m, t, row)
@@ -165,9 +166,9 @@ def finish(pi, pf, si, sf, su, t, row):
     account.finish(pi, pf, si, sf, su, row)
     kind = iparam(pi, IParam.WL_KIND)
     if kind == WorkloadKind.TRAINING:
-        job.finish(pi, pf, sf, row)
+        job.finish(pi, pf, si, sf, su, row)
     elif kind == WorkloadKind.SERVING:
-        serving.finish(pi, pf, sf, row)
+        serving.finish(pi, pf, si, sf, su, row)
 
 
 @kernel(error_model="numpy")

@@ -20,25 +20,26 @@ import numpy as np
 from reliability.engine import _account as account
 from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
-from reliability.engine import _job as job
+from reliability.engine import _notify as notify
 from reliability.engine import _restore as restore
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
 from reliability.engine._access import add, add_ivar, fparam, get, iparam, put, set_ivar
-from reliability.engine._account import unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     PF,
     SU,
     Counter,
+    Effect,
     Event,
     FParam,
     IParam,
     IVar,
     P,
+    Renew,
+    Restoring,
     S,
     Stream,
-    WorkloadKind,
 )
 
 
@@ -87,6 +88,7 @@ def _unit_pm(pi, pf, si, sf, su, unit, t, row, own_clocks):
         return  # down already: its repair or replacement takes the place of this turn
     m = iparam(pi, IParam.PM_MODE)
     account.count_fault(pi, pf, m, t, row)
+    notify.planned_stop(pi, pf, si, sf, su, unit, t, row)
     if own_clocks:
         clocks.pause(pi, pf, si, sf, unit, -1, t)
     else:
@@ -95,11 +97,10 @@ def _unit_pm(pi, pf, si, sf, su, unit, t, row, own_clocks):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def _service_start(pi, pf, si, sf, t, row):
+def _service_start(pi, pf, si, sf, su, t, row):
     if iparam(pi, IParam.SVC_DOWN):
         set_ivar(si, IVar.PLANNED, 1)
-        if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-            job.on_planned(pi, pf, si, sf, t, row)
+        notify.planned_stop(pi, pf, si, sf, su, -1, t, row)
     events.schedule(si, sf, events.ident(pi, Event.SERVICE_END, 0), t + fparam(pf, FParam.SVC_DUR))
     events.schedule(
         si, sf, events.ident(pi, Event.SERVICE_START, 0), t + fparam(pf, FParam.SVC_EVERY)
@@ -107,27 +108,38 @@ def _service_start(pi, pf, si, sf, t, row):
 
 
 @kernel(forceinline=True, error_model="numpy")
+def _turn_resumes(pi, m):
+    """Mode ``m`` is a maintenance turn that does not make the unit as good as new."""
+    return get(pi, P.MODE_EFFECT, m) == Effect.SCHEDULED and get(pi, P.MODE_RENEW, m) != Renew.UNIT
+
+
+@kernel(forceinline=True, error_model="numpy")
 def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
     """End of a servicing visit: replace failed (or all) units, reset crews and queues.
 
-    Without per-unit clocks (counts engine) replacing a working unit changes
-    nothing: exponential lives have no age."""
+    A unit in a maintenance turn is not failed: under ``replace-failed`` the visit
+    ends its turn by the turn's own rule (a turn that does not renew leaves the unit
+    its age). Without per-unit clocks (counts engine) replacing a working unit
+    changes nothing: exponential lives have no age."""
     set_ivar(si, IVar.PLANNED, 0)
     replace_all = iparam(pi, IParam.SVC_ALL)
     for unit in range(iparam(pi, IParam.N_UNITS)):
         if not get(si, S.UNIT_UP, unit):
-            if get(si, S.UNIT_JOB, unit) == restore.ACTIVE:
+            fmode = get(si, S.UNIT_FMODE, unit)
+            if get(si, S.UNIT_JOB, unit) == Restoring.ACTIVE:
                 events.cancel(si, sf, events.ident(pi, Event.RESTORE, unit))
-            unit_down_time(pi, pf, sf, unit, t, row, get(si, S.UNIT_FMODE, unit))
+            account.unit_down_time(pi, pf, sf, unit, t, row, fmode)
             add_ivar(si, IVar.UP, 1)
             put(si, S.UNIT_UP, unit, 1)
-            put(si, S.UNIT_JOB, unit, restore.NONE)
+            put(si, S.UNIT_JOB, unit, Restoring.NONE)
             put(si, S.UNIT_CREWED, unit, 0)
             put(si, S.UNIT_FMODE, unit, -1)
-            if own_clocks:
-                clocks.renew(pi, pf, si, sf, su, unit, t)
-            else:
+            if not own_clocks:
                 tree.uplist_add(si, unit)
+            elif _turn_resumes(pi, fmode) and not replace_all:
+                clocks.resume(pi, pf, si, sf, su, unit, fmode, t)  # the visit ends the turn
+            else:
+                clocks.renew(pi, pf, si, sf, su, unit, t)  # a new unit
         elif replace_all and own_clocks:
             clocks.renew(pi, pf, si, sf, su, unit, t)
     tree.reset(pi, si)
@@ -142,8 +154,7 @@ def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
         if iparam(pi, IParam.SVC_RESTOCK):
             put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
         restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
-    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-        job.restart_after_visit(pi, pf, si, sf, t)
+    notify.visit_end(pi, pf, si, sf, su, t, row)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -160,7 +171,7 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """Maintenance's wall-clock events: a visit starts or ends, spares arrive, unit
     ``index`` is due for preventive maintenance."""
     if kind == Event.SERVICE_START:
-        _service_start(pi, pf, si, sf, t, row)
+        _service_start(pi, pf, si, sf, su, t, row)
     elif kind == Event.SERVICE_END:
         _service_end(pi, pf, si, sf, su, t, row, own_clocks)
     elif kind == Event.RESUPPLY:

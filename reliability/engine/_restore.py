@@ -16,8 +16,8 @@ import numpy as np
 
 from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
-from reliability.engine import _job as job
 from reliability.engine import _laws as laws
+from reliability.engine import _notify as notify
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
 from reliability.engine._access import add, fparam, get, iparam, out, put, set_ivar
@@ -35,26 +35,22 @@ from reliability.engine.spec import (
     Out,
     P,
     Renew,
+    RestoreKind,
+    Restoring,
     S,
     Stream,
-    WorkloadKind,
 )
-
-# restoration state of a unit (S.UNIT_JOB)
-NONE, QUEUED, ACTIVE, SPARE_WAIT = 0, 1, 2, 3
-# restoration kind of a unit (S.UNIT_KIND)
-REPAIR, SWAP = 0, 1
 
 
 @kernel(forceinline=True, error_model="numpy")
 def _start(pi, pf, si, sf, su, unit, t):
     """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
-    put(si, S.UNIT_JOB, unit, ACTIVE)
+    put(si, S.UNIT_JOB, unit, Restoring.ACTIVE)
     u = rnd.uniform(
         su[int(su[SU.KEY])], rnd.stream_id(Stream.RESTORE, unit, 0), get(su, SU.UNIT_CTR, unit)
     )
     add(su, SU.UNIT_CTR, unit, np.uint64(1))
-    if get(si, S.UNIT_KIND, unit) == SWAP:
+    if get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP:
         sp = get(pi, P.UNIT_SPARE, unit)
         dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
     else:
@@ -94,7 +90,7 @@ def _request_crew(pi, pf, si, sf, su, unit, t):
         _start(pi, pf, si, sf, su, unit, t)
     else:
         _enqueue(pi, si, P.CREW_QOFF, S.CQ, S.CQ_HEAD, S.CQ_LEN, pool, unit)
-        put(si, S.UNIT_JOB, unit, QUEUED)
+        put(si, S.UNIT_JOB, unit, Restoring.QUEUED)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -139,21 +135,21 @@ def dispatch(pi, pf, si, sf, su, unit, m, t, row):
     """Route a failed unit to repair in place, a swap, a spare queue (a stock-out) or
     the next visit."""
     if not get(pi, P.MODE_REPLACE, m):
-        put(si, S.UNIT_KIND, unit, REPAIR)
+        put(si, S.UNIT_KIND, unit, RestoreKind.REPAIR)
         if get(pi, P.MODE_CREW, m) and get(pi, P.UNIT_CREW, unit) >= 0:
             _request_crew(pi, pf, si, sf, su, unit, t)
         else:
             _start(pi, pf, si, sf, su, unit, t)
         return
-    put(si, S.UNIT_KIND, unit, SWAP)
+    put(si, S.UNIT_KIND, unit, RestoreKind.SWAP)
     sp = get(pi, P.UNIT_SPARE, unit)
     if sp < 0:
-        put(si, S.UNIT_JOB, unit, NONE)  # waits for the next servicing visit
+        put(si, S.UNIT_JOB, unit, Restoring.NONE)  # waits for the next servicing visit
     elif get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp) > 0:
         _begin_swap(pi, pf, si, sf, su, unit, t)
     else:
         _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
-        put(si, S.UNIT_JOB, unit, SPARE_WAIT)
+        put(si, S.UNIT_JOB, unit, Restoring.SPARE_WAIT)
         if t >= fparam(pf, FParam.WARMUP_H):
             row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
 
@@ -167,8 +163,7 @@ def take_down(pi, pf, si, sf, su, unit, m, t, row):
     put(si, S.UNIT_UP, unit, 0)
     put(si, S.UNIT_FMODE, unit, m)
     tree.propagate(pi, si, unit, -1)
-    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-        job.on_unit_down(pi, pf, si, sf, unit, m, t, row)
+    notify.unit_down(pi, pf, si, sf, su, unit, m, t, row)
     dispatch(pi, pf, si, sf, su, unit, m, t, row)
 
 
@@ -187,7 +182,7 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     engine)."""
     m = get(si, S.UNIT_FMODE, unit)
     unit_down_time(pi, pf, sf, unit, t, row, m)
-    swapped = get(si, S.UNIT_KIND, unit) == SWAP
+    swapped = get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP
     if swapped:
         sp = get(pi, P.UNIT_SPARE, unit)
         add(si, S.SP_STOCK, sp, -1)
@@ -201,11 +196,10 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     else:
         clocks.resume(pi, pf, si, sf, su, unit, m, t)
     put(si, S.UNIT_UP, unit, 1)
-    put(si, S.UNIT_JOB, unit, NONE)
+    put(si, S.UNIT_JOB, unit, Restoring.NONE)
     put(si, S.UNIT_FMODE, unit, -1)
     tree.propagate(pi, si, unit, 1)
-    if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-        job.on_unit_up(pi, pf, si, sf, t)
+    notify.unit_up(pi, pf, si, sf, su, unit, t, row)
     if get(si, S.UNIT_CREWED, unit):
         put(si, S.UNIT_CREWED, unit, 0)
         pool = get(pi, P.UNIT_CREW, unit)

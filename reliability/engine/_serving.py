@@ -1,45 +1,20 @@
 """Serving: a demand of unit slots over mission time, met by the usable capacity.
 
-The demand is a steps function of mission time (one piece without a profile). It is
-deterministic time structure, so it is integrated, not simulated: the accounting
-splits an interval at the demand's breakpoints (:func:`next_change`, :func:`step`)
-and no event is ever scheduled for them. Delivered is min(usable, demand).
+Delivered is min(usable x capacity factor, demand), integrated by the accounting
+over the demand's pieces (:mod:`._timeline`); this module turns the integrals into
+the trial's serving outputs at the mission end.
 """
 
 from __future__ import annotations
 
-import math
-
 from reliability.engine import _profiles as prof
-from reliability.engine._access import count, fparam, fvar, get, ivar, out, set_fvar, set_ivar
+from reliability.engine._access import count, fparam, fvar, get, out
 from reliability.engine._jit import kernel
-from reliability.engine.spec import PF, FParam, FVar, IVar, Out
-
-
-@kernel(forceinline=True, error_model="numpy")
-def reset(pf, si, sf):
-    """Start a trial on the demand's first piece."""
-    set_ivar(si, IVar.DEM_PIECE, 0)
-    set_fvar(sf, FVar.DEMAND, get(pf, PF.DEM_M, 0))
-
-
-@kernel(forceinline=True, error_model="numpy")
-def next_change(pf, si):
-    """When the demand next changes (inf: never)."""
-    piece = ivar(si, IVar.DEM_PIECE) + 1
-    return get(pf, PF.DEM_T, piece) if piece < count(pf, PF.DEM_T) else math.inf
-
-
-@kernel(forceinline=True, error_model="numpy")
-def step(pf, si, sf):
-    """The demand moves to its next piece."""
-    piece = ivar(si, IVar.DEM_PIECE) + 1
-    set_ivar(si, IVar.DEM_PIECE, piece)
-    set_fvar(sf, FVar.DEMAND, get(pf, PF.DEM_M, piece))
+from reliability.engine.spec import PF, FParam, FVar, Out
 
 
 @kernel(error_model="numpy")
-def finish(pi, pf, sf, row):
+def finish(pi, pf, si, sf, su, row):
     """Serving outputs of a trial: delivered fraction of demand (overall and per grid
     cell) and the share of the measured window that met the SLO."""
     window = fparam(pf, FParam.MISSION_H) - fparam(pf, FParam.WARMUP_H)

@@ -85,7 +85,7 @@ def _draw(pi, pf, sf, su):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def reset(pi, pf, sf, su):
+def reset(pi, pf, si, sf, su):
     """Start a trial: draw its solar particle events (one flat point without any)."""
     if iparam(pi, IParam.SPE_DOM) >= 0:
         _draw(pi, pf, sf, su)

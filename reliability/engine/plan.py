@@ -32,7 +32,7 @@ from reliability.engine.spec import (
     Field,
 )
 
-__all__ = ["PlanArrays", "dimensions", "new_state", "output_layout", "pack_plan"]
+__all__ = ["PlanArrays", "dimensions", "new_state", "output_layout", "pack_plan", "row_width"]
 
 _REQUIRED = object()
 _INPUTS = [f for f in (*PLAN_INT, *PLAN_FLOAT, *PARAMS_INT, *PARAMS_FLOAT) if not f.derived]
@@ -102,6 +102,7 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "pattern_pieces": _last(p.dom_poff),
         "spe_pieces": int(np.size(p.occ_t)),
         "demand_pieces": int(np.size(p.dem_t)),
+        "factor_pieces": int(np.size(p.cf_t)),
         "tau_pieces": int(np.size(p.tau_t)),
         "crew_queue": _last(p.crew_qoff),
         "spare_queue": _last(p.sp_qoff),
@@ -122,31 +123,26 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
 
 def output_layout(n_modes: int, n_cells: int) -> list[tuple[str, int, int]]:
     """(name, offset, size) of every output in a trial's row of the kernel."""
-    size = {"trial": 1, "mode": n_modes, "cell": n_cells}
     out, offset = [], 0
     for o in OUTPUTS:
-        out.append((o.name, offset, size[o.per]))
-        offset += size[o.per]
+        out.append((o.name, offset, o.size(n_modes, n_cells)))
+        offset += o.size(n_modes, n_cells)
     return out
+
+
+def row_width(n_modes: int, n_cells: int) -> int:
+    """Values in a trial's row of outputs."""
+    return sum(o.size(n_modes, n_cells) for o in OUTPUTS)
 
 
 def _derived(p: PlanArrays, dims: dict[str, int]) -> dict[str, np.ndarray]:
     """The fields ``pack_plan`` computes from the others."""
-    counts = {
-        "n_units": dims["units"],
-        "n_sp": dims["spare_pools"],
-        "n_dom": dims["domains"],
-        "n_groups": dims["groups"],
-        "n_cells": dims["cells"],
-        "n_crew": dims["crews"],
-        "n_modes": dims["modes"],
-    }
     dem_t = np.atleast_1d(np.asarray(p.dem_t, dtype=float))
     dem_m = np.atleast_1d(np.asarray(p.dem_m, dtype=float))
     layout = output_layout(dims["modes"], dims["cells"])
     return {
         "iparams": np.array(
-            [counts[q.name] if q.derived else getattr(p, q.name) for q in PARAMS_INT]
+            [dims[q.count] if q.derived else getattr(p, q.name) for q in PARAMS_INT]
         ),
         "fparams": np.array([getattr(p, q.name) for q in PARAMS_FLOAT], dtype=np.float64),
         "wall_off": np.cumsum([0] + [dims[e.count] for e in EVENTS]),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
+from reliability.campaign import RareEvent
 from reliability.results.provenance import provenance
 from reliability.results.schema import BY_CLASS, DTYPES, RARE_SCHEMA, SCHEMA, SPLIT_SCHEMA
 
@@ -61,13 +62,16 @@ def split_dataset(
     summaries: list[dict[str, Any]],
     replicates: list[list[dict[str, np.ndarray]]],
     *,
+    windows_h: list[float],
     command: str = "",
 ) -> xr.Dataset:
     """The result dataset of a splitting run (see :data:`SPLIT_SCHEMA`).
 
     ``replicates[s]`` are scenario ``s``'s replicates (see
     :func:`reliability.splitting.split_replicate`); scenarios with fewer levels pad
-    ``level_probability`` with NaN.
+    ``level_probability`` with NaN. ``windows_h[s]`` is scenario ``s``'s measured window
+    (mission less warm-up), the ``window_h`` coordinate that turns downtime into
+    unavailability.
     """
     n_levels = max(len(r["level_p"]) for reps in replicates for r in reps)
     level = np.full((n_levels, len(scenarios)), np.nan)
@@ -92,7 +96,14 @@ def split_dataset(
     rare = campaign.rare_event
     ds = xr.Dataset(
         data,
-        coords={"scenario": ("scenario", np.array(scenarios, dtype=str))},
+        coords={
+            "scenario": ("scenario", np.array(scenarios, dtype=str)),
+            "window_h": (
+                "scenario",
+                np.array(windows_h, dtype=float),
+                {"units": "h", "long_name": "measured window: mission less warm-up"},
+            ),
+        },
         attrs=provenance(
             campaign,
             command,
@@ -104,7 +115,7 @@ def split_dataset(
         {
             "method": "splitting",
             "estimator": "fixed-effort multilevel splitting on failures to system down",
-            "effort": int(rare.effort if rare else 1000),
+            "effort": int((rare or RareEvent()).effort),
         }
     )
     return ds
@@ -124,9 +135,10 @@ def assemble(
     """Build the result dataset from per-scenario lists of block results.
 
     ``blocks[s][b]`` is block ``b`` of scenario ``s``; every scenario has the same
-    blocks. ``modes[s]`` gives, for each engine failure mode of scenario ``s``, its
-    fault class and source (``hardware``, ``quiet``, ``saa`` or ``spe``); the dataset's
-    ``fault_class`` dimension is the union of the classes (absent ones count 0).
+    blocks. ``modes[s]`` gives, for each engine mode of scenario ``s``, its fault class
+    and source (``hardware``, ``quiet``, ``saa``, ``spe`` or ``scheduled``); the
+    dataset's ``fault_class`` dimension is the union of the classes (absent ones count
+    0).
     ``sweep_coords`` maps each swept key path to its value per scenario.
     """
     union = list(dict.fromkeys(c for scenario_modes in modes for c, _ in scenario_modes))

@@ -45,7 +45,7 @@ def provenance(campaign: Campaign, command: str, *, block_size: int, title: str)
     command that ran it."""
     now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     versions = library_versions()
-    base = campaign.scenarios[0].design if campaign.scenarios else campaign.base
+    base = campaign.base
     return {
         "Conventions": "CF-1.11",
         "title": title,
@@ -64,6 +64,7 @@ def provenance(campaign: Campaign, command: str, *, block_size: int, title: str)
         "seed_entropy": hex(campaign.seed),
         "rng": _RNG,
         "block_size": int(block_size),
+        # of the baseline design (a sweep may vary warm-up and ageing per scenario)
         "mission_h": float(base.mission_h),
         "warmup_h": float(base.warmup_h),
         "age_while_down": int(base.age_while_down),

@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from reliability.engine.spec import OUTPUTS
+from reliability.results.provenance import library_versions
 
 __all__ = ["BY_CLASS", "RARE_SCHEMA", "SCHEMA", "SPLIT_SCHEMA", "SchemaError", "assert_schema"]
 
@@ -108,6 +109,15 @@ class SchemaError(ValueError):
     """A dataset does not follow the result schema."""
 
 
+def _written_by(ds: xr.Dataset) -> str:
+    """Why a variable may be missing: the result comes from another version."""
+    theirs = ds.attrs.get("creation_library_version")
+    ours = library_versions()["orbital-reliability"]
+    if theirs is None or theirs == ours:
+        return ""
+    return f" (written by orbital-reliability {theirs}, read by {ours}: run it again)"
+
+
 def assert_schema(ds: xr.Dataset) -> None:
     """Check ``ds`` against :data:`SCHEMA` (or :data:`RARE_SCHEMA` /
     :data:`SPLIT_SCHEMA` for a rare-event result); raise :class:`SchemaError` naming
@@ -116,7 +126,7 @@ def assert_schema(ds: xr.Dataset) -> None:
     schema = {"importance": RARE_SCHEMA, "splitting": SPLIT_SCHEMA}.get(method, SCHEMA)
     for name, (dims, kind, *_rest) in schema.items():
         if name not in ds.data_vars:
-            raise SchemaError(f"missing variable {name!r}")
+            raise SchemaError(f"missing variable {name!r}{_written_by(ds)}")
         var = ds[name]
         if var.dims != dims:
             raise SchemaError(f"variable {name!r} has dims {var.dims}, expected {dims}")

@@ -256,7 +256,7 @@ def _crude(
             ds = ds.assign_coords(
                 checkpoint_interval_h=(
                     "scenario",
-                    np.array([p.arrays.wl_tau for p in plans]),
+                    np.array([p.checkpoint_h for p in plans]),
                     {
                         "units": "h",
                         "long_name": f"compute between checkpoints ({workload.checkpoint})",
@@ -363,5 +363,6 @@ def _splitting(
         [sc.name for sc in campaign.scenarios],
         [summarise_split(reps, w) for reps, w in zip(per_scenario, windows, strict=True)],
         per_scenario,
+        windows_h=windows,
         command=command,
     )

@@ -36,6 +36,7 @@ class SystemPlan:
     n_groups: int
     mode_classes: tuple[str, ...] = ()
     mode_sources: tuple[str, ...] = ()
+    checkpoint_h: float = np.nan  # training: the mission-mean compute between checkpoints
 
     @property
     def fault_classes(self) -> tuple[str, ...]:
@@ -98,6 +99,7 @@ def compile_plan(design: Design) -> SystemPlan:
         **modes.fields(n_units),
         **_maintenance_fields(design),
         **_workload_fields(design, modes),
+        **_derating_fields(design),
     )
     return SystemPlan(
         arrays=arrays,
@@ -106,6 +108,7 @@ def compile_plan(design: Design) -> SystemPlan:
         n_groups=int(np.size(tree["group_k"])),
         mode_classes=tuple(modes.classes),
         mode_sources=tuple(modes.sources),
+        checkpoint_h=_checkpoint_h(design, modes),
     )
 
 
@@ -171,6 +174,28 @@ def _job_mtbf_steps(design: Design, modes: Modes) -> list[tuple[float, float]]:
     return out
 
 
+def _derating_fields(design: Design) -> dict[str, object]:
+    """The capacity factor over mission time (1 without a derating)."""
+    if design.derating is None:
+        return {}
+    p = next(p for p in design.profiles if p.name == design.derating.profile)
+    return {"cf_t": np.array([t for t, _ in p.points]), "cf_m": np.array([m for _, m in p.points])}
+
+
+def _checkpoint_h(design: Design, modes: Modes) -> float:
+    """Training: the mission-mean compute between checkpoints (NaN without a job)."""
+    w = design.workload
+    if w is None or w.kind != "training":
+        return math.nan
+    if w.checkpoint == "fixed":
+        return w.checkpoint_h
+    mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(design, modes)
+    _, (tau,) = checkpoint_schedule(
+        w.checkpoint, w.checkpoint_cost_h, [(0.0, mtbf)], design.mission_h
+    )
+    return tau
+
+
 def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
     w = design.workload
     everything = {"dem_t": np.zeros(1), "dem_m": np.full(1, float(design.n_units))}
@@ -188,21 +213,12 @@ def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
             out["dem_t"] = np.array([t for t, _ in p.points])
             out["dem_m"] = np.array([w.demand_units * m for _, m in p.points])
         return out
-    tau_t, tau_v = [0.0], [w.checkpoint_h]
-    tau = w.checkpoint_h
-    if w.checkpoint != "fixed":
-        mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(design, modes)
-        _, (tau,) = checkpoint_schedule(
-            w.checkpoint, w.checkpoint_cost_h, [(0.0, mtbf)], design.mission_h
+    tau_t, tau_v = [0.0], [_checkpoint_h(design, modes)]
+    if w.checkpoint != "fixed" and w.mtbf_h is None:
+        # from the current failure rate: Daly or Young anew at every rate change
+        tau_t, tau_v = checkpoint_schedule(
+            w.checkpoint, w.checkpoint_cost_h, _job_mtbf_steps(design, modes), design.mission_h
         )
-        tau_t, tau_v = [0.0], [tau]
-        if w.mtbf_h is None:  # from the current failure rate, anew at every rate change
-            tau_t, tau_v = checkpoint_schedule(
-                w.checkpoint,
-                w.checkpoint_cost_h,
-                _job_mtbf_steps(design, modes),
-                design.mission_h,
-            )
     return {
         **everything,
         "tau_t": np.array(tau_t),
@@ -210,7 +226,6 @@ def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
         "wl_kind": WorkloadKind.TRAINING,
         "wl_m": w.accelerators,
         "wl_elastic": int(w.elastic),
-        "wl_tau": tau,
         "wl_delta": w.checkpoint_cost_h,
         "wl_restart": w.restart_h,
         "wl_work": w.work_h,

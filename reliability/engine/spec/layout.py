@@ -1,74 +1,10 @@
-"""The engine's contract, declared once: plan fields, state, codes, events and outputs.
-
-Everything the plan compiler (:mod:`reliability.system`), the kernel, the block
-runner, the part-file store and the result schema must agree on is written here and
-nowhere else; they all derive their part from these tables:
-
-* the **plan**: arrays of int64 and float64 fields (:data:`PLAN_INT`,
-  :data:`PLAN_FLOAT`) and scalar parameters (:data:`PARAMS_INT`,
-  :data:`PARAMS_FLOAT`), each with the dimension that sizes it;
-  :class:`~reliability.engine.plan.PlanArrays` and ``pack_plan`` are built from them;
-* the **state** of a trial (:data:`STATE_INT`, :data:`STATE_FLOAT`,
-  :data:`STATE_UINT`) and its scalar variables (:data:`IVARS`, :data:`FVARS`,
-  :data:`COUNTERS`); ``new_state`` sizes them;
-* the **codes** stored in the plan: life laws, rate-profile kinds, fault effects,
-  renewal modes, workload kinds, and the purposes of the random streams;
-* the **wall-clock event kinds** (:data:`EVENTS`) with how many of each a plan has;
-  the kernel dispatches on the kind, and an identity of no kind is an error;
-* the **per-trial outputs** (:data:`OUTPUTS`) by name, shape and stored type, with
-  the result variables each becomes.
-
-The kernel reads field ``F`` element ``j`` of a packed array ``a`` as
-``a[a[F] + j]``: the first entries of every packed array are the offsets of its
-fields. The slots (``P.UNIT_GROUP``, ``IParam.N_UNITS``, ...) are ``IntEnum``
-members generated from the tables, which numba folds into constants.
-
-This module is plain Python: no numba, no numpy arrays.
-"""
+"""The plan's fields and parameters, the state of a trial, and the wall-clock event
+kinds: each with the dimension that sizes it."""
 
 from __future__ import annotations
 
-from enum import IntEnum
 from math import inf
 from typing import NamedTuple
-
-__all__ = [
-    "CLOCKED_EFFECTS",
-    "COUNTERS",
-    "EVENTS",
-    "EVENT_OWNER",
-    "FVARS",
-    "IVARS",
-    "OUTPUTS",
-    "PARAMS_FLOAT",
-    "PARAMS_INT",
-    "PF",
-    "PLAN_FLOAT",
-    "PLAN_INT",
-    "SF",
-    "STATE_FLOAT",
-    "STATE_INT",
-    "STATE_UINT",
-    "SU",
-    "Counter",
-    "Effect",
-    "Event",
-    "FParam",
-    "FVar",
-    "Field",
-    "IParam",
-    "IVar",
-    "LawKind",
-    "Out",
-    "Output",
-    "Owner",
-    "P",
-    "ProfileKind",
-    "Renew",
-    "S",
-    "Stream",
-    "WorkloadKind",
-]
 
 
 class Field(NamedTuple):
@@ -90,86 +26,19 @@ class Field(NamedTuple):
 
 
 class Param(NamedTuple):
-    """A scalar parameter of the plan (``derived``: counted from the arrays by
-    ``pack_plan``; ``default`` None: the compiler must give it)."""
+    """A scalar parameter of the plan: ``count`` names the dimension it counts (a
+    parameter ``pack_plan`` derives), otherwise ``default`` None: the compiler must
+    give it."""
 
     name: str
     doc: str
-    derived: bool = False
+    count: str = ""
     default: float | None = None
 
-
-# ----------------------------------------------------------------------------- codes
-
-
-class LawKind(IntEnum):
-    """Life and duration laws (parameters p1, p2 in hours)."""
-
-    EXPONENTIAL = 0  # p1 = mean
-    WEIBULL = 1  # p1 = scale, p2 = shape
-    LOGNORMAL = 2  # p1 = mu of ln h, p2 = sigma
-    FIXED = 3  # p1 = value
-
-
-#: law names of campaign files -> codes
-LAW_CODES = {law.name.lower(): int(law) for law in LawKind}
-
-
-class ProfileKind(IntEnum):
-    """Kinds of rate-profile domain (the time structure of failure rates)."""
-
-    STEPS = 0  # piecewise constant multiplier
-    SINE = 1  # mean * (1 + amplitude * sin(2 pi t / period + phase))
-    CONSTANT = 2  # multiplier 1: the identity clock (domain 0)
-    MODULATED = 3  # a steps envelope over a periodic pattern (SAA passes)
-    SPE = 4  # solar particle events, drawn afresh for every trial
-
-
-class Effect(IntEnum):
-    """What a failure mode does to the unit it hits."""
-
-    DOWN = 0  # the unit goes down until restored
-    SILENT = 1  # counted when it happens; the unit runs on
-    COUNTED = 2  # counted in aggregate (one Poisson draw per trial), never simulated
-    SCHEDULED = 3  # not a fault: the calendar takes the unit down (preventive maintenance)
-
-
-#: effects whose modes have a failure clock on every unit (the others have none)
-CLOCKED_EFFECTS = (Effect.DOWN, Effect.SILENT)
-
-
-class Renew(IntEnum):
-    """What a repair in place does to the unit's ageing clocks."""
-
-    RESUME = 0  # minimal repair: every clock resumes at its age
-    UNIT = 1  # as good as new: every mode draws a fresh life
-    CLOCK = 2  # the failed mode alone starts afresh; the others resume
-    SELECTED = 3  # the modes marked in mode_pm_renew start afresh; the others resume
-
-
-class WorkloadKind(IntEnum):
-    """What the cluster is for."""
-
-    NONE = 0  # every usable slot is wanted
-    TRAINING = 1  # one synchronous job with checkpoints
-    SERVING = 2  # a demand of unit slots
-
-
-class Stream(IntEnum):
-    """Purposes of the counter-based random streams (upper bits of a stream id):
-    two purposes never share a stream."""
-
-    LIFE = 1  # failure lives of (unit slot, mode)
-    RESTORE = 2  # repair and swap durations of a unit slot
-    POOL = 4  # warm spares failing in storage
-    RESUPPLY = 5  # Poisson resupply arrivals
-    SPE = 6  # solar particle events of a trial
-    AGGREGATE = 7  # counted-only faults of a mode
-    COUNTS = 8  # the counts engine's failure stream
-    EXCURSION = 9  # regenerative excursions of importance sampling (reliability.rare)
-
-
-# ----------------------------------------------------------------------------- events
+    @property
+    def derived(self) -> bool:
+        """Counted from the arrays by ``pack_plan``."""
+        return bool(self.count)
 
 
 class EventKind(NamedTuple):
@@ -193,7 +62,8 @@ EVENTS: tuple[EventKind, ...] = (
     EventKind("sdc_found", "one", "job", "training: silent corruption is found"),
 )
 
-# ----------------------------------------------------------------------------- plan
+
+# plan
 
 PLAN_INT: tuple[Field, ...] = (
     Field("unit_group", "units", "leaf group of each unit slot"),
@@ -255,8 +125,10 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("occ_t", "spe_pieces", "SPE occurrence rate: piece starts, h", default=0.0),
     Field("occ_m", "spe_pieces", "SPE occurrence rate: events per h", default=0.0),
     Field("occ_c", "spe_pieces", "SPE occurrence rate: cumulative events", default=0.0),
-    Field("dem_t", "demand_pieces", "serving demand: piece starts, h", default=0.0),
-    Field("dem_m", "demand_pieces", "serving demand: unit slots wanted (-1: all)", default=-1.0),
+    Field("dem_t", "demand_pieces", "demand: piece starts, h (every slot without a workload)"),
+    Field("dem_m", "demand_pieces", "demand: unit slots wanted"),
+    Field("cf_t", "factor_pieces", "capacity factor: piece starts, h", default=0.0),
+    Field("cf_m", "factor_pieces", "capacity factor: share of usable slots that run", default=1.0),
     Field("dem_c", "demand_pieces", "serving demand: cumulative unit-hours", derived=True),
     Field("tau_t", "tau_pieces", "training: starts of checkpoint-interval pieces", default=0.0),
     Field("tau_v", "tau_pieces", "training: compute between checkpoints, h", default=1.0),
@@ -276,13 +148,13 @@ PARAMS_INT: tuple[Param, ...] = (
     Param("wl_m", "training: accelerators the job spans", default=0),
     Param("wl_elastic", "training: run slower when fewer than m are up", default=0),
     Param("pm_mode", "the mode of preventive maintenance (Effect.SCHEDULED), -1: none", default=-1),
-    Param("n_units", "unit slots", derived=True),
-    Param("n_sp", "spare pools", derived=True),
-    Param("n_dom", "rate-profile domains", derived=True),
-    Param("n_groups", "k-of-n groups", derived=True),
-    Param("n_cells", "capacity-grid cells", derived=True),
-    Param("n_crew", "crew pools", derived=True),
-    Param("n_modes", "failure modes", derived=True),
+    Param("n_units", "unit slots", count="units"),
+    Param("n_sp", "spare pools", count="spare_pools"),
+    Param("n_dom", "rate-profile domains", count="domains"),
+    Param("n_groups", "k-of-n groups", count="groups"),
+    Param("n_cells", "capacity-grid cells", count="cells"),
+    Param("n_crew", "crew pools", count="crews"),
+    Param("n_modes", "failure modes", count="modes"),
 )
 
 PARAMS_FLOAT: tuple[Param, ...] = (
@@ -298,7 +170,6 @@ PARAMS_FLOAT: tuple[Param, ...] = (
     Param("spe_int_mu", "ln-intensity of a solar particle event: mean", default=0.0),
     Param("spe_int_sigma", "ln-intensity of a solar particle event: sigma", default=0.0),
     Param("wl_slo", "serving: delivered / demand needed for the SLO", default=1.0),
-    Param("wl_tau", "training: compute between checkpoints, h", default=1.0),
     Param("wl_delta", "training: checkpoint cost, h", default=0.0),
     Param("wl_restart", "training: restart cost, h", default=0.0),
     Param("wl_work", "training: total work, h (inf: runs all mission)", default=inf),
@@ -306,7 +177,8 @@ PARAMS_FLOAT: tuple[Param, ...] = (
     Param("pm_every", "preventive maintenance: interval between a unit's turns, h", default=inf),
 )
 
-# ----------------------------------------------------------------------------- state
+
+# state
 
 STATE_INT: tuple[Field, ...] = (
     Field("unit_up", "units", "1: the unit is up"),
@@ -381,7 +253,8 @@ IVARS: tuple[str, ...] = (
     "job_cursor",  # training: where recruiting continues
     "sdc_pending",  # training: 1 while a silent corruption awaits detection
     "sdc_mode",  # training: mode of that corruption
-    "dem_piece",  # serving: current piece of the demand
+    "dem_piece",  # current piece of the demand
+    "cf_piece",  # current piece of the capacity factor
 )
 
 FVARS: tuple[str, ...] = (
@@ -394,7 +267,9 @@ FVARS: tuple[str, ...] = (
     "wanted_h",  # serving: demanded unit-hours in the window
     "slo_h",  # serving: hours meeting the SLO in the window
     "done_h",  # training: when the work was done (NaN: not yet)
-    "demand",  # serving: current demand, unit slots
+    "demand",  # current demand, unit slots
+    "cap_factor",  # current capacity factor
+    "next_change",  # when the demand or the capacity factor next changes (inf: never)
     "committed",  # training: work committed
     "seg_start",  # training: start of the current segment
     "seg_len",  # training: length of the current compute segment
@@ -407,182 +282,3 @@ COUNTERS: tuple[str, ...] = (
     "pool",  # warm-spare failures in storage
     "resupply",  # Poisson resupply arrivals
 )
-
-# ----------------------------------------------------------------------------- outputs
-
-
-class Output(NamedTuple):
-    """A per-trial output of the kernel and the result variables it becomes.
-
-    ``per``: ``"trial"`` (one value), ``"mode"`` (one per failure mode; summed into
-    fault classes in the result) or ``"cell"`` (one per capacity-grid cell). The
-    kernel accumulates every output in float64; ``dtype`` is how blocks and results
-    store it. A per-mode output becomes the result variables ``classes`` (name,
-    fault source summed, or "" for all, and long name), by default one of its own
-    name over all sources.
-    """
-
-    name: str
-    per: str
-    dtype: str
-    units: str
-    long_name: str
-    cell_methods: str
-    classes: tuple[tuple[str, str, str], ...] = ()
-
-    def result_variables(self) -> tuple[tuple[str, str, str], ...]:
-        """(result name, fault source or "", long name) of what this output becomes."""
-        return self.classes or ((self.name, "", self.long_name),)
-
-
-OUTPUTS: tuple[Output, ...] = (
-    Output(
-        "availability",
-        "trial",
-        "f8",
-        "1",
-        "fraction of the measured window the system was up",
-        "time: mean",
-    ),
-    Output("mean_capacity", "trial", "f8", "1", "mean fraction of unit slots usable", "time: mean"),
-    Output(
-        "capacity",
-        "cell",
-        "f4",
-        "1",
-        "mean fraction of unit slots usable in the grid cell",
-        "time: mean",
-    ),
-    Output(
-        "system_up",
-        "cell",
-        "i1",
-        "1",
-        "system up at the end of the grid cell (1) or down (0)",
-        "time: point",
-    ),
-    Output("outages", "trial", "i4", "1", "unplanned system failures", "time: sum"),
-    Output("downtime_h", "trial", "f8", "h", "system downtime, planned and unplanned", "time: sum"),
-    Output(
-        "planned_downtime_h",
-        "trial",
-        "f8",
-        "h",
-        "system downtime during servicing visits",
-        "time: sum",
-    ),
-    Output(
-        "time_to_first_failure_h",
-        "trial",
-        "f8",
-        "h",
-        "time of the first unplanned system failure (NaN: none)",
-        "time: point",
-    ),
-    Output("spares_used", "trial", "i4", "1", "spare swaps completed", "time: sum"),
-    Output(
-        "spare_stockouts",
-        "trial",
-        "i4",
-        "1",
-        "failed units that found their spare pool empty and waited",
-        "time: sum",
-    ),
-    Output(
-        "failures",
-        "mode",
-        "i8",
-        "1",
-        "faults by failure mode",
-        "time: sum",
-        classes=(
-            ("fault_count", "", "faults by class, summed over unit slots"),
-            (
-                "saa_fault_count",
-                "saa",
-                "faults by class that arrived in South Atlantic Anomaly passes (quiet sun)",
-            ),
-            ("spe_fault_count", "spe", "faults by class due to solar particle events"),
-        ),
-    ),
-    Output(
-        "unit_downtime_h",
-        "mode",
-        "f8",
-        "h",
-        "unit-hours down, by the fault class that took the unit down",
-        "time: sum",
-    ),
-    Output(
-        "outage_downtime_h",
-        "mode",
-        "f8",
-        "h",
-        "unplanned system downtime, by the fault class that started the outage",
-        "time: sum",
-    ),
-    Output(
-        "throughput",
-        "trial",
-        "f8",
-        "1",
-        "serving: delivered fraction of demand; training: committed work per wall hour",
-        "time: mean",
-    ),
-    Output(
-        "slo_attainment",
-        "trial",
-        "f8",
-        "1",
-        "serving: fraction of time the delivered fraction met the SLO (NaN: training)",
-        "time: mean",
-    ),
-    Output(
-        "job_completion_h",
-        "trial",
-        "f8",
-        "h",
-        "training: time the job's work was done (NaN: not done or continuous)",
-        "time: point",
-    ),
-    Output(
-        "lost_work_h",
-        "mode",
-        "f8",
-        "h",
-        "training: job-hours of work rolled back, by the fault class that caused it",
-        "time: sum",
-    ),
-    Output(
-        "goodput",
-        "cell",
-        "f4",
-        "1",
-        "serving: delivered fraction of demand; training: committed work per hour",
-        "time: mean",
-    ),
-)
-
-# ----------------------------------------------------------------------------- slots
-
-
-def _slots(name: str, names) -> type[IntEnum]:
-    """An IntEnum of the upper-cased ``names`` numbered in order (numba constants)."""
-    return IntEnum(name, [(n.upper(), i) for i, n in enumerate(names)], module=__name__)
-
-
-P = _slots("P", [f.name for f in PLAN_INT])
-PF = _slots("PF", [f.name for f in PLAN_FLOAT])
-IParam = _slots("IParam", [p.name for p in PARAMS_INT])
-FParam = _slots("FParam", [p.name for p in PARAMS_FLOAT])
-S = _slots("S", [f.name for f in STATE_INT])
-SF = _slots("SF", [f.name for f in STATE_FLOAT])
-SU = _slots("SU", [f.name for f in STATE_UINT])
-IVar = _slots("IVar", IVARS)
-FVar = _slots("FVar", FVARS)
-Counter = _slots("Counter", COUNTERS)
-Event = _slots("Event", [e.name for e in EVENTS])
-Owner = _slots("Owner", dict.fromkeys(e.owner for e in EVENTS))
-#: the owner of each event kind, by kind (a tuple: numba indexes it at run time)
-EVENT_OWNER: tuple[int, ...] = tuple(int(Owner[e.owner.upper()]) for e in EVENTS)
-Out = _slots("Out", [o.name for o in OUTPUTS])

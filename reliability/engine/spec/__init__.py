@@ -1,0 +1,128 @@
+"""The engine's contract, declared once: plan fields, state, codes, events and outputs.
+
+What the plan compiler (:mod:`reliability.system`), the kernel, the block runner,
+the part-file store and the result schema must agree on is declared in this package
+(``layout``: plan, state and event kinds; ``codes``; ``outputs``), and they derive
+their part from these tables:
+
+* the **plan**: arrays of int64 and float64 fields (:data:`PLAN_INT`,
+  :data:`PLAN_FLOAT`) and scalar parameters (:data:`PARAMS_INT`,
+  :data:`PARAMS_FLOAT`), each with the dimension that sizes it;
+  :class:`~reliability.engine.plan.PlanArrays` and ``pack_plan`` are built from them;
+* the **state** of a trial (:data:`STATE_INT`, :data:`STATE_FLOAT`,
+  :data:`STATE_UINT`) and its scalar variables (:data:`IVARS`, :data:`FVARS`,
+  :data:`COUNTERS`); ``new_state`` sizes them;
+* the **codes** stored in the plan and the state: life laws, rate-profile kinds,
+  fault effects, renewal modes, restoration states, workload kinds, and the purposes
+  of the random streams;
+* the **wall-clock event kinds** (:data:`EVENTS`) with how many of each a plan has;
+  the kernel dispatches on the kind, and an identity of no kind is an error;
+* the **per-trial outputs** (:data:`OUTPUTS`) by name, shape and stored type, with
+  the result variables each becomes.
+
+The kernel reads field ``F`` element ``j`` of a packed array ``a`` as
+``a[a[F] + j]``: the first entries of every packed array are the offsets of its
+fields. The slots (``P.UNIT_GROUP``, ``IParam.N_UNITS``, ...) are ``IntEnum``
+members generated from the tables, which numba folds into constants.
+
+This package is plain Python: no numba, no numpy arrays.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from reliability.engine.spec.codes import (
+    CLOCKED_EFFECTS,
+    LAW_CODES,
+    Effect,
+    LawKind,
+    ProfileKind,
+    Renew,
+    RestoreKind,
+    Restoring,
+    Stream,
+    WorkloadKind,
+)
+from reliability.engine.spec.layout import (
+    COUNTERS,
+    EVENTS,
+    FVARS,
+    IVARS,
+    PARAMS_FLOAT,
+    PARAMS_INT,
+    PLAN_FLOAT,
+    PLAN_INT,
+    STATE_FLOAT,
+    STATE_INT,
+    STATE_UINT,
+    EventKind,
+    Field,
+    Param,
+)
+from reliability.engine.spec.outputs import OUTPUTS, Output
+
+__all__ = [
+    "CLOCKED_EFFECTS",
+    "COUNTERS",
+    "EVENTS",
+    "EVENT_OWNER",
+    "FVARS",
+    "IVARS",
+    "LAW_CODES",
+    "OUTPUTS",
+    "PARAMS_FLOAT",
+    "PARAMS_INT",
+    "PF",
+    "PLAN_FLOAT",
+    "PLAN_INT",
+    "SF",
+    "STATE_FLOAT",
+    "STATE_INT",
+    "STATE_UINT",
+    "SU",
+    "Counter",
+    "Effect",
+    "Event",
+    "EventKind",
+    "FParam",
+    "FVar",
+    "Field",
+    "IParam",
+    "IVar",
+    "LawKind",
+    "Out",
+    "Output",
+    "Owner",
+    "P",
+    "Param",
+    "ProfileKind",
+    "Renew",
+    "RestoreKind",
+    "Restoring",
+    "S",
+    "Stream",
+    "WorkloadKind",
+]
+
+
+def _slots(name: str, names) -> type[IntEnum]:
+    """An IntEnum of the upper-cased ``names`` numbered in order (numba constants)."""
+    return IntEnum(name, [(n.upper(), i) for i, n in enumerate(names)], module=__name__)
+
+
+P = _slots("P", [f.name for f in PLAN_INT])
+PF = _slots("PF", [f.name for f in PLAN_FLOAT])
+IParam = _slots("IParam", [p.name for p in PARAMS_INT])
+FParam = _slots("FParam", [p.name for p in PARAMS_FLOAT])
+S = _slots("S", [f.name for f in STATE_INT])
+SF = _slots("SF", [f.name for f in STATE_FLOAT])
+SU = _slots("SU", [f.name for f in STATE_UINT])
+IVar = _slots("IVar", IVARS)
+FVar = _slots("FVar", FVARS)
+Counter = _slots("Counter", COUNTERS)
+Event = _slots("Event", [e.name for e in EVENTS])
+Owner = _slots("Owner", dict.fromkeys(e.owner for e in EVENTS))
+#: the owner of each event kind, by kind (a tuple: numba indexes it at run time)
+EVENT_OWNER: tuple[int, ...] = tuple(int(Owner[e.owner.upper()]) for e in EVENTS)
+Out = _slots("Out", [o.name for o in OUTPUTS])
