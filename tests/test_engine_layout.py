@@ -38,10 +38,30 @@ def test_slots_follow_the_declarations():
         assert [int(m) for m in enum] == list(range(len(fields)))
 
 
-def test_parameters_are_the_last_field_of_the_plan():
-    # the kernel measures a field by the offset of the next one: never the last
-    assert spec.PLAN_INT[-1].name == "iparams"
-    assert spec.PLAN_FLOAT[-1].name == "fparams"
+def test_no_measured_field_is_the_last_of_its_array():
+    # the kernel measures a field by the offset of the next one (_access.count)
+    import re
+    from pathlib import Path
+
+    engine = Path(spec.__file__).parent.parent
+    counted = set()
+    for src in engine.glob("_*.py"):
+        counted |= set(re.findall(r"count\((?:pi|pf), (P|PF)\.(\w+)\)", src.read_text()))
+    assert counted  # the pattern still finds them
+    for table, name in counted:
+        fields = spec.PLAN_INT if table == "P" else spec.PLAN_FLOAT
+        assert fields[-1].name != name.lower(), name
+
+
+def test_leading_fields_sit_at_their_constant_offsets():
+    plan = compile_plan(parse_campaign(TEXT).base).arrays
+    pi, pf = pack_plan(plan)
+    si, sf, su = new_state(plan)
+    assert pi[spec.P.IPARAMS] == spec.IPARAMS0
+    assert pi[spec.P.WALL_OFF] == spec.WALL_OFF0 and pi[spec.P.OUT_OFF] == spec.OUT_OFF0
+    assert pf[spec.PF.FPARAMS] == spec.FPARAMS0
+    assert si[spec.S.IVARS] == spec.IVARS0 and sf[spec.SF.FVARS] == spec.FVARS0
+    assert su[spec.SU.KEY] == spec.KEY0 and su[spec.SU.MISC_CTR] == spec.MISC_CTR0
 
 
 def test_every_event_kind_has_an_owner_and_a_count():

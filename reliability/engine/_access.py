@@ -1,13 +1,14 @@
 """Reading and writing the packed plan and state (see :mod:`reliability.engine.spec`).
 
-Field ``F`` element ``j`` of a packed array ``a`` is ``a[a[F] + j]``; the scalar
-parameters and variables are the elements of one field each.
+Field ``F`` element ``j`` of a packed array ``a`` is ``a[a[F] + j]``. The parameters,
+offset tables, state variables and the trial's key lead their arrays at offsets the
+contract fixes, so they are read with one load, not two: they are read at every event.
 """
 
 from __future__ import annotations
 
 from reliability.engine._jit import kernel
-from reliability.engine.spec import PF, SF, P, S
+from reliability.engine.spec import FPARAMS0, FVARS0, IPARAMS0, IVARS0, KEY0, OUT_OFF0, WALL_OFF0
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -33,53 +34,53 @@ def add(a, field, j, value):
 
 @kernel(forceinline=True, error_model="numpy")
 def count(a, field):
-    """Elements of ``field`` (any field but the last of its array, the parameters)."""
+    """Elements of ``field`` (any field but the last of its array)."""
     return int(a[field + 1] - a[field])
 
 
 @kernel(forceinline=True, error_model="numpy")
 def iparam(pi, j):
     """Int parameter ``j`` (an ``IParam``) of the plan."""
-    return pi[pi[P.IPARAMS] + j]
+    return pi[IPARAMS0 + j]
 
 
 @kernel(forceinline=True, error_model="numpy")
 def fparam(pf, j):
     """Float parameter ``j`` (an ``FParam``) of the plan."""
-    return pf[int(pf[PF.FPARAMS]) + j]
+    return pf[FPARAMS0 + j]
 
 
 @kernel(forceinline=True, error_model="numpy")
 def ivar(si, j):
     """Int variable ``j`` (an ``IVar``) of the state."""
-    return si[si[S.IVARS] + j]
+    return si[IVARS0 + j]
 
 
 @kernel(forceinline=True, error_model="numpy")
 def set_ivar(si, j, value):
-    si[si[S.IVARS] + j] = value
+    si[IVARS0 + j] = value
 
 
 @kernel(forceinline=True, error_model="numpy")
 def add_ivar(si, j, value):
-    si[si[S.IVARS] + j] += value
+    si[IVARS0 + j] += value
 
 
 @kernel(forceinline=True, error_model="numpy")
 def fvar(sf, j):
     """Float variable ``j`` (an ``FVar``) of the state."""
-    return sf[int(sf[SF.FVARS]) + j]
+    return sf[FVARS0 + j]
 
 
 @kernel(forceinline=True, error_model="numpy")
 def set_fvar(sf, j, value):
-    sf[int(sf[SF.FVARS]) + j] = value
+    sf[FVARS0 + j] = value
 
 
 @kernel(forceinline=True, error_model="numpy")
 def out(pi, name):
     """Offset of output ``name`` (an ``Out``) in a trial's row."""
-    return pi[pi[P.OUT_OFF] + name]
+    return pi[OUT_OFF0 + name]
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -88,3 +89,15 @@ def fill(a, field, n, value):
     b = int(a[field])
     for j in range(n):
         a[b + j] = value
+
+
+@kernel(forceinline=True, error_model="numpy")
+def wall_off(pi, kind):
+    """First wall-clock event identity of ``kind`` (``kind`` = number of kinds: the end)."""
+    return pi[WALL_OFF0 + kind]
+
+
+@kernel(forceinline=True, error_model="numpy")
+def trial_key(su):
+    """The trial's key."""
+    return su[KEY0]

@@ -27,14 +27,16 @@ from reliability.engine._access import (
     out,
     set_fvar,
     set_ivar,
+    trial_key,
 )
 from reliability.engine._clocks import lam
 from reliability.engine._jit import kernel
 from reliability.engine._tree import system_up
 from reliability.engine.spec import (
+    FVARS0,
+    IVARS0,
     PF,
     SF,
-    SU,
     Effect,
     FParam,
     FVar,
@@ -49,12 +51,14 @@ from reliability.engine.spec import (
 
 
 @kernel(forceinline=True, error_model="numpy")
-def _piece(pi, pf, si, sf, t0, t1, row):
-    """Integrate the current (constant) state over [t0, t1) into the outputs."""
+def integrate(pi, pf, si, sf, t0, t1, row):
+    """Integrate the current state over [t0, t1) into the outputs; the demand and the
+    capacity factor must not change inside it (the event loops stop at their
+    changes; :func:`advance` splits at them)."""
     # this runs at every event: offsets are read once (numba cannot prove that the
     # state arrays do not alias, so it would reload them after every store)
-    iv = si[S.IVARS]
-    fv = int(sf[SF.FVARS])
+    iv = IVARS0
+    fv = FVARS0
     planned = si[iv + IVar.PLANNED]
     sys_up = si[si[S.G_UP]] == 1 and planned == 0
     # usable units that run (normalised by the unit count once, at the end of the trial)
@@ -81,37 +85,36 @@ def _piece(pi, pf, si, sf, t0, t1, row):
     n_cells = iparam(pi, IParam.N_CELLS)
     edges = int(pf[PF.EDGES]) + 1  # edges[ci + 1] is the end of cell ci
     o_cap = out(pi, Out.CAPACITY)
-    o_up = out(pi, Out.SYSTEM_UP)
-    o_good = out(pi, Out.GOODPUT)
     # cells ending strictly before t1 close now: the state at their end is known
     while ci < n_cells and pf[edges + ci] < t1:
         e = pf[edges + ci]
         row[o_cap + ci] += cap * (e - s)
         if serving_:
-            row[o_good + ci] += served * (e - s)
-        row[o_up + ci] = 1.0 if sys_up else 0.0
+            row[out(pi, Out.GOODPUT) + ci] += served * (e - s)
+        row[out(pi, Out.SYSTEM_UP) + ci] = 1.0 if sys_up else 0.0
         s = e
         ci += 1
     if ci < n_cells and t1 > s:
         row[o_cap + ci] += cap * (t1 - s)
         if serving_:
-            row[o_good + ci] += served * (t1 - s)
+            row[out(pi, Out.GOODPUT) + ci] += served * (t1 - s)
     si[iv + IVar.CELL] = ci
 
 
 @kernel(forceinline=True, error_model="numpy")
 def advance(pi, pf, si, sf, t0, t1, row):
     """Integrate the state over [t0, t1), split where the demand or the capacity
-    factor changes (a change at t1 itself takes effect after it)."""
-    b = timeline.next_change(sf)
-    while b < t1:
-        _piece(pi, pf, si, sf, t0, b, row)
-        timeline.step(pf, si, sf, b)
-        t0 = b
+    factor changes (a change at t1 itself takes effect after it): the last stretch to
+    the mission end, or to where a splitting trajectory stopped."""
+    while True:  # one call site of the integral: this is inlined at every event
         b = timeline.next_change(sf)
-    _piece(pi, pf, si, sf, t0, t1, row)
-    if b == t1:
+        integrate(pi, pf, si, sf, t0, min(b, t1), row)
+        if b > t1:
+            return
         timeline.step(pf, si, sf, b)
+        if b == t1:
+            return
+        t0 = b
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -133,7 +136,7 @@ def count_fault(pi, pf, m, t, row):
 def observe(pi, pf, si, sf, t):
     """The system after the events at ``t``: an outage that starts is counted and
     charged to the mode of the latest unit failure."""
-    iv = si[S.IVARS]
+    iv = IVARS0
     root = si[si[S.G_UP]]
     if root != si[iv + IVar.ROOTPREV]:
         if root == 0:
@@ -157,7 +160,7 @@ def _count_aggregates(pi, pf, sf, su, row):
     """Faults counted, not simulated (ECC-corrected upsets): a Poisson draw of their
     number over the measured window in every unit slot."""
     n = iparam(pi, IParam.N_UNITS)
-    key = su[int(su[SU.KEY])]
+    key = trial_key(su)
     warmup = fparam(pf, FParam.WARMUP_H)
     o_fail = out(pi, Out.FAILURES)
     for m in range(iparam(pi, IParam.N_MODES)):

@@ -19,7 +19,7 @@ from reliability.engine import _heap as heap
 from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, fvar, get, iparam, ivar, put, set_ivar
+from reliability.engine._access import add, fvar, get, iparam, ivar, put, set_ivar, trial_key
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     PF,
@@ -149,7 +149,7 @@ def life_uniform(pi, su, c):
     """The next uniform of clock ``c``'s life stream."""
     m = get(pi, P.CLOCK_MODE, c)
     stream = rnd.stream_id(Stream.LIFE, get(pi, P.CLOCK_UNIT, c), get(pi, P.MODE_LOCAL, m))
-    u = rnd.uniform(su[int(su[SU.KEY])], stream, get(su, SU.CLK_CTR, c))
+    u = rnd.uniform(trial_key(su), stream, get(su, SU.CLK_CTR, c))
     add(su, SU.CLK_CTR, c, np.uint64(1))
     return u
 

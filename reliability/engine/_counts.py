@@ -23,6 +23,7 @@ from reliability.engine import _account as account
 from reliability.engine import _events as events
 from reliability.engine import _loop as loop
 from reliability.engine import _restore as restore
+from reliability.engine import _timeline as timeline
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
 from reliability.engine._access import fparam, get, ivar
@@ -67,6 +68,7 @@ def trial(pi, pf, si, sf, su, key, cum_rate, row):
     bound = -1  # proposals run at bound x total; -1: draw afresh
     frozen = 0
     settled = False
+    tt = timeline.next_change(sf)  # the demand or capacity factor changes: no event
     while True:
         n_up = ivar(si, IVar.NUP)
         if ivar(si, IVar.FROZEN) != frozen or n_up > bound or 2 * n_up < bound:
@@ -77,15 +79,19 @@ def trial(pi, pf, si, sf, su, key, cum_rate, row):
                 tf = t - math.log(rnd.uniform(key, stream, ctr)) / (bound * total)
                 ctr += one
         tw = events.next_time(si, sf)
-        tn = min(tf, tw)
+        tn = min(tf, tw, tt)
         if tn > t and not settled:
             settled = True
             if loop.settle(pi, pf, si, sf, t):
                 continue
         if tn >= mission:
             break
-        account.advance(pi, pf, si, sf, t, tn, row)
+        account.integrate(pi, pf, si, sf, t, tn, row)
         t = tn
+        if tt <= tf and tt <= tw:
+            timeline.step(pf, si, sf, t)
+            tt = timeline.next_change(sf)
+            continue
         settled = False
         if tw <= tf:
             loop.on_wall_event(pi, pf, si, sf, su, t, row, False)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 
 from reliability.engine import _heap as heap
-from reliability.engine._access import get
+from reliability.engine._access import wall_off
 from reliability.engine._jit import kernel
-from reliability.engine.spec import EVENTS, SF, P, S
+from reliability.engine.spec import EVENTS, SF, S
 
 _N_KINDS = len(EVENTS)
 
@@ -22,15 +22,15 @@ _N_KINDS = len(EVENTS)
 @kernel(forceinline=True, error_model="numpy")
 def ident(pi, kind, index):
     """The identity of event ``index`` of ``kind``."""
-    return get(pi, P.WALL_OFF, kind) + index
+    return wall_off(pi, kind) + index
 
 
 @kernel(forceinline=True, error_model="numpy")
 def kind_of(pi, ident):
     """(kind, index) of an event identity; raises on an identity of no kind."""
     for kind in range(_N_KINDS):
-        if ident < get(pi, P.WALL_OFF, kind + 1):
-            return kind, ident - get(pi, P.WALL_OFF, kind)
+        if ident < wall_off(pi, kind + 1):
+            return kind, ident - wall_off(pi, kind)
     raise RuntimeError("a wall-clock event identity of no declared kind")
 
 

@@ -39,11 +39,11 @@ from reliability.engine import _serving as serving
 from reliability.engine import _solar as solar
 from reliability.engine import _timeline as timeline
 from reliability.engine import _tree as tree
-from reliability.engine._access import fill, fparam, get, iparam, set_ivar
+from reliability.engine._access import fill, fparam, get, iparam, set_ivar, wall_off
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     EVENT_OWNER,
-    SU,
+    KEY0,
     Effect,
     FParam,
     IParam,
@@ -64,11 +64,11 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
     si[si[0] :] = 0
     sf[int(sf[0]) :] = 0.0
     su[int(su[0]) :] = np.uint64(0)
-    su[int(su[SU.KEY])] = key
+    su[KEY0] = key
     solar.reset(pi, pf, si, sf, su)
     account.reset(pi, pf, si, sf, su)
     fill(si, S.FH_POS, get(pi, P.DOM_HOFF, iparam(pi, IParam.N_DOM)), -1)
-    fill(si, S.WH_POS, get(pi, P.WALL_OFF, len(EVENT_OWNER)), -1)
+    fill(si, S.WH_POS, wall_off(pi, len(EVENT_OWNER)), -1)
     set_ivar(si, IVar.UP, n)
     timeline.reset(pi, pf, si, sf, su)
     fill(si, S.UNIT_UP, n, 1)
@@ -135,10 +135,11 @@ def run(pi, pf, si, sf, su, t, target, row):
     ``_tree.needed``); returns the time reached and whether the target was."""
     mission = fparam(pf, FParam.MISSION_H)
     settled = False
+    tt = timeline.next_change(sf)  # the demand or capacity factor changes: no event
     while True:
         tf, df = clocks.next_failure(pi, pf, si, sf)
         tw = events.next_time(si, sf)
-        tn = min(tf, tw)
+        tn = min(tf, tw, tt)
         if tn > t and not settled:
             # every event at t is done (zero-length swaps included): observe the system;
             # if that froze or thawed the clocks, look for the next event again
@@ -149,8 +150,12 @@ def run(pi, pf, si, sf, su, t, target, row):
                 return t, True
         if tn >= mission:
             return t, False
-        account.advance(pi, pf, si, sf, t, tn, row)
+        account.integrate(pi, pf, si, sf, t, tn, row)
         t = tn
+        if tt <= tf and tt <= tw:  # nothing happens to the units: no need to settle
+            timeline.step(pf, si, sf, t)
+            tt = timeline.next_change(sf)
+            continue
         settled = False
         if tw <= tf:
             on_wall_event(pi, pf, si, sf, su, t, row, True)
@@ -174,7 +179,7 @@ def finish(pi, pf, si, sf, su, t, row):
 @kernel(error_model="numpy")
 def trial(pi, pf, si, sf, su, key, row):
     """Simulate one trial with trial key ``key``; its outputs go to ``row`` (laid out
-    by ``P.OUT_OFF``, see ``spec.OUTPUTS``)."""
+    by the plan's ``out_off``, see ``spec.OUTPUTS``)."""
     reset(pi, pf, si, sf, su, key, True)
     t, _ = run(pi, pf, si, sf, su, 0.0, -1, row)
     finish(pi, pf, si, sf, su, t, row)

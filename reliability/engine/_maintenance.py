@@ -24,11 +24,11 @@ from reliability.engine import _notify as notify
 from reliability.engine import _restore as restore
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, add_ivar, fparam, get, iparam, put, set_ivar
+from reliability.engine._access import add_ivar, fparam, get, iparam, put, set_ivar, trial_key
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
+    MISC_CTR0,
     PF,
-    SU,
     Counter,
     Effect,
     Event,
@@ -51,11 +51,11 @@ def _next_resupply(pi, pf, si, sf, su, t, first):
     ident = events.ident(pi, Event.RESUPPLY, 0)
     if iparam(pi, IParam.RS_POISSON):
         u = rnd.uniform(
-            su[int(su[SU.KEY])],
+            trial_key(su),
             rnd.stream_id(Stream.RESUPPLY, 0, 0),
-            get(su, SU.MISC_CTR, Counter.RESUPPLY),
+            su[MISC_CTR0 + Counter.RESUPPLY],
         )
-        add(su, SU.MISC_CTR, Counter.RESUPPLY, np.uint64(1))
+        su[MISC_CTR0 + Counter.RESUPPLY] += np.uint64(1)
         events.schedule(si, sf, ident, t - math.log(u) * every)
     elif first:
         events.schedule(si, sf, ident, fparam(pf, FParam.RS_FIRST))

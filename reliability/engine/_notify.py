@@ -14,28 +14,28 @@ from reliability.engine._jit import kernel
 from reliability.engine.spec import IParam, WorkloadKind
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def unit_down(pi, pf, si, sf, su, unit, m, t, row):
     """``unit`` went down by mode ``m``."""
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
         job.on_unit_down(pi, pf, si, sf, unit, m, t, row)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def unit_up(pi, pf, si, sf, su, unit, t, row):
     """``unit`` came back up (restored, swapped or replaced)."""
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
         job.on_unit_up(pi, pf, si, sf, t)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def silent_fault(pi, pf, si, sf, su, unit, m, t, row):
     """A silent fault of mode ``m`` struck ``unit``, which runs on."""
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
         job.on_silent(pi, pf, si, sf, unit, m, t)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def planned_stop(pi, pf, si, sf, su, unit, t, row):
     """A planned stop at ``t``: of the whole cluster (``unit`` < 0, a servicing visit
     that holds the system down) or of one unit (its maintenance turn). Work in
@@ -44,7 +44,7 @@ def planned_stop(pi, pf, si, sf, su, unit, t, row):
         job.on_planned(pi, pf, si, sf, unit, t, row)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def visit_end(pi, pf, si, sf, su, t, row):
     """A servicing visit ended: the units are back."""
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:

@@ -20,10 +20,11 @@ from reliability.engine import _laws as laws
 from reliability.engine import _notify as notify
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, fparam, get, iparam, out, put, set_ivar
+from reliability.engine._access import add, fparam, get, iparam, out, put, set_ivar, trial_key
 from reliability.engine._account import spare_used, unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
+    MISC_CTR0,
     PF,
     SF,
     SU,
@@ -47,7 +48,7 @@ def _start(pi, pf, si, sf, su, unit, t):
     """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
     put(si, S.UNIT_JOB, unit, Restoring.ACTIVE)
     u = rnd.uniform(
-        su[int(su[SU.KEY])], rnd.stream_id(Stream.RESTORE, unit, 0), get(su, SU.UNIT_CTR, unit)
+        trial_key(su), rnd.stream_id(Stream.RESTORE, unit, 0), get(su, SU.UNIT_CTR, unit)
     )
     add(su, SU.UNIT_CTR, unit, np.uint64(1))
     if get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP:
@@ -112,10 +113,8 @@ def reschedule_warm(pi, pf, si, sf, su, sp, t):
     if free <= 0:
         events.cancel(si, sf, ident)
         return
-    u = rnd.uniform(
-        su[int(su[SU.KEY])], rnd.stream_id(Stream.POOL, sp, 0), get(su, SU.MISC_CTR, Counter.POOL)
-    )
-    add(su, SU.MISC_CTR, Counter.POOL, np.uint64(1))
+    u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.POOL, sp, 0), su[MISC_CTR0 + Counter.POOL])
+    su[MISC_CTR0 + Counter.POOL] += np.uint64(1)
     events.schedule(si, sf, ident, t - math.log(u) * get(pf, PF.SP_DORMANT, sp) / free)
 
 

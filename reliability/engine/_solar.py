@@ -16,14 +16,14 @@ import numpy as np
 from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
 from reliability.engine import streams as rnd
-from reliability.engine._access import count, fparam, iparam, set_fvar
+from reliability.engine._access import count, fparam, iparam, set_fvar, trial_key
 from reliability.engine._jit import kernel
-from reliability.engine.spec import PF, SF, SU, FParam, FVar, IParam, Stream
+from reliability.engine.spec import PF, SF, FParam, FVar, IParam, Stream
 
 
 @kernel(error_model="numpy")
 def _draw(pi, pf, sf, su):
-    key = su[int(su[SU.KEY])]
+    key = trial_key(su)
     stream = rnd.stream_id(Stream.SPE, 0, 0)
     ctr = np.uint64(0)
     cap = iparam(pi, IParam.SPE_CAP)

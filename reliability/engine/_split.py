@@ -19,7 +19,7 @@ from reliability.engine import _loop as loop
 from reliability.engine import _tree as tree
 from reliability.engine._access import fparam, fvar
 from reliability.engine._jit import kernel
-from reliability.engine.spec import SU, FParam, FVar
+from reliability.engine.spec import KEY0, FParam, FVar
 
 
 @kernel(forceinline=True)
@@ -85,7 +85,7 @@ def run_stage(
             _copy(si, start_si[s])
             _copy(sf, start_sf[s])
             _copy(su, start_su[s])
-            su[int(su[SU.KEY])] = keys[j]
+            su[KEY0] = keys[j]
             t = start_t[s]
             clocks.fresh_residuals(pi, pf, si, sf, su, t)
         before = _unplanned_down(sf)

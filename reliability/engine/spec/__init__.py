@@ -67,10 +67,17 @@ __all__ = [
     "COUNTERS",
     "EVENTS",
     "EVENT_OWNER",
+    "FPARAMS0",
     "FVARS",
+    "FVARS0",
+    "IPARAMS0",
     "IVARS",
+    "IVARS0",
+    "KEY0",
     "LAW_CODES",
+    "MISC_CTR0",
     "OUTPUTS",
+    "OUT_OFF0",
     "PARAMS_FLOAT",
     "PARAMS_INT",
     "PF",
@@ -81,6 +88,7 @@ __all__ = [
     "STATE_INT",
     "STATE_UINT",
     "SU",
+    "WALL_OFF0",
     "Counter",
     "Effect",
     "Event",
@@ -110,6 +118,39 @@ def _slots(name: str, names) -> type[IntEnum]:
     """An IntEnum of the upper-cased ``names`` numbered in order (numba constants)."""
     return IntEnum(name, [(n.upper(), i) for i, n in enumerate(names)], module=__name__)
 
+
+def _leading(fields: tuple[Field, ...], sizes: dict[str, int]) -> dict[str, int]:
+    """Offsets of the leading fields of a packed array whose sizes are fixed here."""
+    out, offset = {}, len(fields)
+    for f in fields:
+        if f.size not in sizes:
+            break
+        out[f.name] = offset
+        offset += sizes[f.size] + f.extra
+    return out
+
+
+_FIXED = {
+    "params_int": len(PARAMS_INT),
+    "params_float": len(PARAMS_FLOAT),
+    "event_kinds": len(EVENTS),
+    "outputs": len(OUTPUTS),
+    "ivars": len(IVARS),
+    "fvars": len(FVARS),
+    "counters": len(COUNTERS),
+    "one": 1,
+}
+_PI = _leading(PLAN_INT, _FIXED)
+_PF = _leading(PLAN_FLOAT, _FIXED)
+_SI = _leading(STATE_INT, _FIXED)
+_SF = _leading(STATE_FLOAT, _FIXED)
+_SU = _leading(STATE_UINT, _FIXED)
+#: constant offsets of the leading fields (the kernel's hottest reads take one load)
+IPARAMS0, WALL_OFF0, OUT_OFF0 = _PI["iparams"], _PI["wall_off"], _PI["out_off"]
+FPARAMS0 = _PF["fparams"]
+IVARS0 = _SI["ivars"]
+FVARS0 = _SF["fvars"]
+KEY0, MISC_CTR0 = _SU["key"], _SU["misc_ctr"]
 
 P = _slots("P", [f.name for f in PLAN_INT])
 PF = _slots("PF", [f.name for f in PLAN_FLOAT])

@@ -63,9 +63,14 @@ EVENTS: tuple[EventKind, ...] = (
 )
 
 
-# plan
+# plan: every packed array starts with its fields of a size fixed by the contract
+# (parameters, offset tables, state variables), whose offsets are constants: the
+# kernel reads them with one load (see spec.IPARAMS0 and its siblings)
 
 PLAN_INT: tuple[Field, ...] = (
+    Field("iparams", "params_int", "the scalar int parameters (IParam)", derived=True),
+    Field("wall_off", "event_kinds", "first wall-event identity of each kind", 1, True),
+    Field("out_off", "outputs", "offset of each output in a trial's row", 1, True),
     Field("unit_group", "units", "leaf group of each unit slot"),
     Field("unit_crew", "units", "crew pool of the unit, -1: repaired without a crew"),
     Field("unit_spare", "units", "spare pool of the unit, -1: none"),
@@ -98,12 +103,10 @@ PLAN_INT: tuple[Field, ...] = (
     Field("sp_warm", "spare_pools", "1: warm spares (fail in storage)"),
     Field("sp_slaw", "spare_pools", "swap-duration law (LawKind)"),
     Field("sp_qoff", "spare_pools", "offsets of each pool's waiting queue", extra=1),
-    Field("wall_off", "event_kinds", "first wall-event identity of each kind", 1, True),
-    Field("out_off", "outputs", "offset of each output in a trial's row", 1, True),
-    Field("iparams", "params_int", "the scalar int parameters (IParam)", derived=True),
 )
 
 PLAN_FLOAT: tuple[Field, ...] = (
+    Field("fparams", "params_float", "the scalar float parameters (FParam)", derived=True),
     Field("edges", "cells", "capacity-grid cell edges, h", extra=1),
     Field("mode_p1", "modes", "first life parameter (see LawKind)"),
     Field("mode_p2", "modes", "second life parameter"),
@@ -133,7 +136,6 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("tau_t", "tau_pieces", "training: starts of checkpoint-interval pieces", default=0.0),
     Field("tau_v", "tau_pieces", "training: compute between checkpoints, h", default=1.0),
     Field("unit_pm_first", "units", "first preventive maintenance, h (inf: none)", default=inf),
-    Field("fparams", "params_float", "the scalar float parameters (FParam)", derived=True),
 )
 
 PARAMS_INT: tuple[Param, ...] = (
@@ -181,6 +183,7 @@ PARAMS_FLOAT: tuple[Param, ...] = (
 # state
 
 STATE_INT: tuple[Field, ...] = (
+    Field("ivars", "ivars", "the scalar int variables (IVar)"),
     Field("unit_up", "units", "1: the unit is up"),
     Field("unit_fmode", "units", "mode that took the unit down, -1: up"),
     Field("unit_job", "units", "restoration state of a down unit (see _restore)"),
@@ -210,10 +213,10 @@ STATE_INT: tuple[Field, ...] = (
     Field("sq", "spare_queue", "units waiting for a spare (ring buffers)"),
     Field("sq_head", "spare_pools", "spare queues: head"),
     Field("sq_len", "spare_pools", "spare queues: length"),
-    Field("ivars", "ivars", "the scalar int variables (IVar)"),
 )
 
 STATE_FLOAT: tuple[Field, ...] = (
+    Field("fvars", "fvars", "the scalar float variables (FVar)"),
     Field("clk_origin", "clocks", "operational time the clock's life is counted from"),
     Field("clk_deadline", "clocks", "age at which the clock fires"),
     Field("clk_paused", "clocks", "age of a paused clock while its unit is down"),
@@ -227,14 +230,13 @@ STATE_FLOAT: tuple[Field, ...] = (
     Field("spe_m", "spe_points", "this trial's SPE steps profile: intensity"),
     Field("spe_c", "spe_points", "this trial's SPE steps profile: cumulative"),
     Field("spe_ev", "spe_events", "this trial's events: (start, end, intensity)"),
-    Field("fvars", "fvars", "the scalar float variables (FVar)"),
 )
 
 STATE_UINT: tuple[Field, ...] = (
+    Field("key", "one", "the trial's key"),
+    Field("misc_ctr", "counters", "draws taken from the other streams (Counter)"),
     Field("unit_ctr", "units", "draws taken from each unit's restoration stream"),
     Field("clk_ctr", "clocks", "draws taken from each clock's life stream"),
-    Field("misc_ctr", "counters", "draws taken from the other streams (Counter)"),
-    Field("key", "one", "the trial's key"),
 )
 
 IVARS: tuple[str, ...] = (
