@@ -249,3 +249,43 @@ def test_daly_follows_the_current_failure_rate(make_campaign):
     # the job checkpoints more often after the rate quadruples
     r = simulate(a, 1, 20)
     assert np.all(r.throughput > 0.5)
+
+
+def test_a_job_does_not_restart_while_a_visit_holds_the_cluster_down(make_campaign):
+    # members fail and come back during a 200 h visit that holds the system down: the
+    # job waits for the end of the visit, so nothing is computed in the visit's cells
+    c = _training(
+        make_campaign,
+        'accelerators = 4\ncheckpoint = "1 h"\ncheckpoint_cost = "1 min"\nrestart = "5 min"',
+        rest_extra=(
+            "[maintenance]\nservicing = "
+            '{ every = "2000 h", first = "400 h", duration = "200 h", system_down = true }'
+        ),
+        failures='{ law = "exponential", mean = "50 h", repair = "1 h", crew = false }',
+        cluster="node = { n = 8, k = 1 }",
+        mission="1000 h",
+        time_step="100 h",
+    )
+    r = simulate(compile_plan(c.base).arrays, 2, 20)
+    assert r.failures[:, 0].sum() > 100  # members do fail during the visit
+    np.testing.assert_array_equal(r.goodput[:, 4:6], 0.0)  # cells [400, 600) h
+    assert (r.goodput[:, 6] > 0).all()  # and the job runs again after it
+
+
+def test_a_planned_stop_in_the_last_checkpoint_completes_the_job(make_campaign):
+    # 10 h of work in 5 h segments with 1 h checkpoints: done at 12 h, unless a visit
+    # at 11.5 h stops it in its last checkpoint, which it then saves at no cost
+    c = _training(
+        make_campaign,
+        'accelerators = 4\nwork = "10 h"\ncheckpoint = "5 h"\ncheckpoint_cost = "1 h"',
+        rest_extra=(
+            "[maintenance]\nservicing = "
+            '{ every = "1000 h", first = "11.5 h", duration = "10 h", system_down = true }'
+        ),
+        failures='{ law = "exponential", mean = "1e9 h", repair = "1 h" }',
+        cluster="node = { n = 4, k = 1 }",
+        mission="100 h",
+        time_step="10 h",
+    )
+    r = simulate(compile_plan(c.base).arrays, 1, 2)
+    np.testing.assert_array_equal(r.job_completion_h, 11.5)

@@ -77,10 +77,13 @@ def _fill(pi, si):
 
 @kernel(error_model="numpy")
 def _restart(pi, pf, si, sf, t):
-    """Start a restart if the job has its accelerators, otherwise wait for them."""
+    """Start a restart if the job has its accelerators and no servicing visit holds
+    the cluster down, otherwise wait (the end of the visit restarts it)."""
     _fill(pi, si)
     have = ivar(si, IVar.JOB_N)
-    if have >= iparam(pi, IParam.WL_M) or (iparam(pi, IParam.WL_ELASTIC) and have > 0):
+    if ivar(si, IVar.PLANNED) == 0 and (
+        have >= iparam(pi, IParam.WL_M) or (iparam(pi, IParam.WL_ELASTIC) and have > 0)
+    ):
         set_ivar(si, IVar.JOB_PHASE, RESTART)
         events.schedule(
             si, sf, events.ident(pi, Event.JOB_PHASE, 0), t + fparam(pf, FParam.WL_RESTART)
@@ -97,7 +100,7 @@ def _compute(pi, pf, si, sf, t):
     left = fparam(pf, FParam.WL_WORK) - fvar(sf, FVar.COMMITTED)
     # the interval in force now (Daly or Young follow the current failure rate)
     piece = prof.find(pf[int(pf[PF.TAU_T]) :], 0, count(pf, PF.TAU_T), t)
-    length = min(get(pf, PF.TAU_V, piece), left / speed)
+    length = max(0.0, min(get(pf, PF.TAU_V, piece), left / speed))
     set_fvar(sf, FVar.SPEED, speed)
     set_fvar(sf, FVar.SEG_START, t)
     set_fvar(sf, FVar.SEG_LEN, length)
@@ -232,13 +235,17 @@ def on_planned(pi, pf, si, sf, unit, t, row):
     phase = ivar(si, IVar.JOB_PHASE)
     if phase == DONE or (unit >= 0 and not get(si, S.UNIT_MEMBER, unit)):
         return
+    events.cancel(si, sf, events.ident(pi, Event.JOB_PHASE, 0))
     if phase in (RUN, CKPT):
         work = _in_progress(sf, phase, t)
         start = fvar(sf, FVar.SEG_START)
         set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
         _credit(pi, pf, row, start, min(t, start + fvar(sf, FVar.SEG_LEN)), work)
+        if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
+            set_ivar(si, IVar.JOB_PHASE, DONE)  # the planned checkpoint saved the last work
+            set_fvar(sf, FVar.DONE_H, t)
+            return
     set_ivar(si, IVar.JOB_PHASE, WAIT)
-    events.cancel(si, sf, events.ident(pi, Event.JOB_PHASE, 0))
 
 
 @kernel(error_model="numpy")
