@@ -46,11 +46,17 @@ def test_no_measured_field_is_the_last_of_its_array():
     engine = Path(spec.__file__).parent.parent
     counted = set()
     for src in engine.glob("_*.py"):
-        counted |= set(re.findall(r"count\((?:pi|pf), (P|PF)\.(\w+)\)", src.read_text()))
+        counted |= set(re.findall(r"count\(\w+, (P|PF|S|SF|SU)\.(\w+)\)", src.read_text()))
     assert counted  # the pattern still finds them
+    tables = {
+        "P": spec.PLAN_INT,
+        "PF": spec.PLAN_FLOAT,
+        "S": spec.STATE_INT,
+        "SF": spec.STATE_FLOAT,
+        "SU": spec.STATE_UINT,
+    }
     for table, name in counted:
-        fields = spec.PLAN_INT if table == "P" else spec.PLAN_FLOAT
-        assert fields[-1].name != name.lower(), name
+        assert tables[table][-1].name != name.lower(), name
 
 
 def test_leading_fields_sit_at_their_constant_offsets():

@@ -7,8 +7,19 @@ contract fixes, so they are read with one load, not two: they are read at every 
 
 from __future__ import annotations
 
+import numpy as np
+
 from reliability.engine._jit import kernel
-from reliability.engine.spec import FPARAMS0, FVARS0, IPARAMS0, IVARS0, KEY0, OUT_OFF0, WALL_OFF0
+from reliability.engine.spec import (
+    FPARAMS0,
+    FVARS0,
+    IPARAMS0,
+    IVARS0,
+    KEY0,
+    MISC_CTR0,
+    OUT_OFF0,
+    WALL_OFF0,
+)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -95,6 +106,14 @@ def fill(a, field, n, value):
 def wall_off(pi, kind):
     """First wall-clock event identity of ``kind`` (``kind`` = number of kinds: the end)."""
     return pi[WALL_OFF0 + kind]
+
+
+@kernel(forceinline=True, error_model="numpy")
+def next_count(su, counter):
+    """The next draw's counter of stream ``counter`` (a ``Counter``), counted."""
+    n = su[MISC_CTR0 + counter]
+    su[MISC_CTR0 + counter] = n + np.uint64(1)
+    return n
 
 
 @kernel(forceinline=True, error_model="numpy")

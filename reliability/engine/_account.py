@@ -2,10 +2,11 @@
 
 Between events the state is constant, so availability, capacity, downtime by cause
 and the capacity grid are exact integrals, accumulated at each event
-(:func:`advance`); a trial's row of outputs (see
+(:func:`integrate`); a trial's row of outputs (see
 :data:`~reliability.engine.spec.OUTPUTS`) is finished at the mission end
-(:func:`finish`). Deterministic time structure (the demand and the capacity factor,
-see :mod:`._timeline`) is integrated here too, split at its breakpoints.
+(:func:`finish`). The demand and the capacity factor (:mod:`._timeline`) are
+constant between their breakpoints, where the event loops stop too; :func:`advance`
+splits the last stretch at them.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def advance(pi, pf, si, sf, t0, t1, row):
     """Integrate the state over [t0, t1), split where the demand or the capacity
     factor changes (a change at t1 itself takes effect after it): the last stretch to
     the mission end, or to where a splitting trajectory stopped."""
-    while True:  # one call site of the integral: this is inlined at every event
+    while True:
         b = timeline.next_change(sf)
         integrate(pi, pf, si, sf, t0, min(b, t1), row)
         if b > t1:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from reliability.engine import _account as account
 from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
@@ -24,10 +22,18 @@ from reliability.engine import _notify as notify
 from reliability.engine import _restore as restore
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
-from reliability.engine._access import add_ivar, fparam, get, iparam, put, set_ivar, trial_key
+from reliability.engine._access import (
+    add_ivar,
+    fparam,
+    get,
+    iparam,
+    next_count,
+    put,
+    set_ivar,
+    trial_key,
+)
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
-    MISC_CTR0,
     PF,
     Counter,
     Effect,
@@ -53,9 +59,8 @@ def _next_resupply(pi, pf, si, sf, su, t, first):
         u = rnd.uniform(
             trial_key(su),
             rnd.stream_id(Stream.RESUPPLY, 0, 0),
-            su[MISC_CTR0 + Counter.RESUPPLY],
+            next_count(su, Counter.RESUPPLY),
         )
-        su[MISC_CTR0 + Counter.RESUPPLY] += np.uint64(1)
         events.schedule(si, sf, ident, t - math.log(u) * every)
     elif first:
         events.schedule(si, sf, ident, fparam(pf, FParam.RS_FIRST))

@@ -20,11 +20,20 @@ from reliability.engine import _laws as laws
 from reliability.engine import _notify as notify
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, fparam, get, iparam, out, put, set_ivar, trial_key
+from reliability.engine._access import (
+    add,
+    fparam,
+    get,
+    iparam,
+    next_count,
+    out,
+    put,
+    set_ivar,
+    trial_key,
+)
 from reliability.engine._account import spare_used, unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
-    MISC_CTR0,
     PF,
     SF,
     SU,
@@ -113,8 +122,7 @@ def reschedule_warm(pi, pf, si, sf, su, sp, t):
     if free <= 0:
         events.cancel(si, sf, ident)
         return
-    u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.POOL, sp, 0), su[MISC_CTR0 + Counter.POOL])
-    su[MISC_CTR0 + Counter.POOL] += np.uint64(1)
+    u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.POOL, sp, 0), next_count(su, Counter.POOL))
     events.schedule(si, sf, ident, t - math.log(u) * get(pf, PF.SP_DORMANT, sp) / free)
 
 

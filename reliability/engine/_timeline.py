@@ -2,9 +2,11 @@
 slots wanted) and the capacity factor (the share of usable slots that can run at
 once, e.g. derated for power or heat), each a steps function of mission time.
 
-Both are known in advance, so they are integrated, never simulated: the accounting
-splits an interval at their breakpoints (:func:`next_change`, :func:`step`) and no
-event is ever scheduled for them.
+Both are known in advance, so they are integrated, never simulated: no event is
+scheduled for them. The event loops treat the next change (:func:`next_change`) as a
+time at which to stop integrating and :func:`step` (nothing happens to the units, so
+nothing is settled), and ``_account.advance`` splits the last stretch to the mission
+end at them.
 """
 
 from __future__ import annotations

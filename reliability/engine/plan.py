@@ -17,10 +17,8 @@ from collections import namedtuple
 import numpy as np
 
 from reliability.engine.spec import (
-    COUNTERS,
     EVENTS,
-    FVARS,
-    IVARS,
+    FIXED_SIZES,
     OUTPUTS,
     PARAMS_FLOAT,
     PARAMS_INT,
@@ -89,7 +87,7 @@ def _last(a) -> int:
 def dimensions(p: PlanArrays) -> dict[str, int]:
     """The sizes the contract's fields are declared in, for plan ``p``."""
     dims = {
-        "one": 1,
+        **FIXED_SIZES,
         "units": p.n_units,
         "clocks": int(np.size(p.clock_unit)),
         "groups": int(np.size(p.group_k)),
@@ -107,13 +105,6 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "crew_queue": _last(p.crew_qoff),
         "spare_queue": _last(p.sp_qoff),
         "max_children": int(np.max(p.group_n)),
-        "event_kinds": len(EVENTS),
-        "outputs": len(OUTPUTS),
-        "params_int": len(PARAMS_INT),
-        "params_float": len(PARAMS_FLOAT),
-        "ivars": len(IVARS),
-        "fvars": len(FVARS),
-        "counters": len(COUNTERS),
         "spe_points": 2 * int(p.spe_cap) + 2,
         "spe_events": 3 * int(p.spe_cap),
     }

@@ -67,6 +67,7 @@ __all__ = [
     "COUNTERS",
     "EVENTS",
     "EVENT_OWNER",
+    "FIXED_SIZES",
     "FPARAMS0",
     "FVARS",
     "FVARS0",
@@ -130,7 +131,8 @@ def _leading(fields: tuple[Field, ...], sizes: dict[str, int]) -> dict[str, int]
     return out
 
 
-_FIXED = {
+#: the dimensions the contract itself fixes (the others depend on the plan)
+FIXED_SIZES = {
     "params_int": len(PARAMS_INT),
     "params_float": len(PARAMS_FLOAT),
     "event_kinds": len(EVENTS),
@@ -140,11 +142,11 @@ _FIXED = {
     "counters": len(COUNTERS),
     "one": 1,
 }
-_PI = _leading(PLAN_INT, _FIXED)
-_PF = _leading(PLAN_FLOAT, _FIXED)
-_SI = _leading(STATE_INT, _FIXED)
-_SF = _leading(STATE_FLOAT, _FIXED)
-_SU = _leading(STATE_UINT, _FIXED)
+_PI = _leading(PLAN_INT, FIXED_SIZES)
+_PF = _leading(PLAN_FLOAT, FIXED_SIZES)
+_SI = _leading(STATE_INT, FIXED_SIZES)
+_SF = _leading(STATE_FLOAT, FIXED_SIZES)
+_SU = _leading(STATE_UINT, FIXED_SIZES)
 #: constant offsets of the leading fields (the kernel's hottest reads take one load)
 IPARAMS0, WALL_OFF0, OUT_OFF0 = _PI["iparams"], _PI["wall_off"], _PI["out_off"]
 FPARAMS0 = _PF["fparams"]
