@@ -304,6 +304,8 @@ def markov_design(design) -> tuple[MarkovDesign | None, str]:
         return None, "radiation faults are not modelled by the Markov chain"
     if unit.maintenance is not None:
         return None, "calendar maintenance is not memoryless"
+    if design.platforms:
+        return None, "platforms (group-level failures) are not in the Markov chain"
     if design.environment is not None:
         return None, "an orbit environment makes rates time-varying"
     if design.servicing or design.resupply or any(lv.spares for lv in levels):

@@ -44,6 +44,12 @@ MAX_STATE_BYTES = 2 * 1024**3
 def _validate_split(plan: PlanArrays, effort: int) -> None:
     if effort < 2:
         raise ValueError(f"`effort` must be at least 2, got {effort}")
+    if np.any(plan.unit_gate):
+        # the importance function (failures still needed, _tree.needed) counts units
+        raise ValueError(
+            "splitting cannot run a design with platforms (group-level failures): its "
+            "importance function counts unit failures; use method = 'crude'"
+        )
     need = effort * state_bytes(plan)
     if need > MAX_STATE_BYTES:
         raise ValueError(

@@ -111,6 +111,14 @@ class FailureMode:
     a repair crew is needed; ``renew`` whether the repair makes the unit as good
     as new (otherwise its ageing clocks resume). ``restore="replace"``: the unit
     must be swapped for a spare, or waits for the next servicing visit.
+
+    On a platform (see :class:`Level`) an ordinary mode takes the whole group down
+    while the platform is down; ``restore="replace"`` then replaces the group
+    (platform, units and on-board spares new) after the level's ``replace`` time. A
+    shock (``shock`` set) leaves the platform up and fails each unit of its group that
+    is up with probability ``shock`` (a common-cause shock: the beta-factor model at
+    1); the units hit are restored by the shock mode's own ``restore``, ``repair``,
+    ``crew`` and ``renew``.
     """
 
     name: str
@@ -120,6 +128,9 @@ class FailureMode:
     repair: Law | None = None
     crew: bool = True
     renew: bool = True
+    # a platform's shock (``effect = "shock"``): the probability that it fails each
+    # unit of its group that is up; None: an ordinary failure (``effect = "down"``)
+    shock: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,7 +226,14 @@ class Spares:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Level:
     """One level of the redundancy tree: each group at this depth holds ``n``
-    members (sub-groups, or units at the last level) and needs ``k`` of them up."""
+    members (sub-groups, or units at the last level) and needs ``k`` of them up.
+
+    ``platform`` (not on the last level) names the unit type whose failure modes act
+    on each member of this level as a whole (a satellite's bus): while it is down,
+    the member group is down and its units are unusable (they keep their own clocks
+    and restorations). ``replace`` is the time to replace a member group whose
+    platform failed for good (a launch's lead time); without it the group waits for
+    the next servicing visit."""
 
     name: str
     n: int
@@ -223,6 +241,8 @@ class Level:
     unit: str | None = None
     crews: int | None = None
     spares: Spares | None = None
+    platform: str | None = None
+    replace: Law | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -398,6 +418,24 @@ class Design:
     def leaf_unit(self) -> UnitType:
         """The unit type of the innermost level."""
         return self.unit_type(self.levels[-1].unit or self.levels[-1].name)
+
+    @property
+    def platforms(self) -> tuple[tuple[int, UnitType, int], ...]:
+        """(level index, unit type, groups carried) of every level with a platform, in
+        tree order: level ``d``'s platforms carry the groups at depth ``d + 1``, one
+        each."""
+        out = []
+        for d, lv in enumerate(self.levels):
+            if lv.platform is not None:
+                out.append(
+                    (d, self.unit_type(lv.platform), math.prod(x.n for x in self.levels[: d + 1]))
+                )
+        return tuple(out)
+
+    @property
+    def n_platforms(self) -> int:
+        """Platform slots of the cluster (one per group they carry)."""
+        return sum(n for _, _, n in self.platforms)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

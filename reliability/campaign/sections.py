@@ -132,6 +132,15 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
             path="maintenance.resupply",
         )
     workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
+    if workload is not None and workload.kind == "training" and any(lv.platform for lv in levels):
+        raise CampaignError(
+            "a training job with platforms (group-level failures) is not modelled yet: "
+            "the job follows particular accelerators, not the groups that carry them; "
+            "use a serving workload or none",
+            source=source,
+            path="workload.kind",
+            value="training",
+        )
     derating = _validate_derating(top.table("derating"), profiles, workload)
     costs = _validate_costs(top.table("cost"), units)
     rare_event = _validate_rare_event(top.table("rare_event"))
@@ -228,6 +237,43 @@ def _validate_spares(t: Table) -> Spares:
     return Spares(kind=kind, count=count, swap=swap, dormant_mttf_h=dormant)
 
 
+def _validate_platform(
+    lt: Table, units: dict[str, UnitType], last: bool
+) -> tuple[str | None, Law | None]:
+    """``platform = "<unit type>"`` and ``replace = <duration or law>`` of a level."""
+    if not lt.has("platform"):
+        if lt.has("replace"):
+            raise lt.error(
+                "replace",
+                "replaces a group whose platform failed: set platform",
+                lt.data["replace"],
+            )
+        return None, None
+    if last:
+        raise lt.error(
+            "platform",
+            "the units of the last level carry their own failure modes; a platform belongs "
+            'to a level of groups (e.g. satellite = { n = 4, k = 3, platform = "bus" })',
+            lt.data["platform"],
+        )
+    name = lt.string("platform")
+    if name not in units:
+        known = ", ".join(units) or "none defined"
+        raise lt.error("platform", f"no such unit type in [units] ({known})", name)
+    ut = units[name]
+    if ut.radiation or ut.memory is not None or ut.maintenance is not None:
+        raise lt.error(
+            "platform",
+            f"unit type {name!r} has radiation, memory or maintenance entries; a platform "
+            "has failure modes only",
+            name,
+        )
+    if not ut.failures:
+        raise lt.error("platform", f"unit type {name!r} has no failure modes", name)
+    replace = read_duration_law(lt, "replace", None)
+    return name, replace
+
+
 def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
     if not t.data:
         raise CampaignError(
@@ -257,9 +303,39 @@ def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
         crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
         st = lt.table("spares")
         spares = _validate_spares(st) if st is not None else None
+        platform, replace = _validate_platform(lt, units, last)
         lt.finish()
-        levels.append(Level(name=lname, n=n, k=k, unit=unit, crews=crews, spares=spares))
+        levels.append(
+            Level(
+                name=lname,
+                n=n,
+                k=k,
+                unit=unit,
+                crews=crews,
+                spares=spares,
+                platform=platform,
+                replace=replace,
+            )
+        )
     t.finish()
+    leaf = units[levels[-1].unit or levels[-1].name]
+    shocks = [m.name for m in leaf.failures if m.shock is not None]
+    if shocks:
+        raise CampaignError(
+            'a shock acts on a group: give it to a platform (platform = "<unit type>" on '
+            "a [cluster] level above the units)",
+            source=t.source,
+            path=f"units.{leaf.name}.failures",
+            value=shocks[0],
+        )
+    used = [lv.platform for lv in levels if lv.platform is not None]
+    if leaf.name in used:
+        raise CampaignError(
+            "the unit type of the last level cannot also be a platform",
+            source=t.source,
+            path="cluster",
+            value=leaf.name,
+        )
     total = math.prod(lv.n for lv in levels)
     if total > _MAX_UNITS:
         raise CampaignError(

@@ -54,6 +54,16 @@ def read_unit(
             raise mt.error(
                 "renew", "a fixed life cannot be resumed after repair; use renew = true", False
             )
+        effect = mt.string("effect", "down", choices=("down", "shock"))
+        shock_p = 1.0
+        if mt.has("p"):
+            if effect != "shock":
+                raise mt.error(
+                    "p", 'is the probability of a shock: set effect = "shock"', mt.data["p"]
+                )
+            shock_p = mt.number("p", minimum=0.0, maximum=1.0)
+            if shock_p <= 0.0:
+                raise mt.error("p", "must be above 0 (a shock that fails no unit)", shock_p)
         mt.finish()
         modes.append(
             FailureMode(
@@ -64,6 +74,7 @@ def read_unit(
                 repair=repair,
                 crew=crew,
                 renew=renew,
+                shock=shock_p if effect == "shock" else None,
             )
         )
     radiation = _validate_radiation(t, env, {m.name for m in modes})

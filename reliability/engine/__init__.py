@@ -144,6 +144,8 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
             return f"failure mode {name} has a rate that varies over the mission"
     if plan.wl_kind == WorkloadKind.TRAINING:
         return "a training job follows particular accelerators"
+    if np.any(plan.unit_gate):
+        return "platforms carry particular groups of units"
     return None
 
 

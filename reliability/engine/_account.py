@@ -159,8 +159,9 @@ def spare_used(pf, si, t):
 @kernel(error_model="numpy")
 def _count_aggregates(pi, pf, sf, su, row):
     """Faults counted, not simulated (ECC-corrected upsets): a Poisson draw of their
-    number over the measured window in every unit slot."""
-    n = iparam(pi, IParam.N_UNITS)
+    number over the measured window in every unit of the last level (platforms have
+    hardware modes only)."""
+    n = get(pi, P.GROUP_UNITS, 0)
     key = trial_key(su)
     warmup = fparam(pf, FParam.WARMUP_H)
     o_fail = out(pi, Out.FAILURES)
@@ -189,9 +190,9 @@ def finish(pi, pf, si, sf, su, row):
     Without a workload every usable slot is wanted: throughput and goodput are the
     capacity, and there is no SLO and no job to complete.
     """
-    n = iparam(pi, IParam.N_UNITS)
+    n = get(pi, P.GROUP_UNITS, 0)  # units of the last level: the capacity is theirs
     mission = fparam(pf, FParam.MISSION_H)
-    for unit in range(n):
+    for unit in range(iparam(pi, IParam.N_UNITS)):  # platforms too
         if not get(si, S.UNIT_UP, unit):
             unit_down_time(pi, pf, sf, unit, mission, row, get(si, S.UNIT_FMODE, unit))
     _count_aggregates(pi, pf, sf, su, row)

@@ -17,6 +17,11 @@ Semantics (documented in the README and in :mod:`reliability.campaign`):
 
 * a unit's failure modes compete; when one fires, the unit's other clocks pause
   until it is restored (a renewing restoration draws all lives afresh);
+* a platform's failure takes the group it carries down; the group's units keep
+  their clocks and restorations (a replaced group comes back with new units);
+  a platform's shock fails each unit of its group that is up with its
+  probability, and the platform runs on (its next shock drawn as after a minimal
+  repair);
 * units keep ageing while the system is down unless ``age_while_down`` is 0, in
   which case every clock freezes while the system is down;
 * spares are reserved when a swap starts and consumed when it completes;
@@ -69,7 +74,7 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
     account.reset(pi, pf, si, sf, su)
     fill(si, S.FH_POS, get(pi, P.DOM_HOFF, iparam(pi, IParam.N_DOM)), -1)
     fill(si, S.WH_POS, wall_off(pi, len(EVENT_OWNER)), -1)
-    set_ivar(si, IVar.UP, n)
+    set_ivar(si, IVar.UP, get(pi, P.GROUP_UNITS, 0))  # units of the last level
     timeline.reset(pi, pf, si, sf, su)
     fill(si, S.UNIT_UP, n, 1)
     fill(si, S.UNIT_FMODE, n, -1)
@@ -93,9 +98,14 @@ def _fail(pi, pf, si, sf, su, c, t, row):
     unit = get(pi, P.CLOCK_UNIT, c)
     m = get(pi, P.CLOCK_MODE, c)
     account.count_fault(pi, pf, m, t, row)
-    if get(pi, P.MODE_EFFECT, m) == Effect.SILENT:
+    effect = get(pi, P.MODE_EFFECT, m)
+    if effect == Effect.SILENT:
         clocks.redraw_silent(pi, pf, si, sf, su, c)
         notify.silent_fault(pi, pf, si, sf, su, unit, m, t, row)
+        return
+    if effect == Effect.SHOCK:  # the platform runs on; units of its group may not
+        clocks.redraw_silent(pi, pf, si, sf, su, c)
+        restore.shock(pi, pf, si, sf, su, unit, m, t, row)
         return
     clocks.pause(pi, pf, si, sf, unit, c, t)
     restore.take_down(pi, pf, si, sf, su, unit, m, t, row)

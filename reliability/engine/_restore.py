@@ -4,7 +4,9 @@ A unit that goes down (:func:`take_down`, shared by both engines) is routed (:fu
 its pool, queued FIFO when all are busy, or on its own), to a swap from its spare
 pool (reserved when the swap starts, consumed when it completes, queued when the
 pool is empty), or, without spares, to the next servicing visit. Warm spares fail in
-storage at (free spares) / (dormant MTTF), memoryless. The restoration completing
+storage at (free spares) / (dormant MTTF), memoryless. A platform that fails for
+good has its whole group replaced after the group's replacement time
+(:func:`_replace_group`); a platform's shock fails units of its group (:func:`shock`). The restoration completing
 is this module's wall-clock event (:func:`on_event`).
 """
 
@@ -60,9 +62,15 @@ def _start(pi, pf, si, sf, su, unit, t):
         trial_key(su), rnd.stream_id(Stream.RESTORE, unit, 0), get(su, SU.UNIT_CTR, unit)
     )
     add(su, SU.UNIT_CTR, unit, np.uint64(1))
-    if get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP:
+    kind = get(si, S.UNIT_KIND, unit)
+    if kind == RestoreKind.SWAP:
         sp = get(pi, P.UNIT_SPARE, unit)
         dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
+    elif kind == RestoreKind.GROUP:
+        g = get(pi, P.UNIT_GROUP, unit)
+        dur = laws.draw(
+            get(pi, P.GROUP_RLAW, g), get(pf, PF.GROUP_RP1, g), get(pf, PF.GROUP_RP2, g), u
+        )
     else:
         m = get(si, S.UNIT_FMODE, unit)
         dur = laws.draw(
@@ -89,6 +97,24 @@ def _dequeue(pi, si, qoff, queue, head, length, k):
     put(si, head, k, (h + 1) % cap)
     add(si, length, k, -1)
     return get(si, queue, b + h)
+
+
+@kernel(error_model="numpy")
+def _unqueue(pi, si, qoff, queue, head, length, k, unit):
+    """Take ``unit`` out of FIFO ring buffer ``k``, wherever it waits (the ones behind
+    it move up)."""
+    b = get(pi, qoff, k)
+    cap = get(pi, qoff, k + 1) - b
+    h = get(si, head, k)
+    found = False
+    for i in range(get(si, length, k)):
+        x = get(si, queue, b + (h + i) % cap)
+        if found:
+            put(si, queue, b + (h + i - 1) % cap, x)
+        elif x == unit:
+            found = True
+    if found:
+        add(si, length, k, -1)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -141,6 +167,13 @@ def _begin_swap(pi, pf, si, sf, su, unit, t):
 def dispatch(pi, pf, si, sf, su, unit, m, t, row):
     """Route a failed unit to repair in place, a swap, a spare queue (a stock-out) or
     the next visit."""
+    if get(pi, P.UNIT_GATE, unit) and get(pi, P.MODE_REPLACE, m):
+        put(si, S.UNIT_KIND, unit, RestoreKind.GROUP)  # a new group, after its lead time
+        if get(pi, P.GROUP_RLAW, get(pi, P.UNIT_GROUP, unit)) < 0:
+            put(si, S.UNIT_JOB, unit, Restoring.NONE)  # waits for the next servicing visit
+        else:
+            _start(pi, pf, si, sf, su, unit, t)
+        return
     if not get(pi, P.MODE_REPLACE, m):
         put(si, S.UNIT_KIND, unit, RestoreKind.REPAIR)
         if get(pi, P.MODE_CREW, m) and get(pi, P.UNIT_CREW, unit) >= 0:
@@ -182,6 +215,81 @@ def serve_spare_queue(pi, pf, si, sf, su, sp, t):
         _begin_swap(pi, pf, si, sf, su, unit, t)
 
 
+@kernel(error_model="numpy")
+def shock(pi, pf, si, sf, su, platform, m, t, row):
+    """Shock mode ``m`` of ``platform`` struck: each unit of the group it carries that
+    is up fails with the mode's probability (all of them at 1; one uniform per unit
+    up otherwise) and is restored by the mode's own rule."""
+    g = get(pi, P.UNIT_GROUP, platform)
+    p = get(pf, PF.MODE_SHOCK, m)
+    u0 = get(pi, P.GROUP_UNIT0, g)
+    stream = rnd.stream_id(Stream.SHOCK, platform, 0)
+    for unit in range(u0, u0 + get(pi, P.GROUP_UNITS, g)):
+        if not get(si, S.UNIT_UP, unit):
+            continue
+        if p < 1.0:
+            u = rnd.uniform(trial_key(su), stream, get(su, SU.UNIT_CTR, platform))
+            add(su, SU.UNIT_CTR, platform, np.uint64(1))
+            if u >= p:
+                continue
+        clocks.pause(pi, pf, si, sf, unit, -1, t)
+        take_down(pi, pf, si, sf, su, unit, m, t, row)
+
+
+@kernel(error_model="numpy")
+def _renew_slot(pi, pf, si, sf, su, unit, t, row):
+    """A replaced group brings ``unit`` (a unit or a nested platform) back new: its
+    restoration, if any, is abandoned (crew and reserved spare released, queues left)."""
+    if not get(si, S.UNIT_UP, unit):
+        job = get(si, S.UNIT_JOB, unit)
+        if job == Restoring.ACTIVE:
+            events.cancel(si, sf, events.ident(pi, Event.RESTORE, unit))
+            if get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP:
+                sp = get(pi, P.UNIT_SPARE, unit)
+                add(si, S.SP_RES, sp, -1)
+                serve_spare_queue(pi, pf, si, sf, su, sp, t)
+                reschedule_warm(pi, pf, si, sf, su, sp, t)
+        elif job == Restoring.QUEUED:
+            k = get(pi, P.UNIT_CREW, unit)
+            _unqueue(pi, si, P.CREW_QOFF, S.CQ, S.CQ_HEAD, S.CQ_LEN, k, unit)
+        elif job == Restoring.SPARE_WAIT:
+            k = get(pi, P.UNIT_SPARE, unit)
+            _unqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, k, unit)
+        unit_down_time(pi, pf, sf, unit, t, row, get(si, S.UNIT_FMODE, unit))
+        put(si, S.UNIT_UP, unit, 1)
+        put(si, S.UNIT_JOB, unit, Restoring.NONE)
+        put(si, S.UNIT_FMODE, unit, -1)
+        tree.propagate(pi, si, unit, 1)
+        notify.unit_up(pi, pf, si, sf, su, unit, t, row)
+        if get(si, S.UNIT_CREWED, unit):
+            put(si, S.UNIT_CREWED, unit, 0)
+            pool = get(pi, P.UNIT_CREW, unit)
+            add(si, S.CREW_BUSY, pool, -1)
+            _next_crew_job(pi, pf, si, sf, su, pool, t)
+    clocks.renew(pi, pf, si, sf, su, unit, t)
+
+
+@kernel(error_model="numpy")
+def _replace_group(pi, pf, si, sf, su, g, t, row):
+    """Group ``g`` is replaced by a new one: every unit and nested platform of its
+    subtree new, and the spare pools on board full."""
+    u0 = get(pi, P.GROUP_UNIT0, g)
+    u1 = u0 + get(pi, P.GROUP_UNITS, g)
+    for unit in range(u0, u1):
+        _renew_slot(pi, pf, si, sf, su, unit, t, row)
+    for h in range(g, iparam(pi, IParam.N_GROUPS)):
+        # groups are breadth first: h > g with its units inside g's lies below g
+        h0 = get(pi, P.GROUP_UNIT0, h)
+        if h0 < u0 or h0 + get(pi, P.GROUP_UNITS, h) > u1:
+            continue
+        if h > g and get(pi, P.GROUP_PLATFORM, h) >= 0:
+            _renew_slot(pi, pf, si, sf, su, get(pi, P.GROUP_PLATFORM, h), t, row)
+        sp = get(pi, P.GROUP_POOL, h)
+        if sp >= 0:
+            put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+            reschedule_warm(pi, pf, si, sf, su, sp, t)
+
+
 @kernel(forceinline=True, error_model="numpy")
 def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     """The repair or swap of ``unit`` finished (``own_clocks``: the unit has its own
@@ -189,7 +297,10 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     engine)."""
     m = get(si, S.UNIT_FMODE, unit)
     unit_down_time(pi, pf, sf, unit, t, row, m)
-    swapped = get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP
+    kind = get(si, S.UNIT_KIND, unit)
+    swapped = kind == RestoreKind.SWAP
+    if kind == RestoreKind.GROUP:
+        _replace_group(pi, pf, si, sf, su, get(pi, P.UNIT_GROUP, unit), t, row)
     if swapped:
         sp = get(pi, P.UNIT_SPARE, unit)
         add(si, S.SP_STOCK, sp, -1)
@@ -198,7 +309,7 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
         reschedule_warm(pi, pf, si, sf, su, sp, t)
     if not own_clocks:
         tree.uplist_add(si, unit)
-    elif swapped or get(pi, P.MODE_RENEW, m) == Renew.UNIT:
+    elif swapped or kind == RestoreKind.GROUP or get(pi, P.MODE_RENEW, m) == Renew.UNIT:
         clocks.renew(pi, pf, si, sf, su, unit, t)
     else:
         clocks.resume(pi, pf, si, sf, su, unit, m, t)

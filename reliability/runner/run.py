@@ -89,13 +89,13 @@ def resolve_method(campaign: Campaign) -> tuple[str, list]:
         ``method = "importance"`` for a scenario that is not Markovian.
     """
     if campaign.method in ("crude", "splitting"):
-        return campaign.method, []
+        return _splittable(campaign, campaign.method), []
     designs = []
     for sc in campaign.scenarios:
         design, reason = markov_design(sc.design)
         if design is None:
             if campaign.method == "auto":
-                return "splitting", []
+                return _splittable(campaign, "splitting"), []
             raise CampaignError(
                 f"importance sampling needs a Markovian design: {reason}"
                 + (f" (scenario {sc.name})" if len(campaign.scenarios) > 1 else ""),
@@ -105,6 +105,20 @@ def resolve_method(campaign: Campaign) -> tuple[str, list]:
             )
         designs.append(design)
     return "importance", designs
+
+
+def _splittable(campaign: Campaign, method: str) -> str:
+    """``method``, unless it is splitting and a scenario has platforms: splitting's
+    importance function counts unit failures, and a platform downs a group at once."""
+    if method == "splitting" and any(sc.design.platforms for sc in campaign.scenarios):
+        raise CampaignError(
+            "splitting cannot estimate a design with platforms (group-level failures): "
+            'its importance function counts unit failures; use method = "crude"',
+            source=campaign.source,
+            path="campaign.method",
+            value=campaign.method,
+        )
+    return method
 
 
 def run_campaign(

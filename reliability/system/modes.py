@@ -70,6 +70,9 @@ class Modes:
         self.crew: list[int] = []
         self.renew: list[int] = []
         self.local: list[int] = []
+        self.shock: list[float] = []
+        # (modes, unit slots that have them): the last level's units, then platforms
+        self.segments: list[tuple[list[int], int]] = []
         self.rate_steps: list[list[tuple[float, float]]] = []
         self.dom_kind, self.dom_off = [ProfileKind.CONSTANT], [0, 1]
         self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
@@ -131,6 +134,7 @@ class Modes:
         self.crew.append(int(kw["crew"]))
         self.renew.append(int(kw["renew"]))
         self.local.append(kw["local"])
+        self.shock.append(float(kw.get("shock", 0.0)))
 
     def add_process(self, unit: str, fp: FaultProcess, *, local: int) -> None:
         """Add a radiation fault process: one mode with its own life, or up to three
@@ -214,20 +218,29 @@ class Modes:
         """Plan fields of the modes, their domains, the failure clocks of ``n_units``
         units and the solar-event process."""
         i32 = np.int32
-        # one clock per (unit, mode with a clock), grouped by unit; each domain's heap
-        # holds its modes' clocks of every unit
-        clocked = [m for m, e in enumerate(self.effect) if e in CLOCKED_EFFECTS]
-        n_clocked = len(clocked)
+        # one clock per (unit slot, mode with a clock), grouped by slot; each domain's
+        # heap holds its modes' clocks of every slot
+        segments = self.segments or [(list(range(len(self.labels))), n_units)]
+        nmodes, cunit, cmode = [], [], []
+        slot = 0
+        for modes, count in segments:
+            clocked = [m for m in modes if self.effect[m] in CLOCKED_EFFECTS]
+            nmodes.append(np.full(count, len(clocked), i32))
+            cunit.append(np.repeat(np.arange(slot, slot + count), len(clocked)))
+            cmode.append(np.tile(np.array(clocked, dtype=i32), count))
+            slot += count
+        unit_nmodes = np.concatenate(nmodes).astype(i32)
+        clock_mode = np.concatenate(cmode).astype(i32)
         per_dom = np.bincount(
-            np.array([self.domain[m] for m in clocked], dtype=np.int64),
-            minlength=len(self.dom_kind),
+            np.array(self.domain, dtype=np.int64)[clock_mode], minlength=len(self.dom_kind)
         )
         out: dict[str, object] = {
-            "unit_clock0": (np.arange(n_units) * n_clocked).astype(i32),
-            "unit_nmodes": np.full(n_units, n_clocked, i32),
-            "clock_unit": np.repeat(np.arange(n_units), n_clocked).astype(i32),
-            "clock_mode": np.tile(np.array(clocked, dtype=i32), n_units).astype(i32),
-            "dom_hoff": np.concatenate([[0], np.cumsum(per_dom * n_units)]).astype(i32),
+            "unit_clock0": np.concatenate([[0], np.cumsum(unit_nmodes)[:-1]]).astype(i32),
+            "unit_nmodes": unit_nmodes,
+            "clock_unit": np.concatenate(cunit).astype(i32),
+            "clock_mode": clock_mode,
+            "dom_hoff": np.concatenate([[0], np.cumsum(per_dom)]).astype(i32),
+            "mode_shock": np.array(self.shock, dtype=float),
             "mode_law": np.array([x[0] for x in self.life], i32),
             "mode_p1": np.array([x[1] for x in self.life], dtype=float),
             "mode_p2": np.array([x[2] for x in self.life], dtype=float),
@@ -296,25 +309,12 @@ class Modes:
 
 
 def build_modes(design: Design) -> Modes:
-    """The engine modes of ``design``'s leaf unit type: hardware modes first (local
-    stream index = their position), then its radiation fault processes."""
+    """The engine modes of ``design``: its leaf unit type's hardware modes first (local
+    stream index = their position), then its radiation fault processes and its
+    preventive maintenance; then the hardware modes of each platform type."""
     unit = design.leaf_unit
     modes = Modes(design)
-    for i, m in enumerate(unit.failures):
-        modes.add(
-            label=f"{unit.name}.{m.name}",
-            fault_class=f"{unit.name}.{m.name}",
-            source="hardware",
-            life=_law(m.life),
-            domain=modes.profile_domain(m.profile) if m.profile else 0,
-            effect=Effect.DOWN,
-            replace=m.restore == "replace",
-            repair=_law(m.repair) if m.repair is not None else _NO_REPAIR,
-            crew=m.crew,
-            renew=Renew.UNIT if m.renew else Renew.RESUME,
-            local=i,
-            rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
-        )
+    _add_hardware(modes, unit)
     for j, fp in enumerate(fault_processes(unit, design.environment, design.mission_h)):
         modes.add_process(unit.name, fp, local=64 + 3 * j)
     pm = unit.maintenance
@@ -340,4 +340,33 @@ def build_modes(design: Design) -> Modes:
             local=0,
             rate_steps=[(0.0, 0.0)],  # not a fault: no part of a job's failure rate
         )
+    modes.segments.append((list(range(len(modes.labels))), design.n_units))
+    seen: dict[str, list[int]] = {}
+    for _, ptype, carried in design.platforms:
+        if ptype.name not in seen:
+            seen[ptype.name] = [len(modes.labels) + i for i in range(len(ptype.failures))]
+            _add_hardware(modes, ptype)
+        modes.segments.append((seen[ptype.name], carried))
     return modes
+
+
+def _add_hardware(modes: Modes, unit) -> None:
+    """The hardware failure modes of ``unit`` (local stream index = their position);
+    a platform's shock modes fail units of its group."""
+    for i, m in enumerate(unit.failures):
+        shock = m.shock is not None
+        modes.add(
+            label=f"{unit.name}.{m.name}",
+            fault_class=f"{unit.name}.{m.name}",
+            source="hardware",
+            life=_law(m.life),
+            domain=modes.profile_domain(m.profile) if m.profile else 0,
+            effect=Effect.SHOCK if shock else Effect.DOWN,
+            replace=m.restore == "replace",
+            repair=_law(m.repair) if m.repair is not None else _NO_REPAIR,
+            crew=m.crew,
+            renew=Renew.UNIT if m.renew else Renew.RESUME,
+            local=i,
+            rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
+            shock=m.shock or 0.0,
+        )

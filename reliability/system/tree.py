@@ -1,5 +1,8 @@
-"""The redundancy tree as arrays: k-of-n groups breadth first, and the crew and spare
-pools that serve the units."""
+"""The redundancy tree as arrays: k-of-n groups breadth first, the platforms that
+carry groups, and the crew and spare pools that serve the units.
+
+Unit slots: the units of the last level first (those of a group contiguous), then one
+slot per platform, level by level."""
 
 from __future__ import annotations
 
@@ -78,13 +81,41 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
     ]
     unit_crew, crew_pools = _pools(design, "crews")
     unit_spare, spare_pools = _pools(design, "spares")
+    # platform slots follow the units, level by level: level d's carry depth d + 1
+    n_groups = len(parent)
+    plat_group: list[int] = []
+    group_platform = np.full(n_groups, -1, np.int32)
+    rlaw = np.full(n_groups, -1, np.int32)
+    rp1 = np.zeros(n_groups)
+    rp2 = np.zeros(n_groups)
+    for d, lv in enumerate(levels):
+        if lv.platform is None:
+            continue
+        carried = range(first_of_depth[d + 1], first_of_depth[d + 1] + depth_sizes[d + 1])
+        for g in carried:
+            group_platform[g] = n_units + len(plat_group)
+            plat_group.append(g)
+            if lv.replace is not None:
+                rlaw[g] = LAW_CODES[lv.replace.law]
+                rp1[g], rp2[g] = lv.replace.p1, lv.replace.p2
+    n_plat = len(plat_group)
+    none = np.full(n_plat, -1, np.int32)
+    unit0 = [i * below[d] for d in range(len(levels)) for i in range(depth_sizes[d])]
     crew_count = [levels[d].crews for d, _ in crew_pools]
     sp_levels = [levels[d].spares for d, _ in spare_pools]
     i32 = np.int32
     return {
-        "unit_group": (leaf_first + np.arange(n_units) // levels[-1].n).astype(i32),
-        "unit_crew": unit_crew,
-        "unit_spare": unit_spare,
+        "unit_group": np.concatenate(
+            [leaf_first + np.arange(n_units) // levels[-1].n, plat_group]
+        ).astype(i32),
+        "unit_crew": np.concatenate([unit_crew, none]),
+        "unit_spare": np.concatenate([unit_spare, none]),
+        "unit_gate": np.concatenate([np.zeros(n_units, i32), np.ones(n_plat, i32)]),
+        "group_unit0": np.array(unit0, np.int64),
+        "group_platform": group_platform,
+        "group_rlaw": rlaw,
+        "group_rp1": rp1,
+        "group_rp2": rp2,
         "group_parent": np.array(parent, i32),
         "group_k": np.array(gk, i32),
         "group_n": np.array(gn, i32),

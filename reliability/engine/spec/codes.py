@@ -36,10 +36,11 @@ class Effect(IntEnum):
     SILENT = 1  # counted when it happens; the unit runs on
     COUNTED = 2  # counted in aggregate (one Poisson draw per trial), never simulated
     SCHEDULED = 3  # not a fault: the calendar takes the unit down (preventive maintenance)
+    SHOCK = 4  # a platform's common-cause shock: fails units of its group, it runs on
 
 
 #: effects whose modes have a failure clock on every unit (the others have none)
-CLOCKED_EFFECTS = (Effect.DOWN, Effect.SILENT)
+CLOCKED_EFFECTS = (Effect.DOWN, Effect.SILENT, Effect.SHOCK)
 
 
 class Renew(IntEnum):
@@ -65,6 +66,7 @@ class RestoreKind(IntEnum):
 
     REPAIR = 0  # in place
     SWAP = 1  # for a spare
+    GROUP = 2  # a platform: its whole group is replaced (platform, units, on-board spares)
 
 
 class WorkloadKind(IntEnum):
@@ -87,3 +89,4 @@ class Stream(IntEnum):
     AGGREGATE = 7  # counted-only faults of a mode
     COUNTS = 8  # the counts engine's failure stream
     EXCURSION = 9  # regenerative excursions of importance sampling (reliability.rare)
+    SHOCK = 10  # which units of its group a platform's shock fails
