@@ -51,7 +51,13 @@ def describe_design(c: Campaign) -> list[str]:
             f"semantics     units age while the system is down: "
             f"{'yes' if base.age_while_down else 'no'}"
         ),
-        f"units         {base.n_units} slots",
+        f"units         {base.n_units} slots"
+        + (
+            f", {base.n_platforms} platforms (a platform's group is down while it is; its "
+            "units keep their clocks)"
+            if base.n_platforms
+            else ""
+        ),
         "tree (outermost first):",
     ]
     for lv in base.levels:
@@ -64,11 +70,17 @@ def describe_design(c: Campaign) -> list[str]:
             extra.append(
                 f"{lv.spares.count} {lv.spares.kind} spares, swap {lv.spares.swap.describe()}"
             )
+        if lv.platform:
+            extra.append(
+                f"each carried by a platform of type {lv.platform}, replaced in "
+                + (lv.replace.describe() if lv.replace else "the next servicing visit")
+            )
         lines.append(
             f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")
         )
+    platforms = {lv.platform for lv in base.levels if lv.platform}
     for u in base.units:
-        lines.append(f"unit {u.name}:")
+        lines.append(f"unit {u.name}:" + (" (a platform)" if u.name in platforms else ""))
         for m in u.failures:
             how = (
                 f"repair {m.repair.describe()}{'' if m.crew else ' (no crew)'}"
@@ -76,6 +88,14 @@ def describe_design(c: Campaign) -> list[str]:
                 if m.repair
                 else "replace (spare swap or servicing)"
             )
+            if m.shock is not None:
+                how = f"a shock: fails each unit of the group up with p = {m.shock:g}; units hit: {how}"
+            elif u.name in platforms:
+                how = (
+                    f"group down; platform repaired in place ({how.removeprefix('repair ')})"
+                    if m.repair
+                    else "group down until replaced (new units, spares restocked)"
+                )
             rate = f", rate x profile {m.profile}" if m.profile else ""
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
         if u.maintenance is not None:

@@ -55,6 +55,10 @@ def read_unit(
                 "renew", "a fixed life cannot be resumed after repair; use renew = true", False
             )
         effect = mt.string("effect", "down", choices=("down", "shock"))
+        if effect == "shock" and life.law == "fixed":
+            # shocks recur as after a minimal repair: a fixed life would strike at
+            # one age only, and again at once
+            raise mt.error("law", "a shock recurs: give it a law with a spread", "fixed")
         shock_p = 1.0
         if mt.has("p"):
             if effect != "shock":

@@ -1,0 +1,320 @@
+"""Platforms: failure modes of a group level (a satellite's bus), group replacement
+and common-cause shocks. The exact cases are campaigns/validation/b10_beta_factor,
+platform_repair, platform_replace and castet_saleh_*; this module recomputes their
+numbers and checks the mechanisms one at a time."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, linalg, stats
+
+from reliability.campaign import CampaignError, load_campaign
+from reliability.engine import _loop, counts_blocker, simulate, trial_keys
+from reliability.engine.plan import new_state, pack_plan, row_width
+from reliability.engine.spec import P, Restoring, S
+from reliability.runner.run import resolve_method
+from reliability.rare import markov_design
+from reliability.system import compile_plan
+from reliability.verify import validation_dir
+
+NEVER = '{ name = "fault", law = "exponential", mean = "1e12 h" }'
+
+
+def _expected(name: str) -> dict[str, float]:
+    c = load_campaign(validation_dir() / f"{name}.toml")
+    return {e.fault_class or e.metric: e.exact for e in c.expectations}
+
+
+def _average(fn, mission: float, breaks: np.ndarray) -> float:
+    pieces = zip(breaks[:-1], breaks[1:], strict=True)
+    total = sum(integrate.quad(fn, a, b, epsabs=1e-13, epsrel=1e-12)[0] for a, b in pieces)
+    return total / mission
+
+
+def test_platform_repair_numbers_are_the_alternating_renewal_ones():
+    # bus: exponential life, fixed repair: up at t with probability
+    # sum_n Poisson(n; l (t - n D)) over n D <= t (the n-th down period ended by t)
+    lg, mg, lb, d, mission = 1 / 5000, 1 / 100, 1 / 4000, 200.0, 20000.0
+
+    def gpu(t):
+        return mg / (lg + mg) + lg / (lg + mg) * math.exp(-(lg + mg) * t)
+
+    def bus(t):
+        n = np.arange(int(t // d) + 1)
+        return float(stats.poisson.pmf(n, lb * (t - n * d)).sum())
+
+    def capacity(t):
+        j = np.arange(3, 5)
+        return bus(t) * float((j * stats.binom.pmf(j, 4, gpu(t))).sum()) / 4
+
+    breaks = np.arange(0.0, mission + 1, d)
+    sat = lambda t: bus(t) * stats.binom.sf(2, 4, gpu(t))  # noqa: E731
+    exp = _expected("platform_repair")
+    assert _average(lambda t: stats.binom.sf(2, 4, sat(t)), mission, breaks) == pytest.approx(
+        exp["availability"], abs=1e-9
+    )
+    assert _average(capacity, mission, breaks) == pytest.approx(exp["mean_capacity"], abs=1e-9)
+    bus_faults = 4 * lb * mission * _average(bus, mission, breaks)
+    assert bus_faults == pytest.approx(exp["bus.loss"], abs=1e-6)
+    gpu_faults = 16 * lg * mission * _average(gpu, mission, breaks)
+    assert gpu_faults == pytest.approx(exp["gpu.fault"], abs=1e-6)
+
+
+def test_platform_replace_numbers_are_the_ctmc_ones():
+    # per satellite: (failed GPUs, spare in stock, swap under way) while the bus is up,
+    # and "R" while the satellite is being replaced (it comes back new, spare restocked)
+    lg, lb, lead, mu, mission = 1 / 10000, 1 / 4000, 500.0, 1 / 50, 20000.0
+    states = [(f, s, r) for f in range(5) for s in range(2) for r in range(2) if r <= min(s, f)]
+    states.append("R")
+    ix = {x: i for i, x in enumerate(states)}
+    q = np.zeros((len(states), len(states)))
+    for x, i in ix.items():
+        if x == "R":
+            q[i, ix[(0, 1, 0)]] += 1 / lead
+        else:
+            f, s, r = x
+            if f < 4:
+                q[i, ix[(f + 1, s, 1 if s > r else r)]] += (4 - f) * lg
+            if r:
+                q[i, ix[(f - 1, s - 1, 0)]] += mu
+            q[i, ix["R"]] += lb
+        q[i, i] = -q[i].sum()
+    p0 = np.zeros(len(states))
+    p0[ix[(0, 1, 0)]] = 1.0
+    up = np.array([0.0 if x == "R" else float(x[0] <= 1) for x in states])
+    cap = np.array([0.0 if x == "R" else (4 - x[0]) * float(x[0] <= 1) for x in states])
+    alive = np.array([0.0 if x == "R" else 1.0 for x in states])
+
+    def prob(t):
+        return p0 @ linalg.expm(q * t)
+
+    breaks = np.linspace(0.0, mission, 201)
+    exp = _expected("platform_replace")
+    avail = _average(lambda t: stats.binom.sf(2, 4, prob(t) @ up), mission, breaks)
+    assert avail == pytest.approx(exp["availability"], abs=1e-9)
+    capacity = _average(lambda t: prob(t) @ cap / 4, mission, breaks)
+    assert capacity == pytest.approx(exp["mean_capacity"], abs=1e-9)
+    bus_faults = 4 * lb * mission * _average(lambda t: prob(t) @ alive, mission, breaks)
+    assert bus_faults == pytest.approx(exp["bus.loss"], abs=1e-6)
+
+
+@pytest.mark.parametrize("years", [1, 5])
+def test_castet_saleh_numbers_are_the_published_fit(years):
+    exact = 1 - math.exp(-((years / 2607) ** 0.4521))
+    assert _expected(f"castet_saleh_{years}y")["bus.loss"] == pytest.approx(exact, abs=1e-10)
+
+
+def _bus(failure: str) -> str:
+    return f"[units.bus]\nfailures = [{failure}]"
+
+
+def test_a_replaced_group_comes_back_with_new_units(make_campaign):
+    # GPUs wear out at a fixed 1000 h; the bus fails at a fixed 700 h and the satellite
+    # is replaced 100 h later: new GPUs every 800 h never reach 1000 h
+    c = make_campaign(
+        mission="3000 h",
+        failures='{ name = "wear", law = "fixed", mean = "1000 h" }',
+        cluster='sat = { n = 1, k = 1, platform = "bus", replace = "100 h" }\nnode = { n = 4, k = 4 }',
+        rest=_bus('{ name = "loss", law = "fixed", mean = "700 h" }'),
+    )
+    plan = compile_plan(c.base)
+    r = simulate(plan.arrays, 1, 2)
+    wear, loss = plan.mode_labels.index("node.wear"), plan.mode_labels.index("bus.loss")
+    np.testing.assert_array_equal(r.failures[:, wear], 0)
+    np.testing.assert_array_equal(r.failures[:, loss], 3)  # at 700, 1500 and 2300 h
+    np.testing.assert_allclose(r.availability, 1 - 3 * 100 / 3000)
+    np.testing.assert_array_equal(r.outages, 3)
+
+
+def test_a_repaired_platform_leaves_its_units_as_they_were(make_campaign):
+    # the same, repaired in place: the GPUs keep their age and wear out at 1000 h
+    c = make_campaign(
+        mission="3000 h",
+        failures='{ name = "wear", law = "fixed", mean = "1000 h" }',
+        cluster='sat = { n = 1, k = 1, platform = "bus" }\nnode = { n = 4, k = 4 }',
+        rest=_bus('{ name = "loss", law = "fixed", mean = "700 h", repair = "100 h" }'),
+    )
+    plan = compile_plan(c.base)
+    r = simulate(plan.arrays, 1, 2)
+    np.testing.assert_array_equal(r.failures[:, plan.mode_labels.index("node.wear")], 4)
+    # down from 700 to 800 h (bus) and for good from 1000 h (no spares, no visit)
+    np.testing.assert_allclose(r.downtime_h, 100 + 2000)
+    # the bus itself: down 700-800, 1500-1600 and 2300-2400 h
+    np.testing.assert_allclose(r.unit_downtime_h[:, plan.mode_labels.index("bus.loss")], 300)
+
+
+def test_a_visit_replaces_a_failed_platform(make_campaign):
+    c = make_campaign(
+        mission="3000 h",
+        failures=NEVER,
+        cluster='sat = { n = 2, k = 2, platform = "bus" }\nnode = { n = 2, k = 1 }',
+        rest=_bus('{ name = "loss", law = "fixed", mean = "500 h" }')
+        + '\n[maintenance]\nservicing = { every = "1000 h", duration = "0 h", system_down = false }',
+    )
+    r = simulate(compile_plan(c.base).arrays, 1, 2)
+    # both buses fail at 500 h and come back at the visit at 1000 h; then 1500 -> 2000 h;
+    # 2500 h -> the end
+    np.testing.assert_allclose(r.downtime_h, 500 + 500 + 500)
+    np.testing.assert_allclose(r.mean_capacity, 1 - 1500 / 3000)
+
+
+def test_shock_probability_matches_its_binomial_thinning(make_campaign):
+    # 12 nodes that never fail on their own, 10 needed; shocks at 1/100 h each fail a
+    # node up with probability 0.3, no repair: after j shocks a node is up with
+    # probability 0.7^j, so R(t) = sum_j Poisson(j; t/100) P(Bin(12, 1 - 0.7^j) <= 2)
+    c = make_campaign(
+        mission="400 h",
+        failures=NEVER,
+        cluster='rack = { n = 1, k = 1, platform = "rack" }\nnode = { n = 12, k = 10 }',
+        rest='[units.rack]\nfailures = [{ name = "shock", law = "exponential", mean = "100 h", '
+        'effect = "shock", p = 0.3 }]',
+    )
+    r = simulate(compile_plan(c.base).arrays, 7, 4000)
+    for t in (50.0, 150.0, 300.0):
+        j = np.arange(200)
+        exact = float((stats.poisson.pmf(j, t / 100) * stats.binom.cdf(2, 12, 1 - 0.7**j)).sum())
+        ttff = r.time_to_first_failure_h
+        est = float(np.mean(np.isnan(ttff) | (ttff > t)))
+        se = math.sqrt(exact * (1 - exact) / ttff.size)
+        assert abs(est - exact) < 4 * se, (t, est, exact)
+
+
+def test_a_shock_downs_every_unit_up_and_they_are_restored_by_its_rule(make_campaign):
+    c = make_campaign(
+        mission="1000 h",
+        failures=NEVER,
+        cluster='rack = { n = 1, k = 1, platform = "rack" }\nnode = { n = 4, k = 1, crews = 1 }',
+        rest='[units.rack]\nfailures = [{ name = "shock", law = "exponential", mean = "200 h", '
+        'effect = "shock", repair = "10 h" }]',
+    )
+    plan = compile_plan(c.base)
+    r = simulate(plan.arrays, 3, 50)
+    shock = plan.mode_labels.index("rack.shock")
+    # one crew repairs the four nodes one after the other: the rack is down 10 h of the
+    # 40 h a shock costs (unless the next shock comes first or the mission ends)
+    per_shock = r.downtime_h / np.maximum(r.failures[:, shock], 1)
+    assert np.all(per_shock <= 10 + 1e-9)
+    assert np.all(r.unit_downtime_h[:, shock] <= 100.0 * r.failures[:, shock] + 1e-9)
+    assert r.failures[:, shock].sum() > 0
+
+
+def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
+    c = make_campaign(
+        cluster='sat = { n = 4, k = 3, platform = "bus" }\nnode = { n = 4, k = 3 }',
+        rest=_bus('{ name = "loss", law = "exponential", mean = "4000 h", repair = "10 h" }'),
+    )
+    assert counts_blocker(compile_plan(c.base).arrays) == "platforms carry particular groups of units"
+    design, why = markov_design(c.base)
+    assert design is None and "platforms" in why
+
+
+@pytest.mark.parametrize(
+    ("cluster", "rest", "message"),
+    [
+        ('node = { n = 4, k = 3, platform = "bus" }', "", "a platform belongs to a level of groups"),
+        ('sat = { n = 2, k = 1, platform = "nope" }\nnode = { n = 4, k = 3 }', "", "no such unit type"),
+        ('sat = { n = 2, k = 1, replace = "1 d" }\nnode = { n = 4, k = 3 }', "", "set platform"),
+        (
+            'sat = { n = 2, k = 1, platform = "node" }\nnode = { n = 4, k = 3 }',
+            "",
+            "cannot also be a platform",
+        ),
+        (
+            'sat = { n = 2, k = 1, platform = "bus" }\nnode = { n = 4, k = 3 }',
+            '[units.bus]\nfailures = [{ law = "fixed", mean = "1 y", effect = "shock" }]',
+            "a shock recurs",
+        ),
+        (
+            'sat = { n = 2, k = 1, platform = "bus" }\nnode = { n = 4, k = 3 }',
+            '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y", p = 0.5 }]',
+            'set effect = "shock"',
+        ),
+        (
+            'sat = { n = 2, k = 1, platform = "bus" }\nnode = { n = 4, k = 3 }',
+            '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y" }]\n'
+            'radiation = [{ class = "sdc", per_device_day = 1e-3 }]',
+            "a platform has failure modes only",
+        ),
+    ],
+)
+def test_bad_platforms_are_refused_with_the_key(make_campaign, cluster, rest, message):
+    with pytest.raises(CampaignError, match=message):
+        make_campaign(cluster=cluster, rest=rest)
+
+
+def test_a_shock_on_the_units_themselves_is_refused(make_campaign):
+    with pytest.raises(CampaignError, match="a shock acts on a group"):
+        make_campaign(failures='{ law = "exponential", mean = "1 y", effect = "shock" }')
+
+
+def test_training_with_platforms_is_refused(make_campaign):
+    with pytest.raises(CampaignError, match="training job with platforms"):
+        make_campaign(
+            cluster='sat = { n = 4, k = 3, platform = "bus" }\nnode = { n = 4, k = 3 }',
+            rest=_bus('{ law = "exponential", mean = "1 y", repair = "1 d" }')
+            + '\n[workload]\nkind = "training"\naccelerators = 8\ncheckpoint = "1 h"',
+        )
+
+
+def test_splitting_is_refused_for_platforms(make_campaign):
+    c = make_campaign(
+        campaign_extra='method = "splitting"',
+        cluster='sat = { n = 4, k = 3, platform = "bus" }\nnode = { n = 4, k = 3 }',
+        rest=_bus('{ law = "exponential", mean = "1 y", repair = "1 d" }'),
+    )
+    with pytest.raises(CampaignError, match="splitting cannot estimate a design with platforms"):
+        resolve_method(c)
+
+
+def _field(a, slot, i):
+    return a[int(a[slot]) + i]
+
+
+def test_state_stays_consistent_through_replacements_and_shocks(make_campaign):
+    # everything at once: a shared crew and a shared spare pool at the top, warm spares
+    # on board, partial shocks and group replacements; at the mission end every
+    # restoration, queue, crew and group count must agree with the units' states
+    c = make_campaign(
+        mission="20000 h",
+        failures='{ name = "fault", law = "weibull", shape = 1.5, mean = "2000 h" }, '
+        '{ name = "glitch", law = "exponential", mean = "3000 h", repair = "300 h" }',
+        cluster='fleet = { n = 3, k = 2, crews = 1, spares = { cold = 2, swap = "100 h" } }\n'
+        'sat = { n = 2, k = 1, platform = "bus", replace = { law = "exponential", mean = "400 h" } }\n'
+        'node = { n = 4, k = 3, spares = { warm = 1, dormant_mttf = "5000 h", swap = "50 h" } }',
+        rest='[units.bus]\nfailures = [{ name = "loss", law = "exponential", mean = "3000 h" }, '
+        '{ name = "hit", law = "exponential", mean = "1500 h", effect = "shock", p = 0.4, '
+        'repair = "200 h" }]',
+    )
+    plan = compile_plan(c.base).arrays
+    pi, pf = pack_plan(plan)
+    si, sf, su = new_state(plan)
+    row = np.zeros(row_width(plan.n_modes, plan.n_cells))
+    n_units, n_groups = plan.n_units, len(plan.group_k)
+    for key in trial_keys(11, 300):
+        row[:] = 0.0
+        _loop.reset(pi, pf, si, sf, su, key, True)
+        _loop.run(pi, pf, si, sf, su, 0.0, -1, row)
+        up = np.array([_field(si, S.UNIT_UP, u) for u in range(n_units)])
+        job = np.array([_field(si, S.UNIT_JOB, u) for u in range(n_units)])
+        crewed = np.array([_field(si, S.UNIT_CREWED, u) for u in range(n_units)])
+        assert np.all(job[up == 1] == Restoring.NONE)
+        for pool in range(len(plan.crew_count)):
+            mine = plan.unit_crew == pool
+            assert _field(si, S.CREW_BUSY, pool) == crewed[mine].sum()
+            assert _field(si, S.CQ_LEN, pool) == np.sum(job[mine] == Restoring.QUEUED)
+        for sp in range(len(plan.sp_capacity)):
+            mine = plan.unit_spare == sp
+            assert _field(si, S.SQ_LEN, sp) == np.sum(job[mine] == Restoring.SPARE_WAIT)
+            assert 0 <= _field(si, S.SP_RES, sp) <= _field(si, S.SP_STOCK, sp)
+        for g in range(n_groups):  # up-counts from the members, gates from platforms
+            kids = plan.group_child0[g]
+            if kids < 0:
+                members = up[(plan.unit_group == g) & (plan.unit_gate == 0)].sum()
+            else:
+                members = sum(_field(si, S.G_UP, h) for h in range(kids, kids + plan.group_n[g]))
+            assert _field(si, S.G_UPC, g) == members
+            gate = plan.group_platform[g]
+            assert _field(si, S.G_GATE, g) == (0 if gate < 0 else 1 - up[gate])
