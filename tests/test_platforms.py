@@ -5,6 +5,7 @@ numbers and checks the mechanisms one at a time."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -14,9 +15,9 @@ from scipy import integrate, linalg, stats
 from reliability.campaign import CampaignError, load_campaign
 from reliability.engine import _loop, counts_blocker, simulate, trial_keys
 from reliability.engine.plan import new_state, pack_plan, row_width
-from reliability.engine.spec import P, Restoring, S
-from reliability.runner.run import resolve_method
+from reliability.engine.spec import Restoring, S
 from reliability.rare import markov_design
+from reliability.runner.run import resolve_method
 from reliability.system import compile_plan
 from reliability.verify import validation_dir
 
@@ -29,7 +30,7 @@ def _expected(name: str) -> dict[str, float]:
 
 
 def _average(fn, mission: float, breaks: np.ndarray) -> float:
-    pieces = zip(breaks[:-1], breaks[1:], strict=True)
+    pieces = itertools.pairwise(breaks)
     total = sum(integrate.quad(fn, a, b, epsabs=1e-13, epsrel=1e-12)[0] for a, b in pieces)
     return total / mission
 
@@ -51,7 +52,7 @@ def test_platform_repair_numbers_are_the_alternating_renewal_ones():
         return bus(t) * float((j * stats.binom.pmf(j, 4, gpu(t))).sum()) / 4
 
     breaks = np.arange(0.0, mission + 1, d)
-    sat = lambda t: bus(t) * stats.binom.sf(2, 4, gpu(t))  # noqa: E731
+    sat = lambda t: bus(t) * stats.binom.sf(2, 4, gpu(t))
     exp = _expected("platform_repair")
     assert _average(lambda t: stats.binom.sf(2, 4, sat(t)), mission, breaks) == pytest.approx(
         exp["availability"], abs=1e-9
@@ -206,7 +207,9 @@ def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
         cluster='sat = { n = 4, k = 3, platform = "bus" }\nnode = { n = 4, k = 3 }',
         rest=_bus('{ name = "loss", law = "exponential", mean = "4000 h", repair = "10 h" }'),
     )
-    assert counts_blocker(compile_plan(c.base).arrays) == "platforms carry particular groups of units"
+    assert (
+        counts_blocker(compile_plan(c.base).arrays) == "platforms carry particular groups of units"
+    )
     design, why = markov_design(c.base)
     assert design is None and "platforms" in why
 
@@ -214,8 +217,16 @@ def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
 @pytest.mark.parametrize(
     ("cluster", "rest", "message"),
     [
-        ('node = { n = 4, k = 3, platform = "bus" }', "", "a platform belongs to a level of groups"),
-        ('sat = { n = 2, k = 1, platform = "nope" }\nnode = { n = 4, k = 3 }', "", "no such unit type"),
+        (
+            'node = { n = 4, k = 3, platform = "bus" }',
+            "",
+            "a platform belongs to a level of groups",
+        ),
+        (
+            'sat = { n = 2, k = 1, platform = "nope" }\nnode = { n = 4, k = 3 }',
+            "",
+            "no such unit type",
+        ),
         ('sat = { n = 2, k = 1, replace = "1 d" }\nnode = { n = 4, k = 3 }', "", "set platform"),
         (
             'sat = { n = 2, k = 1, platform = "node" }\nnode = { n = 4, k = 3 }',
@@ -234,8 +245,10 @@ def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
         ),
         (
             'sat = { n = 2, k = 1, platform = "bus" }\nnode = { n = 4, k = 3 }',
-            '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y" }]\n'
-            'radiation = [{ class = "sdc", per_device_day = 1e-3 }]',
+            (
+                '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y" }]\n'
+                'radiation = [{ class = "sdc", per_device_day = 1e-3 }]'
+            ),
             "a platform has failure modes only",
         ),
     ],
