@@ -74,6 +74,11 @@ def describe_design(c: Campaign) -> list[str]:
             extra.append(
                 f"each carried by a platform of type {lv.platform}, replaced in "
                 + (lv.replace.describe() if lv.replace else "the next servicing visit")
+                + (
+                    f" by a launch that fails with p = {lv.launch_failure:g}"
+                    if lv.launch_failure
+                    else ""
+                )
             )
         lines.append(
             f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")

@@ -72,6 +72,8 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
     ]
     if spares:
         metrics += [("spares_used", "spares used"), ("spare_stockouts", "spare stock-outs")]
+    if ds["launches"].any():  # groups (satellites) replaced by launches
+        metrics += [("launches", "replacement launches"), ("launch_failures", "failed launches")]
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
         for name, label in metrics:

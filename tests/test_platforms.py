@@ -98,8 +98,17 @@ def test_platform_replace_numbers_are_the_ctmc_ones():
     assert avail == pytest.approx(exp["availability"], abs=1e-9)
     capacity = _average(lambda t: prob(t) @ cap / 4, mission, breaks)
     assert capacity == pytest.approx(exp["mean_capacity"], abs=1e-9)
-    bus_faults = 4 * lb * mission * _average(lambda t: prob(t) @ alive, mission, breaks)
-    assert bus_faults == pytest.approx(exp["bus.loss"], abs=1e-6)
+    up_share = _average(lambda t: prob(t) @ alive, mission, breaks)
+    assert 4 * lb * mission * up_share == pytest.approx(exp["bus.loss"], abs=1e-6)
+    # the same with launches of mean 400 h failing with p = 0.2: a geometric sum of
+    # exponential lead times is exponential with mean 400 / 0.8 = 500 h; launches
+    # complete at 1/400 h while a satellite is being replaced
+    launch = _expected("platform_replace_launch")
+    for key in ("availability", "mean_capacity", "bus.loss"):
+        assert launch[key] == exp[key]
+    launches = 4 * mission * (1 - up_share) / 400
+    assert launches == pytest.approx(launch["launches"], abs=1e-6)
+    assert 0.2 * launches == pytest.approx(launch["launch_failures"], abs=1e-6)
 
 
 @pytest.mark.parametrize("years", [1, 5])
@@ -228,6 +237,19 @@ def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
             "no such unit type",
         ),
         ('sat = { n = 2, k = 1, replace = "1 d" }\nnode = { n = 4, k = 3 }', "", "set platform"),
+        (
+            'sat = { n = 2, k = 1, platform = "bus", launch_failure = 0.1 }\nnode = { n = 4, k = 3 }',
+            "",
+            "set replace",
+        ),
+        (
+            (
+                'sat = { n = 2, k = 1, platform = "bus", replace = "1 d", launch_failure = 1 }\n'
+                "node = { n = 4, k = 3 }"
+            ),
+            '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y" }]',
+            "no launch would succeed",
+        ),
         (
             'sat = { n = 2, k = 1, platform = "node" }\nnode = { n = 4, k = 3 }',
             "",

@@ -68,6 +68,8 @@ METRICS = (
     "reliability",
     "mttf",
     "spares_used",
+    "launches",
+    "launch_failures",
     "outages",
     "downtime_h",
     "fault_count",
@@ -233,7 +235,8 @@ class Level:
     the member group is down and its units are unusable (they keep their own clocks
     and restorations). ``replace`` is the time to replace a member group whose
     platform failed for good (a launch's lead time); without it the group waits for
-    the next servicing visit."""
+    the next servicing visit. ``launch_failure`` is the probability that the launch
+    of a replacement fails (a new one is ordered at once, with a new lead time)."""
 
     name: str
     n: int
@@ -243,6 +246,7 @@ class Level:
     spares: Spares | None = None
     platform: str | None = None
     replace: Law | None = None
+    launch_failure: float | None = None  # a replacement's launch fails (None: never)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -239,8 +239,15 @@ def _validate_spares(t: Table) -> Spares:
 
 def _validate_platform(
     lt: Table, units: dict[str, UnitType], last: bool
-) -> tuple[str | None, Law | None]:
-    """``platform = "<unit type>"`` and ``replace = <duration or law>`` of a level."""
+) -> tuple[str | None, Law | None, float | None]:
+    """``platform = "<unit type>"``, ``replace = <duration or law>`` and
+    ``launch_failure = <probability>`` of a level."""
+    if lt.has("launch_failure") and not lt.has("replace"):
+        raise lt.error(
+            "launch_failure",
+            "is the failure probability of a replacement's launch: set replace (its lead time)",
+            lt.data["launch_failure"],
+        )
     if not lt.has("platform"):
         if lt.has("replace"):
             raise lt.error(
@@ -248,7 +255,7 @@ def _validate_platform(
                 "replaces a group whose platform failed: set platform",
                 lt.data["replace"],
             )
-        return None, None
+        return None, None, None
     if last:
         raise lt.error(
             "platform",
@@ -271,7 +278,12 @@ def _validate_platform(
     if not ut.failures:
         raise lt.error("platform", f"unit type {name!r} has no failure modes", name)
     replace = read_duration_law(lt, "replace", None)
-    return name, replace
+    launch_failure = None
+    if lt.has("launch_failure"):
+        launch_failure = lt.number("launch_failure", minimum=0.0, maximum=1.0)
+        if launch_failure >= 1.0:
+            raise lt.error("launch_failure", "must be below 1 (no launch would succeed)", 1.0)
+    return name, replace, launch_failure
 
 
 def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
@@ -303,7 +315,7 @@ def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
         crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
         st = lt.table("spares")
         spares = _validate_spares(st) if st is not None else None
-        platform, replace = _validate_platform(lt, units, last)
+        platform, replace, launch_failure = _validate_platform(lt, units, last)
         lt.finish()
         levels.append(
             Level(
@@ -315,6 +327,7 @@ def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
                 spares=spares,
                 platform=platform,
                 replace=replace,
+                launch_failure=launch_failure,
             )
         )
     t.finish()

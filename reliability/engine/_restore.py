@@ -6,7 +6,8 @@ pool (reserved when the swap starts, consumed when it completes, queued when the
 pool is empty), or, without spares, to the next servicing visit. Warm spares fail in
 storage at (free spares) / (dormant MTTF), memoryless. A platform that fails for
 good has its whole group replaced after the group's replacement time
-(:func:`_replace_group`); a platform's shock fails units of its group (:func:`shock`). The restoration completing
+(:func:`_replace_group`), unless the replacement's launch fails and another is
+ordered; a platform's shock fails units of its group (:func:`shock`). The restoration completing
 is this module's wall-clock event (:func:`on_event`).
 """
 
@@ -291,6 +292,26 @@ def _replace_group(pi, pf, si, sf, su, g, t, row):
 
 
 @kernel(forceinline=True, error_model="numpy")
+def _launch_failed(pi, pf, su, platform, g, t, row):
+    """The replacement of group ``g`` is launched at ``t``: True when the launch fails."""
+    counted = t >= fparam(pf, FParam.WARMUP_H)
+    if counted:
+        row[out(pi, Out.LAUNCHES)] += 1.0
+    p = get(pf, PF.GROUP_RFAIL, g)
+    if p <= 0.0:
+        return False
+    u = rnd.uniform(
+        trial_key(su), rnd.stream_id(Stream.RESTORE, platform, 0), get(su, SU.UNIT_CTR, platform)
+    )
+    add(su, SU.UNIT_CTR, platform, np.uint64(1))
+    if u >= p:
+        return False
+    if counted:
+        row[out(pi, Out.LAUNCH_FAILURES)] += 1.0
+    return True
+
+
+@kernel(forceinline=True, error_model="numpy")
 def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     """The repair or swap of ``unit`` finished (``own_clocks``: the unit has its own
     failure clocks to renew or resume; otherwise it rejoins the up list of the counts
@@ -300,7 +321,11 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     kind = get(si, S.UNIT_KIND, unit)
     swapped = kind == RestoreKind.SWAP
     if kind == RestoreKind.GROUP:
-        _replace_group(pi, pf, si, sf, su, get(pi, P.UNIT_GROUP, unit), t, row)
+        g = get(pi, P.UNIT_GROUP, unit)
+        if _launch_failed(pi, pf, su, unit, g, t, row):
+            _start(pi, pf, si, sf, su, unit, t)  # another replacement, another lead time
+            return
+        _replace_group(pi, pf, si, sf, su, g, t, row)
     if swapped:
         sp = get(pi, P.UNIT_SPARE, unit)
         add(si, S.SP_STOCK, sp, -1)

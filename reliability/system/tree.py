@@ -88,6 +88,7 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
     rlaw = np.full(n_groups, -1, np.int32)
     rp1 = np.zeros(n_groups)
     rp2 = np.zeros(n_groups)
+    rfail = np.zeros(n_groups)
     for d, lv in enumerate(levels):
         if lv.platform is None:
             continue
@@ -98,6 +99,7 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
             if lv.replace is not None:
                 rlaw[g] = LAW_CODES[lv.replace.law]
                 rp1[g], rp2[g] = lv.replace.p1, lv.replace.p2
+                rfail[g] = lv.launch_failure or 0.0
     n_plat = len(plat_group)
     none = np.full(n_plat, -1, np.int32)
     unit0 = [i * below[d] for d in range(len(levels)) for i in range(depth_sizes[d])]
@@ -116,6 +118,7 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
         "group_rlaw": rlaw,
         "group_rp1": rp1,
         "group_rp2": rp2,
+        "group_rfail": rfail,
         "group_parent": np.array(parent, i32),
         "group_k": np.array(gk, i32),
         "group_n": np.array(gn, i32),

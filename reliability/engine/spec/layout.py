@@ -119,6 +119,7 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("mode_shock", "modes", "a shock: probability it fails each unit up", default=0.0),
     Field("group_rp1", "groups", "first parameter of the time to replace the group"),
     Field("group_rp2", "groups", "second parameter of the time to replace the group"),
+    Field("group_rfail", "groups", "probability that a replacement's launch fails", default=0.0),
     Field("dom_t", "dom_pieces", "steps profiles: piece starts (h, or pattern time)"),
     Field("dom_m", "dom_pieces", "steps profiles: multipliers"),
     Field("dom_c", "dom_pieces", "steps profiles: cumulative at piece starts"),

@@ -87,6 +87,22 @@ OUTPUTS: tuple[Output, ...] = (
         "time: sum",
     ),
     Output(
+        "launches",
+        "trial",
+        "i4",
+        "1",
+        "launches of replacement groups (satellites), failed ones included",
+        "time: sum",
+    ),
+    Output(
+        "launch_failures",
+        "trial",
+        "i4",
+        "1",
+        "launches of replacement groups that failed (a new one is ordered at once)",
+        "time: sum",
+    ),
+    Output(
         "failures",
         "mode",
         "i8",
