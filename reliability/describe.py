@@ -8,12 +8,14 @@ from typing import Any
 from reliability.campaign import Campaign, RareEvent
 from reliability.devices import DEVICES, MEMORIES
 from reliability.engine import counts_blocker, levels, state_bytes
+from reliability.engine.spec import Effect
 from reliability.limits import check_resources
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.system import compile_plan, time_edges
+from reliability.system.modes import build_modes
 
-__all__ = ["describe", "describe_design"]
+__all__ = ["describe", "describe_design", "design_warnings"]
 
 
 def describe(c: Campaign) -> list[str]:
@@ -128,7 +130,35 @@ def describe_design(c: Campaign) -> list[str]:
     if c.sweep is not None:
         lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
         lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
+    lines += [f"warning       {w}" for w in design_warnings(c)]
     return lines
+
+
+def design_warnings(c: Campaign) -> list[str]:
+    """What in the design can never act as configured (each scenario's design)."""
+    out: dict[str, None] = {}
+    for sc in c.scenarios:
+        d = sc.design
+        plan = compile_plan(d).arrays
+        leaf_modes, _ = build_modes(d).segments[0]
+        # a unit uses a spare only after a mode that replaces it: its own, or a shock
+        swapping = [
+            m
+            for m in range(plan.n_modes)
+            if plan.mode_replace[m]
+            and (
+                (m in leaf_modes and plan.mode_effect[m] == Effect.DOWN)
+                or plan.mode_effect[m] == Effect.SHOCK
+            )
+        ]
+        for lv in d.levels:
+            if lv.spares is not None and lv.spares.count > 0 and not swapping:
+                out[
+                    f"the spares of level {lv.name!r} are never used: every failure mode of "
+                    f"unit {d.leaf_unit.name!r} is repaired in place (give a mode no repair, "
+                    "or a permanent radiation effect, for it to be replaced)"
+                ] = None
+    return list(out)
 
 
 def _renewal(renew: bool | tuple[str, ...]) -> str:
