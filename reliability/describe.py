@@ -73,15 +73,7 @@ def describe_design(c: Campaign) -> list[str]:
                 f"{lv.spares.count} {lv.spares.kind} spares, swap {lv.spares.swap.describe()}"
             )
         if lv.platform:
-            extra.append(
-                f"each carried by a platform of type {lv.platform}, replaced in "
-                + (lv.replace.describe() if lv.replace else "the next servicing visit")
-                + (
-                    f" by a launch that fails with p = {lv.launch_failure:g}"
-                    if lv.launch_failure
-                    else ""
-                )
-            )
+            extra.append(_describe_platform(lv))
         lines.append(
             f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")
         )
@@ -159,6 +151,23 @@ def design_warnings(c: Campaign) -> list[str]:
                     "or a permanent radiation effect, for it to be replaced)"
                 ] = None
     return list(out)
+
+
+def _describe_platform(lv: Any) -> str:
+    """How the groups a platform level carries are replaced."""
+    launch = f" by a launch that fails with p = {lv.launch_failure:g}" if lv.launch_failure else ""
+    text = f"each carried by a platform of type {lv.platform}"
+    gs = lv.group_spares
+    if gs is None:
+        when = lv.replace.describe() if lv.replace else "the next servicing visit"
+        return f"{text}, replaced in {when}{launch}"
+    text += f"; {gs.count} {gs.kind} spare groups shared, relocating in {gs.relocate.describe()}"
+    if gs.reorder is None:
+        return f"{text}, never replenished (a group waits for a spare or the next visit)"
+    return (
+        f"{text}; {gs.batch} more ordered whenever free + on order - waiting <= {gs.reorder}, "
+        f"arriving in {lv.replace.describe()}{launch}"
+    )
 
 
 def _renewal(renew: bool | tuple[str, ...]) -> str:

@@ -15,7 +15,7 @@ from scipy import integrate, linalg, stats
 from reliability.campaign import CampaignError, load_campaign
 from reliability.engine import _loop, counts_blocker, simulate, trial_keys
 from reliability.engine.plan import new_state, pack_plan, row_width
-from reliability.engine.spec import Restoring, S
+from reliability.engine.spec import RestoreKind, Restoring, S
 from reliability.rare import markov_design
 from reliability.runner.run import resolve_method
 from reliability.system import compile_plan
@@ -109,6 +109,65 @@ def test_platform_replace_numbers_are_the_ctmc_ones():
     launches = 4 * mission * (1 - up_share) / 400
     assert launches == pytest.approx(launch["launches"], abs=1e-6)
     assert 0.2 * launches == pytest.approx(launch["launch_failures"], abs=1e-6)
+
+
+def test_group_spares_numbers_are_the_ctmc_ones():
+    # (s, Q) = (0, 1): state (satellites waiting, relocating, free spares, orders in
+    # flight); orders are placed while free + orders - waiting <= 0
+    lb, mur, lead, pfail, mission, n = 1 / 2000, 1 / 100, 500.0, 0.2, 20000.0, 4
+
+    def reorder(w, r, x, o):
+        while x + o - w <= 0:
+            o += 1
+        return (w, r, x, o)
+
+    start = reorder(0, 0, 1, 0)
+    moves: dict[tuple, list] = {}
+    todo = [start]
+    while todo:
+        st = todo.pop()
+        if st in moves:
+            continue
+        w, r, x, o = st
+        out = []
+        if w + r < n:  # a bus fails: a free spare starts relocating, or it waits
+            hit = (w, r + 1, x - 1, o) if x > 0 else (w + 1, r, x, o)
+            out.append((reorder(*hit), (n - w - r) * lb))
+        if r:
+            out.append(((w, r - 1, x, o), r * mur))
+        if o:  # a launch arrives: its spare serves a waiting satellite first
+            served = min(w, x + 1)
+            out.append(
+                (reorder(w - served, r + served, x + 1 - served, o - 1), o * (1 - pfail) / lead)
+            )
+            out.append((reorder(w, r, x, o - 1), o * pfail / lead))
+        moves[st] = out
+        todo += [nx for nx, _ in out]
+    states = sorted(moves)
+    ix = {x: i for i, x in enumerate(states)}
+    q = np.zeros((len(states), len(states)))
+    for st, out in moves.items():
+        for nx, rate in out:
+            if nx != st:
+                q[ix[st], ix[nx]] += rate
+    np.fill_diagonal(q, -q.sum(axis=1))
+    p0 = np.zeros(len(states))
+    p0[ix[start]] = 1.0
+    column = lambda f: np.array([f(*x) for x in states], dtype=float)
+    breaks = np.linspace(0.0, mission, 201)
+
+    def average(v):
+        return _average(lambda t: p0 @ linalg.expm(q * t) @ v, mission, breaks)
+
+    exp = _expected("group_spares_reorder")
+    assert average(column(lambda w, r, x, o: w + r <= 1)) == pytest.approx(
+        exp["availability"], abs=1e-9
+    )
+    launches = mission * average(column(lambda w, r, x, o: o)) / lead
+    assert launches == pytest.approx(exp["launches"], abs=1e-6)
+    assert pfail * launches == pytest.approx(exp["launch_failures"], abs=1e-6)
+    used = mission * average(column(lambda w, r, x, o: r)) * mur
+    assert used == pytest.approx(exp["group_spares_used"], abs=1e-6)
 
 
 @pytest.mark.parametrize("years", [1, 5])
@@ -238,6 +297,27 @@ def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
         ),
         ('sat = { n = 2, k = 1, replace = "1 d" }\nnode = { n = 4, k = 3 }', "", "set platform"),
         (
+            "sat = { n = 2, k = 1, group_spares = { cold = 1 } }\nnode = { n = 4, k = 3 }",
+            "",
+            "set platform",
+        ),
+        (
+            (
+                'sat = { n = 2, k = 1, platform = "bus", group_spares = { cold = 1, reorder = 0 } }\n'
+                "node = { n = 4, k = 3 }"
+            ),
+            '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y" }]',
+            "set replace",
+        ),
+        (
+            (
+                'sat = { n = 2, k = 1, platform = "bus", group_spares = { cold = 1, batch = 2 } }\n'
+                "node = { n = 4, k = 3 }"
+            ),
+            '[units.bus]\nfailures = [{ law = "exponential", mean = "1 y" }]',
+            "set reorder",
+        ),
+        (
             'sat = { n = 2, k = 1, platform = "bus", launch_failure = 0.1 }\nnode = { n = 4, k = 3 }',
             "",
             "set replace",
@@ -323,6 +403,24 @@ def test_state_stays_consistent_through_replacements_and_shocks(make_campaign):
         '{ name = "hit", law = "exponential", mean = "1500 h", effect = "shock", p = 0.4, '
         'repair = "200 h" }]',
     )
+    _check_consistency(c)
+    # spare satellites, warm in a parking orbit, replenished by launches that fail
+    c = make_campaign(
+        mission="20000 h",
+        failures='{ name = "fault", law = "weibull", shape = 1.5, mean = "2000 h" }',
+        cluster='fleet = { n = 2, k = 1, crews = 1, spares = { cold = 1, swap = "100 h" } }\n'
+        'sat = { n = 3, k = 2, platform = "bus", replace = "300 h", launch_failure = 0.3, '
+        'group_spares = { warm = 1, dormant_mttf = "4000 h", relocate = "50 h", reorder = 1, '
+        "batch = 2 } }\n"
+        "node = { n = 4, k = 3 }",
+        rest='[units.bus]\nfailures = [{ name = "loss", law = "exponential", mean = "3000 h" }, '
+        '{ name = "hit", law = "exponential", mean = "1500 h", effect = "shock", p = 0.4, '
+        'repair = "200 h" }]',
+    )
+    _check_consistency(c)
+
+
+def _check_consistency(c):
     plan = compile_plan(c.base).arrays
     pi, pf = pack_plan(plan)
     si, sf, su = new_state(plan)
@@ -340,10 +438,17 @@ def test_state_stays_consistent_through_replacements_and_shocks(make_campaign):
             mine = plan.unit_crew == pool
             assert _field(si, S.CREW_BUSY, pool) == crewed[mine].sum()
             assert _field(si, S.CQ_LEN, pool) == np.sum(job[mine] == Restoring.QUEUED)
+        kind = np.array([_field(si, S.UNIT_KIND, u) for u in range(n_units)])
+        held = (up == 0) & (kind != RestoreKind.REPAIR)
+        held &= (job == Restoring.ACTIVE) | (job == Restoring.QUEUED)
         for sp in range(len(plan.sp_capacity)):
             mine = plan.unit_spare == sp
             assert _field(si, S.SQ_LEN, sp) == np.sum(job[mine] == Restoring.SPARE_WAIT)
+            assert _field(si, S.SP_RES, sp) == np.sum(held[mine])
             assert 0 <= _field(si, S.SP_RES, sp) <= _field(si, S.SP_STOCK, sp)
+            slots = range(plan.sp_ooff[sp], plan.sp_ooff[sp + 1])
+            live = sum(_field(si, S.ORDER_LIVE, k) for k in slots)
+            assert _field(si, S.SP_ONORDER, sp) == live * plan.sp_batch[sp]
         for g in range(n_groups):  # up-counts from the members, gates from platforms
             kids = plan.group_child0[g]
             if kids < 0:

@@ -43,6 +43,7 @@ __all__ = [
     "Design",
     "Expectation",
     "FailureMode",
+    "GroupSpares",
     "Level",
     "Memory",
     "Precision",
@@ -68,6 +69,7 @@ METRICS = (
     "reliability",
     "mttf",
     "spares_used",
+    "group_spares_used",
     "launches",
     "launch_failures",
     "outages",
@@ -226,6 +228,25 @@ class Spares:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GroupSpares:
+    """Spare groups (satellites) of a platform level, shared by the groups of the
+    level's parent: cold or warm (a parking orbit; warm ones fail at 1 /
+    ``dormant_mttf_h``), moved into the place of a group whose platform failed for
+    good in ``relocate``. With ``reorder`` set, launches of ``batch`` spares are
+    ordered whenever the stock position (free spares + on order - groups waiting)
+    falls to ``reorder``; each arrives after the level's ``replace`` lead time and
+    fails with its ``launch_failure`` probability (the batch is lost, another order
+    follows)."""
+
+    kind: str  # "cold" | "warm"
+    count: int
+    relocate: Law
+    dormant_mttf_h: float = math.inf
+    reorder: int | None = None
+    batch: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Level:
     """One level of the redundancy tree: each group at this depth holds ``n``
     members (sub-groups, or units at the last level) and needs ``k`` of them up.
@@ -236,7 +257,8 @@ class Level:
     and restorations). ``replace`` is the time to replace a member group whose
     platform failed for good (a launch's lead time); without it the group waits for
     the next servicing visit. ``launch_failure`` is the probability that the launch
-    of a replacement fails (a new one is ordered at once, with a new lead time)."""
+    of a replacement fails (a new one is ordered at once, with a new lead time).
+    ``group_spares``: spare groups that take a failed group's place first."""
 
     name: str
     n: int
@@ -247,6 +269,7 @@ class Level:
     platform: str | None = None
     replace: Law | None = None
     launch_failure: float | None = None  # a replacement's launch fails (None: never)
+    group_spares: GroupSpares | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

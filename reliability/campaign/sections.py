@@ -18,6 +18,7 @@ from reliability.campaign.model import (
     Derating,
     Design,
     Expectation,
+    GroupSpares,
     Level,
     Precision,
     Profile,
@@ -237,6 +238,42 @@ def _validate_spares(t: Table) -> Spares:
     return Spares(kind=kind, count=count, swap=swap, dormant_mttf_h=dormant)
 
 
+def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
+    kinds = [k for k in ("cold", "warm") if t.has(k)]
+    if len(kinds) != 1:
+        raise CampaignError(
+            "give exactly one of cold = N or warm = N", source=t.source, path=t.path, value=t.data
+        )
+    kind = kinds[0]
+    count = t.integer(kind, minimum=0, maximum=1_000_000)
+    relocate = read_duration_law(t, "relocate", Law(law="fixed", p1=0.0))
+    dormant = t.duration("dormant_mttf", positive=True) if kind == "warm" else math.inf
+    reorder = None
+    batch = 1
+    if t.has("reorder"):
+        if not lt.has("replace"):
+            raise t.error(
+                "reorder",
+                "orders launches: set replace on the level (their lead time)",
+                t.data["reorder"],
+            )
+        reorder = t.integer("reorder", minimum=0, maximum=1_000_000)
+        batch = t.integer("batch", 1, minimum=1, maximum=1_000_000)
+    elif t.has("batch"):
+        raise t.error(
+            "batch", "is the size of a launch ordered at reorder: set reorder", t.data["batch"]
+        )
+    t.finish()
+    return GroupSpares(
+        kind=kind,
+        count=count,
+        relocate=relocate,
+        dormant_mttf_h=dormant,
+        reorder=reorder,
+        batch=batch,
+    )
+
+
 def _validate_platform(
     lt: Table, units: dict[str, UnitType], last: bool
 ) -> tuple[str | None, Law | None, float | None]:
@@ -249,6 +286,12 @@ def _validate_platform(
             lt.data["launch_failure"],
         )
     if not lt.has("platform"):
+        if lt.has("group_spares"):
+            raise lt.error(
+                "group_spares",
+                "spare groups replace a failed platform's group: set platform",
+                lt.data["group_spares"],
+            )
         if lt.has("replace"):
             raise lt.error(
                 "replace",
@@ -316,6 +359,8 @@ def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
         st = lt.table("spares")
         spares = _validate_spares(st) if st is not None else None
         platform, replace, launch_failure = _validate_platform(lt, units, last)
+        gt = lt.table("group_spares")
+        group_spares = _validate_group_spares(gt, lt) if gt is not None else None
         lt.finish()
         levels.append(
             Level(
@@ -328,6 +373,7 @@ def _validate_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
                 platform=platform,
                 replace=replace,
                 launch_failure=launch_failure,
+                group_spares=group_spares,
             )
         )
     t.finish()

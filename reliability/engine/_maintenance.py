@@ -19,6 +19,7 @@ from reliability.engine import _account as account
 from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
 from reliability.engine import _notify as notify
+from reliability.engine import _orders as orders
 from reliability.engine import _restore as restore
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
@@ -156,7 +157,7 @@ def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
         put(si, S.SP_RES, sp, 0)
         put(si, S.SQ_LEN, sp, 0)
         put(si, S.SQ_HEAD, sp, 0)
-        if iparam(pi, IParam.SVC_RESTOCK):
+        if iparam(pi, IParam.SVC_RESTOCK) and not get(pi, P.SP_GROUP, sp):
             put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
         restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
     notify.visit_end(pi, pf, si, sf, su, t, row)
@@ -165,6 +166,8 @@ def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
 @kernel(forceinline=True, error_model="numpy")
 def _resupply(pi, pf, si, sf, su, t):
     for sp in range(iparam(pi, IParam.N_SP)):
+        if get(pi, P.SP_GROUP, sp):
+            continue  # spare groups come by launches, not with the unit spares
         put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
         restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
         restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
@@ -183,5 +186,10 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
         _resupply(pi, pf, si, sf, su, t)
     elif kind == Event.UNIT_PM:
         _unit_pm(pi, pf, si, sf, su, index, t, row, own_clocks)
+    elif kind == Event.ORDER_ARRIVES:
+        sp = orders.arrive(pi, pf, si, su, index, t, row)
+        restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
+        restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
+        orders.reorder(pi, pf, si, sf, su, sp, t)
     else:
         raise RuntimeError("not an event kind of maintenance")

@@ -21,6 +21,7 @@ from reliability.engine import _clocks as clocks
 from reliability.engine import _events as events
 from reliability.engine import _laws as laws
 from reliability.engine import _notify as notify
+from reliability.engine import _orders as orders
 from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
 from reliability.engine._access import (
@@ -66,6 +67,9 @@ def _start(pi, pf, si, sf, su, unit, t):
     kind = get(si, S.UNIT_KIND, unit)
     if kind == RestoreKind.SWAP:
         sp = get(pi, P.UNIT_SPARE, unit)
+        dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
+    elif kind == RestoreKind.GROUP and get(pi, P.UNIT_SPARE, unit) >= 0:
+        sp = get(pi, P.UNIT_SPARE, unit)  # a spare group relocates into the slot
         dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
     elif kind == RestoreKind.GROUP:
         g = get(pi, P.UNIT_GROUP, unit)
@@ -165,12 +169,28 @@ def _begin_swap(pi, pf, si, sf, su, unit, t):
 
 
 @kernel(forceinline=True, error_model="numpy")
+def _wait_for_spare(pi, pf, si, unit, sp, t, row):
+    """A stock-out: ``unit`` waits in pool ``sp``'s queue."""
+    _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
+    put(si, S.UNIT_JOB, unit, Restoring.SPARE_WAIT)
+    if t >= fparam(pf, FParam.WARMUP_H):
+        row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
+
+
+@kernel(forceinline=True, error_model="numpy")
 def dispatch(pi, pf, si, sf, su, unit, m, t, row):
     """Route a failed unit to repair in place, a swap, a spare queue (a stock-out) or
     the next visit."""
     if get(pi, P.UNIT_GATE, unit) and get(pi, P.MODE_REPLACE, m):
-        put(si, S.UNIT_KIND, unit, RestoreKind.GROUP)  # a new group, after its lead time
-        if get(pi, P.GROUP_RLAW, get(pi, P.UNIT_GROUP, unit)) < 0:
+        put(si, S.UNIT_KIND, unit, RestoreKind.GROUP)  # a new group
+        sp = get(pi, P.UNIT_SPARE, unit)
+        if sp >= 0:  # a spare group first, when one is free
+            if get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp) > 0:
+                _begin_swap(pi, pf, si, sf, su, unit, t)
+            else:
+                _wait_for_spare(pi, pf, si, unit, sp, t, row)
+            orders.reorder(pi, pf, si, sf, su, sp, t)
+        elif get(pi, P.GROUP_RLAW, get(pi, P.UNIT_GROUP, unit)) < 0:
             put(si, S.UNIT_JOB, unit, Restoring.NONE)  # waits for the next servicing visit
         else:
             _start(pi, pf, si, sf, su, unit, t)
@@ -189,10 +209,7 @@ def dispatch(pi, pf, si, sf, su, unit, m, t, row):
     elif get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp) > 0:
         _begin_swap(pi, pf, si, sf, su, unit, t)
     else:
-        _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
-        put(si, S.UNIT_JOB, unit, Restoring.SPARE_WAIT)
-        if t >= fparam(pf, FParam.WARMUP_H):
-            row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
+        _wait_for_spare(pi, pf, si, unit, sp, t, row)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -243,19 +260,19 @@ def _renew_slot(pi, pf, si, sf, su, unit, t, row):
     restoration, if any, is abandoned (crew and reserved spare released, queues left)."""
     if not get(si, S.UNIT_UP, unit):
         job = get(si, S.UNIT_JOB, unit)
+        sp = get(pi, P.UNIT_SPARE, unit)
         if job == Restoring.ACTIVE:
             events.cancel(si, sf, events.ident(pi, Event.RESTORE, unit))
-            if get(si, S.UNIT_KIND, unit) == RestoreKind.SWAP:
-                sp = get(pi, P.UNIT_SPARE, unit)
-                add(si, S.SP_RES, sp, -1)
-                serve_spare_queue(pi, pf, si, sf, su, sp, t)
-                reschedule_warm(pi, pf, si, sf, su, sp, t)
         elif job == Restoring.QUEUED:
             k = get(pi, P.UNIT_CREW, unit)
             _unqueue(pi, si, P.CREW_QOFF, S.CQ, S.CQ_HEAD, S.CQ_LEN, k, unit)
         elif job == Restoring.SPARE_WAIT:
-            k = get(pi, P.UNIT_SPARE, unit)
-            _unqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, k, unit)
+            _unqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
+        held = job == Restoring.ACTIVE or job == Restoring.QUEUED
+        if held and sp >= 0 and get(si, S.UNIT_KIND, unit) != RestoreKind.REPAIR:
+            add(si, S.SP_RES, sp, -1)  # the spare reserved for it is free again
+            serve_spare_queue(pi, pf, si, sf, su, sp, t)
+            reschedule_warm(pi, pf, si, sf, su, sp, t)
         unit_down_time(pi, pf, sf, unit, t, row, get(si, S.UNIT_FMODE, unit))
         put(si, S.UNIT_UP, unit, 1)
         put(si, S.UNIT_JOB, unit, Restoring.NONE)
@@ -322,7 +339,14 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     swapped = kind == RestoreKind.SWAP
     if kind == RestoreKind.GROUP:
         g = get(pi, P.UNIT_GROUP, unit)
-        if _launch_failed(pi, pf, su, unit, g, t, row):
+        sp = get(pi, P.UNIT_SPARE, unit)
+        if sp >= 0:  # a spare group has taken the slot
+            add(si, S.SP_STOCK, sp, -1)
+            add(si, S.SP_RES, sp, -1)
+            if t >= fparam(pf, FParam.WARMUP_H):
+                row[out(pi, Out.GROUP_SPARES_USED)] += 1.0
+            reschedule_warm(pi, pf, si, sf, su, sp, t)
+        elif _launch_failed(pi, pf, su, unit, g, t, row):
             _start(pi, pf, si, sf, su, unit, t)  # another replacement, another lead time
             return
         _replace_group(pi, pf, si, sf, su, g, t, row)
@@ -359,6 +383,7 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     elif kind == Event.SPARE_FAILS:
         add(si, S.SP_STOCK, index, -1)
         reschedule_warm(pi, pf, si, sf, su, index, t)
+        orders.reorder(pi, pf, si, sf, su, index, t)
     else:
         raise RuntimeError("not an event kind of restoration")
 
@@ -370,3 +395,4 @@ def reset(pi, pf, si, sf, su):
         put(si, S.SP_STOCK, sp, get(pi, P.SP_CAPACITY, sp))
     for sp in range(iparam(pi, IParam.N_SP)):
         reschedule_warm(pi, pf, si, sf, su, sp, 0.0)
+        orders.reorder(pi, pf, si, sf, su, sp, 0.0)

@@ -101,6 +101,10 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
                 rp1[g], rp2[g] = lv.replace.p1, lv.replace.p2
                 rfail[g] = lv.launch_failure or 0.0
     n_plat = len(plat_group)
+    plat_spare = np.full(n_plat, -1, np.int32)
+    gpools = _group_pools_of(levels, first_of_depth, depth_sizes, group_platform, n_units)
+    for k, (_, platforms, _) in enumerate(gpools):
+        plat_spare[np.asarray(platforms) - n_units] = len(spare_pools) + k
     none = np.full(n_plat, -1, np.int32)
     unit0 = [i * below[d] for d in range(len(levels)) for i in range(depth_sizes[d])]
     crew_count = [levels[d].crews for d, _ in crew_pools]
@@ -111,7 +115,7 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
             [leaf_first + np.arange(n_units) // levels[-1].n, plat_group]
         ).astype(i32),
         "unit_crew": np.concatenate([unit_crew, none]),
-        "unit_spare": np.concatenate([unit_spare, none]),
+        "unit_spare": np.concatenate([unit_spare, plat_spare]),
         "unit_gate": np.concatenate([np.zeros(n_units, i32), np.ones(n_plat, i32)]),
         "group_unit0": np.array(unit0, np.int64),
         "group_platform": group_platform,
@@ -127,11 +131,65 @@ def tree_fields(design: Design) -> dict[str, np.ndarray]:
         "group_pool": _group_pools(levels, first_of_depth, depth_sizes, len(parent)),
         "crew_count": np.array(crew_count, i32),
         "crew_qoff": np.concatenate([[0], np.cumsum([c for _, c in crew_pools])]).astype(i32),
-        "sp_capacity": np.array([s.count for s in sp_levels], i32),
-        "sp_warm": np.array([s.kind == "warm" for s in sp_levels], i32),
-        "sp_dormant": np.array([s.dormant_mttf_h for s in sp_levels], dtype=float),
-        "sp_slaw": np.array([LAW_CODES[s.swap.law] for s in sp_levels], i32),
-        "sp_sp1": np.array([s.swap.p1 for s in sp_levels], dtype=float),
-        "sp_sp2": np.array([s.swap.p2 for s in sp_levels], dtype=float),
-        "sp_qoff": np.concatenate([[0], np.cumsum([c for _, c in spare_pools])]).astype(i32),
+        **_pool_fields(sp_levels, [c for _, c in spare_pools], gpools, levels),
+    }
+
+
+def _group_pools_of(levels, first_of_depth, depth_sizes, group_platform, n_units):
+    """Pools of spare groups: one per group above a level with ``group_spares``,
+    serving the platforms of its children; (level, platform slots, order slots)."""
+    out = []
+    for d, lv in enumerate(levels):
+        gs = lv.group_spares
+        if gs is None:
+            continue
+        slots = 0 if gs.reorder is None else (gs.reorder + lv.n) // gs.batch + 2
+        for i in range(depth_sizes[d]):
+            first = first_of_depth[d + 1] + i * lv.n
+            out.append((d, [int(group_platform[g]) for g in range(first, first + lv.n)], slots))
+    return out
+
+
+def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarray]:
+    """Plan fields of the spare pools: of units first, then of spare groups."""
+    i32 = np.int32
+    rows = [(s.count, s.kind, s.dormant_mttf_h, s.swap, None, 1, None, 0.0, 0) for s in unit_levels]
+    served = list(unit_served)
+    for d, platforms, slots in gpools:
+        lv = levels[d]
+        g = lv.group_spares
+        rows.append(
+            (
+                g.count,
+                g.kind,
+                g.dormant_mttf_h,
+                g.relocate,
+                g.reorder,
+                g.batch,
+                lv.replace,
+                lv.launch_failure or 0.0,
+                slots,
+            )
+        )
+        served.append(len(platforms))
+    n_unit = len(unit_levels)
+    slots = [r[8] for r in rows]
+    order_pool = np.repeat(np.arange(len(rows)), slots)
+    return {
+        "sp_capacity": np.array([r[0] for r in rows], i32),
+        "sp_warm": np.array([r[1] == "warm" for r in rows], i32),
+        "sp_dormant": np.array([r[2] for r in rows], dtype=float),
+        "sp_slaw": np.array([LAW_CODES[r[3].law] for r in rows], i32),
+        "sp_sp1": np.array([r[3].p1 for r in rows], dtype=float),
+        "sp_sp2": np.array([r[3].p2 for r in rows], dtype=float),
+        "sp_qoff": np.concatenate([[0], np.cumsum(served)]).astype(i32),
+        "sp_group": np.array([i >= n_unit for i in range(len(rows))], i32),
+        "sp_reorder": np.array([-1 if r[4] is None else r[4] for r in rows], i32),
+        "sp_batch": np.array([r[5] for r in rows], i32),
+        "sp_llaw": np.array([LAW_CODES[r[6].law] if r[6] else 0 for r in rows], i32),
+        "sp_lp1": np.array([r[6].p1 if r[6] else 0.0 for r in rows], dtype=float),
+        "sp_lp2": np.array([r[6].p2 if r[6] else 0.0 for r in rows], dtype=float),
+        "sp_lfail": np.array([r[7] for r in rows], dtype=float),
+        "sp_ooff": np.concatenate([[0], np.cumsum(slots)]).astype(i32),
+        "order_pool": order_pool.astype(i32),
     }

@@ -90,3 +90,4 @@ class Stream(IntEnum):
     COUNTS = 8  # the counts engine's failure stream
     EXCURSION = 9  # regenerative excursions of importance sampling (reliability.rare)
     SHOCK = 10  # which units of its group a platform's shock fails
+    ORDER = 11  # replenishment orders of a spare pool: lead times, launch outcomes

@@ -58,6 +58,7 @@ EVENTS: tuple[EventKind, ...] = (
     EventKind("service_end", "one", "maintenance", "a visit ends: failed units are replaced"),
     EventKind("resupply", "one", "maintenance", "spares arrive: every pool is topped up"),
     EventKind("unit_pm", "units", "maintenance", "a unit's calendar preventive maintenance"),
+    EventKind("order_arrives", "order_slots", "maintenance", "a replenishment launch arrives"),
     EventKind("job_phase", "one", "job", "training: a restart, compute or checkpoint ends"),
     EventKind("sdc_found", "one", "job", "training: silent corruption is found"),
 )
@@ -107,6 +108,17 @@ PLAN_INT: tuple[Field, ...] = (
     Field("sp_warm", "spare_pools", "1: warm spares (fail in storage)"),
     Field("sp_slaw", "spare_pools", "swap-duration law (LawKind)"),
     Field("sp_qoff", "spare_pools", "offsets of each pool's waiting queue", extra=1),
+    Field("sp_group", "spare_pools", "1: a pool of spare groups (satellites)", default=0),
+    Field(
+        "sp_reorder",
+        "spare_pools",
+        "order when the stock position falls to it, -1: never",
+        default=-1,
+    ),
+    Field("sp_batch", "spare_pools", "spares per replenishment launch", default=1),
+    Field("sp_llaw", "spare_pools", "law of a replenishment's lead time (LawKind)", default=0),
+    Field("sp_ooff", "spare_pools", "offsets of each pool's order slots", extra=1, default=0),
+    Field("order_pool", "order_slots", "spare pool of each order slot", default=0),
 )
 
 PLAN_FLOAT: tuple[Field, ...] = (
@@ -130,6 +142,9 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("sp_dormant", "spare_pools", "dormant MTTF of a warm spare, h (inf: cold)"),
     Field("sp_sp1", "spare_pools", "first swap-duration parameter"),
     Field("sp_sp2", "spare_pools", "second swap-duration parameter"),
+    Field("sp_lp1", "spare_pools", "first lead-time parameter", default=0.0),
+    Field("sp_lp2", "spare_pools", "second lead-time parameter", default=0.0),
+    Field("sp_lfail", "spare_pools", "probability that a replenishment launch fails", default=0.0),
     Field("pat_t", "pattern_pieces", "periodic patterns: piece starts within the period"),
     Field("pat_m", "pattern_pieces", "periodic patterns: multipliers"),
     Field("pat_c", "pattern_pieces", "periodic patterns: cumulative at piece starts"),
@@ -222,6 +237,8 @@ STATE_INT: tuple[Field, ...] = (
     Field("sq", "spare_queue", "units waiting for a spare (ring buffers)"),
     Field("sq_head", "spare_pools", "spare queues: head"),
     Field("sq_len", "spare_pools", "spare queues: length"),
+    Field("sp_onorder", "spare_pools", "spares on order (launches not yet arrived)"),
+    Field("order_live", "order_slots", "1: the order slot holds an order under way"),
 )
 
 STATE_FLOAT: tuple[Field, ...] = (
@@ -292,4 +309,5 @@ FVARS: tuple[str, ...] = (
 COUNTERS: tuple[str, ...] = (
     "pool",  # warm-spare failures in storage
     "resupply",  # Poisson resupply arrivals
+    "order",  # replenishment lead times and launch outcomes
 )

@@ -87,11 +87,19 @@ OUTPUTS: tuple[Output, ...] = (
         "time: sum",
     ),
     Output(
+        "group_spares_used",
+        "trial",
+        "i4",
+        "1",
+        "spare groups (satellites) moved into the place of a failed one",
+        "time: sum",
+    ),
+    Output(
         "launches",
         "trial",
         "i4",
         "1",
-        "launches of replacement groups (satellites), failed ones included",
+        "launches of replacement or spare groups (satellites), failed ones included",
         "time: sum",
     ),
     Output(
@@ -99,7 +107,7 @@ OUTPUTS: tuple[Output, ...] = (
         "trial",
         "i4",
         "1",
-        "launches of replacement groups that failed (a new one is ordered at once)",
+        "of those launches, the ones that failed (another is ordered at once)",
         "time: sum",
     ),
     Output(

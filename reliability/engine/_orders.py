@@ -1,0 +1,74 @@
+"""Replenishment of pools of spare groups (satellites) by launches ordered on demand.
+
+A pool with a reorder point ``s`` and a batch ``Q`` orders launches of ``Q`` spares
+whenever its stock position (free spares + on order - groups waiting for one) falls
+to ``s`` (an (s, Q) policy); each order arrives after a lead time drawn from the
+pool's law, and its launch fails with the pool's probability, losing the batch. An
+order occupies one of the pool's order slots (an event identity) until it arrives:
+the position never falls below minus the groups the pool serves, so
+(s + groups) // Q + 2 slots always suffice.
+"""
+
+from __future__ import annotations
+
+from reliability.engine import _events as events
+from reliability.engine import _laws as laws
+from reliability.engine import streams as rnd
+from reliability.engine._access import add, fparam, get, next_count, out, put, trial_key
+from reliability.engine._jit import kernel
+from reliability.engine.spec import PF, Counter, Event, FParam, Out, P, S, Stream
+
+
+@kernel(forceinline=True, error_model="numpy")
+def position(si, sp):
+    """Stock position of pool ``sp``: free spares + on order - groups waiting."""
+    free = get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp)
+    return free + get(si, S.SP_ONORDER, sp) - get(si, S.SQ_LEN, sp)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _uniform(su, sp):
+    return rnd.uniform(
+        trial_key(su), rnd.stream_id(Stream.ORDER, sp, 0), next_count(su, Counter.ORDER)
+    )
+
+
+@kernel(error_model="numpy")
+def reorder(pi, pf, si, sf, su, sp, t):
+    """Order launches for pool ``sp`` until its stock position is above its reorder
+    point (nothing for a pool without one)."""
+    s = get(pi, P.SP_REORDER, sp)
+    if s < 0:
+        return
+    q = get(pi, P.SP_BATCH, sp)
+    while position(si, sp) <= s:
+        slot = get(pi, P.SP_OOFF, sp)
+        while get(si, S.ORDER_LIVE, slot):
+            slot += 1
+        if slot >= get(pi, P.SP_OOFF, sp + 1):
+            raise RuntimeError("a spare pool ran out of order slots")
+        put(si, S.ORDER_LIVE, slot, 1)
+        add(si, S.SP_ONORDER, sp, q)
+        law, p1, p2 = get(pi, P.SP_LLAW, sp), get(pf, PF.SP_LP1, sp), get(pf, PF.SP_LP2, sp)
+        lead = laws.draw(law, p1, p2, _uniform(su, sp))
+        events.schedule(si, sf, events.ident(pi, Event.ORDER_ARRIVES, slot), t + lead)
+
+
+@kernel(error_model="numpy")
+def arrive(pi, pf, si, su, slot, t, row):
+    """The launch of order ``slot`` at ``t``: its batch joins the pool's stock unless
+    the launch fails. Returns the pool."""
+    sp = get(pi, P.ORDER_POOL, slot)
+    q = get(pi, P.SP_BATCH, sp)
+    put(si, S.ORDER_LIVE, slot, 0)
+    add(si, S.SP_ONORDER, sp, -q)
+    counted = t >= fparam(pf, FParam.WARMUP_H)
+    if counted:
+        row[out(pi, Out.LAUNCHES)] += 1.0
+    p = get(pf, PF.SP_LFAIL, sp)
+    if p > 0.0 and _uniform(su, sp) < p:
+        if counted:
+            row[out(pi, Out.LAUNCH_FAILURES)] += 1.0
+    else:
+        add(si, S.SP_STOCK, sp, q)
+    return sp
