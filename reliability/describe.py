@@ -69,9 +69,14 @@ def describe_design(c: Campaign) -> list[str]:
         if lv.crews:
             extra.append(f"{lv.crews} crew(s) per group")
         if lv.spares:
-            extra.append(
-                f"{lv.spares.count} {lv.spares.kind} spares, swap {lv.spares.swap.describe()}"
-            )
+            sp = lv.spares
+            text = f"{sp.count} {sp.kind} spares, swap {sp.swap.describe()}"
+            if sp.repair is not None:
+                who = (
+                    f"by {sp.repairers} repairer(s) in turn" if sp.repairers else "each on its own"
+                )
+                text += f", units swapped out repaired in {sp.repair.describe()} ({who}) and back as spares"
+            extra.append(text)
         if lv.platform:
             extra.append(_describe_platform(lv))
         lines.append(

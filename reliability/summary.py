@@ -72,8 +72,10 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
     ]
     if spares:
         metrics += [("spares_used", "spares used"), ("spare_stockouts", "spare stock-outs")]
-    if ds["launches"].any():  # groups (satellites) replaced by launches
-        metrics += [("launches", "replacement launches"), ("launch_failures", "failed launches")]
+    if ds["group_spares_used"].any():
+        metrics += [("group_spares_used", "spare satellites (groups) used")]
+    if ds["launches"].any():  # groups (satellites) replaced or restocked by launches
+        metrics += [("launches", "launches"), ("launch_failures", "failed launches")]
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
         for name, label in metrics:

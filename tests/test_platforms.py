@@ -14,6 +14,7 @@ from scipy import integrate, linalg, stats
 
 from reliability.campaign import CampaignError, load_campaign
 from reliability.engine import _loop, counts_blocker, simulate, trial_keys
+from reliability.engine._tree import GATE
 from reliability.engine.plan import new_state, pack_plan, row_width
 from reliability.engine.spec import RestoreKind, Restoring, S
 from reliability.rare import markov_design
@@ -168,6 +169,32 @@ def test_group_spares_numbers_are_the_ctmc_ones():
     assert pfail * launches == pytest.approx(exp["launch_failures"], abs=1e-6)
     used = mission * average(column(lambda w, r, x, o: r)) * mur
     assert used == pytest.approx(exp["group_spares_used"], abs=1e-6)
+
+
+def test_repairable_spares_numbers_are_the_birth_death_ones():
+    # f failed units (in repair or waiting for the repairer): 6 in slots while f <= 2
+    lam, mu, n, k, spares, mission = 1 / 500, 1 / 50, 6, 5, 2, 20000.0
+    top = n + spares
+    q = np.zeros((top + 1, top + 1))
+    in_slots = np.array([n if f <= spares else n + spares - f for f in range(top + 1)])
+    for f in range(top + 1):
+        if f < top:
+            q[f, f + 1] = lam * in_slots[f]
+        if f:
+            q[f, f - 1] = mu  # one repairer
+        q[f, f] = -q[f].sum()
+    breaks = np.linspace(0.0, mission, 201)
+
+    def average(v):
+        return _average(lambda t: linalg.expm(q * t)[0] @ v, mission, breaks)
+
+    f = np.arange(top + 1)
+    exp = _expected("repairable_spares")
+    assert average((in_slots >= k).astype(float)) == pytest.approx(exp["availability"], abs=1e-9)
+    assert average(in_slots / n) == pytest.approx(exp["mean_capacity"], abs=1e-9)
+    swaps = lam * in_slots * (f < spares) + mu * (f > spares)
+    assert mission * average(swaps) == pytest.approx(exp["spares_used"], abs=1e-6)
+    assert mission * average(lam * in_slots) == pytest.approx(exp["node.fault"], abs=1e-6)
 
 
 @pytest.mark.parametrize("years", [1, 5])
@@ -398,7 +425,8 @@ def test_state_stays_consistent_through_replacements_and_shocks(make_campaign):
         '{ name = "glitch", law = "exponential", mean = "3000 h", repair = "300 h" }',
         cluster='fleet = { n = 3, k = 2, crews = 1, spares = { cold = 2, swap = "100 h" } }\n'
         'sat = { n = 2, k = 1, platform = "bus", replace = { law = "exponential", mean = "400 h" } }\n'
-        'node = { n = 4, k = 3, spares = { warm = 1, dormant_mttf = "5000 h", swap = "50 h" } }',
+        'node = { n = 4, k = 3, spares = { warm = 1, dormant_mttf = "5000 h", swap = "50 h", '
+        'repair = "800 h" } }',
         rest='[units.bus]\nfailures = [{ name = "loss", law = "exponential", mean = "3000 h" }, '
         '{ name = "hit", law = "exponential", mean = "1500 h", effect = "shock", p = 0.4, '
         'repair = "200 h" }]',
@@ -408,7 +436,8 @@ def test_state_stays_consistent_through_replacements_and_shocks(make_campaign):
     c = make_campaign(
         mission="20000 h",
         failures='{ name = "fault", law = "weibull", shape = 1.5, mean = "2000 h" }',
-        cluster='fleet = { n = 2, k = 1, crews = 1, spares = { cold = 1, swap = "100 h" } }\n'
+        cluster='fleet = { n = 2, k = 1, crews = 1, spares = { cold = 1, swap = "100 h", '
+        'repair = "600 h", repairers = 1 } }\n'
         'sat = { n = 3, k = 2, platform = "bus", replace = "300 h", launch_failure = 0.3, '
         'group_spares = { warm = 1, dormant_mttf = "4000 h", relocate = "50 h", reorder = 1, '
         "batch = 2 } }\n"
@@ -449,12 +478,30 @@ def _check_consistency(c):
             slots = range(plan.sp_ooff[sp], plan.sp_ooff[sp + 1])
             live = sum(_field(si, S.ORDER_LIVE, k) for k in slots)
             assert _field(si, S.SP_ONORDER, sp) == live * plan.sp_batch[sp]
+            shop = range(plan.sp_soff[sp], plan.sp_soff[sp + 1])
+            busy = sum(_field(si, S.SHOP_LIVE, k) for k in shop)
+            assert busy == len(shop) or _field(si, S.SP_SHOPQ, sp) == 0
         for g in range(n_groups):  # up-counts from the members, gates from platforms
             kids = plan.group_child0[g]
             if kids < 0:
                 members = up[(plan.unit_group == g) & (plan.unit_gate == 0)].sum()
             else:
                 members = sum(_field(si, S.G_UP, h) for h in range(kids, kids + plan.group_n[g]))
-            assert _field(si, S.G_UPC, g) == members
             gate = plan.group_platform[g]
-            assert _field(si, S.G_GATE, g) == (0 if gate < 0 else 1 - up[gate])
+            down = 0 if gate < 0 else 1 - up[gate]
+            assert _field(si, S.G_UPC, g) == members - down * GATE
+
+
+def test_repairable_spares_agree_between_the_engines(make_campaign):
+    # the counts engine restores through the same module: both reproduce the chain
+    c = make_campaign(
+        mission="20000 h",
+        failures='{ name = "fault", law = "exponential", mean = "500 h" }',
+        cluster='node = { n = 6, k = 5, spares = { cold = 2, swap = "0 h", repair = { law = "exponential", '
+        'mean = "50 h" }, repairers = 1 } }',
+    )
+    plan = compile_plan(c.base).arrays
+    exact = _expected("repairable_spares")["availability"]
+    for engine in ("units", "counts"):
+        a = simulate(plan, 5, 400, engine=engine).availability
+        assert abs(a.mean() - exact) < 4 * a.std(ddof=1) / math.sqrt(a.size), engine

@@ -219,12 +219,19 @@ class UnitType:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Spares:
-    """On-board spares held by each group of a level, consumed by swaps."""
+    """On-board spares held by each group of a level, consumed by swaps.
+
+    Repairable spares (``repair`` set): a unit that fails for good leaves its slot
+    for repair at once (the slot waits for a spare) and, repaired after ``repair``,
+    joins the pool's stock; ``repairers`` repair at once (None: each unit on its
+    own, autonomously), the others wait in turn (BlockSim's spare-part pools)."""
 
     kind: str  # "cold" | "warm"
     count: int
     swap: Law
     dormant_mttf_h: float = math.inf  # warm spares fail in storage at 1/dormant_mttf_h
+    repair: Law | None = None
+    repairers: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -234,8 +234,25 @@ def _validate_spares(t: Table) -> Spares:
     dormant = math.inf
     if kind == "warm":
         dormant = t.duration("dormant_mttf", positive=True)
+    repair = read_duration_law(t, "repair", None)
+    repairers = None
+    if t.has("repairers"):
+        if repair is None:
+            raise t.error(
+                "repairers",
+                "repair the units swapped out: set repair (its duration)",
+                t.data["repairers"],
+            )
+        repairers = t.integer("repairers", minimum=1, maximum=1_000_000)
     t.finish()
-    return Spares(kind=kind, count=count, swap=swap, dormant_mttf_h=dormant)
+    return Spares(
+        kind=kind,
+        count=count,
+        swap=swap,
+        dormant_mttf_h=dormant,
+        repair=repair,
+        repairers=repairers,
+    )
 
 
 def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:

@@ -99,13 +99,12 @@ def _fail(pi, pf, si, sf, su, c, t, row):
     m = get(pi, P.CLOCK_MODE, c)
     account.count_fault(pi, pf, m, t, row)
     effect = get(pi, P.MODE_EFFECT, m)
-    if effect == Effect.SILENT:
+    if effect != Effect.DOWN:
         clocks.redraw_silent(pi, pf, si, sf, su, c)
-        notify.silent_fault(pi, pf, si, sf, su, unit, m, t, row)
-        return
-    if effect == Effect.SHOCK:  # the platform runs on; units of its group may not
-        clocks.redraw_silent(pi, pf, si, sf, su, c)
-        restore.shock(pi, pf, si, sf, su, unit, m, t, row)
+        if effect == Effect.SILENT:
+            notify.silent_fault(pi, pf, si, sf, su, unit, m, t, row)
+        else:  # a shock: the platform runs on; units of its group may not
+            restore.shock(pi, pf, si, sf, su, unit, m, t, row)
         return
     clocks.pause(pi, pf, si, sf, unit, c, t)
     restore.take_down(pi, pf, si, sf, su, unit, m, t, row)

@@ -174,6 +174,16 @@ def _resupply(pi, pf, si, sf, su, t):
     _next_resupply(pi, pf, si, sf, su, t, False)
 
 
+@kernel(error_model="numpy")  # out of line: the loop's event dispatch stays small
+def _order_arrives(pi, pf, si, sf, su, slot, t, row):
+    """A replenishment launch flies: its spares serve the groups waiting, and the
+    pool orders again if its position is still at or below the reorder point."""
+    sp = orders.arrive(pi, pf, si, su, slot, t, row)
+    restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
+    restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
+    orders.reorder(pi, pf, si, sf, su, sp, t)
+
+
 @kernel(forceinline=True, error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """Maintenance's wall-clock events: a visit starts or ends, spares arrive, unit
@@ -187,9 +197,6 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     elif kind == Event.UNIT_PM:
         _unit_pm(pi, pf, si, sf, su, index, t, row, own_clocks)
     elif kind == Event.ORDER_ARRIVES:
-        sp = orders.arrive(pi, pf, si, su, index, t, row)
-        restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
-        restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
-        orders.reorder(pi, pf, si, sf, su, sp, t)
+        _order_arrives(pi, pf, si, sf, su, index, t, row)
     else:
         raise RuntimeError("not an event kind of maintenance")

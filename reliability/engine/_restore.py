@@ -56,6 +56,20 @@ from reliability.engine.spec import (
 )
 
 
+@kernel(error_model="numpy")
+def _group_time(pi, pf, unit, u):
+    """How long platform ``unit``'s group takes to be replaced: a spare group's
+    relocation, or a launch's lead time. (Kept out of line: the common paths of
+    restoration stay small.)"""
+    sp = get(pi, P.UNIT_SPARE, unit)
+    if sp >= 0:
+        return laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
+    g = get(pi, P.UNIT_GROUP, unit)
+    return laws.draw(
+        get(pi, P.GROUP_RLAW, g), get(pf, PF.GROUP_RP1, g), get(pf, PF.GROUP_RP2, g), u
+    )
+
+
 @kernel(forceinline=True, error_model="numpy")
 def _start(pi, pf, si, sf, su, unit, t):
     """Start the repair or swap of ``unit`` now (its crew, if any, is already held)."""
@@ -68,14 +82,8 @@ def _start(pi, pf, si, sf, su, unit, t):
     if kind == RestoreKind.SWAP:
         sp = get(pi, P.UNIT_SPARE, unit)
         dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
-    elif kind == RestoreKind.GROUP and get(pi, P.UNIT_SPARE, unit) >= 0:
-        sp = get(pi, P.UNIT_SPARE, unit)  # a spare group relocates into the slot
-        dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
     elif kind == RestoreKind.GROUP:
-        g = get(pi, P.UNIT_GROUP, unit)
-        dur = laws.draw(
-            get(pi, P.GROUP_RLAW, g), get(pf, PF.GROUP_RP1, g), get(pf, PF.GROUP_RP2, g), u
-        )
+        dur = _group_time(pi, pf, unit, u)
     else:
         m = get(si, S.UNIT_FMODE, unit)
         dur = laws.draw(
@@ -169,6 +177,41 @@ def _begin_swap(pi, pf, si, sf, su, unit, t):
 
 
 @kernel(forceinline=True, error_model="numpy")
+def _repair_in(pi, pf, si, sf, su, slot, sp, t):
+    """Repair slot ``slot`` of pool ``sp`` starts on a unit swapped out."""
+    put(si, S.SHOP_LIVE, slot, 1)
+    u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.SHOP, sp, 0), next_count(su, Counter.SHOP))
+    law, p1, p2 = get(pi, P.SP_RLAW, sp), get(pf, PF.SP_RP1, sp), get(pf, PF.SP_RP2, sp)
+    events.schedule(
+        si, sf, events.ident(pi, Event.UNIT_REPAIRED, slot), t + laws.draw(law, p1, p2, u)
+    )
+
+
+@kernel(error_model="numpy")
+def _to_shop(pi, pf, si, sf, su, sp, t):
+    """A unit of repairable pool ``sp`` failed for good: it goes for repair at once
+    (a free repair slot, or the queue)."""
+    for slot in range(get(pi, P.SP_SOFF, sp), get(pi, P.SP_SOFF, sp + 1)):
+        if not get(si, S.SHOP_LIVE, slot):
+            _repair_in(pi, pf, si, sf, su, slot, sp, t)
+            return
+    add(si, S.SP_SHOPQ, sp, 1)
+
+
+@kernel(error_model="numpy")  # out of line: the loop's event dispatch stays small
+def _repaired(pi, pf, si, sf, su, slot, t):
+    """A unit swapped out is repaired: it joins its pool's stock."""
+    sp = get(pi, P.SHOP_POOL, slot)
+    put(si, S.SHOP_LIVE, slot, 0)
+    add(si, S.SP_STOCK, sp, 1)
+    if get(si, S.SP_SHOPQ, sp) > 0:
+        add(si, S.SP_SHOPQ, sp, -1)
+        _repair_in(pi, pf, si, sf, su, slot, sp, t)
+    serve_spare_queue(pi, pf, si, sf, su, sp, t)
+    reschedule_warm(pi, pf, si, sf, su, sp, t)
+
+
+@kernel(forceinline=True, error_model="numpy")
 def _wait_for_spare(pi, pf, si, unit, sp, t, row):
     """A stock-out: ``unit`` waits in pool ``sp``'s queue."""
     _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
@@ -177,23 +220,30 @@ def _wait_for_spare(pi, pf, si, unit, sp, t, row):
         row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
 
 
+@kernel(error_model="numpy")
+def _dispatch_group(pi, pf, si, sf, su, unit, t, row):
+    """Platform ``unit`` failed for good: its group is replaced by a spare group when
+    one is free (else it waits for one), or by a launch, or at the next visit."""
+    put(si, S.UNIT_KIND, unit, RestoreKind.GROUP)
+    sp = get(pi, P.UNIT_SPARE, unit)
+    if sp >= 0:
+        if get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp) > 0:
+            _begin_swap(pi, pf, si, sf, su, unit, t)
+        else:
+            _wait_for_spare(pi, pf, si, unit, sp, t, row)
+        orders.reorder(pi, pf, si, sf, su, sp, t)
+    elif get(pi, P.GROUP_RLAW, get(pi, P.UNIT_GROUP, unit)) < 0:
+        put(si, S.UNIT_JOB, unit, Restoring.NONE)  # waits for the next servicing visit
+    else:
+        _start(pi, pf, si, sf, su, unit, t)
+
+
 @kernel(forceinline=True, error_model="numpy")
 def dispatch(pi, pf, si, sf, su, unit, m, t, row):
     """Route a failed unit to repair in place, a swap, a spare queue (a stock-out) or
     the next visit."""
-    if get(pi, P.UNIT_GATE, unit) and get(pi, P.MODE_REPLACE, m):
-        put(si, S.UNIT_KIND, unit, RestoreKind.GROUP)  # a new group
-        sp = get(pi, P.UNIT_SPARE, unit)
-        if sp >= 0:  # a spare group first, when one is free
-            if get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp) > 0:
-                _begin_swap(pi, pf, si, sf, su, unit, t)
-            else:
-                _wait_for_spare(pi, pf, si, unit, sp, t, row)
-            orders.reorder(pi, pf, si, sf, su, sp, t)
-        elif get(pi, P.GROUP_RLAW, get(pi, P.UNIT_GROUP, unit)) < 0:
-            put(si, S.UNIT_JOB, unit, Restoring.NONE)  # waits for the next servicing visit
-        else:
-            _start(pi, pf, si, sf, su, unit, t)
+    if get(pi, P.MODE_REPLACE, m) and get(pi, P.UNIT_GATE, unit):
+        _dispatch_group(pi, pf, si, sf, su, unit, t, row)
         return
     if not get(pi, P.MODE_REPLACE, m):
         put(si, S.UNIT_KIND, unit, RestoreKind.REPAIR)
@@ -204,6 +254,8 @@ def dispatch(pi, pf, si, sf, su, unit, m, t, row):
         return
     put(si, S.UNIT_KIND, unit, RestoreKind.SWAP)
     sp = get(pi, P.UNIT_SPARE, unit)
+    if sp >= 0 and get(pi, P.SP_RLAW, sp) >= 0:
+        _to_shop(pi, pf, si, sf, su, sp, t)
     if sp < 0:
         put(si, S.UNIT_JOB, unit, Restoring.NONE)  # waits for the next servicing visit
     elif get(si, S.SP_STOCK, sp) - get(si, S.SP_RES, sp) > 0:
@@ -303,12 +355,17 @@ def _replace_group(pi, pf, si, sf, su, g, t, row):
         if h > g and get(pi, P.GROUP_PLATFORM, h) >= 0:
             _renew_slot(pi, pf, si, sf, su, get(pi, P.GROUP_PLATFORM, h), t, row)
         sp = get(pi, P.GROUP_POOL, h)
-        if sp >= 0:
+        if sp >= 0:  # the new group's own spares: a full pool, nothing in repair
             put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+            put(si, S.SP_SHOPQ, sp, 0)
+            for slot in range(get(pi, P.SP_SOFF, sp), get(pi, P.SP_SOFF, sp + 1)):
+                if get(si, S.SHOP_LIVE, slot):
+                    put(si, S.SHOP_LIVE, slot, 0)
+                    events.cancel(si, sf, events.ident(pi, Event.UNIT_REPAIRED, slot))
             reschedule_warm(pi, pf, si, sf, su, sp, t)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _launch_failed(pi, pf, su, platform, g, t, row):
     """The replacement of group ``g`` is launched at ``t``: True when the launch fails."""
     counted = t >= fparam(pf, FParam.WARMUP_H)
@@ -328,6 +385,26 @@ def _launch_failed(pi, pf, su, platform, g, t, row):
     return True
 
 
+@kernel(error_model="numpy")
+def _group_arrives(pi, pf, si, sf, su, unit, t, row):
+    """A spare group has taken the slot of platform ``unit``'s group, or a launch
+    carrying its replacement flies: the group is replaced (True), unless the launch
+    fails and another is ordered (False)."""
+    g = get(pi, P.UNIT_GROUP, unit)
+    sp = get(pi, P.UNIT_SPARE, unit)
+    if sp >= 0:
+        add(si, S.SP_STOCK, sp, -1)
+        add(si, S.SP_RES, sp, -1)
+        if t >= fparam(pf, FParam.WARMUP_H):
+            row[out(pi, Out.GROUP_SPARES_USED)] += 1.0
+        reschedule_warm(pi, pf, si, sf, su, sp, t)
+    elif _launch_failed(pi, pf, su, unit, g, t, row):
+        _start(pi, pf, si, sf, su, unit, t)  # another lead time
+        return False
+    _replace_group(pi, pf, si, sf, su, g, t, row)
+    return True
+
+
 @kernel(forceinline=True, error_model="numpy")
 def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     """The repair or swap of ``unit`` finished (``own_clocks``: the unit has its own
@@ -337,19 +414,8 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     unit_down_time(pi, pf, sf, unit, t, row, m)
     kind = get(si, S.UNIT_KIND, unit)
     swapped = kind == RestoreKind.SWAP
-    if kind == RestoreKind.GROUP:
-        g = get(pi, P.UNIT_GROUP, unit)
-        sp = get(pi, P.UNIT_SPARE, unit)
-        if sp >= 0:  # a spare group has taken the slot
-            add(si, S.SP_STOCK, sp, -1)
-            add(si, S.SP_RES, sp, -1)
-            if t >= fparam(pf, FParam.WARMUP_H):
-                row[out(pi, Out.GROUP_SPARES_USED)] += 1.0
-            reschedule_warm(pi, pf, si, sf, su, sp, t)
-        elif _launch_failed(pi, pf, su, unit, g, t, row):
-            _start(pi, pf, si, sf, su, unit, t)  # another replacement, another lead time
-            return
-        _replace_group(pi, pf, si, sf, su, g, t, row)
+    if kind == RestoreKind.GROUP and not _group_arrives(pi, pf, si, sf, su, unit, t, row):
+        return  # the launch failed: another is under way
     if swapped:
         sp = get(pi, P.UNIT_SPARE, unit)
         add(si, S.SP_STOCK, sp, -1)
@@ -376,10 +442,13 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
 
 @kernel(forceinline=True, error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
-    """Restoration's wall-clock events: a unit's repair or swap completes, or a warm
-    spare of pool ``index`` fails in storage."""
+    """Restoration's wall-clock events: a unit's repair or swap completes, a unit
+    swapped out is repaired (repair slot ``index``), or a warm spare of pool
+    ``index`` fails in storage (it is lost, repairable or not)."""
     if kind == Event.RESTORE:
         _complete(pi, pf, si, sf, su, index, t, row, own_clocks)
+    elif kind == Event.UNIT_REPAIRED:
+        _repaired(pi, pf, si, sf, su, index, t)
     elif kind == Event.SPARE_FAILS:
         add(si, S.SP_STOCK, index, -1)
         reschedule_warm(pi, pf, si, sf, su, index, t)

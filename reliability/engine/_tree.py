@@ -10,6 +10,10 @@ from reliability.engine._access import add, get, iparam, ivar, put, set_ivar
 from reliability.engine._jit import kernel
 from reliability.engine.spec import IParam, IVar, P, S
 
+#: a platform that is down weighs this much against its group's up-count, so that the
+#: group is down whatever its members (one compare per level, no second field)
+GATE = 1 << 40
+
 
 @kernel(forceinline=True, error_model="numpy")
 def propagate(pi, si, unit, delta):
@@ -19,11 +23,11 @@ def propagate(pi, si, unit, delta):
     old_up = get(si, S.G_UP, g)
     old_use = get(si, S.G_USE, g)
     if get(pi, P.UNIT_GATE, unit):
-        put(si, S.G_GATE, g, 1 if delta < 0 else 0)
+        add(si, S.G_UPC, g, delta * GATE)
     else:
         add(si, S.G_UPC, g, delta)
         add(si, S.G_USE, g, delta)
-    new_up = 1 if get(si, S.G_UPC, g) >= get(pi, P.GROUP_K, g) and not get(si, S.G_GATE, g) else 0
+    new_up = 1 if get(si, S.G_UPC, g) >= get(pi, P.GROUP_K, g) else 0
     put(si, S.G_UP, g, new_up)
     d_use = (get(si, S.G_USE, g) if new_up else 0) - (old_use if old_up else 0)
     flip = new_up != old_up
@@ -35,9 +39,7 @@ def propagate(pi, si, unit, delta):
         if flip:
             add(si, S.G_UPC, g, 1 if child_up else -1)
         add(si, S.G_USE, g, d_use)
-        new_up = (
-            1 if get(si, S.G_UPC, g) >= get(pi, P.GROUP_K, g) and not get(si, S.G_GATE, g) else 0
-        )
+        new_up = 1 if get(si, S.G_UPC, g) >= get(pi, P.GROUP_K, g) else 0
         put(si, S.G_UP, g, new_up)
         d_use = (get(si, S.G_USE, g) if new_up else 0) - (old_use if old_up else 0)
         flip = new_up != old_up
@@ -50,7 +52,6 @@ def reset(pi, si):
     """All units up: every group full (at trial start and after a servicing visit)."""
     for g in range(iparam(pi, IParam.N_GROUPS)):
         put(si, S.G_UPC, g, get(pi, P.GROUP_N, g))
-        put(si, S.G_GATE, g, 0)
         put(si, S.G_UP, g, 1)
         put(si, S.G_USE, g, get(pi, P.GROUP_UNITS, g))
 

@@ -105,6 +105,7 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "crew_queue": _last(p.crew_qoff),
         "spare_queue": _last(p.sp_qoff),
         "order_slots": _last(p.sp_ooff),
+        "shop_slots": _last(p.sp_soff),
         "max_children": int(np.max(p.group_n)),
         "spe_points": 2 * int(p.spe_cap) + 2,
         "spe_events": 3 * int(p.spe_cap),

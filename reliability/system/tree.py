@@ -155,6 +155,12 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
     i32 = np.int32
     rows = [(s.count, s.kind, s.dormant_mttf_h, s.swap, None, 1, None, 0.0, 0) for s in unit_levels]
     served = list(unit_served)
+    # repair slots: the repairers, or one per unit that can be away at once
+    shop = [
+        0 if s.repair is None else (s.repairers or s.count + n)
+        for s, n in zip(unit_levels, unit_served, strict=True)
+    ]
+    repair = [s.repair for s in unit_levels]
     for d, platforms, slots in gpools:
         lv = levels[d]
         g = lv.group_spares
@@ -172,6 +178,8 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
             )
         )
         served.append(len(platforms))
+        shop.append(0)
+        repair.append(None)
     n_unit = len(unit_levels)
     slots = [r[8] for r in rows]
     order_pool = np.repeat(np.arange(len(rows)), slots)
@@ -192,4 +200,9 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
         "sp_lfail": np.array([r[7] for r in rows], dtype=float),
         "sp_ooff": np.concatenate([[0], np.cumsum(slots)]).astype(i32),
         "order_pool": order_pool.astype(i32),
+        "sp_rlaw": np.array([-1 if r is None else LAW_CODES[r.law] for r in repair], i32),
+        "sp_rp1": np.array([0.0 if r is None else r.p1 for r in repair], dtype=float),
+        "sp_rp2": np.array([0.0 if r is None else r.p2 for r in repair], dtype=float),
+        "sp_soff": np.concatenate([[0], np.cumsum(shop)]).astype(i32),
+        "shop_pool": np.repeat(np.arange(len(rows)), shop).astype(i32),
     }

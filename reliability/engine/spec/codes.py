@@ -91,3 +91,4 @@ class Stream(IntEnum):
     EXCURSION = 9  # regenerative excursions of importance sampling (reliability.rare)
     SHOCK = 10  # which units of its group a platform's shock fails
     ORDER = 11  # replenishment orders of a spare pool: lead times, launch outcomes
+    SHOP = 12  # repairs of units swapped out of a pool's slots

@@ -54,6 +54,7 @@ class EventKind(NamedTuple):
 EVENTS: tuple[EventKind, ...] = (
     EventKind("restore", "units", "restore", "the repair or swap of a unit completes"),
     EventKind("spare_fails", "spare_pools", "restore", "a warm spare fails in storage"),
+    EventKind("unit_repaired", "shop_slots", "restore", "a unit swapped out is repaired: a spare"),
     EventKind("service_start", "one", "maintenance", "a servicing visit starts"),
     EventKind("service_end", "one", "maintenance", "a visit ends: failed units are replaced"),
     EventKind("resupply", "one", "maintenance", "spares arrive: every pool is topped up"),
@@ -119,6 +120,11 @@ PLAN_INT: tuple[Field, ...] = (
     Field("sp_llaw", "spare_pools", "law of a replenishment's lead time (LawKind)", default=0),
     Field("sp_ooff", "spare_pools", "offsets of each pool's order slots", extra=1, default=0),
     Field("order_pool", "order_slots", "spare pool of each order slot", default=0),
+    Field(
+        "sp_rlaw", "spare_pools", "repair law of units swapped out (LawKind), -1: none", default=-1
+    ),
+    Field("sp_soff", "spare_pools", "offsets of each pool's repair slots", extra=1, default=0),
+    Field("shop_pool", "shop_slots", "spare pool of each repair slot", default=0),
 )
 
 PLAN_FLOAT: tuple[Field, ...] = (
@@ -145,6 +151,8 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("sp_lp1", "spare_pools", "first lead-time parameter", default=0.0),
     Field("sp_lp2", "spare_pools", "second lead-time parameter", default=0.0),
     Field("sp_lfail", "spare_pools", "probability that a replenishment launch fails", default=0.0),
+    Field("sp_rp1", "spare_pools", "first repair parameter of units swapped out", default=0.0),
+    Field("sp_rp2", "spare_pools", "second repair parameter of units swapped out", default=0.0),
     Field("pat_t", "pattern_pieces", "periodic patterns: piece starts within the period"),
     Field("pat_m", "pattern_pieces", "periodic patterns: multipliers"),
     Field("pat_c", "pattern_pieces", "periodic patterns: cumulative at piece starts"),
@@ -222,10 +230,9 @@ STATE_INT: tuple[Field, ...] = (
     Field("wh_id", "wall", "wall-clock heap: identity at each slot"),
     Field("wh_pos", "wall", "wall-clock heap: slot of each identity, -1: not pending"),
     Field("wh_size", "one", "wall-clock heap: size"),
-    Field("g_upc", "groups", "members up"),
+    Field("g_upc", "groups", "members up, less _tree.GATE while the group's platform is down"),
     Field("g_up", "groups", "1: the group meets its k"),
     Field("g_use", "groups", "usable unit slots below the group"),
-    Field("g_gate", "groups", "1: the group's platform is down"),
     Field("g_need", "groups", "splitting: failures still needed to bring the group down"),
     Field("g_sel", "max_children", "splitting: scratch for the cheapest children"),
     Field("crew_busy", "crews", "repairers at work"),
@@ -239,6 +246,8 @@ STATE_INT: tuple[Field, ...] = (
     Field("sq_len", "spare_pools", "spare queues: length"),
     Field("sp_onorder", "spare_pools", "spares on order (launches not yet arrived)"),
     Field("order_live", "order_slots", "1: the order slot holds an order under way"),
+    Field("sp_shopq", "spare_pools", "units swapped out waiting for a repairer"),
+    Field("shop_live", "shop_slots", "1: the repair slot is repairing a unit"),
 )
 
 STATE_FLOAT: tuple[Field, ...] = (
@@ -310,4 +319,5 @@ COUNTERS: tuple[str, ...] = (
     "pool",  # warm-spare failures in storage
     "resupply",  # Poisson resupply arrivals
     "order",  # replenishment lead times and launch outcomes
+    "shop",  # repair durations of units swapped out
 )
