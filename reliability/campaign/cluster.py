@@ -1,0 +1,216 @@
+"""Reading the ``[cluster]`` table: the levels of the redundancy tree, their crews
+and spares, and the platforms that carry groups (with their spare groups and
+replacement launches)."""
+
+from __future__ import annotations
+
+import math
+
+from reliability.campaign.errors import CampaignError
+from reliability.campaign.model import GroupSpares, Level, Spares, UnitType
+from reliability.campaign.reader import Table, read_duration_law, read_name
+from reliability.laws import Law
+
+__all__ = ["MAX_UNITS", "read_levels"]
+
+MAX_UNITS = 5_000_000
+
+
+def _validate_spares(t: Table) -> Spares:
+    kinds = [k for k in ("cold", "warm") if t.has(k)]
+    if len(kinds) != 1:
+        raise CampaignError(
+            "give exactly one of cold = N or warm = N", source=t.source, path=t.path, value=t.data
+        )
+    kind = kinds[0]
+    count = t.integer(kind, minimum=0, maximum=1_000_000)
+    swap = read_duration_law(t, "swap", Law(law="fixed", p1=0.0))
+    dormant = math.inf
+    if kind == "warm":
+        dormant = t.duration("dormant_mttf", positive=True)
+    repair = read_duration_law(t, "repair", None)
+    repairers = None
+    if t.has("repairers"):
+        if repair is None:
+            raise t.error(
+                "repairers",
+                "repair the units swapped out: set repair (its duration)",
+                t.data["repairers"],
+            )
+        repairers = t.integer("repairers", minimum=1, maximum=1_000_000)
+    t.finish()
+    return Spares(
+        kind=kind,
+        count=count,
+        swap=swap,
+        dormant_mttf_h=dormant,
+        repair=repair,
+        repairers=repairers,
+    )
+
+
+def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
+    kinds = [k for k in ("cold", "warm") if t.has(k)]
+    if len(kinds) != 1:
+        raise CampaignError(
+            "give exactly one of cold = N or warm = N", source=t.source, path=t.path, value=t.data
+        )
+    kind = kinds[0]
+    count = t.integer(kind, minimum=0, maximum=1_000_000)
+    relocate = read_duration_law(t, "relocate", Law(law="fixed", p1=0.0))
+    dormant = t.duration("dormant_mttf", positive=True) if kind == "warm" else math.inf
+    reorder = None
+    batch = 1
+    if t.has("reorder"):
+        if not lt.has("replace"):
+            raise t.error(
+                "reorder",
+                "orders launches: set replace on the level (their lead time)",
+                t.data["reorder"],
+            )
+        reorder = t.integer("reorder", minimum=0, maximum=1_000_000)
+        batch = t.integer("batch", 1, minimum=1, maximum=1_000_000)
+    elif t.has("batch"):
+        raise t.error(
+            "batch", "is the size of a launch ordered at reorder: set reorder", t.data["batch"]
+        )
+    t.finish()
+    return GroupSpares(
+        kind=kind,
+        count=count,
+        relocate=relocate,
+        dormant_mttf_h=dormant,
+        reorder=reorder,
+        batch=batch,
+    )
+
+
+def _validate_platform(
+    lt: Table, units: dict[str, UnitType], last: bool
+) -> tuple[str | None, Law | None, float | None]:
+    """``platform = "<unit type>"``, ``replace = <duration or law>`` and
+    ``launch_failure = <probability>`` of a level."""
+    if lt.has("launch_failure") and not lt.has("replace"):
+        raise lt.error(
+            "launch_failure",
+            "is the failure probability of a replacement's launch: set replace (its lead time)",
+            lt.data["launch_failure"],
+        )
+    if not lt.has("platform"):
+        if lt.has("group_spares"):
+            raise lt.error(
+                "group_spares",
+                "spare groups replace a failed platform's group: set platform",
+                lt.data["group_spares"],
+            )
+        if lt.has("replace"):
+            raise lt.error(
+                "replace",
+                "replaces a group whose platform failed: set platform",
+                lt.data["replace"],
+            )
+        return None, None, None
+    if last:
+        raise lt.error(
+            "platform",
+            "the units of the last level carry their own failure modes; a platform belongs "
+            'to a level of groups (e.g. satellite = { n = 4, k = 3, platform = "bus" })',
+            lt.data["platform"],
+        )
+    name = lt.string("platform")
+    if name not in units:
+        known = ", ".join(units) or "none defined"
+        raise lt.error("platform", f"no such unit type in [units] ({known})", name)
+    ut = units[name]
+    if ut.radiation or ut.memory is not None or ut.maintenance is not None:
+        raise lt.error(
+            "platform",
+            f"unit type {name!r} has radiation, memory or maintenance entries; a platform "
+            "has failure modes only",
+            name,
+        )
+    if not ut.failures:
+        raise lt.error("platform", f"unit type {name!r} has no failure modes", name)
+    replace = read_duration_law(lt, "replace", None)
+    launch_failure = None
+    if lt.has("launch_failure"):
+        launch_failure = lt.number("launch_failure", minimum=0.0, maximum=1.0)
+        if launch_failure >= 1.0:
+            raise lt.error("launch_failure", "must be below 1 (no launch would succeed)", 1.0)
+    return name, replace, launch_failure
+
+
+def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
+    if not t.data:
+        raise CampaignError(
+            "needs at least one level, e.g. node = { n = 12, k = 10 }",
+            source=t.source,
+            path="cluster",
+        )
+    levels: list[Level] = []
+    names = list(t.data)
+    for depth, lname in enumerate(names):
+        lt = t.table(lname)
+        assert lt is not None
+        read_name(t, lname, lname)
+        n = lt.integer("n", minimum=1, maximum=MAX_UNITS)
+        k = lt.integer("k", n, minimum=1)
+        if k > n:
+            raise lt.error("k", f"exceeds n = {n}", k)
+        last = depth == len(names) - 1
+        unit = None
+        if last:
+            unit = lt.string("unit", lname)
+            if unit not in units:
+                known = ", ".join(units) or "none defined"
+                raise lt.error("unit", f"no such unit type in [units] ({known})", unit)
+        elif lt.has("unit"):
+            raise lt.error("unit", "only the last (innermost) level holds units", lt.data["unit"])
+        crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
+        st = lt.table("spares")
+        spares = _validate_spares(st) if st is not None else None
+        platform, replace, launch_failure = _validate_platform(lt, units, last)
+        gt = lt.table("group_spares")
+        group_spares = _validate_group_spares(gt, lt) if gt is not None else None
+        lt.finish()
+        levels.append(
+            Level(
+                name=lname,
+                n=n,
+                k=k,
+                unit=unit,
+                crews=crews,
+                spares=spares,
+                platform=platform,
+                replace=replace,
+                launch_failure=launch_failure,
+                group_spares=group_spares,
+            )
+        )
+    t.finish()
+    leaf = units[levels[-1].unit or levels[-1].name]
+    shocks = [m.name for m in leaf.failures if m.shock is not None]
+    if shocks:
+        raise CampaignError(
+            'a shock acts on a group: give it to a platform (platform = "<unit type>" on '
+            "a [cluster] level above the units)",
+            source=t.source,
+            path=f"units.{leaf.name}.failures",
+            value=shocks[0],
+        )
+    used = [lv.platform for lv in levels if lv.platform is not None]
+    if leaf.name in used:
+        raise CampaignError(
+            "the unit type of the last level cannot also be a platform",
+            source=t.source,
+            path="cluster",
+            value=leaf.name,
+        )
+    total = math.prod(lv.n for lv in levels)
+    if total > MAX_UNITS:
+        raise CampaignError(
+            f"the tree holds {total} units; at most {MAX_UNITS} are supported",
+            source=t.source,
+            path="cluster",
+        )
+    return tuple(levels)
