@@ -98,7 +98,8 @@ def describe_design(c: Campaign) -> list[str]:
                 how = (
                     f"group down; platform repaired in place ({how.removeprefix('repair ')})"
                     if m.repair
-                    else "group down until replaced (new units, spares restocked)"
+                    else "group down until replaced (new units, spares restocked; a "
+                    "servicing visit restores the platform only)"
                 )
             rate = f", rate x profile {m.profile}" if m.profile else ""
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")

@@ -505,3 +505,38 @@ def test_repairable_spares_agree_between_the_engines(make_campaign):
     for engine in ("units", "counts"):
         a = simulate(plan, 5, 400, engine=engine).availability
         assert abs(a.mean() - exact) < 4 * a.std(ddof=1) / math.sqrt(a.size), engine
+
+
+def test_a_failed_launch_charges_the_platform_down_time_once():
+    # time being replaced: a satellite waits 400 h per launch, so its bus's unit-hours
+    # down are 400 h x launches (platform_replace_launch's exact launches)
+    c = load_campaign(validation_dir() / "platform_replace_launch.toml")
+    plan = compile_plan(c.base)
+    r = simulate(plan.arrays, 3, 1000)
+    down = r.unit_downtime_h[:, plan.mode_labels.index("bus.loss")]
+    exact = 400.0 * _expected("platform_replace_launch")["launches"]
+    assert abs(down.mean() - exact) < 4 * down.std(ddof=1) / math.sqrt(down.size)
+
+
+def test_calendar_maintenance_of_units_runs_beside_platforms(make_campaign):
+    c = make_campaign(
+        mission="1000 h",
+        failures=NEVER,
+        unit_extra='maintenance = { every = "100 h", duration = "1 h" }',
+        cluster='sat = { n = 2, k = 1, platform = "bus" }\nnode = { n = 4, k = 3 }',
+        rest=_bus('{ name = "loss", law = "exponential", mean = "1e9 h", repair = "1 h" }'),
+    )
+    plan = compile_plan(c.base)
+    assert np.isinf(plan.arrays.unit_pm_first[8:]).all()  # platforms take no turns
+    r = simulate(plan.arrays, 1, 2)
+    # 8 units, each with turns at 100 h (+ its stagger) up to 900 h: 9 turns each
+    np.testing.assert_array_equal(r.failures[:, plan.mode_labels.index("node.maintenance")], 72)
+
+
+def test_replace_beside_spare_groups_needs_a_reorder_rule(make_campaign):
+    with pytest.raises(CampaignError, match=r"set group_spares\.reorder"):
+        make_campaign(
+            cluster='sat = { n = 2, k = 1, platform = "bus", replace = "30 d", '
+            "group_spares = { cold = 1 } }\nnode = { n = 4, k = 3 }",
+            rest=_bus('{ law = "exponential", mean = "1 y" }'),
+        )

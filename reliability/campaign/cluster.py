@@ -70,6 +70,13 @@ def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
             )
         reorder = t.integer("reorder", minimum=0, maximum=1_000_000)
         batch = t.integer("batch", 1, minimum=1, maximum=1_000_000)
+    elif lt.has("replace"):
+        raise lt.error(
+            "replace",
+            "with group_spares a failed group waits for a spare; replace is the lead time "
+            "of the launches that restock them: set group_spares.reorder (and batch)",
+            lt.data["replace"],
+        )
     elif t.has("batch"):
         raise t.error(
             "batch", "is the size of a launch ordered at reorder: set reorder", t.data["batch"]

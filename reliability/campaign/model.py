@@ -224,7 +224,8 @@ class Spares:
     Repairable spares (``repair`` set): a unit that fails for good leaves its slot
     for repair at once (the slot waits for a spare) and, repaired after ``repair``,
     joins the pool's stock; ``repairers`` repair at once (None: each unit on its
-    own, autonomously), the others wait in turn (BlockSim's spare-part pools)."""
+    own, autonomously; at most one per unit and spare of the pool), the others wait
+    in turn (BlockSim's spare-part pools)."""
 
     kind: str  # "cold" | "warm"
     count: int

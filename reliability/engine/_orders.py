@@ -43,9 +43,10 @@ def reorder(pi, pf, si, sf, su, sp, t):
     q = get(pi, P.SP_BATCH, sp)
     while position(si, sp) <= s:
         slot = get(pi, P.SP_OOFF, sp)
-        while get(si, S.ORDER_LIVE, slot):
+        end = get(pi, P.SP_OOFF, sp + 1)
+        while slot < end and get(si, S.ORDER_LIVE, slot):
             slot += 1
-        if slot >= get(pi, P.SP_OOFF, sp + 1):
+        if slot >= end:
             raise RuntimeError("a spare pool ran out of order slots")
         put(si, S.ORDER_LIVE, slot, 1)
         add(si, S.SP_ONORDER, sp, q)

@@ -213,10 +213,11 @@ def _repaired(pi, pf, si, sf, su, slot, t):
 
 @kernel(forceinline=True, error_model="numpy")
 def _wait_for_spare(pi, pf, si, unit, sp, t, row):
-    """A stock-out: ``unit`` waits in pool ``sp``'s queue."""
+    """A stock-out: ``unit`` waits in pool ``sp``'s queue (counted for units; a
+    platform waiting for a spare group is not a unit stock-out)."""
     _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
     put(si, S.UNIT_JOB, unit, Restoring.SPARE_WAIT)
-    if t >= fparam(pf, FParam.WARMUP_H):
+    if t >= fparam(pf, FParam.WARMUP_H) and not get(pi, P.UNIT_GATE, unit):
         row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
 
 
@@ -411,11 +412,11 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     failure clocks to renew or resume; otherwise it rejoins the up list of the counts
     engine)."""
     m = get(si, S.UNIT_FMODE, unit)
-    unit_down_time(pi, pf, sf, unit, t, row, m)
     kind = get(si, S.UNIT_KIND, unit)
     swapped = kind == RestoreKind.SWAP
     if kind == RestoreKind.GROUP and not _group_arrives(pi, pf, si, sf, su, unit, t, row):
-        return  # the launch failed: another is under way
+        return  # the launch failed: another is under way, the platform still down
+    unit_down_time(pi, pf, sf, unit, t, row, m)
     if swapped:
         sp = get(pi, P.UNIT_SPARE, unit)
         add(si, S.SP_STOCK, sp, -1)

@@ -295,12 +295,15 @@ class Modes:
         assert pm is not None
         per_group = self.design.levels[-1].n
         turn = np.arange(n_units) % per_group if pm.stagger else np.zeros(n_units)
+        platforms = np.full(self.design.n_platforms, np.inf)  # no turns for platforms
         renews = pm.renew if isinstance(pm.renew, tuple) else ()
         unit = self.design.leaf_unit.name
         return {
             "pm_mode": self.pm_mode,
             "pm_every": pm.every_h,
-            "unit_pm_first": pm.first_h + turn * (pm.every_h / per_group),
+            "unit_pm_first": np.concatenate(
+                [pm.first_h + turn * (pm.every_h / per_group), platforms]
+            ),
             "mode_pm_renew": np.array(
                 [label in {f"{unit}.{name}" for name in renews} for label in self.labels],
                 np.int32,
