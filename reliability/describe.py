@@ -163,6 +163,8 @@ def _describe_platform(lv: Any) -> str:
     """How the groups a platform level carries are replaced."""
     launch = f" by a launch that fails with p = {lv.launch_failure:g}" if lv.launch_failure else ""
     text = f"each carried by a platform of type {lv.platform}"
+    if lv.retire_below_k:
+        text += " (retired and replaced when it falls below its k)"
     gs = lv.group_spares
     if gs is None:
         when = lv.replace.describe() if lv.replace else "the next servicing visit"

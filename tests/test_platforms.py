@@ -197,6 +197,27 @@ def test_repairable_spares_numbers_are_the_birth_death_ones():
     assert mission * average(lam * in_slots) == pytest.approx(exp["node.fault"], abs=1e-6)
 
 
+def test_platform_retire_numbers_are_the_chain_ones():
+    # per satellite: 4 GPUs up, 3 up, being replaced (its second failure retires it)
+    lg, lead, mission = 1 / 2000, 300.0, 20000.0
+    q = np.array([[-4 * lg, 4 * lg, 0.0], [0.0, -3 * lg, 3 * lg], [1 / lead, 0.0, -1 / lead]])
+    breaks = np.linspace(0.0, mission, 201)
+
+    def average(fn):
+        return _average(lambda t: fn(linalg.expm(q * t)[0]), mission, breaks)
+
+    exp = _expected("platform_retire")
+    avail = average(lambda p: stats.binom.sf(2, 4, p[0] + p[1]))
+    assert avail == pytest.approx(exp["availability"], abs=1e-9)
+    assert average(lambda p: (4 * p[0] + 3 * p[1]) / 4) == pytest.approx(
+        exp["mean_capacity"], abs=1e-9
+    )
+    retired = 4 * mission * average(lambda p: 3 * lg * p[1])
+    assert retired == pytest.approx(exp["bus.retired"], abs=1e-6)
+    launches = 4 * mission * average(lambda p: p[2]) / lead
+    assert launches == pytest.approx(exp["launches"], abs=1e-6)
+
+
 @pytest.mark.parametrize("years", [1, 5])
 def test_castet_saleh_numbers_are_the_published_fit(years):
     exact = 1 - math.exp(-((years / 2607) ** 0.4521))
@@ -323,6 +344,11 @@ def test_platforms_are_refused_where_they_cannot_be_modelled(make_campaign):
             "no such unit type",
         ),
         ('sat = { n = 2, k = 1, replace = "1 d" }\nnode = { n = 4, k = 3 }', "", "set platform"),
+        (
+            "sat = { n = 2, k = 1, retire_below_k = true }\nnode = { n = 4, k = 3 }",
+            "",
+            "set platform",
+        ),
         (
             "sat = { n = 2, k = 1, group_spares = { cold = 1 } }\nnode = { n = 4, k = 3 }",
             "",

@@ -179,6 +179,15 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
         platform, replace, launch_failure = _validate_platform(lt, units, last)
         gt = lt.table("group_spares")
         group_spares = _validate_group_spares(gt, lt) if gt is not None else None
+        retire = None
+        if lt.has("retire_below_k"):
+            if platform is None:
+                raise lt.error(
+                    "retire_below_k",
+                    "retires a platform's group: set platform",
+                    lt.data["retire_below_k"],
+                )
+            retire = lt.boolean("retire_below_k") or None
         lt.finish()
         levels.append(
             Level(
@@ -192,6 +201,7 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
                 replace=replace,
                 launch_failure=launch_failure,
                 group_spares=group_spares,
+                retire_below_k=retire,
             )
         )
     t.finish()

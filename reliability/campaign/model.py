@@ -266,7 +266,10 @@ class Level:
     platform failed for good (a launch's lead time); without it the group waits for
     the next servicing visit. ``launch_failure`` is the probability that the launch
     of a replacement fails (a new one is ordered at once, with a new lead time).
-    ``group_spares``: spare groups that take a failed group's place first."""
+    ``group_spares``: spare groups that take a failed group's place first.
+    ``retire_below_k``: a member group whose units fall below its k is retired and
+    replaced the same way, although its platform works (a satellite whose payload
+    failed is deorbited)."""
 
     name: str
     n: int
@@ -278,6 +281,7 @@ class Level:
     replace: Law | None = None
     launch_failure: float | None = None  # a replacement's launch fails (None: never)
     group_spares: GroupSpares | None = None
+    retire_below_k: bool | None = None  # None: no
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,7 +35,7 @@ from reliability.engine._access import (
     set_ivar,
     trial_key,
 )
-from reliability.engine._account import spare_used, unit_down_time
+from reliability.engine._account import count_fault, spare_used, unit_down_time
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     PF,
@@ -269,6 +269,13 @@ def dispatch(pi, pf, si, sf, su, unit, m, t, row):
 def take_down(pi, pf, si, sf, su, unit, m, t, row):
     """Mode ``m`` took ``unit`` down (its clocks, if any, are already paused): update
     the tree and the job, and route the unit to restoration. Shared by both engines."""
+    _down(pi, pf, si, sf, su, unit, m, t, row)
+    if iparam(pi, IParam.RETIRE_ANY) and not get(pi, P.UNIT_GATE, unit):
+        _retire_groups(pi, pf, si, sf, su, unit, t, row)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _down(pi, pf, si, sf, su, unit, m, t, row):
     set_ivar(si, IVar.LASTMODE, m)
     put(sf, SF.UNIT_TFAIL, unit, t)
     put(si, S.UNIT_UP, unit, 0)
@@ -276,6 +283,23 @@ def take_down(pi, pf, si, sf, su, unit, m, t, row):
     tree.propagate(pi, si, unit, -1)
     notify.unit_down(pi, pf, si, sf, su, unit, m, t, row)
     dispatch(pi, pf, si, sf, su, unit, m, t, row)
+
+
+@kernel(error_model="numpy")
+def _retire_groups(pi, pf, si, sf, su, unit, t, row):
+    """``unit`` went down: a group above it that now falls below its k while its
+    platform works, and that retires then, has its platform taken down by the
+    retiring mode (not a fault): the group is replaced like a platform lost."""
+    g = get(pi, P.UNIT_GROUP, unit)
+    while g >= 0:
+        m = get(pi, P.GROUP_RETIRE, g)
+        plat = get(pi, P.GROUP_PLATFORM, g)
+        if m >= 0 and not get(si, S.G_UP, g) and get(si, S.UNIT_UP, plat):
+            count_fault(pi, pf, m, t, row)  # a retirement, counted under its class
+            clocks.pause(pi, pf, si, sf, plat, -1, t)
+            _down(pi, pf, si, sf, su, plat, m, t, row)
+            return
+        g = get(pi, P.GROUP_PARENT, g)
 
 
 @kernel(forceinline=True, error_model="numpy")

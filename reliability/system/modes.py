@@ -345,10 +345,28 @@ def build_modes(design: Design) -> Modes:
         )
     modes.segments.append((list(range(len(modes.labels))), design.n_units))
     seen: dict[str, list[int]] = {}
-    for _, ptype, carried in design.platforms:
+    for d, ptype, carried in design.platforms:
         if ptype.name not in seen:
             seen[ptype.name] = [len(modes.labels) + i for i in range(len(ptype.failures))]
             _add_hardware(modes, ptype)
+        retired = f"{ptype.name}.retired"
+        if design.levels[d].retire_below_k and retired not in modes.labels:
+            # not a fault and no clock: the group fell below its k and is replaced
+            seen[ptype.name].append(len(modes.labels))
+            modes.add(
+                label=retired,
+                fault_class=retired,
+                source="scheduled",
+                life=(LAW_CODES["fixed"], math.inf, 0.0),
+                domain=0,
+                effect=Effect.RETIRED,
+                replace=True,
+                repair=_NO_REPAIR,
+                crew=False,
+                renew=Renew.UNIT,
+                local=0,
+                rate_steps=[(0.0, 0.0)],
+            )
         modes.segments.append((seen[ptype.name], carried))
     return modes
 

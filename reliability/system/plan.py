@@ -90,6 +90,7 @@ def compile_plan(design: Design) -> SystemPlan:
     n_units = design.n_units
     tree = tree_fields(design)
     modes = build_modes(design)
+    tree.update(_retire_fields(design, modes, tree))
     arrays = PlanArrays(
         mission_h=float(design.mission_h),
         warmup_h=float(design.warmup_h),
@@ -110,6 +111,23 @@ def compile_plan(design: Design) -> SystemPlan:
         mode_sources=tuple(modes.sources),
         checkpoint_h=_checkpoint_h(design, modes),
     )
+
+
+def _retire_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:
+    """The mode that retires each group falling below its k (levels with
+    ``retire_below_k``), or nothing."""
+    retire = np.full(np.size(tree["group_k"]), -1, np.int32)
+    first = 0
+    for d, lv in enumerate(design.levels):
+        size = math.prod(x.n for x in design.levels[:d])
+        if lv.retire_below_k:
+            carried = math.prod(x.n for x in design.levels[: d + 1])
+            start = first + size  # depth d + 1 starts after depth d's groups
+            retire[start : start + carried] = modes.labels.index(f"{lv.platform}.retired")
+        first += size
+    if not (retire >= 0).any():
+        return {}
+    return {"group_retire": retire, "retire_any": 1}
 
 
 def _maintenance_fields(design: Design) -> dict[str, object]:

@@ -37,6 +37,7 @@ class Effect(IntEnum):
     COUNTED = 2  # counted in aggregate (one Poisson draw per trial), never simulated
     SCHEDULED = 3  # not a fault: the calendar takes the unit down (preventive maintenance)
     SHOCK = 4  # a platform's common-cause shock: fails units of its group, it runs on
+    RETIRED = 5  # not a fault: a platform's group fell below its k and is replaced
 
 
 #: effects whose modes have a failure clock on every unit (the others have none)
