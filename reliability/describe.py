@@ -13,7 +13,6 @@ from reliability.limits import check_resources
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.system import compile_plan, time_edges
-from reliability.system.modes import build_modes
 
 __all__ = ["describe", "describe_design", "design_warnings"]
 
@@ -138,14 +137,16 @@ def design_warnings(c: Campaign) -> list[str]:
     for sc in c.scenarios:
         d = sc.design
         plan = compile_plan(d).arrays
-        leaf_modes, _ = build_modes(d).segments[0]
-        # a unit uses a spare only after a mode that replaces it: its own, or a shock
+        # a unit's own modes are the modes of its clocks (any mode that takes it down
+        # has one); it uses a spare only after one of them that replaces it, or a shock
+        c0 = plan.unit_clock0[0]
+        own = set(plan.clock_mode[c0 : c0 + plan.unit_nmodes[0]].tolist())
         swapping = [
             m
             for m in range(plan.n_modes)
             if plan.mode_replace[m]
             and (
-                (m in leaf_modes and plan.mode_effect[m] == Effect.DOWN)
+                (m in own and plan.mode_effect[m] == Effect.DOWN)
                 or plan.mode_effect[m] == Effect.SHOCK
             )
         ]

@@ -16,7 +16,9 @@ __all__ = ["MAX_UNITS", "read_levels"]
 MAX_UNITS = 5_000_000
 
 
-def _validate_spares(t: Table) -> Spares:
+def _read_stock(t: Table) -> tuple[str, int, float]:
+    """``cold = N`` or ``warm = N`` (with ``dormant_mttf``) of a spares table: the
+    kind, the count and the dormant MTTF in hours (inf: cold)."""
     kinds = [k for k in ("cold", "warm") if t.has(k)]
     if len(kinds) != 1:
         raise CampaignError(
@@ -24,10 +26,13 @@ def _validate_spares(t: Table) -> Spares:
         )
     kind = kinds[0]
     count = t.integer(kind, minimum=0, maximum=1_000_000)
+    dormant = t.duration("dormant_mttf", positive=True) if kind == "warm" else math.inf
+    return kind, count, dormant
+
+
+def _validate_spares(t: Table) -> Spares:
+    kind, count, dormant = _read_stock(t)
     swap = read_duration_law(t, "swap", Law(law="fixed", p1=0.0))
-    dormant = math.inf
-    if kind == "warm":
-        dormant = t.duration("dormant_mttf", positive=True)
     repair = read_duration_law(t, "repair", None)
     repairers = None
     if t.has("repairers"):
@@ -50,15 +55,8 @@ def _validate_spares(t: Table) -> Spares:
 
 
 def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
-    kinds = [k for k in ("cold", "warm") if t.has(k)]
-    if len(kinds) != 1:
-        raise CampaignError(
-            "give exactly one of cold = N or warm = N", source=t.source, path=t.path, value=t.data
-        )
-    kind = kinds[0]
-    count = t.integer(kind, minimum=0, maximum=1_000_000)
+    kind, count, dormant = _read_stock(t)
     relocate = read_duration_law(t, "relocate", Law(law="fixed", p1=0.0))
-    dormant = t.duration("dormant_mttf", positive=True) if kind == "warm" else math.inf
     reorder = None
     batch = 1
     if t.has("reorder"):

@@ -331,6 +331,22 @@ def shock(pi, pf, si, sf, su, platform, m, t, row):
         take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
+@kernel(forceinline=True, error_model="numpy")
+def _back_up(pi, pf, si, sf, su, unit, t, row):
+    """``unit`` is up again (its clocks already set): the tree and the job hear of it,
+    and the repairer it held, if any, takes the next job of its crew's queue."""
+    put(si, S.UNIT_UP, unit, 1)
+    put(si, S.UNIT_JOB, unit, Restoring.NONE)
+    put(si, S.UNIT_FMODE, unit, -1)
+    tree.propagate(pi, si, unit, 1)
+    notify.unit_up(pi, pf, si, sf, su, unit, t, row)
+    if get(si, S.UNIT_CREWED, unit):
+        put(si, S.UNIT_CREWED, unit, 0)
+        pool = get(pi, P.UNIT_CREW, unit)
+        add(si, S.CREW_BUSY, pool, -1)
+        _next_crew_job(pi, pf, si, sf, su, pool, t)
+
+
 @kernel(error_model="numpy")
 def _renew_slot(pi, pf, si, sf, su, unit, t, row):
     """A replaced group brings ``unit`` (a unit or a nested platform) back new: its
@@ -351,16 +367,7 @@ def _renew_slot(pi, pf, si, sf, su, unit, t, row):
             serve_spare_queue(pi, pf, si, sf, su, sp, t)
             reschedule_warm(pi, pf, si, sf, su, sp, t)
         unit_down_time(pi, pf, sf, unit, t, row, get(si, S.UNIT_FMODE, unit))
-        put(si, S.UNIT_UP, unit, 1)
-        put(si, S.UNIT_JOB, unit, Restoring.NONE)
-        put(si, S.UNIT_FMODE, unit, -1)
-        tree.propagate(pi, si, unit, 1)
-        notify.unit_up(pi, pf, si, sf, su, unit, t, row)
-        if get(si, S.UNIT_CREWED, unit):
-            put(si, S.UNIT_CREWED, unit, 0)
-            pool = get(pi, P.UNIT_CREW, unit)
-            add(si, S.CREW_BUSY, pool, -1)
-            _next_crew_job(pi, pf, si, sf, su, pool, t)
+        _back_up(pi, pf, si, sf, su, unit, t, row)
     clocks.renew(pi, pf, si, sf, su, unit, t)
 
 
@@ -453,16 +460,7 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
         clocks.renew(pi, pf, si, sf, su, unit, t)
     else:
         clocks.resume(pi, pf, si, sf, su, unit, m, t)
-    put(si, S.UNIT_UP, unit, 1)
-    put(si, S.UNIT_JOB, unit, Restoring.NONE)
-    put(si, S.UNIT_FMODE, unit, -1)
-    tree.propagate(pi, si, unit, 1)
-    notify.unit_up(pi, pf, si, sf, su, unit, t, row)
-    if get(si, S.UNIT_CREWED, unit):
-        put(si, S.UNIT_CREWED, unit, 0)
-        pool = get(pi, P.UNIT_CREW, unit)
-        add(si, S.CREW_BUSY, pool, -1)
-        _next_crew_job(pi, pf, si, sf, su, pool, t)
+    _back_up(pi, pf, si, sf, su, unit, t, row)
 
 
 @kernel(forceinline=True, error_model="numpy")

@@ -220,10 +220,9 @@ class Modes:
         i32 = np.int32
         # one clock per (unit slot, mode with a clock), grouped by slot; each domain's
         # heap holds its modes' clocks of every slot
-        segments = self.segments or [(list(range(len(self.labels))), n_units)]
         nmodes, cunit, cmode = [], [], []
         slot = 0
-        for modes, count in segments:
+        for modes, count in self.segments:
             clocked = [m for m in modes if self.effect[m] in CLOCKED_EFFECTS]
             nmodes.append(np.full(count, len(clocked), i32))
             cunit.append(np.repeat(np.arange(slot, slot + count), len(clocked)))

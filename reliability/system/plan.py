@@ -116,15 +116,14 @@ def compile_plan(design: Design) -> SystemPlan:
 def _retire_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:
     """The mode that retires each group falling below its k (levels with
     ``retire_below_k``), or nothing."""
-    retire = np.full(np.size(tree["group_k"]), -1, np.int32)
-    first = 0
-    for d, lv in enumerate(design.levels):
-        size = math.prod(x.n for x in design.levels[:d])
+    parent = tree["group_parent"]
+    retire = np.full(np.size(parent), -1, np.int32)
+    depth = np.zeros(np.size(parent), np.int64)
+    for g in range(1, np.size(parent)):  # breadth first: a parent comes before its children
+        depth[g] = depth[parent[g]] + 1
+        lv = design.levels[depth[g] - 1]  # the level whose platform carries group g
         if lv.retire_below_k:
-            carried = math.prod(x.n for x in design.levels[: d + 1])
-            start = first + size  # depth d + 1 starts after depth d's groups
-            retire[start : start + carried] = modes.labels.index(f"{lv.platform}.retired")
-        first += size
+            retire[g] = modes.labels.index(f"{lv.platform}.retired")
     if not (retire >= 0).any():
         return {}
     return {"group_retire": retire, "retire_any": 1}
