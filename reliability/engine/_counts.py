@@ -41,7 +41,7 @@ def _fail_unit(pi, pf, si, sf, su, unit, m, t, row):
     restore.take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
-@kernel(error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def trial(pi, pf, si, sf, su, key, cum_rate, row):
     """Simulate one trial with the counts engine; its outputs go to ``row`` as with
     ``_loop.trial``.

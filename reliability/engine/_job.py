@@ -181,7 +181,7 @@ def reset(pi, pf, si, sf, su):
         set_ivar(si, IVar.JOB_PHASE, WAIT)
 
 
-@kernel(error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """The job's wall-clock events: a phase ends, or a corruption is found."""
     if kind == Event.JOB_PHASE:

@@ -91,7 +91,7 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
         job.reset(pi, pf, si, sf, su)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def _fail(pi, pf, si, sf, su, c, t, row):
     """Clock ``c`` fired: count the fault; a silent one lets the unit run on, any
     other takes it down and routes it to restoration."""
@@ -110,7 +110,7 @@ def _fail(pi, pf, si, sf, su, c, t, row):
     restore.take_down(pi, pf, si, sf, su, unit, m, t, row)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def settle(pi, pf, si, sf, t):
     """Observe the system after the events at ``t``: count an outage that starts, and
     freeze or thaw the clocks (when units do not age while it is down); True when
@@ -121,7 +121,7 @@ def settle(pi, pf, si, sf, t):
     return clocks.set_frozen(pi, pf, si, sf, 0 if tree.system_up(si) else 1, t)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def on_wall_event(pi, pf, si, sf, su, t, row, own_clocks):
     """Pop the earliest wall-clock event (due now, at ``t``) and hand it to the feature
     module that owns its kind."""
@@ -137,7 +137,7 @@ def on_wall_event(pi, pf, si, sf, su, t, row, own_clocks):
         raise RuntimeError("a wall-clock event kind without an owner")
 
 
-@kernel(error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def run(pi, pf, si, sf, su, t, target, row):
     """Run the events after ``t`` until the mission ends, or (``target`` >= 0) until at
     most ``target`` further failures would bring the system down (see
@@ -172,7 +172,7 @@ def run(pi, pf, si, sf, su, t, target, row):
             _fail(pi, pf, si, sf, su, clocks.pop(pi, si, sf, df), t, row)
 
 
-@kernel(error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def finish(pi, pf, si, sf, su, t, row):
     """Close the trial at the mission end (the last event was at ``t``) and write its
     outputs into ``row``."""
@@ -185,7 +185,7 @@ def finish(pi, pf, si, sf, su, t, row):
         serving.finish(pi, pf, si, sf, su, row)
 
 
-@kernel(error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def trial(pi, pf, si, sf, su, key, row):
     """Simulate one trial with trial key ``key``; its outputs go to ``row`` (laid out
     by the plan's ``out_off``, see ``spec.OUTPUTS``)."""

@@ -86,7 +86,7 @@ def reset(pi, pf, si, sf, su):
                 events.schedule(si, sf, events.ident(pi, Event.UNIT_PM, unit), first)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def _unit_pm(pi, pf, si, sf, su, unit, t, row, own_clocks):
     """``unit``'s turn for preventive maintenance: taken down if it is up."""
     events.schedule(si, sf, events.ident(pi, Event.UNIT_PM, unit), t + fparam(pf, FParam.PM_EVERY))
@@ -184,7 +184,7 @@ def _order_arrives(pi, pf, si, sf, su, slot, t, row):
     orders.reorder(pi, pf, si, sf, su, sp, t)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """Maintenance's wall-clock events: a visit starts or ends, spares arrive, unit
     ``index`` is due for preventive maintenance."""

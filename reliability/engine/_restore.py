@@ -437,7 +437,7 @@ def _group_arrives(pi, pf, si, sf, su, unit, t, row):
     return True
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     """The repair or swap of ``unit`` finished (``own_clocks``: the unit has its own
     failure clocks to renew or resume; otherwise it rejoins the up list of the counts
@@ -463,7 +463,7 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     _back_up(pi, pf, si, sf, su, unit, t, row)
 
 
-@kernel(forceinline=True, error_model="numpy")
+@kernel(inline="always", error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """Restoration's wall-clock events: a unit's repair or swap completes, a unit
     swapped out is repaired (repair slot ``index``), or a warm spare of pool
