@@ -201,3 +201,49 @@ def test_counts_engine_refused_for_ageing_units():
     c = parse_campaign(campaign_text(**kw), source="x.toml")
     with pytest.raises(CampaignError, match=r"x.toml: campaign.engine = 'counts'.*not exponential"):
         run_campaign(c, n_workers=0)
+
+
+_COMPILE_ONCE = """
+import json, sys
+from reliability.campaign import parse_campaign
+from reliability.runner import local_client, run_campaign
+
+def stats():
+    from reliability.engine._block import run_block
+    s = run_block.stats
+    return sum(s.cache_misses.values()), sum(s.cache_hits.values())
+
+campaign = parse_campaign(sys.stdin.read())
+compiling = []
+with local_client(2) as client:
+    run_campaign(campaign, client=client, on_compile=lambda: compiling.append(1))
+    workers = list(client.run(stats).values())
+print(json.dumps({"announced": len(compiling), "driver": stats(), "workers": workers}))
+"""
+
+
+@pytest.mark.slow
+def test_a_fresh_machine_compiles_the_kernel_once(tmp_path):
+    """With an empty numba cache, the driver announces and compiles the kernel before
+    any worker starts, and both worker processes load it from disk: one compilation
+    on the machine, not one per process."""
+    import json
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "PYTHONWARNINGS": "ignore"}
+    text = campaign_text(trials=64, campaign_extra="block_size = 8")
+    proc = subprocess.run(
+        [sys.executable, "-c", _COMPILE_ONCE],
+        input=text,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["announced"] == 1
+    assert seen["driver"] == [1, 0]  # compiled once, here
+    assert len(seen["workers"]) == 2
+    assert all(misses == 0 for misses, _ in seen["workers"])  # no worker compiled
+    assert sum(hits for _, hits in seen["workers"]) >= 1  # they loaded it instead

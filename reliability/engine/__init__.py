@@ -14,6 +14,7 @@ import numpy as np
 
 from reliability.engine import _excursions
 from reliability.engine._block import run_block
+from reliability.engine._jit import is_cached
 from reliability.engine._split import initial_need, run_stage
 from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan, row_width
 from reliability.engine.spec import (
@@ -30,6 +31,7 @@ __all__ = [
     "PlanArrays",
     "counts_blocker",
     "excursions",
+    "kernel_cached",
     "leaf_tree_up",
     "levels",
     "run_stage",
@@ -192,6 +194,21 @@ def simulate(
     cum_rate = _cumulative_rates(plan) if engine == "counts" else np.zeros(0)
     run_block(pi, pf, si, sf, su, keys, rows, cum_rate)
     return BlockResult.from_rows(rows, plan.n_modes, plan.n_cells)
+
+
+#: The compiled entry points each method calls from Python.
+_ENTRIES = {
+    "crude": (run_block,),
+    "splitting": (initial_need, run_stage),
+    "importance": (_excursions.run,),
+}
+
+
+def kernel_cached(method: str = "crude") -> bool:
+    """Is the kernel that ``method`` runs ("crude", "splitting", "importance") already
+    compiled on this machine (in numba's on-disk cache), so that a process loads it in
+    about a second instead of compiling it?"""
+    return all(is_cached(f) for f in _ENTRIES[method])
 
 
 def levels(plan: PlanArrays) -> int:

@@ -61,7 +61,8 @@ class BlockRun:
 
     ``load(store, s, b)`` returns a stored block or None; ``save(store, s, b, result)``
     stores one; ``make(s, b, shared)`` gives the task of a block (its seed from
-    :func:`block_seed`); ``on_block(done, total)`` reports progress.
+    :func:`block_seed`); ``on_block(done, total)`` reports progress: once when the
+    computation starts (``done``: the blocks read back) and after each finished block.
     """
 
     def __init__(
@@ -107,5 +108,6 @@ class BlockRun:
                 self.on_block(len(self.results), len(every))
 
         todo = [t for t in every if t not in self.results]
-        self.executor.run(todo, self._make, done, shared=shared, tag=self.tag)
+        start = (lambda: self.on_block(len(self.results), len(every))) if self.on_block else None
+        self.executor.run(todo, self._make, done, shared=shared, tag=self.tag, on_start=start)
         return [[self.results[s, b] for b in range(n_blocks)] for s in range(n_scenarios)]

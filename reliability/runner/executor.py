@@ -3,7 +3,9 @@
 An explicit ``client``; else ``scheduler`` (an address); else ``scheduler_file``;
 else the ``DASK_SCHEDULER_ADDRESS`` environment variable; else an embedded
 ``LocalCluster`` of worker processes. ``n_workers=0`` (and no scheduler) runs every
-block in this process. The cluster is started only when there is work for it.
+block in this process. The cluster is started only when there is work for it. The
+clients made here are not dask's default: the driver's own NetCDF writes then take
+local locks, not distributed ones that outlive the cluster after an interrupt.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,17 +33,43 @@ def local_client(n_workers: int) -> Iterator[Client]:
     (netCDF and the kernel are single-threaded) and a client connected to it."""
     from distributed import Client, LocalCluster
 
-    with (
-        LocalCluster(
+    with _sigint_held():
+        cluster = LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # None would still serve HTTP on :8787
             silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+            preload=["reliability.runner._worker"],  # workers leave Ctrl-C to the driver
+        )
+    with cluster, Client(cluster, set_as_default=False) as client:
         yield client
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Start the worker processes with Ctrl-C ignored.
+
+    Ctrl-C on a terminal reaches every process of its group. Worker processes
+    inherit an ignored SIGINT across their start (a blocked one they would not), and
+    keep ignoring it once up (see ``_worker``): an interrupt cannot kill them half-way
+    through their imports into a traceback, and the driver, which gets it, closes the
+    cluster in order. The cost: a Ctrl-C in the second or two the workers take to
+    start is lost (this thread blocks it meanwhile, and Linux keeps it pending, but
+    another thread of the process, such as a BLAS worker, may take it and drop it).
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextlib.contextmanager
@@ -49,13 +79,13 @@ def _connect(
     from distributed import Client
 
     if scheduler:
-        with Client(scheduler) as client:
+        with Client(scheduler, set_as_default=False) as client:
             yield client
     elif scheduler_file:
-        with Client(scheduler_file=scheduler_file) as client:
+        with Client(scheduler_file=scheduler_file, set_as_default=False) as client:
             yield client
     elif os.environ.get("DASK_SCHEDULER_ADDRESS"):
-        with Client() as client:
+        with Client(set_as_default=False) as client:
             yield client
     else:
         with local_client(n_workers or os.cpu_count() or 1) as client:
@@ -105,12 +135,17 @@ class Executor(contextlib.AbstractContextManager):
         *,
         shared: Sequence[Any] = (),
         tag: str = "block",
+        on_start: Callable[[], None] | None = None,
     ) -> None:
         """Run ``func(*args)`` of ``make(s, b, shared)`` for every task; ``shared`` is
-        sent to the workers once and ``make`` receives references to it."""
+        sent to the workers once and ``make`` receives references to it.
+        ``on_start()`` is called once the workers are up, just before the first task
+        is sent: progress measured from there leaves out the cluster's start-up."""
         if not tasks:
             return
         if self.in_process:
+            if on_start:
+                on_start()
             for s, b in tasks:
                 func, args = make(s, b, shared)
                 done(s, b, func(*args))
@@ -119,6 +154,8 @@ class Executor(contextlib.AbstractContextManager):
 
         client = self._connected()
         refs = self._scatter(shared) if shared else []
+        if on_start:
+            on_start()
         where: dict[str, tuple[int, int]] = {}
         futures = []
         for s, b in tasks:
@@ -126,5 +163,5 @@ class Executor(contextlib.AbstractContextManager):
             fut = client.submit(func, *args, key=f"{tag}-{s}-{b}", pure=False)
             where[fut.key] = (s, b)
             futures.append(fut)
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             done(*where[fut.key], fut.result())

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reliability.campaign import CampaignError, RareEvent
-from reliability.engine import BlockResult, PlanArrays, counts_blocker, levels, simulate
+from reliability.engine import (
+    BlockResult,
+    PlanArrays,
+    counts_blocker,
+    kernel_cached,
+    levels,
+    simulate,
+)
 from reliability.engine.spec import OUTPUTS
 from reliability.limits import check_resources
 from reliability.rare import markov_design, simulate_cycles, summarise
@@ -132,6 +139,7 @@ def run_campaign(
     command: str = "",
     on_block: Callable[[int, int], None] | None = None,
     resume: bool = False,
+    on_compile: Callable[[], None] | None = None,
 ) -> xr.Dataset:
     """Run a campaign and return its result dataset.
 
@@ -156,6 +164,9 @@ def run_campaign(
     resume : bool, optional
         Continue the run in ``out_dir``: blocks already stored there are read back
         (after checking they belong to this configuration), only the others run.
+    on_compile : callable, optional
+        Called as ``on_compile()`` before the kernel is compiled, when this machine
+        has no compiled copy yet (the first run after an install or an upgrade).
 
     Returns
     -------
@@ -169,6 +180,7 @@ def run_campaign(
     if method == "crude":
         check_resources(campaign, plans)  # refuse what would not fit, before launching
     store = open_store(campaign, out_dir, resume)
+    _warm_up(campaign, method, plans, markov, on_compile)
     with Executor(client, scheduler, scheduler_file, n_workers) as executor:
         if method == "importance":
             ds = _importance(campaign, markov, executor, store, command, on_block)
@@ -179,6 +191,32 @@ def run_campaign(
     if out_dir is not None:
         write_result(ds, Path(out_dir) / "result.nc")
     return ds
+
+
+def _warm_up(
+    campaign: Campaign,
+    method: str,
+    plans: list[SystemPlan],
+    markov: list,
+    on_compile: Callable[[], None] | None,
+) -> None:
+    """Compile the kernel the method runs, here and now, before any worker starts.
+
+    Numba caches machine code on disk; a worker process finding it there loads it in
+    about a second. Workers that started together with no cached copy would each
+    compile the kernel (minutes of CPU and over a GiB each). One tiny run here puts
+    it on disk first, through the very calls (and so the very signatures) the blocks
+    make. Workers on other machines compile their own.
+    """
+    if on_compile is not None and not kernel_cached(method):
+        on_compile()
+    if method == "importance":
+        rare = campaign.rare_event or RareEvent()
+        simulate_cycles(markov[0], 0, 2, rare.bias, rare.crude_share)
+    elif method == "splitting":
+        split_replicate(plans[0].arrays, 0, 2)
+    else:
+        simulate(plans[0].arrays, 0, 1, engine=resolve_engine(campaign, plans))
 
 
 # ----------------------------------------------------------------------------- crude
