@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import shlex
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +24,14 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from reliability.results import SchemaError
-
         ctx = click.get_current_context()
         try:
             return func(*args, **kwargs)
-        except (CampaignError, SchemaError, FileNotFoundError, ValueError, OSError) as exc:
-            if ctx.find_root().params.get("debug"):
+        except Exception as exc:
+            from reliability.results import SchemaError  # after: `run` handles Ctrl-C first
+
+            expected = (CampaignError, SchemaError, FileNotFoundError, ValueError, OSError)
+            if not isinstance(exc, expected) or ctx.find_root().params.get("debug"):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
@@ -94,8 +97,63 @@ def run(
     quiet: bool,
 ) -> None:
     """Run CAMPAIGN (or --resume RUN_DIR) and write result.nc to the run directory."""
-    from reliability.runner import default_run_dir, resume_campaign, run_campaign
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_sigint) if main_thread else None
+    progress = _Progress(quiet=quiet)
+    where: list[Path] = []  # the run directory, once it is known
+    try:
+        c, out_dir, ds, seconds = _run(
+            campaign, resume, trials, seed, block_size, out, workers, scheduler,
+            scheduler_file, progress, where,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        progress.close()
+        _interrupted(where[0] if where else None)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+    progress.close()
+    if quiet:
+        return
     from reliability.summary import summary_rows
+
+    samples = (
+        f"{ds.sizes['trial']} trials"
+        if "trial" in ds.sizes
+        else f"{ds.sizes['cycle']} regenerative cycles (importance sampling)"
+        if "cycle" in ds.sizes
+        else f"{ds.sizes['replicate']} splitting replicates of {ds.attrs['effort']} per stage"
+    )
+    click.echo(
+        f"campaign {c.name}: {samples}, seed {c.seed}, "
+        f"config {c.config_sha256[:8]}, {seconds:.1f} s"
+    )
+    click.echo(_table(summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
+    if "converged" in ds.attrs:
+        state = "converged" if ds.attrs["converged"] else "NOT converged (max_trials reached)"
+        click.echo(
+            f"precision: {ds.attrs['precision_metric']} to "
+            f"±{ds.attrs['precision_relative_target']:g} relative: {state} with "
+            f"{ds.sizes['trial']} trials; half-widths {ds.attrs['relative_half_width']}"
+        )
+    click.echo(f"result: {out_dir / 'result.nc'}")
+
+
+def _run(
+    campaign: Path | None,
+    resume: Path | None,
+    trials: int | None,
+    seed: int | None,
+    block_size: int | None,
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    scheduler_file: str | None,
+    progress: _Progress,
+    where: list[Path],
+) -> tuple[Campaign, Path, Any, float]:
+    """The run command's work: (campaign, run directory, result, seconds)."""
+    from reliability.runner import default_run_dir, resume_campaign, run_campaign
 
     if resume is not None:
         if (
@@ -115,11 +173,9 @@ def run(
     else:
         c = load_campaign(campaign).with_overrides(trials=trials, seed=seed, block_size=block_size)
         out_dir = out if out is not None else default_run_dir(c)
+    where.append(out_dir)
     command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     start = time.perf_counter()
-
-    progress = _Progress(quiet=quiet)
-
     ds = run_campaign(
         c,
         out_dir=out_dir,
@@ -129,64 +185,110 @@ def run(
         command=command,
         on_block=progress,
         resume=resume is not None,
+        on_compile=progress.compiling,
     )
-    progress.close()
-    if quiet:
-        return
-    samples = (
-        f"{ds.sizes['trial']} trials"
-        if "trial" in ds.sizes
-        else f"{ds.sizes['cycle']} regenerative cycles (importance sampling)"
-        if "cycle" in ds.sizes
-        else f"{ds.sizes['replicate']} splitting replicates of {ds.attrs['effort']} per stage"
-    )
-    click.echo(
-        f"campaign {c.name}: {samples}, seed {c.seed}, "
-        f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
-    )
-    click.echo(_table(summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
-    if "converged" in ds.attrs:
-        state = "converged" if ds.attrs["converged"] else "NOT converged (max_trials reached)"
-        click.echo(
-            f"precision: {ds.attrs['precision_metric']} to "
-            f"±{ds.attrs['precision_relative_target']:g} relative: {state} with "
-            f"{ds.sizes['trial']} trials; half-widths {ds.attrs['relative_half_width']}"
+    return c, out_dir, ds, time.perf_counter() - start
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Ctrl-C during a run: the cluster's shutdown that follows is expected, so its
+    loggers are silenced before it starts; then the usual KeyboardInterrupt."""
+    import logging
+
+    logging.disable(logging.CRITICAL)  # every logger of every level, for the rest of the run
+    raise KeyboardInterrupt
+
+
+def _interrupted(out_dir: Path | None) -> None:
+    """After Ctrl-C: one line saying what is kept and how to go on; exit status 130."""
+    if out_dir is not None and (out_dir / "manifest.json").is_file():
+        how = (
+            f"the blocks finished so far are kept in {out_dir}; go on with: "
+            f"reliability run --resume {shlex.quote(str(out_dir))}"
         )
-    click.echo(f"result: {out_dir / 'result.nc'}")
+    else:
+        how = "nothing was kept; run the command again"
+    click.echo(f"\ninterrupted: {how}", err=True)
+    sys.exit(130)
 
 
 class _Progress:
-    """Blocks done of total: a bar with elapsed and remaining time on a terminal,
-    plain lines otherwise, nothing with --quiet."""
+    """Blocks done of total: a bar on a terminal, plain lines otherwise, nothing with
+    --quiet.
+
+    The first call comes once the kernel is compiled and the workers are up (with
+    ``done`` the blocks read back by --resume). The time left is the rate of blocks
+    finished after the first one, measured from that first one: worker start-up is
+    left out. The workers' first blocks end together, so no estimate is given until
+    half as long again as the first block took has passed.
+    """
 
     def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
         self.tty = sys.stderr.isatty()
-        self.start = time.perf_counter()
         self.bar: Any = None
         self.shown = 0
+        self.start: tuple[float, int] | None = None
+        self.first: tuple[float, int] | None = None
+
+    def compiling(self) -> None:
+        if not self.quiet:
+            click.echo(
+                "compiling the engine (once per machine; later runs and workers load it)...",
+                err=True,
+            )
+
+    def eta(self, done: int, total: int) -> str:
+        now = time.perf_counter()
+        if self.start is None or self.first is None:
+            return "estimating time left"
+        (t0, _), (t1, d1) = self.start, self.first
+        if done <= d1 or now - t1 < 0.5 * (t1 - t0):
+            return "estimating time left"
+        return f"~{_duration((now - t1) / (done - d1) * (total - done))} left"
 
     def __call__(self, done: int, total: int) -> None:
+        if self.start is None:
+            self.start = (time.perf_counter(), done)
+        elif self.first is None:
+            self.first = (time.perf_counter(), done)
         if self.quiet:
             return
         if self.tty:
             if self.bar is None:
                 self.bar = click.progressbar(
-                    length=total, label="blocks", file=sys.stderr, show_eta=True, show_pos=True
+                    length=total,
+                    label="blocks",
+                    file=sys.stderr,
+                    show_eta=False,
+                    show_pos=True,
+                    item_show_func=lambda text: text,
                 )
                 self.bar.__enter__()
-            self.bar.update(done - self.shown)
+            self.bar.length = total  # a precision target may add blocks
+            self.bar.update(done - self.shown, self.eta(done, total))
             self.shown = done
-        else:
-            elapsed = time.perf_counter() - self.start
-            left = elapsed / done * (total - done) if done else 0.0
+        elif done > self.start[1]:
+            elapsed = time.perf_counter() - self.start[0]
             click.echo(
-                f"block {done}/{total} done, {elapsed:.1f} s elapsed, ~{left:.0f} s left", err=True
+                f"block {done}/{total} done, {elapsed:.1f} s computing, {self.eta(done, total)}",
+                err=True,
             )
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _duration(seconds: float) -> str:
+    """``42 s``, ``3 min 5 s``, ``2 h 10 min``."""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s // 3600} h {s % 3600 // 60} min"
 
 
 @main.command()

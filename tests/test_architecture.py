@@ -38,6 +38,7 @@ RANKS = {
     "testing": 6,
     "cli": 9,
     "__init__": 10,
+    "_console": 10,  # the command's entry point: catches Ctrl-C, then loads cli
 }
 
 

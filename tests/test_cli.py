@@ -137,3 +137,68 @@ def test_verify_passes_and_fails(cli, tmp_path):
         r = cli.invoke(main, ["verify", str(p)])
         assert r.exit_code == code, r.output
         assert ("PASS" if code == 0 else "FAIL") in r.output
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group (driver and workers): the
+    run ends with exit status 130 and one line naming the run directory and the
+    --resume command, no traceback; --resume then completes the run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    p = tmp_path / "long.toml"
+    p.write_text(campaign_text(trials=6000, mission="87600 h", campaign_extra="block_size = 30"))
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "reliability.cli"]
+    env = dict(os.environ)
+    seen = []
+    with subprocess.Popen(
+        [*cmd, "run", str(p), "--out", str(out), "--workers", "2"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,  # its own group, as a terminal's foreground job
+    ) as proc:
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("block "):
+                os.killpg(proc.pid, signal.SIGINT)
+                break
+        rest = proc.stderr.read()
+        proc.wait(timeout=120)
+    err = "".join(seen) + rest
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Error" not in err and "Warning" not in err, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("interrupted:") and f"reliability run --resume {out}" in last
+    done = subprocess.run(
+        [*cmd, "run", "--resume", str(out), "--workers", "0", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert open_result(out / "result.nc").sizes["trial"] == 6000
+
+
+def test_progress_leaves_start_up_out_of_the_time_left(monkeypatch):
+    """The time left is the rate of the blocks finished after the first one, measured
+    from it: the workers' start-up before it is left out, and no estimate is made
+    while the workers' first blocks are still finishing together."""
+    from reliability import cli as cli_module
+
+    now = [0.0]
+    monkeypatch.setattr(cli_module.time, "perf_counter", lambda: now[0])
+    progress = cli_module._Progress(quiet=True)
+    progress(5, 105)  # computing starts at 0 s; 5 blocks were read back from a run
+    now[0] = 8.0
+    progress(6, 105)  # the first block (8 s: start-up and a block)
+    now[0] = 8.1
+    assert progress.eta(7, 105) == "estimating time left"  # the other worker's first
+    now[0] = 18.0
+    assert progress.eta(16, 105) == "~1 min 29 s left"  # 10 blocks in 10 s, 89 to go
