@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from reliability.stats import mean_ci, proportion_ci
+from reliability.stats import Estimate, count_ci, mean_ci, nonnegative_ci, proportion_ci
 
 __all__ = ["summary_rows"]
 
@@ -64,22 +64,29 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
         return rows
     # spares rows only where spares were used or wanted somewhere in the run
     spares = bool(ds["spares_used"].any() or ds["spare_stockouts"].any())
+    # (variable, label with its unit, kind of interval: see _interval)
     metrics = [
-        ("availability", "availability"),
-        ("mean_capacity", "mean capacity"),
-        ("outages", "outages per mission"),
-        ("downtime_h", "downtime (h)"),
+        ("availability", "availability", "fraction"),
+        ("mean_capacity", "mean capacity", "fraction"),
+        ("outages", "outages per mission", "count"),
+        ("downtime_h", "downtime (h per mission)", "duration"),
     ]
     if spares:
-        metrics += [("spares_used", "spares used"), ("spare_stockouts", "spare stock-outs")]
+        metrics += [
+            ("spares_used", "spares used per mission", "count"),
+            ("spare_stockouts", "spare stock-outs per mission", "count"),
+        ]
     if ds["group_spares_used"].any():
-        metrics += [("group_spares_used", "spare satellites (groups) used")]
+        metrics += [("group_spares_used", "spare satellites (groups) used per mission", "count")]
     if ds["launches"].any():  # groups (satellites) replaced or restocked by launches
-        metrics += [("launches", "launches"), ("launch_failures", "failed launches")]
+        metrics += [
+            ("launches", "launches per mission", "count"),
+            ("launch_failures", "failed launches per mission", "count"),
+        ]
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
-        for name, label in metrics:
-            e = mean_ci(sel[name].values.astype(float))
+        for name, label, kind in metrics:
+            e = _interval(sel[name].values.astype(float), kind)
             rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
         ttff = sel["time_to_first_failure_h"].values
         no_fail = int(np.isnan(ttff).sum())  # NaN: no system failure in the mission
@@ -90,17 +97,32 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
         workload = ds.attrs.get("workload")
         extra = []
         if workload == "serving":
-            extra = [("throughput", "delivered / demand"), ("slo_attainment", "SLO attainment")]
+            extra = [
+                ("throughput", "delivered / demand", "fraction"),
+                ("slo_attainment", "SLO attainment", "fraction"),
+            ]
         elif workload == "training":
-            extra = [("throughput", "training throughput")]
+            extra = [("throughput", "training throughput", "fraction")]
             if np.isfinite(sel["job_completion_h"].values).any():
-                extra.append(("job_completion_h", "job completion (h)"))
-        for name, label in extra:
+                extra.append(("job_completion_h", "job completion (h)", "duration"))
+        for name, label, kind in extra:
             x = sel[name].values.astype(float)
             if np.isnan(x).any():
                 label += f" ({int(np.isnan(x).sum())} not done)"
                 x = x[~np.isnan(x)]
             if x.size:
-                e = mean_ci(x)
+                e = _interval(x, kind)
                 rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
     return rows
+
+
+def _interval(x: np.ndarray, kind: str) -> Estimate:
+    """The interval that respects the quantity: a count per mission gets a
+    Poisson-rate interval, a duration one on the log scale (neither below zero), a
+    fraction of time or demand a t interval kept inside [0, 1]."""
+    if kind == "count":
+        return count_ci(x)
+    if kind == "duration":
+        return nonnegative_ci(x)
+    e = mean_ci(x)
+    return Estimate(e.value, e.se, max(e.low, 0.0), min(e.high, 1.0), e.n, e.confidence_level)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from reliability.stats import mean_ci, proportion_ci
+from reliability.stats import count_ci, mean_ci, nonnegative_ci, proportion_ci
 
 
 def test_mean_ci_is_a_t_interval():
@@ -30,3 +30,39 @@ def test_confidence_level_is_checked():
         mean_ci([1.0, 2.0], 1.5)
     with pytest.raises(ValueError, match="successes"):
         proportion_ci(5, 3)
+
+
+def _coverage(ci, draw, true, reps=2000):
+    hits, lows = 0, math.inf
+    for _ in range(reps):
+        e = ci(draw())
+        hits += e.low <= true <= e.high
+        lows = min(lows, e.low)
+    return hits / reps, lows
+
+
+def test_count_interval_covers_poisson_and_overdispersed_counts():
+    rng = np.random.default_rng(3)
+    # rare Poisson counts: the t interval runs below zero here; Garwood is conservative
+    cover, lowest = _coverage(count_ci, lambda: rng.poisson(0.05, 200), 0.05)
+    assert cover >= 0.95 and lowest >= 0.0
+    # over-dispersed (negative binomial, variance 5x the mean 2): widened by phi
+    cover, lowest = _coverage(count_ci, lambda: rng.negative_binomial(0.5, 0.2, 100), 2.0)
+    assert cover >= 0.925 and lowest >= 0.0
+    none = count_ci(np.zeros(1000))
+    assert none.low == 0.0 and none.high == pytest.approx(-np.log(0.025) / 1000)
+
+
+def test_nonnegative_interval_stays_positive_on_skewed_downtime():
+    rng = np.random.default_rng(4)
+
+    def downtime():  # one trial in ten has an outage of exponential length, mean 50 h
+        return rng.exponential(50.0, 500) * (rng.random(500) < 0.1)
+
+    cover, lowest = _coverage(nonnegative_ci, downtime, 5.0)
+    assert cover >= 0.92 and lowest > 0.0
+    e = nonnegative_ci(downtime())
+    assert e.high - e.value > e.value - e.low  # longer on the right, as the data
+    assert nonnegative_ci(np.zeros(10)).high == 0.0
+    with pytest.raises(ValueError, match="non-negative"):
+        nonnegative_ci([1.0, -1.0])
