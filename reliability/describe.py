@@ -10,11 +10,12 @@ from reliability.devices import DEVICES, MEMORIES
 from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
 from reliability.limits import check_resources
+from reliability.mitigation import mbu_due_rate
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.system import compile_plan, time_edges
 
-__all__ = ["describe", "describe_design", "design_warnings"]
+__all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
 
 
 def describe(c: Campaign) -> list[str]:
@@ -27,8 +28,10 @@ def describe(c: Campaign) -> list[str]:
         f"trials        {c.trials} in blocks of {c.block_size}, seed {c.seed}",
         *design[1:],
     ]
+    lines += describe_question(c)
     method, _ = resolve_method(c)
     if method == "crude":
+        lines.append(_describe_crude(c))
         lines.append(check_resources(c).describe())
         lines.append(_describe_engine(c))
     else:
@@ -131,6 +134,67 @@ def describe_design(c: Campaign) -> list[str]:
     return lines
 
 
+def describe_question(c: Campaign) -> list[str]:
+    """What the run measures the designs against: the workload (demand, SLO), the
+    target and the costs, with the defaults that apply when a section is absent."""
+    base = c.base
+    w = base.workload
+    if w is None:
+        lines = ["workload      none: availability and capacity only (no demand, no SLO)"]
+    elif w.kind == "serving":
+        demand = w.demand_units or base.n_units
+        profile = f", scaled over time by profile {w.demand_profile}" if w.demand_profile else ""
+        slo = f"{w.slo:g}" + (" (the default: all of it)" if w.slo == 1.0 else "")
+        lines = [
+            (
+                f"workload      serving {demand:g} of {base.n_units} unit slots{profile}; "
+                f"throughput = delivered / demand, the SLO met while it is >= {slo}"
+            )
+        ]
+    else:
+        work = "open-ended" if w.work_h == float("inf") else f"{w.work_h:g} h of work"
+        lines = [
+            (
+                f"workload      training on {w.accelerators} units ({work}"
+                f"{', elastic' if w.elastic else ''}): checkpoint every {w.checkpoint_h:g} h "
+                f"({w.checkpoint}), costing {w.checkpoint_cost_h:g} h; restart "
+                f"{w.restart_h:g} h; silent corruption found after {w.sdc_detection_h:g} h"
+            )
+        ]
+    t = c.target
+    lines.append(
+        f"target        P({t.metric} >= {t.at_least:g}) >= {t.confidence:g} per design "
+        "(lower end of the 95% Wilson interval); the report picks the cheapest that meets it"
+        if t is not None
+        else "target        none: the report compares the designs without a recommendation"
+    )
+    if base.costs:
+        measures = list(dict.fromkeys(m for _, ms in base.costs for m, _ in ms))
+        per = "; ".join(
+            f"{unit}: " + ", ".join(f"{m} {v:g}" for m, v in ms) for unit, ms in base.costs
+        )
+        lines.append(
+            f"costs         per unit slot and spare: {per}; designs ranked by {measures[0]}"
+        )
+    else:
+        lines.append(
+            "costs         none: of the designs that meet the target the report picks the "
+            "most likely to (no cost ranking)"
+        )
+    return lines
+
+
+def _describe_crude(c: Campaign) -> str:
+    """Crude Monte Carlo: a fixed trial count or a precision target."""
+    p = c.precision
+    if p is None:
+        return f"method        crude Monte Carlo, {c.trials} trials per scenario"
+    return (
+        f"method        crude Monte Carlo until {p.metric} is known to +/-{p.relative:g} "
+        f"(relative, 95%), {p.min_trials} to {p.max_trials} trials per scenario"
+    )
+
+
 def design_warnings(c: Campaign) -> list[str]:
     """What in the design can never act as configured (each scenario's design)."""
     out: dict[str, None] = {}
@@ -156,6 +220,19 @@ def design_warnings(c: Campaign) -> list[str]:
                     f"the spares of level {lv.name!r} are never used: every failure mode of "
                     f"unit {d.leaf_unit.name!r} is repaired in place (give a mode no repair, "
                     "or a permanent radiation effect, for it to be replaced)"
+                ] = None
+        for u in d.units:
+            mem = u.memory
+            if (
+                mem is not None
+                and mem.ecc == "secded"
+                and mbu_due_rate(1.0, 1.0, mem.mbu_fraction, mem.mbu_span, mem.interleave) > 0
+            ):
+                out[
+                    f"memory of unit {u.name!r}: with SEC-DED and interleave = {mem.interleave}, "
+                    f"every multi-bit upset ({mem.mbu_fraction:.1%} of upsets, {mem.mbu_span} "
+                    "adjacent cells) is uncorrectable; if the ECC layout interleaves words, set "
+                    f"memory.interleave (>= {mem.mbu_span} removes them)"
                 ] = None
     return list(out)
 

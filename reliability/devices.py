@@ -68,8 +68,7 @@ MEMORIES: dict[str, tuple[dict[str, Any], dict[str, Any], str, str]] = {
         "U",
         (
             "no HBM beam data exist; rate a placeholder, 31.5 % multi-bit from V100 HBM2 "
-            "neutron data (MICRO'21, S). With SEC-DED and no interleaving every multi-bit "
-            "upset is uncorrectable: set interleave for the design's ECC layout"
+            "neutron data (MICRO'21, S)"
         ),
     ),
 }

@@ -42,3 +42,30 @@ def test_platforms_are_described(make_campaign):
     assert "unit bus: (a platform)" in text
     assert "group down until replaced" in text
     assert "a shock: fails each unit of the group up with p = 0.25" in text
+
+
+def test_validate_says_what_the_run_measures_against(make_campaign):
+    """Workload (with the SLO's default), target, costs and method are stated, also
+    when absent, so that nothing the run uses is left implicit."""
+    bare = "\n".join(describe(make_campaign()))
+    assert "workload      none" in bare and "target        none" in bare
+    assert "costs         none" in bare and "method        crude Monte Carlo, 100 trials" in bare
+    c = make_campaign(
+        campaign_extra='target = { metric = "availability", at_least = 0.99, confidence = 0.9 }',
+        rest='[workload]\nkind = "serving"\ndemand_units = 10\n\n[cost]\nnode = { mass_kg = 3.0 }',
+    )
+    text = "\n".join(describe(c))
+    assert "serving 10 of 12 unit slots" in text and ">= 1 (the default: all of it)" in text
+    assert "P(availability >= 0.99) >= 0.9" in text
+    assert "node: mass_kg 3; designs ranked by mass_kg" in text
+
+
+def test_the_multi_bit_warning_goes_once_words_are_interleaved(make_campaign):
+    memory = 'memory = {{ device = "hbm2", bits = 2.7e11, scrub = "1 h"{} }}'
+    c = make_campaign(environment='[environment]\norbit = "sso-650"', unit_extra=memory.format(""))
+    (w,) = design_warnings(c)
+    assert "every multi-bit upset (31.5% of upsets" in w and "memory.interleave" in w
+    c = make_campaign(
+        environment='[environment]\norbit = "sso-650"', unit_extra=memory.format(", interleave = 2")
+    )
+    assert design_warnings(c) == []
