@@ -247,3 +247,29 @@ def test_a_fresh_machine_compiles_the_kernel_once(tmp_path):
     assert len(seen["workers"]) == 2
     assert all(misses == 0 for misses, _ in seen["workers"])  # no worker compiled
     assert sum(hits for _, hits in seen["workers"]) >= 1  # they loaded it instead
+
+
+def test_a_bad_scheduler_file_ends_the_run_before_anything_is_written(campaign, tmp_path):
+    out = tmp_path / "run"
+    bad = tmp_path / "sched.json"
+    for text, message in (
+        (None, "no such scheduler file"),
+        ("not json", "not a Dask scheduler file"),
+        ('{"address": 5}', "no 'address' such as tcp://host:port"),
+    ):
+        if text is not None:
+            bad.write_text(text)
+        with pytest.raises((FileNotFoundError, ValueError), match=message):
+            run_campaign(campaign, scheduler_file=str(bad), out_dir=out)
+        assert not out.exists()
+
+
+def test_an_unreachable_scheduler_ends_the_run_with_one_line(campaign, tmp_path, monkeypatch):
+    from reliability.runner import executor
+
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT_S", 1)
+    sched = tmp_path / "sched.json"
+    sched.write_text('{"address": "tcp://127.0.0.1:9"}')  # the discard port: nobody there
+    with pytest.raises(OSError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        run_campaign(campaign, scheduler_file=str(sched), out_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()

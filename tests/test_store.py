@@ -144,3 +144,28 @@ def test_killed_driver_resumes_to_the_same_result(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     clean = run_campaign(parse_campaign(path.read_text()), n_workers=0)
     same(open_result(run_dir), clean)
+
+
+def test_a_folder_that_is_not_a_run_directory_is_refused(campaign, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="not empty and not a run directory"):
+        run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
+
+
+def test_a_run_directory_being_written_is_refused_to_a_second_run(campaign, tmp_path):
+    """One run writes to a run directory at a time: while its lock is held (by a run
+    alive in another process), a --resume or a second run there is refused."""
+    import fcntl
+
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    (tmp_path / "result.nc").unlink()
+    fd = os.open(tmp_path / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the live run holds it
+        with pytest.raises(FileExistsError, match="another run is writing to it"):
+            run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)
+    finally:
+        os.close(fd)
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)  # released: fine
+    assert (tmp_path / "result.nc").is_file()

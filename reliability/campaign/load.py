@@ -78,20 +78,51 @@ def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CampaignError(f"TOML syntax error: {exc}", source=source) from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise CampaignError(_TOO_DEEP, source=source) from None
+    if _depth(doc) > MAX_DEPTH:
+        raise CampaignError(_TOO_DEEP, source=source)
     return _validate_campaign(doc, source, text)
+
+
+#: deepest nesting of tables and arrays a campaign file may have (a real one: about 5)
+MAX_DEPTH = 32
+#: largest campaign file read (a real one: a few KiB)
+MAX_BYTES = 4 * 1024 * 1024
+_TOO_DEEP = f"tables and arrays nested more than {MAX_DEPTH} deep: not a campaign file"
+
+
+def _depth(doc: object) -> int:
+    """How deep tables and arrays nest in ``doc`` (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(doc, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > MAX_DEPTH:
+            break
+        if isinstance(node, dict):
+            stack.extend((v, d + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, d + 1) for v in node)
+    return deepest
 
 
 def load_campaign(path: str | Path) -> Campaign:
     """Read and validate a campaign file; see :func:`parse_campaign`."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # /dev/zero or a huge file is not read whole
     except FileNotFoundError:
         raise CampaignError("no such file", source=str(p)) from None
     except IsADirectoryError:
         raise CampaignError("is a directory, not a campaign file", source=str(p)) from None
     except OSError as exc:
         raise CampaignError(f"cannot read: {exc.strerror}", source=str(p)) from None
+    if len(raw) > MAX_BYTES:
+        raise CampaignError(
+            f"larger than {MAX_BYTES // 1024**2} MiB: not a campaign file", source=str(p)
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

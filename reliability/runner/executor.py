@@ -11,17 +11,19 @@ local locks, not distributed ones that outlive the cluster after an interrupt.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["Executor", "local_client"]
+__all__ = ["CONNECT_TIMEOUT_S", "Executor", "local_client", "scheduler_address"]
 
 #: a task's function and arguments, made from (scenario, block, shared objects)
 Make = Callable[[int, int, Sequence[Any]], tuple[Callable[..., Any], tuple[Any, ...]]]
@@ -78,18 +80,51 @@ def _connect(
 ) -> Iterator[Client]:
     from distributed import Client
 
-    if scheduler:
-        with Client(scheduler, set_as_default=False) as client:
-            yield client
-    elif scheduler_file:
-        with Client(scheduler_file=scheduler_file, set_as_default=False) as client:
-            yield client
-    elif os.environ.get("DASK_SCHEDULER_ADDRESS"):
-        with Client(set_as_default=False) as client:
+    address = scheduler or (
+        scheduler_address(scheduler_file)
+        if scheduler_file
+        else os.environ.get("DASK_SCHEDULER_ADDRESS")
+    )
+    if address:
+        try:
+            client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            where = f" (from {scheduler_file})" if scheduler_file and not scheduler else ""
+            raise OSError(f"cannot reach the Dask scheduler at {address}{where}: {exc}") from None
+        with client:
             yield client
     else:
         with local_client(n_workers or os.cpu_count() or 1) as client:
             yield client
+
+
+#: seconds to wait for a given scheduler before the run ends with a one-line error
+CONNECT_TIMEOUT_S = 30
+
+
+def scheduler_address(path: str | Path) -> str:
+    """The address in a scheduler file written by ``dask scheduler --scheduler-file``.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        No such file, or not a scheduler file: one line naming it.
+    """
+    p = Path(path)
+    try:
+        info = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{p}: no such scheduler file (`dask scheduler --scheduler-file {p}` writes it)"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{p}: not a Dask scheduler file ({exc})") from None
+    address = info.get("address") if isinstance(info, dict) else None
+    if not isinstance(address, str) or "://" not in address:
+        raise ValueError(
+            f"{p}: not a Dask scheduler file (no 'address' such as tcp://host:port in it)"
+        )
+    return address
 
 
 class Executor(contextlib.AbstractContextManager):
@@ -111,6 +146,16 @@ class Executor(contextlib.AbstractContextManager):
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
+
+    def reach(self) -> None:
+        """Connect now to a scheduler that was given (an address, a scheduler file or
+        ``DASK_SCHEDULER_ADDRESS``); an embedded cluster still starts only when there
+        is work for it."""
+        scheduler, scheduler_file, _ = self._where
+        if self._client is None and (
+            scheduler or scheduler_file or os.environ.get("DASK_SCHEDULER_ADDRESS")
+        ):
+            self._connected()
 
     def _connected(self) -> Client:
         if self._client is None:

@@ -179,17 +179,22 @@ def run_campaign(
     plans = [] if method == "importance" else [compile_plan(d) for d in campaign.designs]
     if method == "crude":
         check_resources(campaign, plans)  # refuse what would not fit, before launching
-    store = open_store(campaign, out_dir, resume)
-    _warm_up(campaign, method, plans, markov, on_compile)
     with Executor(client, scheduler, scheduler_file, n_workers) as executor:
-        if method == "importance":
-            ds = _importance(campaign, markov, executor, store, command, on_block)
-        elif method == "splitting":
-            ds = _splitting(campaign, plans, executor, store, command, on_block)
-        else:
-            ds = _crude(campaign, plans, executor, store, command, on_block)
-    if out_dir is not None:
-        write_result(ds, Path(out_dir) / "result.nc")
+        executor.reach()  # a given scheduler answers (or the run ends) before anything is written
+        store = open_store(campaign, out_dir, resume)
+        try:
+            _warm_up(campaign, method, plans, markov, on_compile)
+            if method == "importance":
+                ds = _importance(campaign, markov, executor, store, command, on_block)
+            elif method == "splitting":
+                ds = _splitting(campaign, plans, executor, store, command, on_block)
+            else:
+                ds = _crude(campaign, plans, executor, store, command, on_block)
+            if out_dir is not None:
+                write_result(ds, Path(out_dir) / "result.nc")
+        finally:
+            if store is not None:
+                store.close()
     return ds
 
 

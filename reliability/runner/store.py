@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ import numpy as np
 import xarray as xr
 
 from reliability.campaign import Campaign, load_campaign
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 from reliability.results import atomic_write
 
 __all__ = ["RunStore", "resume_campaign"]
@@ -69,10 +75,44 @@ class RunStore:
         self.dir = Path(run_dir)
         self.parts = self.dir / "parts"
         self.campaign = campaign
+        self._lock_fd: int | None = None
 
     def prepare(self, *, resume: bool) -> None:
-        """Create the directory, or check that it holds this campaign when resuming."""
+        """Create the directory, or check that it holds this campaign when resuming;
+        then hold its lock until :meth:`close` (one run writes to a directory at a
+        time: a second run, or a --resume while the run is alive, is refused)."""
         manifest = self.dir / "manifest.json"
+        if resume and not manifest.exists():
+            raise FileNotFoundError(f"{self.dir}: nothing to resume (no manifest.json)")
+        if not manifest.exists() and self.dir.is_dir() and any(self.dir.iterdir()):
+            raise FileExistsError(
+                f"{self.dir}: not empty and not a run directory (no manifest.json); "
+                "choose a new or empty --out"
+            )
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        try:
+            self._check(manifest, resume=resume)
+            self.parts.mkdir(parents=True, exist_ok=True)
+            c = self.campaign
+            if c.toml_text and not (self.dir / "campaign.toml").exists():
+                _write_text(self.dir / "campaign.toml", c.toml_text)
+            if not manifest.exists():
+                meta = {
+                    "config_sha256": c.config_sha256,
+                    "campaign": c.name,
+                    "seed_entropy": hex(c.seed),
+                    "block_size": c.block_size,
+                    "overrides": {"trials": c.trials, "seed": c.seed, "block_size": c.block_size},
+                    "scenarios": [sc.name for sc in c.scenarios],
+                }
+                _write_text(manifest, json.dumps(meta, indent=2) + "\n")
+        except BaseException:
+            self.close()
+            raise
+
+    def _check(self, manifest: Path, *, resume: bool) -> None:
+        """Under the lock: a fresh run finds no run here, a resumed one its own."""
         if manifest.exists():
             if not resume:
                 raise FileExistsError(
@@ -88,20 +128,27 @@ class RunStore:
                 )
         elif resume:
             raise FileNotFoundError(f"{self.dir}: nothing to resume (no manifest.json)")
-        self.parts.mkdir(parents=True, exist_ok=True)
-        c = self.campaign
-        if c.toml_text and not (self.dir / "campaign.toml").exists():
-            _write_text(self.dir / "campaign.toml", c.toml_text)
-        if not manifest.exists():
-            meta = {
-                "config_sha256": c.config_sha256,
-                "campaign": c.name,
-                "seed_entropy": hex(c.seed),
-                "block_size": c.block_size,
-                "overrides": {"trials": c.trials, "seed": c.seed, "block_size": c.block_size},
-                "scenarios": [sc.name for sc in c.scenarios],
-            }
-            _write_text(manifest, json.dumps(meta, indent=2) + "\n")
+
+    def _lock(self) -> None:
+        """Take the run directory's lock (``.lock``, an advisory ``flock`` released
+        when this process closes it or ends, however it ends)."""
+        self._lock_fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is None:  # not POSIX: no lock to take
+            return
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.close()
+            raise FileExistsError(
+                f"{self.dir}: another run is writing to it right now; wait for it to "
+                "end (or stop it) before --resume, or choose another --out"
+            ) from None
+
+    def close(self) -> None:
+        """Release the run directory's lock."""
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)
 
     def part_path(self, scenario: int, block: int) -> Path:
         """Where block ``block`` of scenario ``scenario`` is stored."""
