@@ -153,11 +153,17 @@ def describe_question(c: Campaign) -> list[str]:
         ]
     else:
         work = "open-ended" if w.work_h == float("inf") else f"{w.work_h:g} h of work"
+        every = (
+            f"every {w.checkpoint_h:g} h (fixed)"
+            if w.checkpoint == "fixed"
+            else f"every {compile_plan(base).checkpoint_h:.4g} h (mission mean, by "
+            f"{w.checkpoint.capitalize()} from the job's MTBF)"
+        )
         lines = [
             (
                 f"workload      training on {w.accelerators} units ({work}"
-                f"{', elastic' if w.elastic else ''}): checkpoint every {w.checkpoint_h:g} h "
-                f"({w.checkpoint}), costing {w.checkpoint_cost_h:g} h; restart "
+                f"{', elastic' if w.elastic else ''}): checkpoint {every}, "
+                f"costing {w.checkpoint_cost_h:g} h; restart "
                 f"{w.restart_h:g} h; silent corruption found after {w.sdc_detection_h:g} h"
             )
         ]
@@ -168,13 +174,13 @@ def describe_question(c: Campaign) -> list[str]:
         if t is not None
         else "target        none: the report compares the designs without a recommendation"
     )
-    if base.costs:
-        measures = list(dict.fromkeys(m for _, ms in base.costs for m, _ in ms))
-        per = "; ".join(
-            f"{unit}: " + ", ".join(f"{m} {v:g}" for m, v in ms) for unit, ms in base.costs
-        )
+    leaf = base.levels[-1].unit or base.levels[-1].name
+    costs = dict(base.costs).get(leaf, ())  # what decision.design_cost counts
+    if costs:
+        per = ", ".join(f"{m} {v:g}" for m, v in costs)
         lines.append(
-            f"costs         per unit slot and spare: {per}; designs ranked by {measures[0]}"
+            f"costs         per {leaf} slot and on-board spare: {per}; designs ranked by "
+            f"{costs[0][0]}"
         )
     else:
         lines.append(

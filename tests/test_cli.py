@@ -186,10 +186,10 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
     assert open_result(out / "result.nc").sizes["trial"] == 6000
 
 
-def test_progress_leaves_start_up_out_of_the_time_left(monkeypatch):
-    """The time left is the rate of the blocks finished after the first one, measured
-    from it: the workers' start-up before it is left out, and no estimate is made
-    while the workers' first blocks are still finishing together."""
+def test_progress_leaves_compiling_out_of_the_time_left(monkeypatch):
+    """The time left is the geometric mean of the rates measured from the start of the
+    computation (start-up counted as work) and from the first finished block (the
+    rest of the first wave counted as free); compiling before either is left out."""
     from reliability import cli as cli_module
 
     now = [0.0]
@@ -201,4 +201,5 @@ def test_progress_leaves_start_up_out_of_the_time_left(monkeypatch):
     now[0] = 8.1
     assert progress.eta(7, 105) == "estimating time left"  # the other worker's first
     now[0] = 18.0
-    assert progress.eta(16, 105) == "~1 min 29 s left"  # 10 blocks in 10 s, 89 to go
+    # from the start 18 s / 11 blocks, from the first 10 s / 10 blocks; 89 to go
+    assert progress.eta(16, 105) == "~1 min 54 s left"  # sqrt(18 / 11 x 1) x 89 s

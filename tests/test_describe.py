@@ -57,7 +57,7 @@ def test_validate_says_what_the_run_measures_against(make_campaign):
     text = "\n".join(describe(c))
     assert "serving 10 of 12 unit slots" in text and ">= 1 (the default: all of it)" in text
     assert "P(availability >= 0.99) >= 0.9" in text
-    assert "node: mass_kg 3; designs ranked by mass_kg" in text
+    assert "per node slot and on-board spare: mass_kg 3; designs ranked by mass_kg" in text
 
 
 def test_the_multi_bit_warning_goes_once_words_are_interleaved(make_campaign):

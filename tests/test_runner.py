@@ -249,7 +249,14 @@ def test_a_fresh_machine_compiles_the_kernel_once(tmp_path):
     assert sum(hits for _, hits in seen["workers"]) >= 1  # they loaded it instead
 
 
-def test_a_bad_scheduler_file_ends_the_run_before_anything_is_written(campaign, tmp_path):
+def test_a_bad_scheduler_file_ends_the_run_before_anything_is_written(
+    campaign, tmp_path, monkeypatch
+):
+    """A missing or malformed scheduler file is waited for (a scheduler just started
+    writes it a moment later), then ends the run with one line, writing nothing."""
+    from reliability.runner import executor
+
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT_S", 0.5)
     out = tmp_path / "run"
     bad = tmp_path / "sched.json"
     for text, message in (

@@ -107,7 +107,9 @@ class BlockRun:
             if self.on_block:
                 self.on_block(len(self.results), len(every))
 
-        todo = [t for t in every if t not in self.results]
+        # block by block across the scenarios: the scenarios' different costs then mix
+        # evenly over the run, and the time left follows from the rate so far
+        todo = sorted((t for t in every if t not in self.results), key=lambda t: (t[1], t[0]))
         start = (lambda: self.on_block(len(self.results), len(every))) if self.on_block else None
         self.executor.run(todo, self._make, done, shared=shared, tag=self.tag, on_start=start)
         return [[self.results[s, b] for b in range(n_blocks)] for s in range(n_scenarios)]

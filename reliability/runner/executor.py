@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,17 +36,19 @@ def local_client(n_workers: int) -> Iterator[Client]:
     (netCDF and the kernel are single-threaded) and a client connected to it."""
     from distributed import Client, LocalCluster
 
-    with _sigint_held():
-        cluster = LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",  # None would still serve HTTP on :8787
-            silence_logs=logging.ERROR,
-            preload=["reliability.runner._worker"],  # workers leave Ctrl-C to the driver
-        )
-    with cluster, Client(cluster, set_as_default=False) as client:
-        yield client
+    with contextlib.ExitStack() as stack:
+        with _sigint_held():  # only while the worker processes start
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address="127.0.0.1:0",  # None would still serve HTTP on :8787
+                    silence_logs=logging.ERROR,
+                    preload=["reliability.runner._worker"],  # workers leave Ctrl-C to the driver
+                )
+            )  # on the stack before a held-back Ctrl-C can arrive: it is closed in order
+        yield stack.enter_context(Client(cluster, set_as_default=False))
 
 
 @contextlib.contextmanager
@@ -53,25 +56,26 @@ def _sigint_held() -> Iterator[None]:
     """Start the worker processes with Ctrl-C ignored.
 
     Ctrl-C on a terminal reaches every process of its group. Worker processes
-    inherit an ignored SIGINT across their start (a blocked one they would not), and
-    keep ignoring it once up (see ``_worker``): an interrupt cannot kill them half-way
-    through their imports into a traceback, and the driver, which gets it, closes the
-    cluster in order. The cost: a Ctrl-C in the second or two the workers take to
-    start is lost (this thread blocks it meanwhile, and Linux keeps it pending, but
-    another thread of the process, such as a BLAS worker, may take it and drop it).
+    inherit an ignored SIGINT across their start (multiprocessing's spawn clears a
+    blocked one), and keep ignoring it once up (see ``_worker``): an interrupt cannot
+    kill them half-way through their imports into a traceback, and the driver, which
+    gets it, closes the cluster in order. This thread also blocks it meanwhile, so
+    that it stays pending for this thread, but another thread of the process (a BLAS
+    worker) usually takes it and drops it: a Ctrl-C in the second or two the workers
+    take to start is lost.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "pthread_sigmask"
     ):
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @contextlib.contextmanager
@@ -102,29 +106,34 @@ def _connect(
 CONNECT_TIMEOUT_S = 30
 
 
-def scheduler_address(path: str | Path) -> str:
-    """The address in a scheduler file written by ``dask scheduler --scheduler-file``.
+def scheduler_address(path: str | Path, wait_s: float | None = None) -> str:
+    """The address in a scheduler file written by ``dask scheduler --scheduler-file``,
+    waiting up to ``wait_s`` (default :data:`CONNECT_TIMEOUT_S`) for the file to
+    appear and be complete (a scheduler started just before writes it a moment later).
 
     Raises
     ------
     FileNotFoundError, ValueError
-        No such file, or not a scheduler file: one line naming it.
+        Still no such file, or not a scheduler file, after the wait: one line naming it.
     """
     p = Path(path)
-    try:
-        info = json.loads(p.read_text())
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"{p}: no such scheduler file (`dask scheduler --scheduler-file {p}` writes it)"
-        ) from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{p}: not a Dask scheduler file ({exc})") from None
-    address = info.get("address") if isinstance(info, dict) else None
-    if not isinstance(address, str) or "://" not in address:
-        raise ValueError(
-            f"{p}: not a Dask scheduler file (no 'address' such as tcp://host:port in it)"
-        )
-    return address
+    deadline = time.monotonic() + (CONNECT_TIMEOUT_S if wait_s is None else wait_s)
+    while True:
+        try:
+            info = json.loads(p.read_text())
+            address = info.get("address") if isinstance(info, dict) else None
+            if not isinstance(address, str) or "://" not in address:
+                raise ValueError("no 'address' such as tcp://host:port in it")
+            return address
+        except FileNotFoundError:
+            error: Exception = FileNotFoundError(
+                f"{p}: no such scheduler file (`dask scheduler --scheduler-file {p}` writes it)"
+            )
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            error = ValueError(f"{p}: not a Dask scheduler file ({exc})")
+        if time.monotonic() >= deadline:
+            raise error
+        time.sleep(0.2)
 
 
 class Executor(contextlib.AbstractContextManager):
@@ -152,6 +161,8 @@ class Executor(contextlib.AbstractContextManager):
         ``DASK_SCHEDULER_ADDRESS``); an embedded cluster still starts only when there
         is work for it."""
         scheduler, scheduler_file, _ = self._where
+        if self.in_process:
+            return
         if self._client is None and (
             scheduler or scheduler_file or os.environ.get("DASK_SCHEDULER_ADDRESS")
         ):

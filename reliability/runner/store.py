@@ -16,6 +16,7 @@ rather than trusted.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -48,6 +49,11 @@ def _check_shape(ds: xr.Dataset, names: list[str], sizes: Mapping[str, int]) -> 
             if dim in sizes and sizes[dim] != size:
                 return "has the wrong shape"
     return ""
+
+
+def _foreign(folder: Path) -> bool:
+    """Does ``folder`` hold anything but a lock left by a run that never started?"""
+    return any(p.name != ".lock" for p in folder.iterdir())
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -84,14 +90,14 @@ class RunStore:
         manifest = self.dir / "manifest.json"
         if resume and not manifest.exists():
             raise FileNotFoundError(f"{self.dir}: nothing to resume (no manifest.json)")
-        if not manifest.exists() and self.dir.is_dir() and any(self.dir.iterdir()):
+        if not manifest.exists() and self.dir.is_dir() and _foreign(self.dir):
             raise FileExistsError(
                 f"{self.dir}: not empty and not a run directory (no manifest.json); "
                 "choose a new or empty --out"
             )
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._lock()
         try:
+            self._lock()
             self._check(manifest, resume=resume)
             self.parts.mkdir(parents=True, exist_ok=True)
             c = self.campaign
@@ -137,7 +143,11 @@ class RunStore:
             return
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                # a file system without flock (Lustre without -o flock, some NFS)
+                log.warning("%s: cannot lock it (%s); runs into it are not guarded", self.dir, exc)
+                return
             self.close()
             raise FileExistsError(
                 f"{self.dir}: another run is writing to it right now; wait for it to "
