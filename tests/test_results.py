@@ -51,6 +51,14 @@ def test_schema_violations_are_named(result):
         assert_schema(bad)
 
 
+def test_a_result_that_violates_the_schema_is_never_written(result, tmp_path):
+    bad = result.copy()
+    bad["availability"] = bad["availability"] + 6.5  # availability 7.5
+    with pytest.raises(SchemaError, match="outside"):
+        write_result(bad, tmp_path / "result.nc")
+    assert not list(tmp_path.iterdir())
+
+
 def test_open_result_refuses_foreign_and_missing_files(tmp_path):
     foreign = tmp_path / "foreign.nc"
     xr.Dataset({"x": ("a", [1, 2])}).to_netcdf(foreign, engine="netcdf4")

@@ -55,7 +55,16 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
 
 
 def write_result(ds: xr.Dataset, path: str | Path) -> Path:
-    """Write ``ds`` to NetCDF4 (compressed, chunked by block) atomically."""
+    """Check ``ds`` against the result schema, then write it to NetCDF4 (compressed,
+    chunked by block) atomically: a result that :func:`open_result` would refuse is
+    never written.
+
+    Raises
+    ------
+    SchemaError
+        ``ds`` violates the schema (nothing is written).
+    """
+    assert_schema(ds)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_write(
