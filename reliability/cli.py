@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
@@ -10,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,27 +100,47 @@ def run(
     quiet: bool,
 ) -> None:
     """Run CAMPAIGN (or --resume RUN_DIR) and write result.nc to the run directory."""
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, _on_sigint) if main_thread else None
     progress = _Progress(quiet=quiet)
-    where: list[Path] = []  # the run directory, once it is known
-    try:
-        c, out_dir, ds, seconds = _run(
-            campaign, resume, trials, seed, block_size, out, workers, scheduler,
-            scheduler_file, progress, where,
-        )  # fmt: skip
-    except KeyboardInterrupt:
-        progress.close()
-        _interrupted(where[0] if where else None)
-    finally:
-        progress.close()  # before any error line
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
-            logging.disable(logging.NOTSET)  # _on_sigint silenced logging for the shutdown
+    out_dir: Path | None = None  # known once the campaign is read
+    with _interruptible(progress, lambda: out_dir):
+        from reliability.runner import default_run_dir, resume_campaign, run_campaign
+        from reliability.summary import summary_rows
+
+        if resume is not None:
+            if (
+                campaign is not None
+                or out is not None
+                or any(x is not None for x in (trials, seed, block_size))
+            ):
+                raise click.UsageError(
+                    "--resume takes the campaign and settings of the run "
+                    "directory; give no CAMPAIGN, --out, --trials, --seed "
+                    "or --block-size with it"
+                )
+            c = resume_campaign(resume)
+            out_dir = resume
+        elif campaign is None:
+            raise click.UsageError("give a CAMPAIGN file, or --resume RUN_DIR")
+        else:
+            c = load_campaign(campaign).with_overrides(
+                trials=trials, seed=seed, block_size=block_size
+            )
+            out_dir = out if out is not None else default_run_dir(c)
+        command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        start = time.perf_counter()
+        ds = run_campaign(
+            c,
+            out_dir=out_dir,
+            scheduler=scheduler,
+            scheduler_file=scheduler_file,
+            n_workers=workers,
+            command=command,
+            on_block=progress,
+            resume=resume is not None,
+            on_compile=progress.compiling,
+        )
     if quiet:
         return
-    from reliability.summary import summary_rows
-
     samples = (
         f"{ds.sizes['trial']} trials"
         if "trial" in ds.sizes
@@ -129,7 +150,7 @@ def run(
     )
     click.echo(
         f"campaign {c.name}: {samples}, seed {c.seed}, "
-        f"config {c.config_sha256[:8]}, {seconds:.1f} s"
+        f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
     )
     click.echo(_table(summary_rows(ds), ("scenario", "metric", "mean", "95% CI")))
     if "converged" in ds.attrs:
@@ -142,55 +163,23 @@ def run(
     click.echo(f"result: {out_dir / 'result.nc'}")
 
 
-def _run(
-    campaign: Path | None,
-    resume: Path | None,
-    trials: int | None,
-    seed: int | None,
-    block_size: int | None,
-    out: Path | None,
-    workers: int | None,
-    scheduler: str | None,
-    scheduler_file: str | None,
-    progress: _Progress,
-    where: list[Path],
-) -> tuple[Campaign, Path, Any, float]:
-    """The run command's work: (campaign, run directory, result, seconds)."""
-    from reliability.runner import default_run_dir, resume_campaign, run_campaign
-
-    if resume is not None:
-        if (
-            campaign is not None
-            or out is not None
-            or any(x is not None for x in (trials, seed, block_size))
-        ):
-            raise click.UsageError(
-                "--resume takes the campaign and settings of the run "
-                "directory; give no CAMPAIGN, --out, --trials, --seed "
-                "or --block-size with it"
-            )
-        c = resume_campaign(resume)
-        out_dir = resume
-    elif campaign is None:
-        raise click.UsageError("give a CAMPAIGN file, or --resume RUN_DIR")
-    else:
-        c = load_campaign(campaign).with_overrides(trials=trials, seed=seed, block_size=block_size)
-        out_dir = out if out is not None else default_run_dir(c)
-    where.append(out_dir)
-    command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    start = time.perf_counter()
-    ds = run_campaign(
-        c,
-        out_dir=out_dir,
-        scheduler=scheduler,
-        scheduler_file=scheduler_file,
-        n_workers=workers,
-        command=command,
-        on_block=progress,
-        resume=resume is not None,
-        on_compile=progress.compiling,
-    )
-    return c, out_dir, ds, time.perf_counter() - start
+@contextlib.contextmanager
+def _interruptible(progress: _Progress, run_dir: Callable[[], Path | None]) -> Iterator[None]:
+    """Ctrl-C inside: close the progress bar, say what is kept in ``run_dir()`` and how
+    to go on, exit 130 (see :func:`_on_sigint`). The progress bar is closed before any
+    error line, and the signal handling and logging are restored afterwards."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_sigint) if main_thread else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        progress.close()
+        _interrupted(run_dir())
+    finally:
+        progress.close()
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+            logging.disable(logging.NOTSET)  # _on_sigint silenced logging for the shutdown
 
 
 def _on_sigint(signum: int, frame: Any) -> None:

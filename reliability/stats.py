@@ -56,12 +56,7 @@ def mean_ci(x: np.ndarray, confidence_level: float = 0.95) -> Estimate:
     >>> round(e.value, 6), round(e.se, 6)
     (2.0, 0.57735)
     """
-    _validate_confidence(confidence_level)
-    x = np.asarray(x, dtype=float).ravel()
-    if x.size == 0:
-        raise ValueError("`x` must hold at least one value")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("`x` must be finite")
+    x = _values(x, confidence_level)
     n = x.size
     m = float(x.mean())
     if n < 2:
@@ -86,10 +81,7 @@ def count_ci(x: np.ndarray, confidence_level: float = 0.95) -> Estimate:
     >>> e.value, e.low, round(e.high, 5)
     (0.0, 0.0, 0.00369)
     """
-    _validate_confidence(confidence_level)
-    x = _finite(x)
-    if np.any(x < 0):
-        raise ValueError("counts must be non-negative")
+    x = _values(x, confidence_level, nonnegative=True)
     n = x.size
     m = float(x.mean())
     var = float(x.var(ddof=1)) if n > 1 else m
@@ -118,10 +110,7 @@ def nonnegative_ci(x: np.ndarray, confidence_level: float = 0.95) -> Estimate:
     >>> e.low > 0, round(e.value, 6)
     (True, 3.0)
     """
-    _validate_confidence(confidence_level)
-    x = _finite(x)
-    if np.any(x < 0):
-        raise ValueError("values must be non-negative")
+    x = _values(x, confidence_level, nonnegative=True)
     n = x.size
     m = float(x.mean())
     if n < 2:
@@ -134,12 +123,16 @@ def nonnegative_ci(x: np.ndarray, confidence_level: float = 0.95) -> Estimate:
     return Estimate(m, se, m / spread, m * spread, n, confidence_level)
 
 
-def _finite(x: np.ndarray) -> np.ndarray:
+def _values(x: np.ndarray, confidence_level: float, *, nonnegative: bool = False) -> np.ndarray:
+    """The per-trial values as a flat float array, checked (with the level)."""
+    _validate_confidence(confidence_level)
     x = np.asarray(x, dtype=float).ravel()
     if x.size == 0:
         raise ValueError("`x` must hold at least one value")
     if not np.all(np.isfinite(x)):
         raise ValueError("`x` must be finite")
+    if nonnegative and np.any(x < 0):
+        raise ValueError("`x` must be non-negative")
     return x
 
 

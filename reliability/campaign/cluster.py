@@ -34,15 +34,12 @@ def _validate_spares(t: Table) -> Spares:
     kind, count, dormant = _read_stock(t)
     swap = read_duration_law(t, "swap", Law(law="fixed", p1=0.0))
     repair = read_duration_law(t, "repair", None)
-    repairers = None
-    if t.has("repairers"):
-        if repair is None:
-            raise t.error(
-                "repairers",
-                "repair the units swapped out: set repair (its duration)",
-                t.data["repairers"],
-            )
-        repairers = t.integer("repairers", minimum=1, maximum=1_000_000)
+    t.refuse(
+        "repairers",
+        "repair the units swapped out: set repair (its duration)",
+        unless=repair is not None,
+    )
+    repairers = t.integer("repairers", minimum=1, maximum=1_000_000) if t.has("repairers") else None
     t.finish()
     return Spares(
         kind=kind,
@@ -60,25 +57,20 @@ def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
     reorder = None
     batch = 1
     if t.has("reorder"):
-        if not lt.has("replace"):
-            raise t.error(
-                "reorder",
-                "orders launches: set replace on the level (their lead time)",
-                t.data["reorder"],
-            )
+        t.refuse(
+            "reorder",
+            "orders launches: set replace on the level (their lead time)",
+            unless=lt.has("replace"),
+        )
         reorder = t.integer("reorder", minimum=0, maximum=1_000_000)
         batch = t.integer("batch", 1, minimum=1, maximum=1_000_000)
-    elif lt.has("replace"):
-        raise lt.error(
+    else:
+        lt.refuse(
             "replace",
             "with group_spares a failed group waits for a spare; replace is the lead time "
             "of the launches that restock them: set group_spares.reorder (and batch)",
-            lt.data["replace"],
         )
-    elif t.has("batch"):
-        raise t.error(
-            "batch", "is the size of a launch ordered at reorder: set reorder", t.data["batch"]
-        )
+        t.refuse("batch", "is the size of a launch ordered at reorder: set reorder")
     t.finish()
     return GroupSpares(
         kind=kind,
@@ -95,33 +87,21 @@ def _validate_platform(
 ) -> tuple[str | None, Law | None, float | None]:
     """``platform = "<unit type>"``, ``replace = <duration or law>`` and
     ``launch_failure = <probability>`` of a level."""
-    if lt.has("launch_failure") and not lt.has("replace"):
-        raise lt.error(
-            "launch_failure",
-            "is the failure probability of a replacement's launch: set replace (its lead time)",
-            lt.data["launch_failure"],
-        )
+    lt.refuse(
+        "launch_failure",
+        "is the failure probability of a replacement's launch: set replace (its lead time)",
+        unless=lt.has("replace"),
+    )
     if not lt.has("platform"):
-        if lt.has("group_spares"):
-            raise lt.error(
-                "group_spares",
-                "spare groups replace a failed platform's group: set platform",
-                lt.data["group_spares"],
-            )
-        if lt.has("replace"):
-            raise lt.error(
-                "replace",
-                "replaces a group whose platform failed: set platform",
-                lt.data["replace"],
-            )
+        lt.refuse("group_spares", "spare groups replace a failed platform's group: set platform")
+        lt.refuse("replace", "replaces a group whose platform failed: set platform")
         return None, None, None
-    if last:
-        raise lt.error(
-            "platform",
-            "the units of the last level carry their own failure modes; a platform belongs "
-            'to a level of groups (e.g. satellite = { n = 4, k = 3, platform = "bus" })',
-            lt.data["platform"],
-        )
+    lt.refuse(
+        "platform",
+        "the units of the last level carry their own failure modes; a platform belongs "
+        'to a level of groups (e.g. satellite = { n = 4, k = 3, platform = "bus" })',
+        unless=not last,
+    )
     name = lt.string("platform")
     if name not in units:
         known = ", ".join(units) or "none defined"
@@ -169,23 +149,20 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
             if unit not in units:
                 known = ", ".join(units) or "none defined"
                 raise lt.error("unit", f"no such unit type in [units] ({known})", unit)
-        elif lt.has("unit"):
-            raise lt.error("unit", "only the last (innermost) level holds units", lt.data["unit"])
+        else:
+            lt.refuse("unit", "only the last (innermost) level holds units")
         crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
         st = lt.table("spares")
         spares = _validate_spares(st) if st is not None else None
         platform, replace, launch_failure = _validate_platform(lt, units, last)
         gt = lt.table("group_spares")
         group_spares = _validate_group_spares(gt, lt) if gt is not None else None
-        retire = None
-        if lt.has("retire_below_k"):
-            if platform is None:
-                raise lt.error(
-                    "retire_below_k",
-                    "retires a platform's group: set platform",
-                    lt.data["retire_below_k"],
-                )
-            retire = lt.boolean("retire_below_k") or None
+        lt.refuse(
+            "retire_below_k",
+            "retires a platform's group: set platform",
+            unless=platform is not None,
+        )
+        retire = (lt.boolean("retire_below_k") or None) if lt.has("retire_below_k") else None
         lt.finish()
         levels.append(
             Level(

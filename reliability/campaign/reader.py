@@ -45,6 +45,12 @@ class Table:
         self.used.add(name)  # a key the reader asks about is one it understands
         return name in self.data
 
+    def refuse(self, name: str, why: str, *, unless: bool = False) -> None:
+        """``name`` given where it cannot act (``unless`` false) is an error saying
+        ``why``, naming the key and its value; an absent ``name`` is fine."""
+        if not unless and self.has(name):
+            raise self.error(name, why, self.data[name])
+
     def raw(self, name: str, default: Any = MISSING) -> Any:
         self.used.add(name)
         if name not in self.data:

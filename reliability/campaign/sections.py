@@ -48,8 +48,7 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         pt_ = ct.table("precision")
         assert pt_ is not None
         precision = _validate_precision(pt_)
-        if ct.has("trials"):
-            raise ct.error("trials", "give trials or precision, not both", ct.data["trials"])
+        ct.refuse("trials", "give trials or precision, not both")
         trials = precision.min_trials
     else:
         trials = ct.integer("trials", minimum=1, maximum=MAX_TRIALS)

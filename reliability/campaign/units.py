@@ -285,8 +285,7 @@ def _validate_memory(t: Table, env: Environment | None) -> Memory:
     kind = t.string("scrub_kind", "periodic", choices=("periodic", "random"))
     if scrub is None and t.has("scrub_kind"):
         raise t.error("scrub_kind", "needs a scrub period (scrub = ...)", kind)
-    if ecc == "none" and scrub is not None:
-        raise t.error("scrub", "scrubbing needs ECC (ecc = 'secded')", t.data["scrub"])
+    t.refuse("scrub", "scrubbing needs ECC (ecc = 'secded')", unless=ecc != "none")
     memory = Memory(
         bits=bits,
         upset=upset,

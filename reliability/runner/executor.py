@@ -147,7 +147,14 @@ class Executor(contextlib.AbstractContextManager):
         scheduler_file: str | None = None,
         n_workers: int | None = None,
     ) -> None:
-        self.in_process = n_workers == 0 and client is None and not scheduler and not scheduler_file
+        given = scheduler or scheduler_file
+        self.in_process = n_workers == 0 and client is None and not given
+        # a scheduler to reach (an embedded cluster is started only when there is work)
+        self._external = (
+            client is None
+            and not self.in_process
+            and bool(given or os.environ.get("DASK_SCHEDULER_ADDRESS"))
+        )
         self._client = client
         self._where = (scheduler, scheduler_file, n_workers)
         self._stack = contextlib.ExitStack()
@@ -160,12 +167,7 @@ class Executor(contextlib.AbstractContextManager):
         """Connect now to a scheduler that was given (an address, a scheduler file or
         ``DASK_SCHEDULER_ADDRESS``); an embedded cluster still starts only when there
         is work for it."""
-        scheduler, scheduler_file, _ = self._where
-        if self.in_process:
-            return
-        if self._client is None and (
-            scheduler or scheduler_file or os.environ.get("DASK_SCHEDULER_ADDRESS")
-        ):
+        if self._external:
             self._connected()
 
     def _connected(self) -> Client:

@@ -118,22 +118,22 @@ class RunStore:
             raise
 
     def _check(self, manifest: Path, *, resume: bool) -> None:
-        """Under the lock: a fresh run finds no run here, a resumed one its own."""
-        if manifest.exists():
-            if not resume:
-                raise FileExistsError(
-                    f"{self.dir}: already holds a run; use --resume to "
-                    "continue it or choose another --out"
-                )
-            meta = json.loads(manifest.read_text())
-            if meta.get("config_sha256") != self.campaign.config_sha256:
-                raise ValueError(
-                    f"{self.dir}: holds a run of another configuration "
-                    f"({str(meta.get('config_sha256'))[:8]}, this one is "
-                    f"{self.campaign.config_sha256[:8]}); refusing to mix them"
-                )
-        elif resume:
-            raise FileNotFoundError(f"{self.dir}: nothing to resume (no manifest.json)")
+        """Under the lock: a fresh run finds no run here (one may have started since
+        the first look), a resumed one its own."""
+        if not manifest.exists():
+            return
+        if not resume:
+            raise FileExistsError(
+                f"{self.dir}: already holds a run; use --resume to "
+                "continue it or choose another --out"
+            )
+        meta = json.loads(manifest.read_text())
+        if meta.get("config_sha256") != self.campaign.config_sha256:
+            raise ValueError(
+                f"{self.dir}: holds a run of another configuration "
+                f"({str(meta.get('config_sha256'))[:8]}, this one is "
+                f"{self.campaign.config_sha256[:8]}); refusing to mix them"
+            )
 
     def _lock(self) -> None:
         """Take the run directory's lock (``.lock``, an advisory ``flock`` released
