@@ -9,11 +9,11 @@ from reliability.campaign import Campaign, RareEvent
 from reliability.devices import DEVICES, MEMORIES
 from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
-from reliability.limits import check_resources
+from reliability.limits import check_events, check_resources
 from reliability.mitigation import mbu_due_rate
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
-from reliability.system import compile_plan, time_edges
+from reliability.system import SystemPlan, compile_plan, time_edges
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
 
@@ -30,12 +30,15 @@ def describe(c: Campaign) -> list[str]:
     ]
     lines += describe_question(c)
     method, _ = resolve_method(c)
+    plans = [] if method == "importance" else [compile_plan(d) for d in c.designs]
     if method == "crude":
         lines.append(_describe_crude(c))
-        lines.append(check_resources(c).describe())
-        lines.append(_describe_engine(c))
+        lines.append(check_resources(c, plans).describe())
+        lines.append(_describe_engine(c, plans))
     else:
-        lines.append(_describe_rare(c, method))
+        if method == "splitting":
+            check_events(c, plans)
+        lines.append(_describe_rare(c, method, plans))
     for e in c.expectations:
         at = "" if e.at_h is None else f"({e.at_h:g} h)"
         lines.append(f"expect        {e.metric}{at} = {e.exact:.10g}")
@@ -268,7 +271,7 @@ def _renewal(renew: bool | tuple[str, ...]) -> str:
     return "renews" if renew else "resumes ageing"
 
 
-def _describe_rare(c: Campaign, method: str) -> str:
+def _describe_rare(c: Campaign, method: str, plans: list[SystemPlan]) -> str:
     """The rare-event method a run will use, its effort and (splitting) its memory."""
     rare = c.rare_event or RareEvent()
     if method == "importance":
@@ -276,9 +279,8 @@ def _describe_rare(c: Campaign, method: str) -> str:
             f"method        importance sampling (balanced failure biasing {rare.bias:g}): "
             f"{rare.cycles} regenerative cycles per scenario in blocks of {c.block_size}"
         )
-    plans = [compile_plan(d).arrays for d in c.designs]
-    depth = ", ".join(dict.fromkeys(str(levels(p)) for p in plans))
-    memory = max(2 * rare.effort * state_bytes(p) for p in plans)
+    depth = ", ".join(dict.fromkeys(str(levels(p.arrays)) for p in plans))
+    memory = max(2 * rare.effort * state_bytes(p.arrays) for p in plans)
     return (
         f"method        fixed-effort splitting: {depth} levels, {rare.effort} trajectories "
         f"per stage, {rare.replicates} replicates per scenario; saved states about "
@@ -286,9 +288,8 @@ def _describe_rare(c: Campaign, method: str) -> str:
     )
 
 
-def _describe_engine(c: Campaign) -> str:
+def _describe_engine(c: Campaign, plans: list[SystemPlan]) -> str:
     """Which engine a crude run would use, and why."""
-    plans = [compile_plan(d) for d in c.designs]
     engine = resolve_engine(c, plans)
     if engine == "counts":
         why = "identical exponential units simulated as counts"

@@ -1,9 +1,13 @@
-"""Resource estimates before a run: memory per block, result size, and refusals.
+"""Resource estimates before a run: memory per block, result size, events per
+trial, and refusals.
 
 A campaign that would not fit is refused before anything is launched, with a
-message that says which knob to turn (``block_size`` or ``time_step``). The budgets
-default to what a worker of a small machine can hold and can be raised with
-``RELIABILITY_MAX_BLOCK_MEMORY_GB`` and ``RELIABILITY_MAX_RESULT_GB``.
+message that says which knob to turn (``block_size``, ``time_step``, or the failure
+or fault process that fires too often). The budgets default to what a worker of a
+small machine can hold and a trial can do in seconds, and can be raised with
+``RELIABILITY_MAX_BLOCK_MEMORY_GB``, ``RELIABILITY_MAX_RESULT_GB`` and
+``RELIABILITY_MAX_EVENTS_PER_TRIAL`` (the kernel stops a trial that passes the last,
+whatever the estimate said).
 """
 
 from __future__ import annotations
@@ -17,10 +21,18 @@ import numpy as np
 from reliability.campaign import Campaign
 from reliability.engine import state_bytes
 from reliability.engine.plan import pack_plan
-from reliability.engine.spec import OUTPUTS
+from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, OUTPUTS, Effect
 from reliability.system import SystemPlan, compile_plan
 
-__all__ = ["Estimate", "ResourceError", "check_resources", "estimate"]
+__all__ = [
+    "Estimate",
+    "ResourceError",
+    "check_events",
+    "check_resources",
+    "estimate",
+    "event_budget",
+    "events_per_trial",
+]
 
 _GB = 1024**3
 
@@ -38,13 +50,21 @@ class Estimate:
     cells: int
     modes: int
     trials: int
+    events_per_trial: float = 0.0  # the most of any scenario
+    events: float = 0.0  # over every trial of every scenario
 
     def describe(self) -> str:
         """One line for ``reliability validate``."""
         return (
             f"resources     about {_size(self.block_bytes)} per block on a worker, "
-            f"result about {_size(self.result_bytes)} before compression"
+            f"result about {_size(self.result_bytes)} before compression; "
+            f"about {_count(self.events_per_trial)} events per trial "
+            f"({_count(self.events)} in all)"
         )
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if x < 1e6 else f"{x:.2g}"
 
 
 def _size(n: float) -> str:
@@ -70,8 +90,97 @@ def _per_trial_bytes(cells: int, modes: int, classes: int) -> tuple[int, int]:
     return block, result
 
 
+def events_per_trial(plan: SystemPlan) -> tuple[float, list[float]]:
+    """Events a trial of ``plan`` takes, on the high side, and the share of each mode.
+
+    Every clocked mode fires at its mission-mean rate on each of its unit slots (as if
+    never down: an upper bound), a failure that takes a unit down costs a second
+    event for its restoration, and preventive maintenance, servicing visits and the
+    steps of the demand and the capacity factor add theirs. Returns (events per trial, events of each mode).
+    """
+    a = plan.arrays
+    mission = float(a.mission_h)
+    slots = np.bincount(np.asarray(a.clock_mode, dtype=np.int64), minlength=a.n_modes)
+    per_mode = []
+    for m in range(a.n_modes):
+        effect = int(a.mode_effect[m])
+        rate = plan.mode_rate_h[m] if m < len(plan.mode_rate_h) else 0.0
+        if effect == Effect.SCHEDULED:  # each unit's turns, each ending in a restoration
+            n = a.n_units * 2.0 * mission / float(a.pm_every)
+        else:
+            n = float(slots[m]) * rate * mission * (2.0 if effect == Effect.DOWN else 1.0)
+        per_mode.append(n)
+    visits = mission / float(a.svc_every) if math.isfinite(a.svc_every) else 0.0
+    steps = np.size(a.dem_t) + np.size(a.cf_t) - 2  # changes of demand or capacity factor
+    return sum(per_mode) + 2.0 * visits + steps, per_mode
+
+
+def event_budget() -> int:
+    """Events one trial may take: ``RELIABILITY_MAX_EVENTS_PER_TRIAL`` or the
+    engine's default."""
+    name = "RELIABILITY_MAX_EVENTS_PER_TRIAL"
+    raw = os.environ.get(name)
+    if raw is None:
+        return MAX_EVENTS_PER_TRIAL
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ResourceError(f"{name} = {raw!r}: expected a number of events") from None
+    if not (math.isfinite(value) and 1 <= value < 2**62):
+        raise ResourceError(f"{name} = {raw!r}: expected a number of events from 1 to 2**62")
+    return int(value)
+
+
+def _knob(campaign: Campaign, process: str) -> str:
+    """The key path of a failure mode or fault process (``unit.name``)."""
+    unit, _, name = process.partition(".")
+    for ut in campaign.base.units:
+        if ut.name != unit:
+            continue
+        for key, entries in (("failures", ut.failures), ("radiation", ut.radiation)):
+            for i, entry in enumerate(entries):
+                if entry.name == name:
+                    return f"units.{unit}.{key}[{i}]"
+        if name == "maintenance":
+            return f"units.{unit}.maintenance"
+    return f"units.{unit}.memory"
+
+
+def _process(label: str) -> str:
+    """The failure mode or fault process of an engine mode: its SAA and solar-event
+    parts and the destructive share of a latch-up belong to their entry."""
+    return label.partition("@")[0].removesuffix("-destructive")
+
+
+def check_events(campaign: Campaign, plans: list[SystemPlan], budget: int | None = None) -> None:
+    """Refuse a campaign whose trials would take more than ``budget`` events (default:
+    :func:`event_budget`), naming the failure mode or fault process that fires most."""
+    budget = event_budget() if budget is None else budget
+    for sc, plan in zip(campaign.scenarios, plans, strict=False):
+        total, per_mode = events_per_trial(plan)
+        if total <= budget:
+            continue
+        events: dict[str, float] = {}
+        rate: dict[str, float] = {}
+        for m, label in enumerate(plan.mode_labels):
+            events[_process(label)] = events.get(_process(label), 0.0) + per_mode[m]
+            rate[_process(label)] = rate.get(_process(label), 0.0) + plan.mode_rate_h[m]
+        worst = max(events, key=events.__getitem__)
+        where = f" (scenario {sc.name})" if len(plans) > 1 else ""
+        raise ResourceError(
+            f"{campaign.source}: {_knob(campaign, worst)} ({worst}) fires about "
+            f"{_count(rate[worst] * campaign.mission_h)} times per unit over the "
+            f"mission{where}: about {_count(total)} events per trial, more than the "
+            f"{_count(budget)} a trial may take (a trial would run for minutes or never "
+            "end); make it rarer (a longer life, a lower rate), give its repair a "
+            "duration, or raise RELIABILITY_MAX_EVENTS_PER_TRIAL"
+        )
+
+
 def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estimate:
-    """Estimate the memory of one block and the size of the result of ``campaign``."""
+    """Estimate the memory of one block, the size of the result and the events of a
+    trial of ``campaign`` (``plans``: the compiled scenarios, by default the base
+    design's alone)."""
     designs = campaign.designs
     plans = plans or [compile_plan(designs[0])]
     plan = max(plans, key=lambda p: p.arrays.n_modes)
@@ -85,7 +194,18 @@ def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estim
     # a precision target may add blocks up to its max_trials
     trials = campaign.precision.max_trials if campaign.precision else campaign.trials
     result = trials * len(designs) * per_result
-    return Estimate(int(block), int(result), cells, modes, trials)
+    events = [events_per_trial(p)[0] for p in plans]
+    # scenarios not in ``plans`` count as the mean of those that are
+    per_scenario = sum(events) / len(events)
+    return Estimate(
+        int(block),
+        int(result),
+        cells,
+        modes,
+        trials,
+        max(events),
+        per_scenario * trials * len(designs),
+    )
 
 
 def _budget(name: str, default_gb: float) -> float:
@@ -102,8 +222,11 @@ def _budget(name: str, default_gb: float) -> float:
 
 
 def check_resources(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estimate:
-    """Refuse a campaign whose block or result would not fit; return the estimate."""
+    """Refuse a campaign whose block or result would not fit, or whose trials would
+    take more events than the budget; return the estimate."""
+    plans = plans or [compile_plan(campaign.designs[0])]
     est = estimate(campaign, plans)
+    check_events(campaign, plans)
     block_budget = _budget("RELIABILITY_MAX_BLOCK_MEMORY_GB", 2.0)
     result_budget = _budget("RELIABILITY_MAX_RESULT_GB", 20.0)
     src = campaign.source

@@ -11,6 +11,7 @@ from scipy.linalg import expm
 
 from reliability.campaign import parse_campaign
 from reliability.engine import simulate
+from reliability.engine.spec import EventBudgetError
 from reliability.system import compile_plan
 from tests.conftest import campaign_text
 
@@ -267,6 +268,18 @@ def test_same_seed_same_trials_and_prefix_stability():
     np.testing.assert_array_equal(a.capacity, b.capacity[:20])
     d = simulate(plan, 43, 20)
     assert not np.array_equal(a.availability, d.availability)
+
+
+@both_engines
+def test_a_trial_stops_at_its_event_budget_and_below_it_changes_nothing(engine):
+    plan = compile_plan(parse_campaign(campaign_text(mission="5000 h")).base).arrays
+    free = simulate(plan, 7, 30, engine=engine)
+    # 12 units x 5 failures each x 2 events: a trial takes about 120 events
+    capped = simulate(plan._replace(max_events=10_000), 7, 30, engine=engine)
+    for name in free:
+        np.testing.assert_array_equal(free[name], capped[name])
+    with pytest.raises(EventBudgetError, match="more events than its budget"):
+        simulate(plan._replace(max_events=20), 7, 30, engine=engine)
 
 
 def test_common_random_numbers_across_designs():

@@ -2,6 +2,7 @@
 
 import errno
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -9,11 +10,19 @@ import pytest
 import xarray as xr
 from click.testing import CliRunner
 
-from reliability.campaign import CampaignError
+from reliability.campaign import CampaignError, parse_campaign
 from reliability.cli import main
-from reliability.limits import ResourceError, check_resources, estimate
+from reliability.limits import (
+    ResourceError,
+    check_events,
+    check_resources,
+    estimate,
+    event_budget,
+    events_per_trial,
+)
 from reliability.results import SchemaError, open_result, write_result
 from reliability.runner import default_run_dir, run_campaign
+from reliability.system import compile_plan
 from tests.conftest import campaign_text
 
 
@@ -41,6 +50,110 @@ def test_a_result_that_does_not_fit_is_refused(make_campaign, monkeypatch):
     monkeypatch.setenv("RELIABILITY_MAX_RESULT_GB", "lots")
     with pytest.raises(ResourceError, match="expected a number of GB"):
         check_resources(c)
+
+
+def test_events_per_trial_follow_the_failure_and_repair_rates(make_campaign):
+    # 12 units failing once per 1000 h over 1000 h, each failure and its repair an event
+    total, per_mode = events_per_trial(compile_plan(make_campaign().base))
+    assert per_mode == pytest.approx([24.0])
+    assert total == pytest.approx(24.0)
+    c = make_campaign(
+        failures='{ law = "exponential", mean = "1000 h" }',
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 2.4 }]',
+    )
+    # silent faults are one event each: 12 units x 0.1 per hour x 1000 h (no
+    # environment: a constant rate)
+    _, per_mode = events_per_trial(compile_plan(c.base))
+    assert sum(per_mode) == pytest.approx(24.0 + 1200.0, rel=1e-9)
+    assert "1,224 events per trial" in estimate(c).describe()
+
+
+@pytest.mark.parametrize(
+    ("failures", "unit_extra", "knob"),
+    [
+        (
+            '{ law = "exponential", mean = "1 s", repair = "0 h" }',
+            "",
+            "units.node.failures[0] (node.mode0)",
+        ),
+        (
+            (
+                '{ name = "w", law = "weibull", shape = 2, mean = "9 y" }, '
+                '{ name = "glitch", law = "fixed", mean = "1e-12 h", repair = "0 h" }'
+            ),
+            "",
+            "units.node.failures[1] (node.glitch)",
+        ),
+        (
+            '{ law = "exponential", mean = "9 y" }',
+            (
+                'radiation = [{ class = "sefi", per_device_day = 0.1, recover = "1 min" }, '
+                '{ class = "sdc", per_device_day = 1e12 }]'
+            ),
+            "units.node.radiation[1] (node.sdc)",
+        ),
+    ],
+    ids=["second-long-life", "picosecond-fixed-life", "silent-1e12-per-day"],
+)
+def test_endless_trials_are_refused_naming_the_process(make_campaign, failures, unit_extra, knob):
+    c = make_campaign(
+        failures=failures,
+        unit_extra=unit_extra,
+        environment='[environment]\norbit = "sso-650"',
+        mission="1 y",
+    )
+    with pytest.raises(ResourceError, match=rf"^test.toml: {re.escape(knob)} fires about "):
+        check_resources(c)
+    with pytest.raises(ResourceError, match="RELIABILITY_MAX_EVENTS_PER_TRIAL"):
+        run_campaign(c, n_workers=0)
+
+
+def test_the_event_budget_can_be_raised_and_is_checked(make_campaign, monkeypatch):
+    c = make_campaign(failures='{ law = "exponential", mean = "1 h", repair = "1 h" }')
+    plans = [compile_plan(c.base)]  # 12 x 1000 x 2 events
+    check_events(c, plans)
+    monkeypatch.setenv("RELIABILITY_MAX_EVENTS_PER_TRIAL", "1e4")
+    assert event_budget() == 10_000
+    with pytest.raises(ResourceError, match=r"about 24,000 events per trial, more than the 10,000"):
+        check_events(c, plans)
+    for bad in ("many", "0", "-5", "inf", "nan"):
+        monkeypatch.setenv("RELIABILITY_MAX_EVENTS_PER_TRIAL", bad)
+        with pytest.raises(ResourceError, match="RELIABILITY_MAX_EVENTS_PER_TRIAL = "):
+            event_budget()
+
+
+def test_a_sweep_names_the_scenario_past_the_budget(tmp_path):
+    text = campaign_text(
+        mission="1 y",
+        failures='{ law = "exponential", mean = "100 h", repair = "1 h" }',
+        rest='[sweep]\n"units.node.failures[0].mean" = ["100 h", "1 s"]',
+    )
+    c = parse_campaign(text, source="s.toml")
+    with pytest.raises(ResourceError, match=r"\(scenario [^)]*1 s[^)]*\)"):
+        check_events(c, [compile_plan(d) for d in c.designs])
+
+
+def test_a_trial_past_its_budget_ends_the_run_in_one_line(tmp_path, monkeypatch):
+    # a decreasing hazard renewed at every repair fails far more often early on than
+    # its mean life says: the estimate passes, the kernel stops the trial
+    p = tmp_path / "dfr.toml"
+    p.write_text(
+        campaign_text(
+            mission="1 y",
+            trials=4,
+            failures='{ law = "weibull", shape = 0.1, mean = "1000 y", repair = "1 s", '
+            "renew = true }",
+            cluster="node = { n = 4, k = 3 }",
+        )
+    )
+    monkeypatch.setenv("RELIABILITY_MAX_EVENTS_PER_TRIAL", "100")
+    r = CliRunner().invoke(main, ["validate", str(p)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["run", str(p), "--workers", "0", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("error: a trial took more events than its budget"), line
+    assert not (tmp_path / "o" / "result.nc").exists()
 
 
 def test_cli_refuses_an_oversized_design_in_one_line(tmp_path):

@@ -86,6 +86,7 @@ def trial(pi, pf, si, sf, su, key, cum_rate, row):
                 continue
         if tn >= mission:
             break
+        loop.tick(pi, si)
         account.integrate(pi, pf, si, sf, t, tn, row)
         t = tn
         if tt <= tf and tt <= tw:

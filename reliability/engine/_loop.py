@@ -44,12 +44,13 @@ from reliability.engine import _serving as serving
 from reliability.engine import _solar as solar
 from reliability.engine import _timeline as timeline
 from reliability.engine import _tree as tree
-from reliability.engine._access import fill, fparam, get, iparam, set_ivar, wall_off
+from reliability.engine._access import add_ivar, fill, fparam, get, iparam, ivar, set_ivar, wall_off
 from reliability.engine._jit import kernel
 from reliability.engine.spec import (
     EVENT_OWNER,
     KEY0,
     Effect,
+    EventBudgetError,
     FParam,
     IParam,
     IVar,
@@ -89,6 +90,20 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
     maintenance.reset(pi, pf, si, sf, su)
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
         job.reset(pi, pf, si, sf, su)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def tick(pi, si):
+    """Count one event of the trial; stop it once it passes the plan's ``max_events``
+    (a trial that would otherwise run for hours, unstoppable inside compiled code)."""
+    add_ivar(si, IVar.EVENTS, 1)
+    if ivar(si, IVar.EVENTS) > iparam(pi, IParam.MAX_EVENTS):
+        raise EventBudgetError(
+            "a trial took more events than its budget (the plan's max_events; for runs, "
+            "RELIABILITY_MAX_EVENTS_PER_TRIAL): some failure or fault process fires far "
+            "more often than the mission can resolve, such as a life of seconds or a "
+            "repair of zero; `reliability validate` estimates the events per trial"
+        )
 
 
 @kernel(inline="always", error_model="numpy")
@@ -159,6 +174,7 @@ def run(pi, pf, si, sf, su, t, target, row):
                 return t, True
         if tn >= mission:
             return t, False
+        tick(pi, si)
         account.integrate(pi, pf, si, sf, t, tn, row)
         t = tn
         if tt <= tf and tt <= tw:  # nothing happens to the units: no need to settle

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from reliability.engine import (
     simulate,
 )
 from reliability.engine.spec import OUTPUTS
-from reliability.limits import check_resources
+from reliability.limits import check_events, check_resources, event_budget
 from reliability.rare import markov_design, simulate_cycles, summarise
 from reliability.results import assemble, rare_dataset, split_dataset, write_result
 from reliability.runner.blocks import BlockRun, block_sizes, open_store
@@ -179,6 +180,11 @@ def run_campaign(
     plans = [] if method == "importance" else [compile_plan(d) for d in campaign.designs]
     if method == "crude":
         check_resources(campaign, plans)  # refuse what would not fit, before launching
+    elif method == "splitting":
+        check_events(campaign, plans)
+    # the kernel stops a trial past the budget, should the estimate have been wrong
+    budget = event_budget()
+    plans = [replace(p, arrays=p.arrays._replace(max_events=budget)) for p in plans]
     with Executor(client, scheduler, scheduler_file, n_workers) as executor:
         executor.reach()  # a given scheduler answers (or the run ends) before anything is written
         store = open_store(campaign, out_dir, resume)
@@ -221,7 +227,9 @@ def _warm_up(
     elif method == "splitting":
         split_replicate(plans[0].arrays, 0, 2)
     else:
-        simulate(plans[0].arrays, 0, 1, engine=resolve_engine(campaign, plans))
+        # no trial: a call compiles for its argument types, and a trial of a design
+        # that takes its whole event budget would hold the driver for seconds
+        simulate(plans[0].arrays, 0, 0, engine=resolve_engine(campaign, plans))
 
 
 # ----------------------------------------------------------------------------- crude

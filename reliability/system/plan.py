@@ -37,6 +37,7 @@ class SystemPlan:
     mode_classes: tuple[str, ...] = ()
     mode_sources: tuple[str, ...] = ()
     checkpoint_h: float = np.nan  # training: the mission-mean compute between checkpoints
+    mode_rate_h: tuple[float, ...] = ()  # mission-mean rate of each mode per unit slot, 1/h
 
     @property
     def fault_classes(self) -> tuple[str, ...]:
@@ -110,6 +111,9 @@ def compile_plan(design: Design) -> SystemPlan:
         mode_classes=tuple(modes.classes),
         mode_sources=tuple(modes.sources),
         checkpoint_h=_checkpoint_h(design, modes),
+        mode_rate_h=tuple(
+            steps_integral(steps, design.mission_h) / design.mission_h for steps in modes.rate_steps
+        ),
     )
 
 

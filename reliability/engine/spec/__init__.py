@@ -49,6 +49,7 @@ from reliability.engine.spec.layout import (
     EVENTS,
     FVARS,
     IVARS,
+    MAX_EVENTS_PER_TRIAL,
     PARAMS_FLOAT,
     PARAMS_INT,
     PLAN_FLOAT,
@@ -76,6 +77,7 @@ __all__ = [
     "IVARS0",
     "KEY0",
     "LAW_CODES",
+    "MAX_EVENTS_PER_TRIAL",
     "MISC_CTR0",
     "OUTPUTS",
     "OUT_OFF0",
@@ -93,6 +95,7 @@ __all__ = [
     "Counter",
     "Effect",
     "Event",
+    "EventBudgetError",
     "EventKind",
     "FParam",
     "FVar",
@@ -113,6 +116,11 @@ __all__ = [
     "Stream",
     "WorkloadKind",
 ]
+
+
+class EventBudgetError(ValueError):
+    """A trial took more events than its plan's ``max_events``: some process fires far
+    more often than the mission can resolve (a life of seconds, a repair of zero)."""
 
 
 def _slots(name: str, names) -> type[IntEnum]:

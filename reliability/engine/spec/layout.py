@@ -6,6 +6,12 @@ from __future__ import annotations
 from math import inf
 from typing import NamedTuple
 
+#: Events one trial may take by default before the kernel stops it: at tens of
+#: millions of events a second, some seconds of one core. A design that needs more
+#: is almost always a mistake (a mean life of seconds, a repair of zero); the
+#: runner's budget (``RELIABILITY_MAX_EVENTS_PER_TRIAL``) replaces it.
+MAX_EVENTS_PER_TRIAL = 100_000_000
+
 
 class Field(NamedTuple):
     """One field of a packed array.
@@ -188,6 +194,11 @@ PARAMS_INT: tuple[Param, ...] = (
     Param("wl_elastic", "training: run slower when fewer than m are up", default=0),
     Param("pm_mode", "the mode of preventive maintenance (Effect.SCHEDULED), -1: none", default=-1),
     Param("retire_any", "1: some group is retired when it falls below its k", default=0),
+    Param(
+        "max_events",
+        "most events one trial may take before the kernel stops it (EventBudgetError)",
+        default=MAX_EVENTS_PER_TRIAL,
+    ),
     Param("n_units", "unit slots", count="units"),
     Param("n_sp", "spare pools", count="spare_pools"),
     Param("n_dom", "rate-profile domains", count="domains"),
@@ -299,6 +310,7 @@ IVARS: tuple[str, ...] = (
     "sdc_mode",  # training: mode of that corruption
     "dem_piece",  # current piece of the demand
     "cf_piece",  # current piece of the capacity factor
+    "events",  # events taken by this trial (against the max_events parameter)
 )
 
 FVARS: tuple[str, ...] = (
