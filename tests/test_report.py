@@ -4,6 +4,7 @@ import math
 import shutil
 import subprocess
 
+import netCDF4
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -146,6 +147,19 @@ def test_cli_report_and_compare(swept_run, tmp_path):
     assert not paired
     diff = b["availability"].isel(scenario=0).mean() - a["availability"].isel(scenario=0).mean()
     assert est.value == pytest.approx(float(diff))
+
+
+def test_a_forged_result_gets_no_report(swept_run, tmp_path):
+    run, _ = swept_run
+    forged = tmp_path / "forged"
+    shutil.copytree(run, forged)
+    with netCDF4.Dataset(forged / "result.nc", "a") as nc:
+        nc.setncattr("config_toml", nc.getncattr("config_toml").replace('"t"', '"forged"'))
+    r = CliRunner().invoke(main, ["report", str(forged), "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert "result.nc: its content does not match its content_sha256" in line, line
+    assert not (tmp_path / "r").exists()
 
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")

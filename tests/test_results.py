@@ -1,3 +1,4 @@
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -35,6 +36,28 @@ def test_netcdf_round_trip_is_exact(result, tmp_path):
     back = open_result(path.parent)
     xr.testing.assert_identical(back, result)
     assert not list(path.parent.glob("*.tmp"))
+
+
+def test_a_result_changed_after_it_was_written_is_not_trusted(result, tmp_path):
+    path = write_result(result, tmp_path / "result.nc")
+    assert "content_sha256" not in result.attrs  # sealed on disk, not in memory
+    original = path.read_bytes()
+    with netCDF4.Dataset(path, "a") as nc:  # one availability value changed
+        nc.variables["availability"][3, 0] = 1.0 - nc.variables["availability"][3, 0]
+    with pytest.raises(SchemaError, match=r"result\.nc: its content does not match its"):
+        open_result(path)
+    path.write_bytes(original)
+    with netCDF4.Dataset(path, "a") as nc:  # a forged campaign text
+        nc.setncattr("config_toml", '[campaign]\nname = "forged"')
+    with pytest.raises(SchemaError, match="does not match its content_sha256"):
+        open_result(path)
+    path.write_bytes(original)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.delncattr("content_sha256")
+    with pytest.raises(SchemaError, match="has no content_sha256 attribute"):
+        open_result(path)
+    path.write_bytes(original)
+    xr.testing.assert_identical(open_result(path), result)
 
 
 def test_schema_violations_are_named(result):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -74,6 +75,20 @@ def test_corrupt_and_foreign_parts_are_recomputed(campaign, reference, tmp_path)
     foreign.attrs["config_sha256"] = "0" * 64
     foreign.to_netcdf(parts[2])  # a part of another configuration in place of block 2
     ds = run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)
+    same(ds, reference)
+
+
+def test_a_value_changed_inside_a_part_is_found_and_recomputed(
+    campaign, reference, tmp_path, caplog
+):
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    (tmp_path / "result.nc").unlink()
+    part = sorted((tmp_path / "parts").glob("*.nc"))[3]
+    with netCDF4.Dataset(part, "a") as nc:  # a valid file, one value changed
+        nc.variables["availability"][4] = 0.25
+    ds = run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)
+    assert "does not match its content_sha256" in caplog.text
+    assert part.name in caplog.text
     same(ds, reference)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import xarray as xr
 
+from reliability.results.integrity import CHECKSUM_ATTR, checksum_problem, seal
 from reliability.results.schema import SchemaError, assert_schema
 
 __all__ = ["atomic_write", "open_result", "write_result"]
@@ -56,8 +57,9 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
 
 def write_result(ds: xr.Dataset, path: str | Path) -> Path:
     """Check ``ds`` against the result schema, then write it to NetCDF4 (compressed,
-    chunked by block) atomically: a result that :func:`open_result` would refuse is
-    never written.
+    chunked by block) atomically, sealed with the checksum of its content (see
+    :mod:`.integrity`): a result that :func:`open_result` would refuse is never
+    written.
 
     Raises
     ------
@@ -67,16 +69,21 @@ def write_result(ds: xr.Dataset, path: str | Path) -> Path:
     assert_schema(ds)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write(
-        path,
-        lambda tmp: ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds)),
-    )
+
+    def write(tmp: str) -> None:
+        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds))
+        seal(tmp)
+
+    return atomic_write(path, write)
 
 
 def open_result(path: str | Path) -> xr.Dataset:
-    """Open a result file (or a run directory holding ``result.nc``) and check its schema.
+    """Open a result file (or a run directory holding ``result.nc``), check that its
+    content matches its checksum (nothing changed since it was written) and check its
+    schema.
 
-    Returns a dataset loaded into memory (the file is closed again).
+    Returns the dataset that was written, loaded into memory (the file is closed
+    again).
     """
     p = Path(path)
     if p.is_dir():
@@ -92,4 +99,7 @@ def open_result(path: str | Path) -> xr.Dataset:
         assert_schema(loaded)
     except SchemaError as exc:
         raise SchemaError(f"{p}: {exc}") from None
+    if problem := checksum_problem(loaded):
+        raise SchemaError(f"{p}: {problem}; not trusted")
+    del loaded.attrs[CHECKSUM_ATTR]  # checked; the dataset is what was written
     return loaded

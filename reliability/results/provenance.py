@@ -40,9 +40,9 @@ def library_versions() -> dict[str, str]:
 
 
 def provenance(campaign: Campaign, command: str, *, block_size: int, title: str) -> dict[str, Any]:
-    """CF and provenance attributes of a result of ``campaign``: the configuration (hash,
-    canonical JSON, the TOML as given), seed, block size, library versions and the
-    command that ran it."""
+    """CF and provenance attributes of a result of ``campaign``: the configuration (its
+    hash and the TOML as given, stored once), seed, block size, library versions and
+    the command that ran it."""
     now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     versions = library_versions()
     base = campaign.base
@@ -57,7 +57,6 @@ def provenance(campaign: Campaign, command: str, *, block_size: int, title: str)
         "creation_library_version": versions["orbital-reliability"],
         "campaign": campaign.name,
         "config_sha256": campaign.config_sha256,
-        "config_json": json.dumps(campaign.to_dict(), sort_keys=True),
         "config_toml": campaign.toml_text,
         "config_toml_sha256": hashlib.sha256(campaign.toml_text.encode()).hexdigest(),
         "common_random_numbers": int(campaign.common_random_numbers),

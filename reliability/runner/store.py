@@ -9,9 +9,10 @@
       result.nc                assembled when every part is there
 
 Every file is written to a temporary name in the same folder and renamed, so a killed
-run leaves only complete files. ``--resume`` recomputes exactly the missing blocks;
-a part that cannot be read, or that belongs to another configuration, is recomputed
-rather than trusted.
+run leaves only complete files, each sealed with the checksum of its content.
+``--resume`` recomputes exactly the missing blocks; a part that cannot be read, whose
+content no longer matches its checksum, or that belongs to another configuration, is
+recomputed rather than trusted.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ try:
 except ImportError:  # Windows
     fcntl = None
 from reliability.results import atomic_write
+from reliability.results.integrity import checksum_problem, seal
 
 __all__ = ["RunStore", "resume_campaign"]
 
@@ -176,16 +178,20 @@ class RunStore:
                 "block": block,
             },
         )
-        atomic_write(
-            self.part_path(scenario, block), lambda tmp: ds.to_netcdf(tmp, engine="netcdf4")
-        )
+
+        def write(tmp: str) -> None:
+            ds.to_netcdf(tmp, engine="netcdf4")
+            seal(tmp)
+
+        atomic_write(self.part_path(scenario, block), write)
 
     def load(
         self, scenario: int, block: int, names: Iterable[str], sizes: Mapping[str, int]
     ) -> dict[str, np.ndarray] | None:
         """Variables ``names`` of a stored block whose dimensions have ``sizes``, or None
-        when it is absent, unreadable, of another configuration or misshapen (such a
-        part is deleted, to be recomputed, never trusted)."""
+        when it is absent, unreadable, changed since it was written (its checksum), of
+        another configuration or misshapen (such a part is deleted, to be recomputed,
+        never trusted)."""
         names = list(names)
         path = self.part_path(scenario, block)
         if not path.exists():
@@ -193,7 +199,11 @@ class RunStore:
         try:
             with xr.open_dataset(path, engine="netcdf4") as ds:
                 ds = ds.load()
-            problem = self._check_labels(ds, scenario, block) or _check_shape(ds, names, sizes)
+            problem = (
+                checksum_problem(ds)
+                or self._check_labels(ds, scenario, block)
+                or _check_shape(ds, names, sizes)
+            )
         except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
             problem = f"unreadable ({type(exc).__name__}: {exc})"
         if problem:
