@@ -103,7 +103,12 @@ def run(
     progress = _Progress(quiet=quiet)
     out_dir: Path | None = None  # known once the campaign is read
     with _interruptible(progress, lambda: out_dir):
-        from reliability.runner import default_run_dir, resume_campaign, run_campaign
+        from reliability.runner import (
+            ClusterLost,
+            default_run_dir,
+            resume_campaign,
+            run_campaign,
+        )
         from reliability.summary import summary_rows
 
         if resume is not None:
@@ -128,17 +133,21 @@ def run(
             out_dir = out if out is not None else default_run_dir(c)
         command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         start = time.perf_counter()
-        ds = run_campaign(
-            c,
-            out_dir=out_dir,
-            scheduler=scheduler,
-            scheduler_file=scheduler_file,
-            n_workers=workers,
-            command=command,
-            on_block=progress,
-            resume=resume is not None,
-            on_compile=progress.compiling,
-        )
+        try:
+            ds = run_campaign(
+                c,
+                out_dir=out_dir,
+                scheduler=scheduler,
+                scheduler_file=scheduler_file,
+                n_workers=workers,
+                command=command,
+                on_block=progress,
+                resume=resume is not None,
+                on_compile=progress.compiling,
+            )
+        except ClusterLost as exc:
+            progress.close()
+            raise ClusterLost(f"{exc}; {_kept(out_dir)}") from None
     if quiet:
         return
     samples = (
@@ -189,16 +198,19 @@ def _on_sigint(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _interrupted(out_dir: Path | None) -> None:
-    """After Ctrl-C: one line saying what is kept and how to go on; exit status 130."""
+def _kept(out_dir: Path | None) -> str:
+    """What a run that ended early kept, and how to go on."""
     if out_dir is not None and (out_dir / "manifest.json").is_file():
-        how = (
+        return (
             f"the blocks finished so far (if any) are kept in {out_dir}; go on with: "
             f"reliability run --resume {shlex.quote(str(out_dir))}"
         )
-    else:
-        how = "nothing was kept; run the command again"
-    click.echo(f"\ninterrupted: {how}", err=True)
+    return "nothing was kept; run the command again"
+
+
+def _interrupted(out_dir: Path | None) -> None:
+    """After Ctrl-C: one line saying what is kept and how to go on; exit status 130."""
+    click.echo(f"\ninterrupted: {_kept(out_dir)}", err=True)
     sys.exit(130)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from reliability.campaign import parse_campaign
+from reliability.results import open_result
 from reliability.runner import block_sizes, local_client, run_campaign
 from tests.conftest import campaign_text
 
@@ -61,62 +62,166 @@ def test_local_cluster_of_processes_matches_in_process(campaign, local):
     assert_same_trials(ds, local)
 
 
-@pytest.mark.slow
-def test_separate_scheduler_and_worker_processes(campaign, local, tmp_path):
-    sched_file = tmp_path / "scheduler.json"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
-    scheduler = subprocess.Popen(
+ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}
+
+
+def start_scheduler(sched_file):
+    """A `dask scheduler` process on 127.0.0.1 that writes ``sched_file``."""
+    sched_file.unlink(missing_ok=True)
+    proc = subprocess.Popen(
         [
-            *dask,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-dashboard",
-            "--scheduler-file",
-            str(sched_file),
+            *(sys.executable, "-m", "distributed.cli.dask_scheduler"),
+            *("--host", "127.0.0.1", "--port", "0", "--no-dashboard"),
+            *("--scheduler-file", str(sched_file)),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=env,
+        env=ENV,
     )
+    deadline = time.time() + 60
+    while not sched_file.exists():
+        assert time.time() < deadline, "scheduler did not start"
+        time.sleep(0.2)
+    return proc
+
+
+def start_workers(sched_file, n):
+    """`dask worker` processes (a nanny each) connected through ``sched_file``."""
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "distributed.cli.dask_worker"),
+            *("--scheduler-file", str(sched_file), "--nworkers", str(n), "--nthreads", "1"),
+            *("--no-dashboard", "--memory-limit", "1GiB"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
+    from distributed import Client
+
+    with Client(scheduler_file=str(sched_file), set_as_default=False) as client:
+        client.wait_for_workers(n, timeout=120)
+    return proc
+
+
+def stop(*procs):
+    for proc in procs:
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_separate_scheduler_and_worker_processes(campaign, local, tmp_path):
+    sched_file = tmp_path / "scheduler.json"
+    scheduler = start_scheduler(sched_file)
     worker = None
     try:
-        deadline = time.time() + 60
-        while not sched_file.exists():
-            assert time.time() < deadline, "scheduler did not start"
-            time.sleep(0.2)
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "distributed.cli.dask_worker",
-                "--scheduler-file",
-                str(sched_file),
-                "--nworkers",
-                "2",
-                "--nthreads",
-                "1",
-                "--no-dashboard",
-                "--memory-limit",
-                "1GiB",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        from distributed import Client
-
-        with Client(scheduler_file=str(sched_file)) as client:
-            client.wait_for_workers(2, timeout=120)
+        worker = start_workers(sched_file, 2)
         ds = run_campaign(campaign, scheduler_file=str(sched_file))
     finally:
-        for proc in (worker, scheduler):
-            if proc is not None:
-                proc.terminate()
-                proc.wait(timeout=30)
+        stop(worker, scheduler)
     assert_same_trials(ds, local)
+
+
+@pytest.mark.slow
+def test_losing_every_worker_at_once_gives_the_same_trials(campaign, local):
+    """Every worker process killed mid-run (SIGKILL): the nannies start new ones, the
+    plans they held are computed again from their tasks (scattered data could not be),
+    and the run goes on to the same trials."""
+    import signal
+
+    with local_client(2) as client:
+        victims = list(client.run(os.getpid).values())
+        killed = []
+
+        def kill_all(done, total):
+            if done == 2 and not killed:
+                for pid in victims:
+                    os.kill(pid, signal.SIGKILL)
+                killed.append(victims)
+
+        ds = run_campaign(campaign, client=client, on_block=kill_all)
+        assert killed
+        assert not set(client.run(os.getpid).values()) & set(victims)  # new processes
+    assert_same_trials(ds, local)
+
+
+def _die(code):
+    os._exit(code)
+
+
+@pytest.mark.slow
+def test_a_block_that_kills_every_worker_ends_the_run_in_one_line():
+    """A block whose process dies each time it runs (out of memory, a crash in compiled
+    code) is given up after Dask's allowed failures, naming the block."""
+    from reliability.runner import ClusterLost, Executor
+
+    with local_client(1) as client, Executor(client) as executor:
+        with pytest.raises(ClusterLost, match=r"^block 3 of scenario 1 ended every worker"):
+            executor.run([(1, 3)], lambda s, b, shared: (_die, (1,)), lambda *a: None)
+
+
+@pytest.mark.slow
+def test_a_killed_scheduler_ends_the_run_in_one_line_and_it_resumes(campaign, local, tmp_path):
+    """`dask scheduler` killed by PID mid-run: the run ends at once with one line naming
+    the run directory and --resume; resumed on a new scheduler, the result is the same."""
+    import signal
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        campaign.toml_text.replace("trials = 70", "trials = 600").replace(
+            "block_size = 16", "block_size = 4"
+        )
+    )
+    c = parse_campaign(path.read_text())
+    sched_file = tmp_path / "scheduler.json"
+    run_dir = tmp_path / "run"
+    cli = [sys.executable, "-m", "reliability.cli", "run"]
+    scheduler = start_scheduler(sched_file)
+    worker = run = None
+    try:
+        worker = start_workers(sched_file, 1)
+        run = subprocess.Popen(
+            [*cli, str(path), "--scheduler-file", str(sched_file), "--out", str(run_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        deadline = time.time() + 300
+        while len(list(run_dir.glob("parts/*.nc"))) < 3:
+            assert run.poll() is None and time.time() < deadline, run.stderr.read()
+            time.sleep(0.05)
+        os.kill(scheduler.pid, signal.SIGKILL)
+        _, err = run.communicate(timeout=120)
+    finally:
+        stop(run, worker, scheduler)
+    assert run.returncode == 2, err
+    assert "Traceback" not in err, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: lost the Dask scheduler at tcp://127.0.0.1:"), last
+    assert last.endswith(f"go on with: reliability run --resume {run_dir}"), last
+    assert not (run_dir / "result.nc").exists()
+    kept = len(list(run_dir.glob("parts/*.nc")))
+    assert 3 <= kept < 300
+
+    scheduler = start_scheduler(sched_file)
+    worker = None
+    try:
+        worker = start_workers(sched_file, 2)
+        done = subprocess.run(
+            [*cli, "--resume", str(run_dir), "--scheduler-file", str(sched_file), "--quiet"],
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        stop(worker, scheduler)
+    assert done.returncode == 0, done.stderr
+    assert_same_trials(open_result(run_dir), run_campaign(c, n_workers=0))
 
 
 @pytest.mark.slow
@@ -206,6 +311,7 @@ def test_counts_engine_refused_for_ageing_units():
 _COMPILE_ONCE = """
 import json, sys
 from reliability.campaign import parse_campaign
+from reliability.results import open_result
 from reliability.runner import local_client, run_campaign
 
 def stats():

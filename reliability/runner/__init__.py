@@ -7,11 +7,12 @@ directory (part files, manifest, resume), and ``run`` the methods and
 """
 
 from reliability.runner.blocks import block_seed, block_sizes, default_run_dir
-from reliability.runner.executor import Executor, local_client
+from reliability.runner.executor import ClusterLost, Executor, local_client
 from reliability.runner.run import resolve_engine, resolve_method, run_campaign, simulate_block
 from reliability.runner.store import RunStore, resume_campaign
 
 __all__ = [
+    "ClusterLost",
     "Executor",
     "RunStore",
     "block_seed",

@@ -24,10 +24,26 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["CONNECT_TIMEOUT_S", "Executor", "local_client", "scheduler_address"]
+__all__ = ["CONNECT_TIMEOUT_S", "ClusterLost", "Executor", "local_client", "scheduler_address"]
+
+
+class ClusterLost(OSError):
+    """The cluster cannot finish the run: the scheduler is gone, or a block keeps
+    killing the workers that run it. The blocks finished so far are stored."""
+
+
+def _held(obj: Any) -> Any:
+    """A task whose result is ``obj``: data the blocks share, which the scheduler can
+    compute again should every worker holding it be lost (scattered data cannot be)."""
+    return obj
+
 
 #: a task's function and arguments, made from (scenario, block, shared objects)
 Make = Callable[[int, int, Sequence[Any]], tuple[Callable[..., Any], tuple[Any, ...]]]
+
+
+def _recomputed(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith(("Couldn't gather keys", "Removing worker"))
 
 
 @contextlib.contextmanager
@@ -37,6 +53,11 @@ def local_client(n_workers: int) -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     with contextlib.ExitStack() as stack:
+        # this process holds the embedded cluster's scheduler: when workers die, it
+        # logs the blocks it must recompute as errors, though nothing is lost
+        scheduler_log = logging.getLogger("distributed.scheduler")
+        scheduler_log.addFilter(_recomputed)
+        stack.callback(scheduler_log.removeFilter, _recomputed)
         with _sigint_held():  # only while the worker processes start
             cluster = stack.enter_context(
                 LocalCluster(
@@ -136,6 +157,27 @@ def scheduler_address(path: str | Path, wait_s: float | None = None) -> str:
         time.sleep(0.2)
 
 
+def _result(fut: Any, block: tuple[int, int], client: Client) -> Any:
+    """The result of a finished block, or :class:`ClusterLost` when the cluster lost it
+    for good (an error of the block itself is raised as it is)."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+    try:
+        return fut.result()
+    except KilledWorker:
+        s, b = block
+        raise ClusterLost(
+            f"block {b} of scenario {s} ended every worker that ran it (out of memory, or "
+            "a crash in compiled code)"
+        ) from None
+    except (CancelledError, CommClosedError) as exc:
+        address = getattr(client.scheduler, "address", None) or "?"
+        raise ClusterLost(f"lost the Dask scheduler at {address} ({type(exc).__name__})") from None
+
+
 class Executor(contextlib.AbstractContextManager):
     """Runs (scenario, block) tasks of every method, handing each result to ``done``
     as it arrives (in any order: results depend on the seed and block only)."""
@@ -160,8 +202,18 @@ class Executor(contextlib.AbstractContextManager):
         self._stack = contextlib.ExitStack()
         self._shared: list[tuple[Sequence[Any], list[Any]]] = []
 
-    def __exit__(self, *exc: object) -> None:
-        self._stack.close()
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if not isinstance(exc, ClusterLost):
+            self._stack.close()
+            return
+        # the client's reconnection attempts, cancelled by the close, log tracebacks:
+        # the run already ends with one line saying what was lost
+        previous = logging.root.manager.disable
+        logging.disable(logging.CRITICAL)
+        try:
+            self._stack.close()
+        finally:
+            logging.disable(previous)
 
     def reach(self) -> None:
         """Connect now to a scheduler that was given (an address, a scheduler file or
@@ -175,13 +227,23 @@ class Executor(contextlib.AbstractContextManager):
             self._client = self._stack.enter_context(_connect(*self._where))
         return self._client
 
-    def _scatter(self, shared: Sequence[Any]) -> list[Any]:
-        """``shared`` on every worker (once per executor): the plans a run's blocks use."""
+    def _share(self, shared: Sequence[Any], tag: str) -> list[Any]:
+        """``shared`` on the cluster (once per executor): the plans a run's blocks use.
+
+        Each object is the result of a task that holds it, not scattered data: should
+        every worker holding it die, the scheduler computes it again from the task,
+        and the blocks that need it go on.
+        """
         for objs, refs in self._shared:
             if objs is shared:
                 return refs
+        client = self._connected()
         # unique keys: identical plans of an earlier run may still be being released
-        refs = self._connected().scatter(list(shared), broadcast=True, hash=False)
+        stamp = f"{time.time_ns():x}"
+        refs = [
+            client.submit(_held, obj, key=f"shared-{tag}-{i}-{stamp}", pure=False)
+            for i, obj in enumerate(shared)
+        ]
         self._shared.append((shared, refs))
         return refs
 
@@ -211,7 +273,7 @@ class Executor(contextlib.AbstractContextManager):
         from distributed import as_completed
 
         client = self._connected()
-        refs = self._scatter(shared) if shared else []
+        refs = self._share(shared, tag) if shared else []
         if on_start:
             on_start()
         where: dict[str, tuple[int, int]] = {}
@@ -222,4 +284,4 @@ class Executor(contextlib.AbstractContextManager):
             where[fut.key] = (s, b)
             futures.append(fut)
         for fut in as_completed(futures, loop=client.loop):
-            done(*where[fut.key], fut.result())
+            done(*where[fut.key], _result(fut, where[fut.key], client))
