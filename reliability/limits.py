@@ -3,11 +3,13 @@ trial, and refusals.
 
 A campaign that would not fit is refused before anything is launched, with a
 message that says which knob to turn (``block_size``, ``time_step``, or the failure
-or fault process that fires too often). The budgets default to what a worker of a
-small machine can hold and a trial can do in seconds, and can be raised with
-``RELIABILITY_MAX_BLOCK_MEMORY_GB``, ``RELIABILITY_MAX_RESULT_GB`` and
-``RELIABILITY_MAX_EVENTS_PER_TRIAL`` (the kernel stops a trial that passes the last,
-whatever the estimate said).
+or fault process that fires too often). The memory budgets follow this machine's
+memory (its cgroup limit where lower) and the peaks measured with
+``benchmarks/bench_memory.py``: the driver holds the blocks and the assembled result
+at once, about :data:`DRIVER_PEAK` times the result. They, and the events a trial may
+take, can be set with ``RELIABILITY_MAX_BLOCK_MEMORY_GB``, ``RELIABILITY_MAX_RESULT_GB``
+and ``RELIABILITY_MAX_EVENTS_PER_TRIAL`` (the kernel stops a trial that passes the
+last, whatever the estimate said).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -25,16 +28,51 @@ from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, OUTPUTS, Effect
 from reliability.system import SystemPlan, compile_plan
 
 __all__ = [
+    "DRIVER_PEAK",
     "Estimate",
     "ResourceError",
     "check_events",
     "check_resources",
+    "default_budgets",
     "estimate",
     "event_budget",
     "events_per_trial",
+    "machine_memory",
 ]
 
 _GB = 1024**3
+
+#: The driver's peak memory over the result's size: the blocks as they arrive, the
+#: assembled result, and the writer's buffers. Measured with benchmarks/bench_memory.py
+#: on 2026-11-30: about 350 MiB + 2.0x the result (4.2x at 86 MiB, 3.0x at 346 MiB,
+#: 2.35x at 1 GiB; 3.4x at 346 MiB before the result was assembled in place).
+DRIVER_PEAK = 3.5
+#: Share of the machine's memory a run may plan to use (the rest: the system, the
+#: scheduler, the workers' own footprint).
+MEMORY_SHARE = 0.6
+
+
+def machine_memory() -> int:
+    """Bytes of memory this process may use: the machine's, or its cgroup's limit
+    (a container, a batch job) where lower."""
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    for limit in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            raw = Path(limit).read_text().strip()
+        except OSError:
+            continue
+        if raw.isdigit():
+            total = min(total, int(raw))
+    return int(total)
+
+
+def default_budgets(workers: int | None = None) -> tuple[float, float]:
+    """(block, result) memory budgets in bytes on this machine with ``workers`` worker
+    processes (default: one per core): a worker's share, at most 2 GiB, for a block,
+    and what the driver can hold over :data:`DRIVER_PEAK` for the result."""
+    usable = MEMORY_SHARE * machine_memory()
+    workers = max(1, workers or os.cpu_count() or 1)
+    return min(2.0 * _GB, usable / workers), usable / DRIVER_PEAK
 
 
 class ResourceError(ValueError):
@@ -208,10 +246,10 @@ def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estim
     )
 
 
-def _budget(name: str, default_gb: float) -> float:
+def _budget(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None:
-        return default_gb * _GB
+        return default
     try:
         value = float(raw)
     except ValueError:
@@ -227,15 +265,17 @@ def check_resources(campaign: Campaign, plans: list[SystemPlan] | None = None) -
     plans = plans or [compile_plan(campaign.designs[0])]
     est = estimate(campaign, plans)
     check_events(campaign, plans)
-    block_budget = _budget("RELIABILITY_MAX_BLOCK_MEMORY_GB", 2.0)
-    result_budget = _budget("RELIABILITY_MAX_RESULT_GB", 20.0)
+    block_default, result_default = default_budgets()
+    block_budget = _budget("RELIABILITY_MAX_BLOCK_MEMORY_GB", block_default)
+    result_budget = _budget("RELIABILITY_MAX_RESULT_GB", result_default)
     src = campaign.source
     if est.block_bytes > block_budget:
         per_trial = max(1, (est.block_bytes) // max(campaign.block_size, 1))
         fits = max(1, int(block_budget // per_trial))
         raise ResourceError(
             f"{src}: campaign.block_size = {campaign.block_size}: a block needs about "
-            f"{_size(est.block_bytes)}, more than the {_size(block_budget)} budget; "
+            f"{_size(est.block_bytes)}, more than the {_size(block_budget)} budget of a "
+            "worker; "
             f"use block_size = {fits} or fewer, or a coarser time_step "
             f"({est.cells} grid cells)"
         )
@@ -244,7 +284,9 @@ def check_resources(campaign: Campaign, plans: list[SystemPlan] | None = None) -
             f"{src}: campaign.time_step: the result would take about "
             f"{_size(est.result_bytes)} ({est.trials} trials x "
             f"{len(campaign.scenarios)} scenarios x {est.cells} grid cells), more than "
-            f"the {_size(result_budget)} budget; use a coarser time_step or fewer trials "
-            "(RELIABILITY_MAX_RESULT_GB raises the budget)"
+            f"the {_size(result_budget)} budget (the driver holds about {DRIVER_PEAK:g}x "
+            f"the result while assembling it, in {_size(machine_memory())} of memory); "
+            "use a coarser time_step or fewer trials (RELIABILITY_MAX_RESULT_GB sets the "
+            "budget)"
         )
     return est

@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
         ("bench_engine.py", ("vs simpy", "counts", "12000")),
         ("bench_radiation.py", ("1e12 bits", "replaying")),
         ("bench_rare.py", ("speed-up", "importance sampling", "splitting")),
+        ("bench_memory.py", ("driver peak over result size", "ratio")),
     ],
 )
 def test_benchmark_script_runs_quickly(script, expected):

@@ -52,6 +52,21 @@ def test_a_result_that_does_not_fit_is_refused(make_campaign, monkeypatch):
         check_resources(c)
 
 
+def test_memory_budgets_follow_the_machine(make_campaign, monkeypatch):
+    from reliability import limits
+
+    assert limits.machine_memory() > 0
+    monkeypatch.setattr(limits, "machine_memory", lambda: 2**30)  # a 1 GiB machine
+    block, result = limits.default_budgets(workers=2)
+    assert block == pytest.approx(0.6 * 2**30 / 2)
+    assert result == pytest.approx(0.6 * 2**30 / limits.DRIVER_PEAK)
+    c = make_campaign(trials=20000, mission="2000 h", time_step="1 h")  # 346 MiB
+    with pytest.raises(ResourceError, match=r"about 345\.9 MiB .* in 1\.0 GiB of memory"):
+        check_resources(c)
+    monkeypatch.setenv("RELIABILITY_MAX_RESULT_GB", "1")
+    check_resources(c)
+
+
 def test_events_per_trial_follow_the_failure_and_repair_rates(make_campaign):
     # 12 units failing once per 1000 h over 1000 h, each failure and its repair an event
     total, per_mode = events_per_trial(compile_plan(make_campaign().base))

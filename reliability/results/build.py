@@ -142,31 +142,38 @@ def assemble(
     ``sweep_coords`` maps each swept key path to its value per scenario.
     """
     union = list(dict.fromkeys(c for scenario_modes in modes for c, _ in scenario_modes))
-    per_var: dict[str, list[np.ndarray]] = {name: [] for name in SCHEMA}
-    for scenario_modes, scenario_blocks in zip(modes, blocks, strict=True):
-        for name in SCHEMA:
+    n_trials = sum(b.n_trials for b in blocks[0]) if blocks else 0
+    data_vars = {}
+    for name, (dims, _, units, long_name, cell_methods) in SCHEMA.items():
+        # each block is copied straight into its place in the variable: no per-scenario
+        # concatenation and stacking, each a further copy of the whole result
+        arr = None
+        for s, (scenario_modes, scenario_blocks) in enumerate(zip(modes, blocks, strict=True)):
+            to_class = None
             if name in BY_CLASS:
                 output, source = BY_CLASS[name]
-                arr = np.concatenate([b[output] for b in scenario_blocks])
                 # sum engine modes into classes: a 0/1 matrix (modes x classes)
-                to_class = np.zeros((arr.shape[1], len(union)), arr.dtype)
+                to_class = np.zeros((len(scenario_modes), len(union)))
                 for m, (cls, src) in enumerate(scenario_modes):
                     if source is None or src == source:
                         to_class[m, union.index(cls)] = 1
-                arr = arr @ to_class
-            else:
-                arr = np.concatenate([b[name] for b in scenario_blocks])
-            per_var[name].append(arr)
-    data_vars = {}
-    for name, (dims, _, units, long_name, cell_methods) in SCHEMA.items():
-        arr = np.stack(per_var[name], axis=1)
-        arr = arr.astype(DTYPES[name], copy=False)
+            start = 0
+            for b in scenario_blocks:
+                part = b[output] if to_class is not None else b[name]
+                if to_class is not None:
+                    part = part @ to_class.astype(part.dtype)
+                if arr is None:
+                    shape = (n_trials, len(blocks), *part.shape[1:])
+                    arr = np.zeros(shape, DTYPES[name])
+                arr[start : start + len(part), s] = part
+                start += len(part)
+        if arr is None:  # no trials
+            arr = np.zeros((0, len(blocks)), DTYPES[name])
         data_vars[name] = (
             dims,
             arr,
             {"units": units, "long_name": long_name, "cell_methods": cell_methods},
         )
-    n_trials = data_vars["availability"][1].shape[0]
     block_of_trial = np.arange(n_trials) // block_size
     ds = xr.Dataset(
         data_vars,
