@@ -76,7 +76,7 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=4096),
     help="Workers of the embedded local Dask cluster (default: all cores; 0: run in this process).",
 )
 @click.option("--scheduler", help="Address of a running Dask scheduler.")
@@ -409,7 +409,7 @@ def compare(run_a: Path, run_b: Path, metric: str | None) -> None:
     if not diffs:
         raise ValueError(f"{run_a} and {run_b} have no scenario in common")
     rows = [
-        (s, f"{e.value:+.6g}", f"[{e.low:+.6g}, {e.high:+.6g}]", "paired" if p else "independent")
+        (s, f"{e.value:+.6g}", e.interval("+.6g"), "paired" if p else "independent")
         for s, e, p in diffs
     ]
     click.echo(_table(rows, ("scenario", f"{metric} B - A", "95% CI", "samples")))

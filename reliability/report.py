@@ -25,7 +25,7 @@ from reliability import plots
 from reliability.campaign import Campaign, Target, parse_campaign
 from reliability.decision import Decision, decide
 from reliability.describe import describe_design
-from reliability.results import atomic_write, open_result
+from reliability.results import SchemaError, atomic_write, open_result
 from reliability.summary import summary_rows
 
 __all__ = ["write_report"]
@@ -61,7 +61,7 @@ _MD = """# {{ title }}
 | scenario | mean {{ decision.metric }} | 95% CI | 5th percentile |{% if decision.target %} P({{ decision.metric }} ≥ {{ "%g"|format(decision.target.at_least) }}) | Wilson 95% | meets | margin |{% endif %}{% for m in decision.measures %} {{ m }} |{% endfor %}
 |---|---|---|---|{% if decision.target %}---|---|---|---|{% endif %}{% for m in decision.measures %}---|{% endfor %}
 {% for r in decision.rows -%}
-| {{ r.scenario }} | {{ f6(r.mean.value) }} | [{{ f6(r.mean.low) }}, {{ f6(r.mean.high) }}] | {{ f6(r.p05) }} |{% if decision.target %} {{ f4(r.p_meet.value) }} | [{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}] | {{ "yes" if r.meets else "no" }} | {{ "%+.4f"|format(r.margin) }} |{% endif %}{% for m in decision.measures %} {{ "%g"|format(r.cost[m]) }} |{% endfor %}
+| {{ r.scenario }} | {{ f6(r.mean.value) }} | {{ r.mean.interval() }} | {{ f6(r.p05) }} |{% if decision.target %} {{ f4(r.p_meet.value) }} | [{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}] | {{ "yes" if r.meets else "no" }} | {{ "%+.4f"|format(r.margin) }} |{% endif %}{% for m in decision.measures %} {{ "%g"|format(r.cost[m]) }} |{% endfor %}
 {% endfor %}
 
 ## Figures
@@ -109,7 +109,7 @@ pre { background: #f6f6f6; padding: 0.6em; }
 <table id="decision"><tr><th>scenario</th><th>mean {{ decision.metric }}</th><th>95% CI</th><th>5th percentile</th>
 {% if decision.target %}<th>P({{ decision.metric }} &ge; {{ "%g"|format(decision.target.at_least) }})</th><th>Wilson 95%</th><th>meets</th><th>margin</th>{% endif %}
 {% for m in decision.measures %}<th>{{ m }}</th>{% endfor %}</tr>
-{% for r in decision.rows %}<tr{% if r.meets %} class="meets"{% endif %}><td>{{ r.scenario }}</td><td>{{ f6(r.mean.value) }}</td><td>[{{ f6(r.mean.low) }}, {{ f6(r.mean.high) }}]</td><td>{{ f6(r.p05) }}</td>
+{% for r in decision.rows %}<tr{% if r.meets %} class="meets"{% endif %}><td>{{ r.scenario }}</td><td>{{ f6(r.mean.value) }}</td><td>{{ r.mean.interval() }}</td><td>{{ f6(r.p05) }}</td>
 {% if decision.target %}<td>{{ f4(r.p_meet.value) }}</td><td>[{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}]</td><td>{{ "yes" if r.meets else "no" }}</td><td>{{ "%+.4f"|format(r.margin) }}</td>{% endif %}
 {% for m in decision.measures %}<td>{{ "%g"|format(r.cost[m]) }}</td>{% endfor %}</tr>
 {% endfor %}</table>
@@ -261,6 +261,26 @@ def _save(fig: Figure, path: Path, fmt: str) -> bytes:
     return path.read_bytes()
 
 
+def _campaign_of(ds: xr.Dataset, run: Path) -> Campaign:
+    """The campaign a result was run with: its stored text with the run's overrides,
+    checked against its stored configuration hash."""
+    where = f"{run / 'result.nc' if run.is_dir() else run} attribute config_toml"
+    c = parse_campaign(str(ds.attrs.get("config_toml", "")), source=where)
+    a = ds.attrs
+    trials = a.get("trials")
+    c = c.with_overrides(
+        seed=int(a["seed_entropy"], 16),
+        block_size=int(a["block_size"]),
+        trials=int(trials) if trials is not None and int(trials) != c.trials else None,
+    )
+    if c.config_sha256 != a["config_sha256"]:
+        raise SchemaError(
+            f"{where}: gives configuration {c.config_sha256[:8]}, but the result was run "
+            f"with {str(a['config_sha256'])[:8]} (config_sha256): not the campaign it ran"
+        )
+    return c
+
+
 def _provenance(ds: xr.Dataset, campaign: Campaign) -> list[tuple[str, str]]:
     a = ds.attrs
     samples = (
@@ -341,7 +361,7 @@ def write_report(
     """
     run = Path(run_dir)
     ds = open_result(run)
-    campaign = parse_campaign(ds.attrs.get("config_toml", ""), source=str(run / "campaign.toml"))
+    campaign = _campaign_of(ds, run)
     rare = ds.attrs.get("method") in ("importance", "splitting")
     decision = _rare_decision(ds, campaign, target) if rare else decide(ds, campaign, target)
     out = Path(out_dir) if out_dir is not None else run

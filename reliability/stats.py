@@ -30,6 +30,21 @@ class Estimate:
     n: int
     confidence_level: float
 
+    def interval(self, spec: str = ".6g") -> str:
+        """``[low, high]`` formatted with ``spec``, or why there is none (a mean from
+        one trial has no spread to go on).
+
+        Examples
+        --------
+        >>> mean_ci([0.5, 0.7]).interval(".2f")
+        '[-0.67, 1.87]'
+        >>> mean_ci([0.5]).interval()
+        'n/a (1 trial)'
+        """
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            return f"n/a ({self.n} trial{'s' if self.n != 1 else ''})"
+        return f"[{self.low:{spec}}, {self.high:{spec}}]"
+
 
 def _validate_confidence(confidence_level: float) -> None:
     if not 0.0 < confidence_level < 1.0:

@@ -87,7 +87,7 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
         sel = ds.sel(scenario=s)
         for name, label, kind in metrics:
             e = _interval(sel[name].values.astype(float), kind)
-            rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
+            rows.append((str(s), label, f"{e.value:.6g}", e.interval()))
         ttff = sel["time_to_first_failure_h"].values
         no_fail = int(np.isnan(ttff).sum())  # NaN: no system failure in the mission
         p = proportion_ci(no_fail, ttff.size)
@@ -112,7 +112,7 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
                 x = x[~np.isnan(x)]
             if x.size:
                 e = _interval(x, kind)
-                rows.append((str(s), label, f"{e.value:.6g}", f"[{e.low:.6g}, {e.high:.6g}]"))
+                rows.append((str(s), label, f"{e.value:.6g}", e.interval()))
     return rows
 
 
@@ -120,6 +120,8 @@ def _interval(x: np.ndarray, kind: str) -> Estimate:
     """The interval that respects the quantity: a count per mission gets a
     Poisson-rate interval, a duration one on the log scale (neither below zero), a
     fraction of time or demand a t interval kept inside [0, 1]."""
+    if x.size < 2:  # one trial: no spread to go on, no interval (Estimate.interval)
+        return mean_ci(x)
     if kind == "count":
         return count_ci(x)
     if kind == "duration":

@@ -203,3 +203,16 @@ def test_progress_leaves_compiling_out_of_the_time_left(monkeypatch):
     now[0] = 18.0
     # from the start 18 s / 11 blocks, from the first 10 s / 10 blocks; 89 to go
     assert progress.eta(16, 105) == "~1 min 54 s left"  # sqrt(18 / 11 x 1) x 89 s
+
+
+def test_one_trial_prints_no_infinite_interval(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(campaign_text(trials=20))
+    r = CliRunner().invoke(
+        main, ["run", str(path), "--trials", "1", "--workers", "0", "--out", str(tmp_path / "r")]
+    )
+    assert r.exit_code == 0, r.output
+    assert "inf]" not in r.output and "n/a (1 trial)" in r.output, r.output
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    assert "inf]" not in (tmp_path / "r" / "report.md").read_text()

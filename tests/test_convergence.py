@@ -52,6 +52,15 @@ def test_trial_override_replaces_the_target():
     assert c.precision is None and c.trials == 300
 
 
+def test_the_default_max_trials_stays_within_the_cap():
+    """min_trials near the cap: the default max_trials (100 x min_trials) is capped
+    rather than refused under a key the file does not have."""
+    text = precision_text(0.05).replace(", max_trials = 20000", "")
+    assert parse_campaign(text).precision.max_trials == 200 * 100
+    big = text.replace("min_trials = 200", "min_trials = 10000000")
+    assert parse_campaign(big).precision.max_trials == 100_000_000
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -271,6 +271,30 @@ def test_same_seed_same_trials_and_prefix_stability():
 
 
 @both_engines
+def test_the_first_failure_is_the_first_in_the_measured_window(engine):
+    """Warm-up: an outage that starts before it neither counts nor sets the time to first
+    failure, so P(no system failure) is the share of trials without a counted outage."""
+    r = run(
+        engine=engine,
+        trials=400,
+        mission="100 h",
+        campaign_extra='warmup = "90 h"',
+        failures='{ law = "exponential", mean = "50 h", repair = "1 h" }',
+        cluster="node = { n = 1, k = 1 }",
+    )
+    ttff = r.time_to_first_failure_h
+    failed = ~np.isnan(ttff)
+    np.testing.assert_array_equal(failed, r.outages > 0)
+    assert (ttff[failed] >= 90.0).all() and (ttff[failed] < 100.0).all()
+    # at 90 h (failure rate 1/50, repair rate 1 per h, near steady state): up with
+    # probability 50/51, then no failure in 10 h; or down, then repaired after R ~ Exp(1)
+    # and no failure in the 10 - R h left
+    up = 50 / 51 + (1 / 51) * math.exp(-(1 + 1 / 50) * 90)
+    after_repair = math.exp(-0.2) * (1 - math.exp(-9.8)) / 0.98 + math.exp(-10)
+    assert_prob(~failed, up * math.exp(-0.2) + (1 - up) * after_repair)
+
+
+@both_engines
 def test_a_trial_stops_at_its_event_budget_and_below_it_changes_nothing(engine):
     plan = compile_plan(parse_campaign(campaign_text(mission="5000 h")).base).arrays
     free = simulate(plan, 7, 30, engine=engine)

@@ -117,7 +117,9 @@ def _paths(node, prefix=()):
 # TOML strings cannot hold lone surrogates: those are syntax errors, tested separately
 TEXT = st.characters(blacklist_categories=("Cs",))
 ATOMS = st.one_of(
-    st.sampled_from([0, -1, 1, 2**63 - 1, -(2**63), 10**6, 3, 10**9]),
+    st.sampled_from([0, -1, 1, 2**63 - 1, -(2**63), 10**6, 3, 10**9, 3 * 10**9]),
+    # integers with hundreds of digits: TOML has no limit, C longs and int32 arrays do
+    st.sampled_from([10**300, -(10**300), 2**64, 2**128 + 1]),
     st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -1e308, 0.0, -0.5, 1e-300, 0.5]),
     st.sampled_from(["", "-5 h", "nan h", "1e400 h", "../etc", "/abs", "5 parsecs", "x" * 300]),
     st.sampled_from(["daly", "cold", "steps", "exponential", "sso-650", "\u00e9\u4e2d", "a\tb"]),
@@ -133,10 +135,10 @@ VALUES = st.recursive(
 )
 
 
-def _deep(depth: int):
+def _deep(depth: int, arrays: bool = False):
     value: object = 1
     for _ in range(depth):
-        value = {"a": value}
+        value = [value] if arrays else {"a": value}
     return value
 
 
@@ -150,7 +152,7 @@ def mutated(draw):
         parent = doc
         for k in path[:-1]:
             parent = parent[k]
-        action = draw(st.sampled_from(["replace", "delete", "unknown", "deep"]))
+        action = draw(st.sampled_from(["replace", "delete", "unknown", "deep", "deep-array"]))
         last = path[-1]
         if action == "replace":
             parent[last] = draw(VALUES)
@@ -160,6 +162,8 @@ def mutated(draw):
             parent[draw(st.text(TEXT, min_size=1, max_size=8))] = draw(VALUES)
         elif action == "deep":
             parent[last] = _deep(draw(st.integers(5, 60)))
+        elif action == "deep-array":
+            parent[last] = _deep(draw(st.integers(5, 400)), arrays=True)
     return doc
 
 
@@ -202,6 +206,31 @@ def test_spliced_text_fails_cleanly(junk, at):
     base = to_toml(VALID)
     at = min(at, len(base))
     _check(base[:at] + junk + base[at:])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("# " + "x" * (5 * 2**20) + "\n", "larger than 4 MiB: not a campaign file"),
+        ("a = " + "[" * 500 + "]" * 500 + "\n", "nested more than 32 deep"),
+        (
+            '[campaign]\nname = "x"\nmission = "1 y"\ntrials = ' + "9" * 400 + "\n",
+            "campaign.trials = 999",
+        ),
+    ],
+    ids=["5-MiB", "arrays-500-deep", "400-digit-integer"],
+)
+def test_huge_deep_and_long_files_fail_with_one_line(tmp_path, text, message):
+    from click.testing import CliRunner
+
+    from reliability.cli import main
+
+    path = tmp_path / "huge.toml"
+    path.write_text(text)
+    r = CliRunner().invoke(main, ["validate", str(path)])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}") and message in line, line
 
 
 def test_the_fuzz_base_is_valid():

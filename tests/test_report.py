@@ -158,8 +158,30 @@ def test_a_forged_result_gets_no_report(swept_run, tmp_path):
     r = CliRunner().invoke(main, ["report", str(forged), "--out", str(tmp_path / "r")])
     assert r.exit_code == 2, r.output
     (line,) = r.stderr.strip().splitlines()
-    assert "result.nc: its content does not match its content_sha256" in line, line
+    assert "result.nc: attribute 'config_toml' does not match" in line, line
     assert not (tmp_path / "r").exists()
+
+
+def test_a_resealed_forgery_of_the_campaign_text_is_found(swept_run, tmp_path):
+    """Someone edits config_toml, its sha256 and the checksum: the text no longer gives
+    the configuration hash the run recorded."""
+    import hashlib
+
+    from reliability.results.integrity import seal
+
+    run, _ = swept_run
+    forged = tmp_path / "forged"
+    shutil.copytree(run, forged)
+    with netCDF4.Dataset(forged / "result.nc", "a") as nc:
+        text = nc.getncattr("config_toml").replace('"t"', '"forged"')
+        nc.setncattr("config_toml", text)
+        nc.setncattr("config_toml_sha256", hashlib.sha256(text.encode()).hexdigest())
+    seal(forged / "result.nc")
+    r = CliRunner().invoke(main, ["report", str(forged), "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert "result.nc attribute config_toml: gives configuration" in line, line
+    assert "not the campaign it ran" in line, line
 
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")

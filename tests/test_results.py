@@ -1,3 +1,5 @@
+import re
+
 import netCDF4
 import numpy as np
 import pytest
@@ -49,7 +51,7 @@ def test_a_result_changed_after_it_was_written_is_not_trusted(result, tmp_path):
     path.write_bytes(original)
     with netCDF4.Dataset(path, "a") as nc:  # a forged campaign text
         nc.setncattr("config_toml", '[campaign]\nname = "forged"')
-    with pytest.raises(SchemaError, match="does not match its content_sha256"):
+    with pytest.raises(SchemaError, match="'config_toml' does not match 'config_toml_sha256'"):
         open_result(path)
     path.write_bytes(original)
     with netCDF4.Dataset(path, "a") as nc:
@@ -58,6 +60,28 @@ def test_a_result_changed_after_it_was_written_is_not_trusted(result, tmp_path):
         open_result(path)
     path.write_bytes(original)
     xr.testing.assert_identical(open_result(path), result)
+
+
+@pytest.mark.parametrize(
+    ("attr", "value", "message"),
+    [
+        ("seed_entropy", "zz", "attribute 'seed_entropy' = 'zz': expected the seed in hex"),
+        ("library_versions", "[1, 2]", "attribute 'library_versions' = '[1, 2]': expected a JSON"),
+        ("block_size", "abc", "attribute 'block_size' = 'abc': expected a positive integer"),
+        ("mission_h", -1.0, "attribute 'mission_h' = -1.0: expected a finite number"),
+        ("method", "bogus", "attribute 'method' = 'bogus': expected importance or splitting"),
+        ("sweep", "not json", "attribute 'sweep' = 'not json': expected a JSON list"),
+    ],
+)
+def test_bad_attributes_are_named_even_when_resealed(result, tmp_path, attr, value, message):
+    from reliability.results.integrity import seal
+
+    path = write_result(result, tmp_path / "result.nc")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.setncattr(attr, value)
+    seal(path)  # as if whoever changed it also recomputed the checksum
+    with pytest.raises(SchemaError, match=rf"result\.nc: {re.escape(message)}"):
+        open_result(path)
 
 
 def test_schema_violations_are_named(result):

@@ -1,6 +1,7 @@
 """Distribution on real Dask processes gives bit-identical results to a local run."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -157,9 +158,12 @@ def test_a_block_that_kills_every_worker_ends_the_run_in_one_line():
     code) is given up after Dask's allowed failures, naming the block."""
     from reliability.runner import ClusterLost, Executor
 
-    with local_client(1) as client, Executor(client) as executor:
-        with pytest.raises(ClusterLost, match=r"^block 3 of scenario 1 ended every worker"):
-            executor.run([(1, 3)], lambda s, b, shared: (_die, (1,)), lambda *a: None)
+    with (
+        local_client(1) as client,
+        Executor(client) as executor,
+        pytest.raises(ClusterLost, match=r"^block 3 of scenario 1 ended every worker"),
+    ):
+        executor.run([(1, 3)], lambda s, b, shared: (_die, (1,)), lambda *a: None)
 
 
 @pytest.mark.slow
@@ -369,12 +373,21 @@ def test_a_bad_scheduler_file_ends_the_run_before_anything_is_written(
         (None, "no such scheduler file"),
         ("not json", "not a Dask scheduler file"),
         ('{"address": 5}', "no 'address' such as tcp://host:port"),
+        ('{"address": "tcp://host:notaport"}', "is not a Dask scheduler address"),
+        ('{"address": "inproc://x"}', "is not a Dask scheduler address"),
     ):
         if text is not None:
             bad.write_text(text)
         with pytest.raises((FileNotFoundError, ValueError), match=message):
             run_campaign(campaign, scheduler_file=str(bad), out_dir=out)
         assert not out.exists()
+
+
+def test_a_malformed_scheduler_address_is_refused_at_once(campaign, tmp_path):
+    for address in ("5", "tcp://", "tcp://host:notaport"):
+        with pytest.raises(ValueError, match=rf"^'{re.escape(address)}' is not a Dask scheduler"):
+            run_campaign(campaign, scheduler=address, out_dir=tmp_path / "run")
+        assert not (tmp_path / "run").exists()
 
 
 def test_an_unreachable_scheduler_ends_the_run_with_one_line(campaign, tmp_path, monkeypatch):

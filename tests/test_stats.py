@@ -66,3 +66,9 @@ def test_nonnegative_interval_stays_positive_on_skewed_downtime():
     assert nonnegative_ci(np.zeros(10)).high == 0.0
     with pytest.raises(ValueError, match="non-negative"):
         nonnegative_ci([1.0, -1.0])
+
+
+def test_one_trial_has_no_interval_to_show():
+    assert mean_ci([0.9]).interval() == "n/a (1 trial)"
+    assert nonnegative_ci([3.0]).interval() == "n/a (1 trial)"
+    assert mean_ci([0.5, 0.7]).interval(".2f") == "[-0.67, 1.87]"

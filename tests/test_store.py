@@ -92,6 +92,17 @@ def test_a_value_changed_inside_a_part_is_found_and_recomputed(
     same(ds, reference)
 
 
+def test_temporaries_of_a_killed_run_are_swept_on_resume(campaign, reference, tmp_path):
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    (tmp_path / "result.nc").unlink()
+    # what atomic_write leaves when the process is killed mid-write
+    stale = [tmp_path / "parts" / ".s000-b00001.nc.k3j_x9.tmp", tmp_path / ".result.nc.q1.tmp"]
+    for p in stale:
+        p.write_bytes(b"half a file")
+    same(run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True), reference)
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
 def test_refuses_to_mix_runs(campaign, tmp_path):
     run_campaign(campaign, n_workers=0, out_dir=tmp_path)
     with pytest.raises(FileExistsError, match="already holds a run"):

@@ -151,7 +151,7 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
                 raise lt.error("unit", f"no such unit type in [units] ({known})", unit)
         else:
             lt.refuse("unit", "only the last (innermost) level holds units")
-        crews = lt.integer("crews", None, minimum=1) if lt.has("crews") else None
+        crews = lt.integer("crews", None, minimum=1, maximum=MAX_UNITS) if lt.has("crews") else None
         st = lt.table("spares")
         spares = _validate_spares(st) if st is not None else None
         platform, replace, launch_failure = _validate_platform(lt, units, last)

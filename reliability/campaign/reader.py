@@ -20,8 +20,10 @@ from reliability.units import parse_duration_h
 
 __all__ = ["Table", "read_duration_law", "read_law", "read_name"]
 
-_BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+#: the largest integer any count, size or index may take (the kernel's are 64-bit)
+MAX_INT = 2**62
 
 
 class Table:
@@ -35,7 +37,7 @@ class Table:
 
     def key(self, name: str) -> str:
         # a key that is not a bare TOML key is shown quoted, so a message stays one line
-        shown = name if _BARE_KEY_RE.match(name) else json.dumps(name)
+        shown = name if _BARE_KEY_RE.fullmatch(name) else json.dumps(name)
         return f"{self.path}.{shown}" if self.path else shown
 
     def error(self, name: str, message: str, value: Any = MISSING) -> CampaignError:
@@ -91,7 +93,8 @@ class Table:
             raise self.error(name, "expected an integer", value)
         if value < minimum:
             raise self.error(name, f"must be at least {minimum}", value)
-        if maximum is not None and value > maximum:
+        maximum = MAX_INT if maximum is None else maximum
+        if value > maximum:
             raise self.error(name, f"must be at most {maximum}", value)
         return value
 
@@ -156,9 +159,12 @@ class Table:
 
 def read_name(t: Table, key: str, value: Any) -> str:
     """A name: letters, digits, '_' and '-', starting with a letter (at most 64)."""
-    if not isinstance(value, str) or not _NAME_RE.match(value):
+    # fullmatch: "$" would also match before a trailing newline ("demo\n")
+    if not isinstance(value, str) or not _NAME_RE.fullmatch(value):
         raise t.error(
-            key, "names use letters, digits, '_', '-', '.', starting with a letter", value
+            key,
+            "names use letters, digits, '_' and '-', starting with a letter (at most 64)",
+            value,
         )
     return value
 

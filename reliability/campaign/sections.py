@@ -440,7 +440,10 @@ def _validate_precision(t: Table) -> Precision:
     metric = t.string("metric", "unavailability", choices=PRECISION_METRICS)
     relative = t.number("relative", positive=True, maximum=1.0)
     min_trials = t.integer("min_trials", 1000, minimum=2, maximum=MAX_TRIALS)
-    max_trials = t.integer("max_trials", 100 * min_trials, minimum=2, maximum=MAX_TRIALS)
+    # by default 100 x min_trials, within the cap on trials
+    max_trials = t.integer(
+        "max_trials", min(100 * min_trials, MAX_TRIALS), minimum=2, maximum=MAX_TRIALS
+    )
     if max_trials < min_trials:
         raise t.error("max_trials", f"is below min_trials = {min_trials}", max_trials)
     t.finish()

@@ -31,8 +31,8 @@ def read_sweep(raw: Any, source: str, table: str = "sweep") -> Sweep:
     paths, values = [], []
     for path, vals in t.data.items():
         t.used.add(path)
-        key = f"{table}.{path!r}" if not _PATH_RE.match(path) else f"{table}.{path}"
-        if not _PATH_RE.match(path):
+        key = f"{table}.{path!r}" if not _PATH_RE.fullmatch(path) else f"{table}.{path}"
+        if not _PATH_RE.fullmatch(path):
             raise CampaignError(
                 "not a key path such as cluster.node.spares.cold",
                 source=source,

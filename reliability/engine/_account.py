@@ -136,16 +136,18 @@ def count_fault(pi, pf, m, t, row):
 @kernel(forceinline=True, error_model="numpy")
 def observe(pi, pf, si, sf, t):
     """The system after the events at ``t``: an outage that starts is counted and
-    charged to the mode of the latest unit failure."""
+    charged to the mode of the latest unit failure; the first one starting in the
+    measured window (at or after the warm-up) sets the time to first failure, in
+    mission time."""
     iv = IVARS0
     root = si[si[S.G_UP]]
     if root != si[iv + IVar.ROOTPREV]:
         if root == 0:
             si[iv + IVar.CAUSE] = si[iv + IVar.LASTMODE]
-            if t >= fparam(pf, FParam.WARMUP_H):
+            if t >= fparam(pf, FParam.WARMUP_H):  # the measured window, as every metric
                 si[iv + IVar.OUTAGES] += 1
-            if math.isnan(fvar(sf, FVar.TTFF_H)):
-                set_fvar(sf, FVar.TTFF_H, t)
+                if math.isnan(fvar(sf, FVar.TTFF_H)):
+                    set_fvar(sf, FVar.TTFF_H, t)
         si[iv + IVar.ROOTPREV] = root
 
 

@@ -61,6 +61,7 @@ def provenance(campaign: Campaign, command: str, *, block_size: int, title: str)
         "config_toml_sha256": hashlib.sha256(campaign.toml_text.encode()).hexdigest(),
         "common_random_numbers": int(campaign.common_random_numbers),
         "seed_entropy": hex(campaign.seed),
+        "trials": int(campaign.trials),  # as run (with --trials); precision runs add blocks
         "rng": _RNG,
         "block_size": int(block_size),
         # of the baseline design (a sweep may vary warm-up and ageing per scenario)

@@ -10,6 +10,12 @@ store estimates per scenario.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import re
+from typing import Any
+
 import numpy as np
 import xarray as xr
 
@@ -109,6 +115,53 @@ class SchemaError(ValueError):
     """A dataset does not follow the result schema."""
 
 
+def _json(text: Any, kind: type) -> Any:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _check_attrs(a: dict[str, Any]) -> None:
+    """The provenance and method attributes the report and the CLI read: each of the
+    type it must have, so that an edited file is refused naming the attribute."""
+
+    def bad(name: str, expected: str) -> SchemaError:
+        value = a[name].item() if isinstance(a[name], np.generic) else a[name]
+        return SchemaError(f"attribute {name!r} = {value!r}: expected {expected}")
+
+    if not re.fullmatch(r"0x[0-9a-f]+", str(a["seed_entropy"])):
+        raise bad("seed_entropy", "the seed in hexadecimal, such as 0x1f")
+    if not re.fullmatch(r"[0-9a-f]{64}", str(a["config_sha256"])):
+        raise bad("config_sha256", "64 hexadecimal digits")
+    block = a["block_size"]
+    if isinstance(block, (bool, np.bool_)) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise bad("block_size", "a positive integer")
+    versions = _json(a["library_versions"], dict)
+    if versions is None or not all(isinstance(v, str) for v in versions.values()):
+        raise bad("library_versions", "a JSON object of library versions")
+    for name in ("sweep", "swings"):
+        if name in a and _json(a[name], list) is None:
+            raise bad(name, "a JSON list")
+    if a.get("method", "crude") not in ("crude", "importance", "splitting"):
+        raise bad("method", "importance or splitting (absent: crude Monte Carlo)")
+    for name in ("mission_h", "warmup_h"):
+        if name in a:
+            x = a[name]
+            if not isinstance(x, (float, int, np.number)) or not 0 <= float(x) < math.inf:
+                raise bad(name, "a finite number of hours, at least 0")
+    if float(a.get("mission_h", 1.0)) <= 0:
+        raise bad("mission_h", "a positive number of hours")
+    toml = a.get("config_toml")
+    digest = a.get("config_toml_sha256")
+    if toml is not None and digest != hashlib.sha256(str(toml).encode()).hexdigest():
+        raise SchemaError(
+            "attribute 'config_toml' does not match 'config_toml_sha256' (the campaign "
+            "text was changed after the run)"
+        )
+
+
 def _written_by(ds: xr.Dataset) -> str:
     """Why a variable may be missing: the result comes from another version."""
     theirs = ds.attrs.get("creation_library_version")
@@ -143,6 +196,7 @@ def assert_schema(ds: xr.Dataset) -> None:
     for attr in _PROVENANCE:
         if attr not in ds.attrs:
             raise SchemaError(f"missing attribute {attr!r}")
+    _check_attrs(ds.attrs)
     if schema is SCHEMA:
         a = ds["availability"].values
         if a.size and (np.nanmin(a) < 0 or np.nanmax(a) > 1):

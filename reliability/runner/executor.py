@@ -111,16 +111,30 @@ def _connect(
         else os.environ.get("DASK_SCHEDULER_ADDRESS")
     )
     if address:
+        where = f" (from {scheduler_file})" if scheduler_file and not scheduler else ""
+        _check_address(address, where)
         try:
             client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
         except (OSError, TimeoutError) as exc:
-            where = f" (from {scheduler_file})" if scheduler_file and not scheduler else ""
             raise OSError(f"cannot reach the Dask scheduler at {address}{where}: {exc}") from None
         with client:
             yield client
     else:
         with local_client(n_workers or os.cpu_count() or 1) as client:
             yield client
+
+
+def _check_address(address: str, where: str) -> None:
+    """Refuse what is not a scheduler address (protocol://host:port) before a client
+    tries it: a half-made client would wait a minute to close."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        parse_host_port(parse_address(address, strict=True)[1])
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{address!r}{where} is not a Dask scheduler address such as tcp://host:8786 ({exc})"
+        ) from None
 
 
 #: seconds to wait for a given scheduler before the run ends with a one-line error

@@ -102,6 +102,7 @@ class RunStore:
             self._lock()
             self._check(manifest, resume=resume)
             self.parts.mkdir(parents=True, exist_ok=True)
+            self._sweep_temporaries()
             c = self.campaign
             if c.toml_text and not (self.dir / "campaign.toml").exists():
                 _write_text(self.dir / "campaign.toml", c.toml_text)
@@ -136,6 +137,13 @@ class RunStore:
                 f"({str(meta.get('config_sha256'))[:8]}, this one is "
                 f"{self.campaign.config_sha256[:8]}); refusing to mix them"
             )
+
+    def _sweep_temporaries(self) -> None:
+        """Delete the temporary files a killed run left behind (``.<name>.*.tmp``, see
+        ``atomic_write``): under the lock, nobody else is writing them."""
+        for folder in (self.dir, self.parts):
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
 
     def _lock(self) -> None:
         """Take the run directory's lock (``.lock``, an advisory ``flock`` released

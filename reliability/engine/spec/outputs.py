@@ -74,7 +74,7 @@ OUTPUTS: tuple[Output, ...] = (
         "trial",
         "f8",
         "h",
-        "time of the first unplanned system failure (NaN: none)",
+        "mission time of the first unplanned system failure after the warm-up (NaN: none)",
         "time: point",
     ),
     Output("spares_used", "trial", "i4", "1", "spare swaps completed", "time: sum"),
