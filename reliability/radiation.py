@@ -53,6 +53,12 @@ __all__ = [
 
 SECONDS_PER_DAY = 86400.0
 
+#: Highest LET (MeV cm^2/mg) of the recoils proton nuclear reactions leave in silicon:
+#: a part whose heavy-ion onset L0 is above it has no proton-induced upsets, and the
+#: figure of merit's proton term does not apply to it. [U: the value commonly quoted
+#: in proton test guidance (about 15), not yet traced to its primary source]
+RECOIL_LET_MAX = 15.0
+
 #: fault classes of radiation entries and their default effect on the unit
 FAULT_CLASSES: dict[str, str] = {
     "corrected": "none",  # flip corrected by ECC: counted, never replayed one by one
@@ -219,7 +225,10 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
 
     Cross-section fits use the environment's LET or proton spectrum when it has one
     (rate integral), and otherwise Petersen's figure of merit with the orbit's
-    coefficients, split C_HI (heavy ions) and C_p (trapped protons).
+    coefficients, split C_HI (heavy ions) and C_p (trapped protons). A heavy-ion fit
+    gets the proton term only when its onset L0 is below :data:`RECOIL_LET_MAX`; a
+    proton (Bendel) fit keeps its heavy-ion term when a proton spectrum replaces its
+    proton term.
     """
     src = entry.source
     if src == "per_rad":
@@ -232,16 +241,18 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
     if src == "weibull":
         fom = figure_of_merit(*entry.params)
         heavy = c_hi * fom
-        if env.let_spectrum:
+        if env.let_spectrum:  # heavy ions: the LET spectrum, which holds no proton recoils
             per_s = rate_integral(*entry.params, env.let_spectrum, k_geo=env.k_geo)
             heavy = per_s * SECONDS_PER_DAY
-        proton = c_p * fom
+        # protons upset a part through the recoils of their nuclear reactions, whose LET
+        # stays below RECOIL_LET_MAX: a part whose onset is above it has no proton term
+        proton = c_p * fom if entry.params[1] < RECOIL_LET_MAX else 0.0
     elif src == "bendel":
+        # a proton fit; its heavy-ion rate comes from the figure of merit either way
         fom = proton_fom(float(bendel(150.0, *_bendel_args(entry.params))))
         heavy = c_hi * fom
         proton = c_p * fom
         if env.proton_spectrum:
-            heavy = 0.0
             proton = proton_rate(*_bendel_args(entry.params), env.proton_spectrum)
             proton *= SECONDS_PER_DAY
     elif src == "proton_sigma":

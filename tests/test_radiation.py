@@ -173,3 +173,55 @@ def test_physics_split_keeps_the_whole_rate_without_an_saa(make_campaign):
     (row,) = rad.rate_table(unit, env, mission)
     assert row.per_unit_day == pytest.approx((485 + 100) * 4.5e4 * 1e-9)
     assert row.saa_share == 0.0
+
+
+def test_a_part_above_the_recoil_let_gets_no_proton_term(make_campaign):
+    """Latch-up fit with onset 25 MeV cm^2/mg in a proton-rich orbit: the figure of
+    merit's proton term (96.5% of the rate before) does not apply above the LET of
+    proton recoils; below it, it does."""
+    env_text = (
+        'orbit = "sso-800"\nsolar = "min"\ngcr_solar_ratio = 1\ntrapped_solar_ratio = 1\n'
+        "spe_share = 0"
+    )
+    fits = {
+        onset: _unit(
+            make_campaign,
+            f'{{ class = "sel", weibull = {{ sigma_sat = 1e-5, l0 = {onset}, w = 30, s = 2 }}, '
+            "bits = 1 }",
+            environment=env_text,
+        )
+        for onset in (25, 10)
+    }
+    for onset, (unit, env, mission) in fits.items():
+        (row,) = rad.rate_table(unit, env, mission)
+        fom = rad.figure_of_merit(1e-5, onset, 30, 2)
+        c = env.c_heavy_ion + (env.c_proton if onset < rad.RECOIL_LET_MAX else 0.0)
+        assert row.per_unit_day == pytest.approx(c * fom, rel=1e-9)
+
+
+def test_a_proton_spectrum_keeps_the_heavy_ion_term_of_a_bendel_fit(make_campaign):
+    spectrum = "proton_spectrum = [[10, 1e3], [100, 1e2], [400, 1e1]]"
+    unit, env, mission = _unit(
+        make_campaign,
+        '{ class = "sdc", bendel = { a = 20 }, bits = 1 }',
+        environment=f'orbit = "sso-650"\nsolar = "min"\ngcr_solar_ratio = 1\n'
+        f"trapped_solar_ratio = 1\nspe_share = 0\n{spectrum}",
+    )
+    (row,) = rad.rate_table(unit, env, mission)
+    heavy = env.c_heavy_ion * rad.proton_fom(float(rad.bendel(150.0, 20.0, None)))
+    proton = rad.proton_rate(20.0, None, env.proton_spectrum) * 86400
+    assert row.per_unit_day == pytest.approx(heavy + proton, rel=1e-9)
+    assert heavy > 0.1 * proton  # the part it lost before: not negligible
+
+
+def test_a_dose_proxy_rate_is_refused_where_the_dose_is_from_electrons(make_campaign):
+    from reliability.campaign import CampaignError
+
+    for orbit in ("geo", "meo-gnss"):
+        with pytest.raises(CampaignError, match=f"the {orbit} dose is mostly from electrons"):
+            _unit(
+                make_campaign,
+                '{ class = "sdc", per_rad = 0.0588 }',
+                environment=f'orbit = "{orbit}"',
+            )
+    _unit(make_campaign, '{ class = "sdc", per_rad = 0.0588 }', environment='orbit = "sso-650"')

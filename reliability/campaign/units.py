@@ -192,6 +192,18 @@ def _validate_rate_source(
         out["value"] = t.number(src, minimum=0.0, maximum=1e12)
         if src == "per_rad" and env is None:
             raise t.error(src, "needs an [environment] to give the dose rate", t.data[src])
+        if src == "per_rad" and env is not None and env.c_proton <= 0:
+            # a per-rad rate is a beam-test dose proxy for trapped protons (the LEO
+            # calibration it comes from); beyond the inner belt the dose is mostly from
+            # electrons, which cause almost no single-event effects (radiation.md 2.1)
+            raise t.error(
+                src,
+                f"a dose-proxy rate is for orbits whose dose is from trapped protons; "
+                f"the {env.orbit} dose is mostly from electrons, which cause almost no "
+                "single-event effects: give the rate as a heavy-ion fit (weibull = "
+                "{...}), per_device_day or per_bit_day",
+                t.data[src],
+            )
     if with_bits and src in ("per_bit_day", "weibull", "bendel"):
         out["bits"] = t.number("bits", positive=True, maximum=1e18)
     elif with_bits and src == "proton_sigma" and t.has("bits"):
