@@ -203,6 +203,7 @@ def test_progress_leaves_compiling_out_of_the_time_left(monkeypatch):
     now[0] = 18.0
     # from the start 18 s / 11 blocks, from the first 10 s / 10 blocks; 89 to go
     assert progress.eta(16, 105) == "~1 min 54 s left"  # sqrt(18 / 11 x 1) x 89 s
+    assert progress.eta(105, 105) == "assembling the result"
 
 
 def test_one_trial_prints_no_infinite_interval(tmp_path):

@@ -215,6 +215,10 @@ class Executor(contextlib.AbstractContextManager):
         self._where = (scheduler, scheduler_file, n_workers)
         self._stack = contextlib.ExitStack()
         self._shared: list[tuple[Sequence[Any], list[Any]]] = []
+        #: run on every worker (once) before the first task, such as loading the
+        #: compiled kernel: progress timed from ``on_start`` then leaves it out
+        self.warm: Callable[[], None] | None = None
+        self._warmed = False
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if not isinstance(exc, ClusterLost):
@@ -273,8 +277,9 @@ class Executor(contextlib.AbstractContextManager):
     ) -> None:
         """Run ``func(*args)`` of ``make(s, b, shared)`` for every task; ``shared`` is
         sent to the workers once and ``make`` receives references to it.
-        ``on_start()`` is called once the workers are up, just before the first task
-        is sent: progress measured from there leaves out the cluster's start-up."""
+        ``on_start()`` is called once the workers are up (and have run :attr:`warm`),
+        just before the first task is sent: progress measured from there leaves out
+        the cluster's start-up."""
         if not tasks:
             return
         if self.in_process:
@@ -288,6 +293,9 @@ class Executor(contextlib.AbstractContextManager):
 
         client = self._connected()
         refs = self._share(shared, tag) if shared else []
+        if self.warm is not None and not self._warmed:
+            client.run(self.warm)
+            self._warmed = True
         if on_start:
             on_start()
         where: dict[str, tuple[int, int]] = {}

@@ -12,8 +12,9 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -189,7 +190,8 @@ def run_campaign(
         executor.reach()  # a given scheduler answers (or the run ends) before anything is written
         store = open_store(campaign, out_dir, resume)
         try:
-            _warm_up(campaign, method, plans, markov, on_compile)
+            # the workers load the kernel before the clock of the progress starts
+            executor.warm = _warm_up(campaign, method, plans, markov, on_compile)
             if method == "importance":
                 ds = _importance(campaign, markov, executor, store, command, on_block)
             elif method == "splitting":
@@ -210,8 +212,9 @@ def _warm_up(
     plans: list[SystemPlan],
     markov: list,
     on_compile: Callable[[], None] | None,
-) -> None:
-    """Compile the kernel the method runs, here and now, before any worker starts.
+) -> Callable[[], None]:
+    """Compile the kernel the method runs, here and now, before any worker starts;
+    return the call that loads it, for the workers.
 
     Numba caches machine code on disk; a worker process finding it there loads it in
     about a second. Workers that started together with no cached copy would each
@@ -223,13 +226,21 @@ def _warm_up(
         on_compile()
     if method == "importance":
         rare = campaign.rare_event or RareEvent()
-        simulate_cycles(markov[0], 0, 2, rare.bias, rare.crude_share)
+        load = partial(simulate_cycles, markov[0], 0, 2, rare.bias, rare.crude_share)
     elif method == "splitting":
-        split_replicate(plans[0].arrays, 0, 2)
+        load = partial(split_replicate, plans[0].arrays, 0, 2)
     else:
         # no trial: a call compiles for its argument types, and a trial of a design
         # that takes its whole event budget would hold the driver for seconds
-        simulate(plans[0].arrays, 0, 0, engine=resolve_engine(campaign, plans))
+        load = partial(simulate, plans[0].arrays, 0, 0, engine=resolve_engine(campaign, plans))
+    load()
+    return partial(_discard, load)
+
+
+def _discard(call: Callable[[], Any]) -> None:
+    """Run ``call`` for its side effect (a worker loading the kernel), returning nothing
+    to send back."""
+    call()
 
 
 # ----------------------------------------------------------------------------- crude
