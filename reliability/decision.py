@@ -19,7 +19,7 @@ import xarray as xr
 from reliability.campaign import Campaign, Design, Target
 from reliability.stats import Estimate, mean_ci, proportion_ci
 
-__all__ = ["Decision", "Row", "decide", "design_cost", "paired_differences"]
+__all__ = ["Decision", "Row", "decide", "design_cost", "paired_differences", "pick_warnings"]
 
 
 def design_cost(design: Design) -> dict[str, float]:
@@ -61,6 +61,9 @@ class Decision:
     closest: str | None
     statement: str
     measures: list[str] = field(default_factory=list)
+    #: why the pick may not be the one to fly: at the edge of the sweep, or past a
+    #: coarse step (see :func:`pick_warnings`)
+    warnings: list[str] = field(default_factory=list)
 
 
 def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> Decision:
@@ -100,12 +103,20 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
         if ok:
             best = ok[0]
             recommended = best.scenario
-            cost = f" at {measures[0]} = {best.cost[measures[0]]:g}" if measures else ""
+            if measures:
+                which = (
+                    f"at {measures[0]} = {best.cost[measures[0]]:g}, the cheapest design "
+                    f"(by {measures[0]}) that meets"
+                )
+            else:  # nothing to rank by: do not call it the cheapest
+                which = (
+                    "the design with the highest probability among those that meet "
+                    "(no [cost] given to rank them by)"
+                )
             statement = (
-                f"Recommended: {best.scenario}{cost}, the cheapest design that meets "
-                f"{requirement}: P = {best.p_meet.value:.4f} "
-                f"[{best.p_meet.low:.4f}, {best.p_meet.high:.4f}], margin "
-                f"{best.margin:+.4f}."
+                f"Recommended: {best.scenario}, {which} {requirement}: P = "
+                f"{best.p_meet.value:.4f} [{best.p_meet.low:.4f}, {best.p_meet.high:.4f}], "
+                f"margin {best.margin:+.4f}."
             )
         else:
             near = max(rows, key=lambda r: r.p_meet.low if r.p_meet else -1.0)
@@ -115,7 +126,63 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
                 f"P = {near.p_meet.value:.4f} [{near.p_meet.low:.4f}, {near.p_meet.high:.4f}], "
                 f"short by {-near.margin:.4f}."
             )
-    return Decision(metric, target, rows, recommended, closest, statement, measures)
+    warnings = pick_warnings(campaign, {r.scenario: r.meets for r in rows}, recommended)
+    return Decision(metric, target, rows, recommended, closest, statement, measures, warnings)
+
+
+def pick_warnings(campaign: Campaign, meets: dict[str, bool], pick: str | None) -> list[str]:
+    """What a design board should know before it flies ``pick``: for each swept
+    numeric knob, whether the pick sits at the edge of the sweep (a value beyond it
+    was not tried), or whether values between the last that fails and the pick were
+    skipped (a coarse step: a cheaper design may meet). ``meets`` maps each scenario
+    to whether it meets the requirement. Nothing without a sweep or without a pick.
+    """
+    sweep = campaign.sweep
+    if sweep is None or pick is None:
+        return []
+    settings = {sc.name: dict(sc.settings) for sc in campaign.scenarios}
+    chosen = settings[pick]
+    out = []
+    for path, values in zip(sweep.paths, sweep.values, strict=True):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            continue
+        # the pick's neighbours along this knob: every other setting as the pick's
+        line = {
+            settings[name][path]: ok
+            for name, ok in meets.items()
+            if all(v == chosen[p] for p, v in settings[name].items() if p != path)
+        }
+        here = chosen[path]
+        below = sorted(v for v in line if v < here)
+        above = sorted(v for v in line if v > here)
+        if not below and not above:
+            continue
+        if not below:
+            out.append(
+                f"The pick has the lowest {path} swept ({here:g}): a smaller value was "
+                f"not tried and may meet the requirement too; sweep below {here:g}."
+            )
+            continue
+        failing = [v for v in below if not line[v]]
+        if not failing:
+            continue
+        last = failing[-1]
+        skipped = (
+            here - last > 1
+            if all(isinstance(v, int) for v in values)
+            else (here - last) > 0.25 * abs(here)
+        )
+        if skipped:
+            span = (
+                f"{last + 1:g} to {here - 1:g}"
+                if isinstance(here, int) and isinstance(last, int)
+                else f"between {last:g} and {here:g}"
+            )
+            out.append(
+                f"Coarse step: {path} = {last:g} fails and {here:g} meets; values "
+                f"{span} were not tried and a cheaper one may meet: sweep them."
+            )
+    return out
 
 
 def _validate_compare(a: xr.Dataset, b: xr.Dataset, metric: str) -> str:

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from reliability import plots
 from reliability.campaign import Campaign, Target, parse_campaign
-from reliability.decision import Decision, decide
+from reliability.decision import Decision, decide, pick_warnings
 from reliability.describe import describe_design
 from reliability.results import SchemaError, atomic_write, open_result
 from reliability.summary import summary_rows
@@ -40,7 +40,9 @@ _RC = {
 _MD = """# {{ title }}
 
 {{ decision.statement }}
-
+{% for w in decision.warnings %}
+> **Check before flying it:** {{ w }}
+{% endfor %}
 ## Design evaluated
 {% if description %}
 {{ description }}
@@ -93,11 +95,14 @@ th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 tr.meets td { background: #e8f5e9; }
 .statement { font-size: 1.1em; padding: 0.8em; background: #f3f6fa; border-left: 4px solid #1f77b4; }
+.warning { padding: 0.6em; background: #fff6e5; border-left: 4px solid #e08a00; }
 img { max-width: 100%; }
 pre { background: #f6f6f6; padding: 0.6em; }
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class="statement" id="recommendation">{{ decision.statement }}</p>
+{% for w in decision.warnings %}<p class="warning"><strong>Check before flying it:</strong> {{ w }}</p>
+{% endfor %}
 <h2>Design evaluated</h2>
 {% if description %}<p>{{ description }}</p>{% endif %}
 <pre id="design">{{ design }}</pre>
@@ -203,7 +208,12 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
         )
         if ok:
             rec = ok[0].scenario
-            statement = f"Recommended: {rec}, the cheapest design that meets {req}."
+            which = (
+                "the cheapest design that meets"
+                if measures
+                else ("the first design that meets (no [cost] given to rank them by)")
+            )
+            statement = f"Recommended: {rec}, {which} {req}."
         else:
             rec = None
             statement = f"No design meets {req}."
@@ -217,7 +227,8 @@ def _rare_decision(ds: xr.Dataset, campaign: Campaign, target: Target | None) ->
     statement += (
         f" Estimated by {how}; relative errors and weight diagnostics are in the provenance table."
     )
-    return Decision("unavailability", None, rows, rec, None, statement, measures)
+    warnings = pick_warnings(campaign, {r.scenario: r.meets for r in rows}, rec)
+    return Decision("unavailability", None, rows, rec, None, statement, measures, warnings)
 
 
 def _rare_figures(ds: xr.Dataset) -> list[tuple[str, str, Figure]]:

@@ -239,3 +239,39 @@ def test_one_at_a_time_swings_draw_a_tornado(tmp_path):
     assert (out / "figures" / "tornado.svg").exists()
     with pytest.raises(CampaignError, match="not both"):
         parse_campaign(_text(swings + "\n" + SWEEP), source="x.toml")
+
+
+def _sweep_campaign(values):
+    text = campaign_text(
+        cluster='node = { n = 12, k = 10, spares = { cold = 1, swap = "12 h" } }',
+        rest=f'[sweep]\n"cluster.node.spares.cold" = {values}',
+    )
+    return parse_campaign(text)
+
+
+def test_the_pick_at_the_edge_or_past_a_coarse_step_is_flagged():
+    from reliability.decision import pick_warnings
+
+    c = _sweep_campaign([0, 4, 8])
+    names = [sc.name for sc in c.scenarios]  # in sweep order: 0, 4, 8 spares
+    coarse = pick_warnings(c, dict(zip(names, [False, False, True], strict=True)), names[2])
+    assert len(coarse) == 1 and "Coarse step" in coarse[0], coarse
+    assert "= 4 fails and 8 meets; values 5 to 7 were not tried" in coarse[0]
+    edge = pick_warnings(c, dict(zip(names, [True, True, True], strict=True)), names[0])
+    assert len(edge) == 1 and "lowest cluster.node.spares.cold swept (0)" in edge[0], edge
+    fine = _sweep_campaign([0, 1, 2])
+    names = [sc.name for sc in fine.scenarios]
+    assert pick_warnings(fine, dict(zip(names, [False, True, True], strict=True)), names[1]) == []
+    assert pick_warnings(fine, dict(zip(names, [False, False, False], strict=True)), None) == []
+
+
+def test_without_costs_the_pick_is_not_called_the_cheapest(tmp_path):
+    text = _text(SWEEP, target="0.06").replace(COST, "")
+    c = parse_campaign(text)
+    ds = run_campaign(c, n_workers=0, out_dir=tmp_path / "run")
+    d = decide(ds, c)
+    assert d.recommended is not None
+    assert "cheapest" not in d.statement and "no [cost] given" in d.statement, d.statement
+    write_report(tmp_path / "run")
+    md = (tmp_path / "run" / "report.md").read_text()
+    assert "cheapest" not in md.split("## Design evaluated")[0]
