@@ -173,15 +173,14 @@ def pick_warnings(campaign: Campaign, meets: dict[str, bool], pick: str | None) 
             else (here - last) > 0.25 * abs(here)
         )
         if skipped:
-            span = (
-                f"{last + 1:g} to {here - 1:g}"
-                if isinstance(here, int) and isinstance(last, int)
-                else f"between {last:g} and {here:g}"
-            )
-            out.append(
-                f"Coarse step: {path} = {last:g} fails and {here:g} meets; values "
-                f"{span} were not tried and a cheaper one may meet: sweep them."
-            )
+            if isinstance(here, int) and here - last == 2:
+                span = f"the value {last + 1} was not tried and may meet: sweep it."
+            elif isinstance(here, int) and isinstance(last, int):
+                span = f"values {last + 1} to {here - 1} were not tried and a smaller one "
+                span += "may meet: sweep them."
+            else:
+                span = "values between them were not tried and a smaller one may meet."
+            out.append(f"Coarse step: {path} = {last:g} fails and {here:g} meets; {span}")
     return out
 
 

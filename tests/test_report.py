@@ -257,6 +257,10 @@ def test_the_pick_at_the_edge_or_past_a_coarse_step_is_flagged():
     coarse = pick_warnings(c, dict(zip(names, [False, False, True], strict=True)), names[2])
     assert len(coarse) == 1 and "Coarse step" in coarse[0], coarse
     assert "= 4 fails and 8 meets; values 5 to 7 were not tried" in coarse[0]
+    two = _sweep_campaign([0, 2, 4])
+    names2 = [sc.name for sc in two.scenarios]
+    (one,) = pick_warnings(two, dict(zip(names2, [False, False, True], strict=True)), names2[2])
+    assert "= 2 fails and 4 meets; the value 3 was not tried" in one, one
     edge = pick_warnings(c, dict(zip(names, [True, True, True], strict=True)), names[0])
     assert len(edge) == 1 and "lowest cluster.node.spares.cold swept (0)" in edge[0], edge
     fine = _sweep_campaign([0, 1, 2])
