@@ -179,14 +179,16 @@ def _interruptible(progress: _Progress, run_dir: Callable[[], Path | None]) -> I
     error line, and the signal handling and logging are restored afterwards."""
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_sigint) if main_thread else None
+    interrupted = False
     try:
         yield
     except KeyboardInterrupt:
+        interrupted = True
         progress.close()
         _interrupted(run_dir())
     finally:
         progress.close()
-        if main_thread:
+        if main_thread and not interrupted:
             signal.signal(signal.SIGINT, previous)
             logging.disable(logging.NOTSET)  # _on_sigint silenced logging for the shutdown
 
@@ -195,6 +197,9 @@ def _on_sigint(signum: int, frame: Any) -> None:
     """Ctrl-C during a run: the cluster's shutdown that follows is expected, so its
     loggers are silenced before it starts; then the usual KeyboardInterrupt."""
     logging.disable(logging.CRITICAL)  # every logger of every level, for the rest of the run
+    # further presses while the cluster closes (and at exit) would interrupt the
+    # shutdown itself into a traceback: the first one is being acted on
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

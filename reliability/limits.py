@@ -18,13 +18,15 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from reliability.campaign import Campaign
 from reliability.engine import state_bytes
 from reliability.engine.plan import pack_plan
-from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, OUTPUTS, Effect
+from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, OUTPUTS, Effect, LawKind, Renew
 from reliability.system import SystemPlan, compile_plan
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "estimate",
     "event_budget",
     "events_per_trial",
+    "fires_per_slot",
     "machine_memory",
 ]
 
@@ -131,10 +134,10 @@ def _per_trial_bytes(cells: int, modes: int, classes: int) -> tuple[int, int]:
 def events_per_trial(plan: SystemPlan) -> tuple[float, list[float]]:
     """Events a trial of ``plan`` takes, on the high side, and the share of each mode.
 
-    Every clocked mode fires at its mission-mean rate on each of its unit slots (as if
-    never down: an upper bound), a failure that takes a unit down costs a second
-    event for its restoration, and preventive maintenance, servicing visits and the
-    steps of the demand and the capacity factor add theirs. Returns (events per trial, events of each mode).
+    Every clocked mode fires :func:`fires_per_slot` times on each of its unit slots, a
+    failure that takes a unit down costs a second event for its restoration, and
+    preventive maintenance, servicing visits and the steps of the demand and the
+    capacity factor add theirs. Returns (events per trial, events of each mode).
     """
     a = plan.arrays
     mission = float(a.mission_h)
@@ -142,15 +145,55 @@ def events_per_trial(plan: SystemPlan) -> tuple[float, list[float]]:
     per_mode = []
     for m in range(a.n_modes):
         effect = int(a.mode_effect[m])
-        rate = plan.mode_rate_h[m] if m < len(plan.mode_rate_h) else 0.0
         if effect == Effect.SCHEDULED:  # each unit's turns, each ending in a restoration
             n = a.n_units * 2.0 * mission / float(a.pm_every)
         else:
-            n = float(slots[m]) * rate * mission * (2.0 if effect == Effect.DOWN else 1.0)
+            per_slot = fires_per_slot(plan, m)
+            n = float(slots[m]) * per_slot * (2.0 if effect == Effect.DOWN else 1.0)
         per_mode.append(n)
     visits = mission / float(a.svc_every) if math.isfinite(a.svc_every) else 0.0
     steps = np.size(a.dem_t) + np.size(a.cf_t) - 2  # changes of demand or capacity factor
     return sum(per_mode) + 2.0 * visits + steps, per_mode
+
+
+def fires_per_slot(plan: SystemPlan, m: int) -> float:
+    """How often mode ``m`` fires on one unit slot over the mission, on the high side:
+    at its mission-mean rate as if never down, or, when it resumes at its age after
+    each event (minimal repair), as its cumulative hazard over the mission says (a
+    decreasing hazard renewed at every repair can still fire more: the kernel's
+    budget stops such a trial)."""
+    a = plan.arrays
+    mission = float(a.mission_h)
+    rate = plan.mode_rate_h[m] if m < len(plan.mode_rate_h) else 0.0
+    per_slot = rate * mission
+    if int(a.mode_law[m]) != LawKind.EXPONENTIAL and _minimal_repair(a, m):
+        per_slot = max(per_slot, _cum_hazard(a, m, mission))
+    return per_slot
+
+
+def _minimal_repair(a: Any, m: int) -> bool:
+    """Does mode ``m`` resume at its age after each event (a silent fault, or a repair
+    in place that renews nothing)? Its count over the mission is then its cumulative
+    hazard there, which an ageing law makes far larger than mission / mean."""
+    if int(a.mode_effect[m]) == Effect.SILENT:
+        return True
+    return (
+        int(a.mode_effect[m]) == Effect.DOWN
+        and not int(a.mode_replace[m])
+        and int(a.mode_renew[m]) == Renew.RESUME
+    )
+
+
+def _cum_hazard(a: Any, m: int, t: float) -> float:
+    """Cumulative hazard of mode ``m``'s ageing life law (Weibull, lognormal, fixed)
+    at age ``t``: its expected failures by ``t`` under minimal repair."""
+    law, p1, p2 = int(a.mode_law[m]), float(a.mode_p1[m]), float(a.mode_p2[m])
+    if law == LawKind.WEIBULL:
+        return (t / p1) ** p2
+    if law == LawKind.LOGNORMAL:
+        return float(-stats.norm.logsf((math.log(t) - p1) / p2))
+    # fixed: past its life it fires again at once, without end
+    return math.inf if t >= p1 else 0.0
 
 
 def event_budget() -> int:
@@ -199,15 +242,15 @@ def check_events(campaign: Campaign, plans: list[SystemPlan], budget: int | None
         if total <= budget:
             continue
         events: dict[str, float] = {}
-        rate: dict[str, float] = {}
+        fires: dict[str, float] = {}
         for m, label in enumerate(plan.mode_labels):
             events[_process(label)] = events.get(_process(label), 0.0) + per_mode[m]
-            rate[_process(label)] = rate.get(_process(label), 0.0) + plan.mode_rate_h[m]
+            fires[_process(label)] = fires.get(_process(label), 0.0) + fires_per_slot(plan, m)
         worst = max(events, key=events.__getitem__)
         where = f" (scenario {sc.name})" if len(plans) > 1 else ""
         raise ResourceError(
             f"{campaign.source}: {_knob(campaign, worst)} ({worst}) fires about "
-            f"{_count(rate[worst] * campaign.mission_h)} times per unit over the "
+            f"{_count(fires[worst])} times per unit over the "
             f"mission{where}: about {_count(total)} events per trial, more than the "
             f"{_count(budget)} a trial may take (a trial would run for minutes or never "
             "end); make it rarer (a longer life, a lower rate), give its repair a "

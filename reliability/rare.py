@@ -344,7 +344,7 @@ def simulate_cycles(
     seeds = np.random.SeedSequence(np.random.default_rng(seed).integers(2**63)).spawn(3)
     _, down, _ = _run(design, seeds[0], n_cycles, bias, False)
     hit, _, _ = _run(design, seeds[1], n_cycles, bias, True)
-    n_c = max(2, round(n_cycles * crude_share))
+    n_c = max(2, round(n_cycles * crude_share)) if n_cycles else 0  # 0: compile only
     _, _, length = _run(design, seeds[2], n_c, 0.0, False)
     return {"downtime": down, "hit": hit, "length": length}
 

@@ -47,6 +47,20 @@ def test_resumed_precision_run_matches(tmp_path):
     np.testing.assert_array_equal(first.availability.values, again.availability.values)
 
 
+def test_a_precision_run_resumes_from_its_run_directory(tmp_path):
+    """resume_campaign rebuilds the campaign of the run directory: a trial count that
+    was never overridden must not replace the precision target (and its hash)."""
+    from reliability.runner import resume_campaign
+
+    c = parse_campaign(precision_text(0.05))
+    first = run_campaign(c, n_workers=0, out_dir=tmp_path)
+    back = resume_campaign(tmp_path)
+    assert back.precision == c.precision and back.config_sha256 == c.config_sha256
+    (tmp_path / "result.nc").unlink()
+    again = run_campaign(back, n_workers=0, out_dir=tmp_path, resume=True)
+    np.testing.assert_array_equal(first.availability.values, again.availability.values)
+
+
 def test_trial_override_replaces_the_target():
     c = parse_campaign(precision_text(0.05)).with_overrides(trials=300)
     assert c.precision is None and c.trials == 300

@@ -123,6 +123,24 @@ def test_endless_trials_are_refused_naming_the_process(make_campaign, failures, 
         run_campaign(c, n_workers=0)
 
 
+def test_minimal_repair_of_an_ageing_mode_is_counted_by_its_cumulative_hazard(make_campaign):
+    """Weibull shape 10, mean 1000 h, repaired in 1 s to its age: it fires (t/eta)^10
+    times, 1.6e9 over a year, not 9 (= 8760 / 1000)."""
+    c = make_campaign(
+        mission="1 y",
+        failures='{ law = "weibull", shape = 10, mean = "1000 h", repair = "1 s", renew = false }',
+        cluster="node = { n = 4, k = 3 }",
+    )
+    with pytest.raises(ResourceError, match=r"fires about 1\.6e\+09 times per unit"):
+        check_resources(c)
+    renewed = make_campaign(
+        mission="1 y",
+        failures='{ law = "weibull", shape = 10, mean = "1000 h", repair = "1 s" }',
+        cluster="node = { n = 4, k = 3 }",
+    )
+    check_resources(renewed)  # renewed at each repair: about 9 a unit
+
+
 def test_the_event_budget_can_be_raised_and_is_checked(make_campaign, monkeypatch):
     c = make_campaign(failures='{ law = "exponential", mean = "1 h", repair = "1 h" }')
     plans = [compile_plan(c.base)]  # 12 x 1000 x 2 events
@@ -233,6 +251,41 @@ def test_disk_full_leaves_no_file_that_looks_complete(make_campaign, tmp_path, m
         write_result(ds, target)
     assert not target.exists()
     assert list(target.parent.iterdir()) == []  # the temporary file is gone too
+
+
+def test_a_full_disk_reported_by_hdf5_is_one_line(make_campaign, tmp_path, monkeypatch):
+    """netCDF4 reports a full disk as RuntimeError("NetCDF: HDF error")."""
+    p = tmp_path / "c.toml"
+    p.write_text(campaign_text(trials=20))
+
+    def full(self, path, *args, **kwargs):
+        Path(path).write_bytes(b"CDF\x01partial")
+        raise RuntimeError("NetCDF: HDF error")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", full)
+    r = CliRunner().invoke(main, ["run", str(p), "--workers", "0", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert "could not be written (NetCDF: HDF error); is the disk full?" in line, line
+    assert not list((tmp_path / "o").rglob("*.tmp"))
+
+
+def test_a_result_declaring_a_huge_variable_is_refused_unread(make_campaign, tmp_path):
+    import netCDF4
+
+    path = write_result(run_campaign(make_campaign(trials=10), n_workers=0), tmp_path / "r.nc")
+    original = path.read_bytes()
+    with netCDF4.Dataset(path, "a") as nc:  # declared, never written: the file stays small
+        nc.createDimension("junk", 10**12)
+        nc.createVariable("junkvar", "f8", ("junk",), zlib=True)
+    with pytest.raises(SchemaError, match=r"declares 7\.45e\+03 GiB of data"):
+        open_result(path)
+    path.write_bytes(original)
+    with netCDF4.Dataset(path, "a") as nc:  # as a coordinate, which xarray reads at once
+        nc.createDimension("junk", 10**12)
+        nc.createVariable("junk", "f8", ("junk",), zlib=True)
+    with pytest.raises(SchemaError, match=r"not a readable NetCDF result \(Unable to allocate"):
+        open_result(path)
 
 
 def test_truncated_result_file_is_refused(make_campaign, tmp_path):

@@ -12,6 +12,7 @@ from reliability.rare import (
     exact_gamma,
     exact_unavailability,
 )
+from tests.conftest import campaign_text
 
 B13 = {1e-3: 4.861282e-2, 1e-4: 6.183674e-4, 1e-5: 6.320790e-6}
 
@@ -182,3 +183,27 @@ def test_a_killed_rare_run_resumes_to_the_same_result(tmp_path):
         first["weighted_downtime_h"].values, again["weighted_downtime_h"].values
     )
     assert float(first["unavailability"][0]) == float(again["unavailability"][0])
+
+
+@pytest.mark.slow
+def test_a_cycle_that_never_ends_is_stopped_in_one_line(tmp_path):
+    """Failures 100x faster than one crew repairs: the system almost never returns to
+    all-up, so a regenerative cycle would never end; its event budget stops it."""
+    from click.testing import CliRunner
+
+    from reliability.cli import main
+
+    path = tmp_path / "endless.toml"
+    path.write_text(
+        campaign_text(
+            campaign_extra='method = "importance"\nblock_size = 100',
+            failures='{ law = "exponential", mean = "1 h", '
+            'repair = { law = "exponential", mean = "100 h" } }',
+            cluster="acc = { n = 20, k = 1, crews = 1 }",
+        ).replace("[units.node]", "[units.acc]")
+        + "\n[rare_event]\ncycles = 200\n"
+    )
+    r = CliRunner().invoke(main, ["run", str(path), "--workers", "0", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("error: a regenerative cycle took more events than its budget"), line

@@ -148,6 +148,24 @@ def test_losing_every_worker_at_once_gives_the_same_trials(campaign, local):
     assert_same_trials(ds, local)
 
 
+@pytest.mark.slow
+def test_a_scheduler_without_workers_ends_the_run_in_one_line(campaign, tmp_path, monkeypatch):
+    """An external scheduler left with no workers (all killed; nothing restarts them)
+    would wait forever: after NO_WORKERS_S the run ends, keeping what it has."""
+    from reliability.runner import ClusterLost, executor
+
+    monkeypatch.setattr(executor, "WATCH_S", 0.5)
+    monkeypatch.setattr(executor, "NO_WORKERS_S", 2.0)
+    sched_file = tmp_path / "scheduler.json"
+    scheduler = start_scheduler(sched_file)
+    try:
+        with pytest.raises(ClusterLost, match=r"has had no workers for 2 s$"):
+            run_campaign(campaign, scheduler_file=str(sched_file), out_dir=tmp_path / "run")
+    finally:
+        stop(scheduler)
+    assert (tmp_path / "run" / "manifest.json").exists()
+
+
 def _die(code):
     os._exit(code)
 

@@ -103,6 +103,23 @@ def test_temporaries_of_a_killed_run_are_swept_on_resume(campaign, reference, tm
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def test_odd_things_in_place_of_parts_are_recomputed(campaign, reference, tmp_path):
+    """A part declaring a huge variable it never wrote (read before its shape was
+    checked, it asked for terabytes), a folder and a FIFO in place of parts."""
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    (tmp_path / "result.nc").unlink()
+    parts = sorted((tmp_path / "parts").glob("*.nc"))
+    with netCDF4.Dataset(parts[1], "a") as nc:
+        nc.createDimension("junk", 10**12)
+        nc.createVariable("junk", "f8", ("junk",), zlib=True)
+    parts[2].unlink()
+    parts[2].mkdir()
+    parts[3].unlink()
+    os.mkfifo(parts[3])
+    same(run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True), reference)
+    assert all(p.is_file() for p in parts)
+
+
 def test_refuses_to_mix_runs(campaign, tmp_path):
     run_campaign(campaign, n_workers=0, out_dir=tmp_path)
     with pytest.raises(FileExistsError, match="already holds a run"):

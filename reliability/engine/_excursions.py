@@ -14,7 +14,11 @@ import numpy as np
 
 from reliability.engine import streams as rnd
 from reliability.engine._jit import kernel
-from reliability.engine.spec import Stream
+from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, EventBudgetError, Stream
+
+#: Events one regenerative cycle may take (as a crude trial's budget): a cycle of a
+#: system that hardly ever returns to all-up would otherwise never end
+MAX_EVENTS_PER_CYCLE = MAX_EVENTS_PER_TRIAL
 
 
 @kernel(error_model="numpy")
@@ -66,7 +70,16 @@ def run(n, k, lam, mu, crews, p, keys, stop_at_down, scratch, gamma_out, down_ou
         hit = 0.0
         down = 0.0
         length = 0.0
+        events = 0
         while n_failed > 0:
+            events += 1
+            if events > MAX_EVENTS_PER_CYCLE:
+                raise EventBudgetError(
+                    "a regenerative cycle took more events than its budget: the system "
+                    "almost never returns to all units up (failures far faster than "
+                    "repairs); importance sampling cannot estimate it, use crude Monte "
+                    'Carlo (method = "crude")'
+                )
             tot_f = 0.0
             tot_r = 0.0
             up_units = 0

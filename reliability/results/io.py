@@ -43,7 +43,10 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        write(tmp)
+        try:
+            write(tmp)
+        except RuntimeError as exc:  # netCDF/HDF5 report a full disk as "HDF error"
+            raise OSError(f"{path}: could not be written ({exc}); is the disk full?") from None
         # mkstemp creates the file 0600: give it the permissions a plain open() would
         umask = os.umask(0)
         os.umask(umask)
@@ -53,6 +56,11 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _memory() -> int:
+    """Bytes of memory of this machine."""
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def write_result(ds: xr.Dataset, path: str | Path) -> Path:
@@ -92,8 +100,15 @@ def open_result(path: str | Path) -> xr.Dataset:
         raise FileNotFoundError(f"{p}: no such result file")
     try:
         with xr.open_dataset(p, engine="netcdf4") as ds:
+            if ds.nbytes > _memory() // 2:  # declared, not stored: refuse before reading
+                raise SchemaError(
+                    f"{p}: declares {ds.nbytes / 2**30:.3g} GiB of data, more than this "
+                    "machine can hold: not a result of this program"
+                )
             loaded = ds.load()
-    except (OSError, ValueError) as exc:
+    except SchemaError:
+        raise
+    except (OSError, ValueError, TypeError, RuntimeError, KeyError, MemoryError) as exc:
         raise SchemaError(f"{p}: not a readable NetCDF result ({exc})") from None
     try:
         assert_schema(loaded)

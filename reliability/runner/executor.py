@@ -115,7 +115,7 @@ def _connect(
         _check_address(address, where)
         try:
             client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # noqa: BLE001 - TLS without certificates, not a scheduler, ...
             raise OSError(f"cannot reach the Dask scheduler at {address}{where}: {exc}") from None
         with client:
             yield client
@@ -135,6 +135,19 @@ def _check_address(address: str, where: str) -> None:
         raise ValueError(
             f"{address!r}{where} is not a Dask scheduler address such as tcp://host:8786 ({exc})"
         ) from None
+
+
+#: seconds between looks at the cluster while no block finishes
+WATCH_S = 5.0
+#: seconds a scheduler may have no worker at all before the run ends with one line
+NO_WORKERS_S = 120.0
+
+
+def _n_workers(client: Client) -> int:
+    try:
+        return len(client.scheduler_info()["workers"])
+    except Exception:  # noqa: BLE001 - a scheduler that stopped answering: reported elsewhere
+        return 1
 
 
 #: seconds to wait for a given scheduler before the run ends with a one-line error
@@ -305,5 +318,28 @@ class Executor(contextlib.AbstractContextManager):
             fut = client.submit(func, *args, key=f"{tag}-{s}-{b}", pure=False)
             where[fut.key] = (s, b)
             futures.append(fut)
-        for fut in as_completed(futures, loop=client.loop):
-            done(*where[fut.key], _result(fut, where[fut.key], client))
+        finishing = as_completed(futures, loop=client.loop)
+        alone_since: float | None = None
+        last = time.monotonic()
+        while not finishing.is_empty():
+            finished = finishing.next_batch(block=False)
+            if not finished:
+                time.sleep(0.02)
+                if time.monotonic() - last < WATCH_S:
+                    continue
+                # nothing finished for a while: fine while workers compute, not when
+                # the scheduler has none left (an external cluster does not restart them)
+                last = time.monotonic()
+                if _n_workers(client):
+                    alone_since = None
+                    continue
+                alone_since = alone_since or last
+                if last - alone_since >= NO_WORKERS_S:
+                    raise ClusterLost(
+                        f"the Dask scheduler at {client.scheduler.address} has had no "
+                        f"workers for {NO_WORKERS_S:g} s"
+                    )
+                continue
+            last = time.monotonic()
+            for fut in finished:
+                done(*where[fut.key], _result(fut, where[fut.key], client))

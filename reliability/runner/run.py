@@ -226,7 +226,9 @@ def _warm_up(
         on_compile()
     if method == "importance":
         rare = campaign.rare_event or RareEvent()
-        load = partial(simulate_cycles, markov[0], 0, 2, rare.bias, rare.crude_share)
+        # crude_share 0 runs the fewest cycles the method allows (a cycle of a design
+        # that never returns to all-up takes its whole event budget)
+        load = partial(simulate_cycles, markov[0], 0, 0, rare.bias, 0.0)
     elif method == "splitting":
         load = partial(split_replicate, plans[0].arrays, 0, 2)
     else:

@@ -21,6 +21,7 @@ import errno
 import json
 import logging
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,19 @@ def _check_shape(ds: xr.Dataset, names: list[str], sizes: Mapping[str, int]) -> 
     return ""
 
 
+def _check_extra(ds: xr.Dataset, names: list[str]) -> str:
+    extra = sorted(set(map(str, ds.data_vars)) - set(names))
+    return f"holds a variable no block has ({extra[0]})" if extra else ""
+
+
+def _remove(path: Path) -> None:
+    """Delete a bad part, whatever it is (a folder in its place too)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _foreign(folder: Path) -> bool:
     """Does ``folder`` hold anything but a lock left by a run that never started?"""
     return any(p.name != ".lock" for p in folder.iterdir())
@@ -73,7 +87,11 @@ def resume_campaign(run_dir: str | Path) -> Campaign:
         overrides = {k: meta["overrides"][k] for k in ("trials", "seed", "block_size")}
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{manifest}: unreadable manifest ({exc})") from None
-    return load_campaign(run / "campaign.toml").with_overrides(**overrides)
+    campaign = load_campaign(run / "campaign.toml")
+    if overrides["trials"] == campaign.trials:
+        # not overridden: a trial count given would replace a precision target
+        overrides["trials"] = None
+    return campaign.with_overrides(**overrides)
 
 
 class RunStore:
@@ -205,18 +223,19 @@ class RunStore:
         if not path.exists():
             return None
         try:
+            if not path.is_file():  # a folder, a FIFO: nothing to open (a FIFO would block)
+                raise OSError("not a regular file")
             with xr.open_dataset(path, engine="netcdf4") as ds:
-                ds = ds.load()
-            problem = (
-                checksum_problem(ds)
-                or self._check_labels(ds, scenario, block)
-                or _check_shape(ds, names, sizes)
-            )
-        except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
+                # names and sizes first: a part may declare a huge variable it never wrote
+                problem = _check_shape(ds, names, sizes) or _check_extra(ds, names)
+                if not problem:
+                    ds = ds.load()
+                    problem = checksum_problem(ds) or self._check_labels(ds, scenario, block)
+        except (OSError, RuntimeError, ValueError, KeyError, TypeError, MemoryError) as exc:
             problem = f"unreadable ({type(exc).__name__}: {exc})"
         if problem:
             log.warning("%s: %s; recomputing this block", path, problem)
-            path.unlink(missing_ok=True)
+            _remove(path)
             return None
         return {n: np.asarray(ds[n].values) for n in names}
 
