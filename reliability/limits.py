@@ -302,13 +302,30 @@ def _budget(name: str, default: float) -> float:
     return value * _GB
 
 
-def check_resources(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estimate:
-    """Refuse a campaign whose block or result would not fit, or whose trials would
-    take more events than the budget; return the estimate."""
+#: Blocks a run may have in all: each is a task, a part file and a progress step.
+MAX_BLOCKS = 100_000
+
+
+def check_resources(
+    campaign: Campaign, plans: list[SystemPlan] | None = None, workers: int | None = None
+) -> Estimate:
+    """Refuse a campaign whose block or result would not fit (``workers`` worker
+    processes share the machine: default one per core), that would have more than
+    :data:`MAX_BLOCKS` blocks, or whose trials would take more events than the
+    budget; return the estimate."""
     plans = plans or [compile_plan(campaign.designs[0])]
     est = estimate(campaign, plans)
     check_events(campaign, plans)
-    block_default, result_default = default_budgets()
+    blocks = math.ceil(est.trials / campaign.block_size) * len(campaign.scenarios)
+    if blocks > MAX_BLOCKS:
+        fits = math.ceil(est.trials * len(campaign.scenarios) / MAX_BLOCKS)
+        raise ResourceError(
+            f"{campaign.source}: campaign.block_size = {campaign.block_size}: {blocks:,} "
+            f"blocks ({est.trials} trials x {len(campaign.scenarios)} scenarios), more than "
+            f"the {MAX_BLOCKS:,} a run may have (each is a task and a part file); use "
+            f"block_size = {fits} or more"
+        )
+    block_default, result_default = default_budgets(workers)
     block_budget = _budget("RELIABILITY_MAX_BLOCK_MEMORY_GB", block_default)
     result_budget = _budget("RELIABILITY_MAX_RESULT_GB", result_default)
     src = campaign.source

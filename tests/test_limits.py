@@ -52,6 +52,12 @@ def test_a_result_that_does_not_fit_is_refused(make_campaign, monkeypatch):
         check_resources(c)
 
 
+def test_too_many_blocks_are_refused(make_campaign):
+    c = make_campaign(trials=200_000, campaign_extra="block_size = 1")
+    with pytest.raises(ResourceError, match=r"200,000 blocks .* use block_size = 2 or more"):
+        check_resources(c)
+
+
 def test_memory_budgets_follow_the_machine(make_campaign, monkeypatch):
     from reliability import limits
 

@@ -180,7 +180,8 @@ def run_campaign(
     method, markov = resolve_method(campaign)
     plans = [] if method == "importance" else [compile_plan(d) for d in campaign.designs]
     if method == "crude":
-        check_resources(campaign, plans)  # refuse what would not fit, before launching
+        # refuse what would not fit, before launching (the workers share the machine)
+        check_resources(campaign, plans, workers=n_workers or None)
     elif method == "splitting":
         check_events(campaign, plans)
     # the kernel stops a trial past the budget, should the estimate have been wrong
