@@ -408,6 +408,44 @@ def test_a_malformed_scheduler_address_is_refused_at_once(campaign, tmp_path):
         assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
+def test_a_server_that_never_answers_as_a_scheduler_is_one_line(tmp_path):
+    """An HTTP server (a dashboard's port given by mistake) accepts the connection and
+    never answers the handshake: one line after the connect timeout, nothing written."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    path = tmp_path / "c.toml"
+    path.write_text(campaign_text(trials=10))
+    code = (
+        "import sys\n"
+        "from reliability.runner import executor\n"
+        "executor.CONNECT_TIMEOUT_S = 1\n"
+        "from reliability.cli import main\n"
+        f"sys.argv = ['reliability', 'run', {str(path)!r}, '--scheduler', "
+        f"'tcp://127.0.0.1:{port}', '--out', {str(tmp_path / 'o')!r}]\n"
+        "main()\n"
+    )
+    try:
+        time.sleep(1.0)  # the server is listening
+        r = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        )
+    finally:
+        stop(server)
+    assert r.returncode == 2, r.stderr
+    (line,) = r.stderr.strip().splitlines()
+    assert line.endswith(f"127.0.0.1:{port}: no answer as a Dask scheduler in 1 s"), line
+    assert not (tmp_path / "o").exists()
+
+
 def test_an_unreachable_scheduler_ends_the_run_with_one_line(campaign, tmp_path, monkeypatch):
     from reliability.runner import executor
 

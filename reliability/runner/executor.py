@@ -103,8 +103,6 @@ def _sigint_held() -> Iterator[None]:
 def _connect(
     scheduler: str | None, scheduler_file: str | None, n_workers: int | None
 ) -> Iterator[Client]:
-    from distributed import Client
-
     address = scheduler or (
         scheduler_address(scheduler_file)
         if scheduler_file
@@ -113,15 +111,36 @@ def _connect(
     if address:
         where = f" (from {scheduler_file})" if scheduler_file and not scheduler else ""
         _check_address(address, where)
-        try:
-            client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
-        except Exception as exc:  # noqa: BLE001 - TLS without certificates, not a scheduler, ...
-            raise OSError(f"cannot reach the Dask scheduler at {address}{where}: {exc}") from None
+        client = _client_within(address, where)
         with client:
             yield client
     else:
         with local_client(n_workers or os.cpu_count() or 1) as client:
             yield client
+
+
+def _client_within(address: str, where: str) -> Client:
+    """A client of the scheduler at ``address``, or one line after
+    :data:`CONNECT_TIMEOUT_S`. Something that accepts the connection but never answers
+    as a scheduler (an HTTP server, the dashboard's port) holds a client's handshake
+    forever: the client is made in a thread that is given up on in time."""
+    from distributed import Client
+
+    made: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - TLS without certificates, not a scheduler
+            made["error"] = exc
+
+    thread = threading.Thread(target=connect, name="reliability-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S + 5.0)
+    if "client" in made:
+        return made["client"]
+    why = made.get("error") or f"no answer as a Dask scheduler in {CONNECT_TIMEOUT_S:g} s"
+    raise OSError(f"cannot reach the Dask scheduler at {address}{where}: {why}")
 
 
 def _check_address(address: str, where: str) -> None:
