@@ -199,17 +199,26 @@ def _cum_hazard(a: Any, m: int, t: float) -> float:
 def event_budget() -> int:
     """Events one trial may take: ``RELIABILITY_MAX_EVENTS_PER_TRIAL`` or the
     engine's default."""
-    name = "RELIABILITY_MAX_EVENTS_PER_TRIAL"
+    return int(
+        _env_number(
+            "RELIABILITY_MAX_EVENTS_PER_TRIAL", MAX_EVENTS_PER_TRIAL, "a number of events", 1.0
+        )
+    )
+
+
+def _env_number(name: str, default: float, what: str, minimum: float) -> float:
+    """The number in environment variable ``name`` (``default`` when unset), finite and
+    at least ``minimum`` (and below 2**62), or one line naming the variable."""
     raw = os.environ.get(name)
     if raw is None:
-        return MAX_EVENTS_PER_TRIAL
+        return default
     try:
         value = float(raw)
     except ValueError:
-        raise ResourceError(f"{name} = {raw!r}: expected a number of events") from None
-    if not (math.isfinite(value) and 1 <= value < 2**62):
-        raise ResourceError(f"{name} = {raw!r}: expected a number of events from 1 to 2**62")
-    return int(value)
+        raise ResourceError(f"{name} = {raw!r}: expected {what}") from None
+    if not (math.isfinite(value) and minimum <= value < 2**62) or value <= 0:
+        raise ResourceError(f"{name} = {raw!r}: expected {what}, positive and finite")
+    return value
 
 
 def _knob(campaign: Campaign, process: str) -> str:
@@ -290,16 +299,8 @@ def estimate(campaign: Campaign, plans: list[SystemPlan] | None = None) -> Estim
 
 
 def _budget(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ResourceError(f"{name} = {raw!r}: expected a number of GB") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ResourceError(f"{name} = {raw!r}: expected a positive number of GB")
-    return value * _GB
+    """A memory budget in bytes: ``name`` in GB, or ``default`` bytes when unset."""
+    return _env_number(name, default / _GB, "a number of GB", 0.0) * _GB
 
 
 #: Blocks a run may have in all: each is a task, a part file and a progress step.
