@@ -17,16 +17,15 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from reliability.campaign import Campaign
-from reliability.engine import state_bytes
+from reliability.engine import cum_hazard, state_bytes
 from reliability.engine.plan import pack_plan
 from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, OUTPUTS, Effect, LawKind, Renew
+from reliability.machine import machine_memory
 from reliability.system import SystemPlan, compile_plan
 
 __all__ = [
@@ -53,20 +52,6 @@ DRIVER_PEAK = 3.5
 #: Share of the machine's memory a run may plan to use (the rest: the system, the
 #: scheduler, the workers' own footprint).
 MEMORY_SHARE = 0.6
-
-
-def machine_memory() -> int:
-    """Bytes of memory this process may use: the machine's, or its cgroup's limit
-    (a container, a batch job) where lower."""
-    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    for limit in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            raw = Path(limit).read_text().strip()
-        except OSError:
-            continue
-        if raw.isdigit():
-            total = min(total, int(raw))
-    return int(total)
 
 
 def default_budgets(workers: int | None = None) -> tuple[float, float]:
@@ -167,7 +152,8 @@ def fires_per_slot(plan: SystemPlan, m: int) -> float:
     rate = plan.mode_rate_h[m] if m < len(plan.mode_rate_h) else 0.0
     per_slot = rate * mission
     if int(a.mode_law[m]) != LawKind.EXPONENTIAL and _minimal_repair(a, m):
-        per_slot = max(per_slot, _cum_hazard(a, m, mission))
+        law, p1, p2 = a.mode_law[m], a.mode_p1[m], a.mode_p2[m]
+        per_slot = max(per_slot, cum_hazard(law, p1, p2, mission))
     return per_slot
 
 
@@ -182,18 +168,6 @@ def _minimal_repair(a: Any, m: int) -> bool:
         and not int(a.mode_replace[m])
         and int(a.mode_renew[m]) == Renew.RESUME
     )
-
-
-def _cum_hazard(a: Any, m: int, t: float) -> float:
-    """Cumulative hazard of mode ``m``'s ageing life law (Weibull, lognormal, fixed)
-    at age ``t``: its expected failures by ``t`` under minimal repair."""
-    law, p1, p2 = int(a.mode_law[m]), float(a.mode_p1[m]), float(a.mode_p2[m])
-    if law == LawKind.WEIBULL:
-        return (t / p1) ** p2
-    if law == LawKind.LOGNORMAL:
-        return float(-stats.norm.logsf((math.log(t) - p1) / p2))
-    # fixed: past its life it fires again at once, without end
-    return math.inf if t >= p1 else 0.0
 
 
 def event_budget() -> int:

@@ -33,6 +33,7 @@ from scipy import sparse
 from scipy.sparse import linalg as splinalg
 
 from reliability.engine import excursions, leaf_tree_up, trial_keys
+from reliability.engine.spec import MAX_EVENTS_PER_TRIAL
 
 __all__ = [
     "MarkovDesign",
@@ -57,6 +58,7 @@ class MarkovDesign:
     lam: float
     mu: float
     crews: int = 0
+    max_events: int = MAX_EVENTS_PER_TRIAL  # per excursion, as a crude trial's budget
 
     def __post_init__(self) -> None:
         if not self.levels or any(not 1 <= k <= n for n, k in self.levels):
@@ -120,7 +122,20 @@ def _run(design: MarkovDesign, rng, n: int, p: float, stop_at_down: bool):
     nn, kk = design.arrays()
     keys = trial_keys(rng, n)
     g, d, length = np.zeros(n), np.zeros(n), np.zeros(n)
-    excursions(nn, kk, design.lam, design.mu, design.crews, p, keys, stop_at_down, g, d, length)
+    excursions(
+        nn,
+        kk,
+        design.lam,
+        design.mu,
+        design.crews,
+        p,
+        keys,
+        stop_at_down,
+        g,
+        d,
+        length,
+        design.max_events,
+    )
     return g, d, length
 
 

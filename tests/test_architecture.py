@@ -18,6 +18,7 @@ RANKS = {
     "laws": 0,
     "devices": 0,
     "stats": 0,
+    "machine": 0,
     "environment": 1,
     "mitigation": 1,
     "workload": 1,

@@ -12,13 +12,14 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from reliability.engine import _excursions
+from reliability.engine import _excursions, _laws
 from reliability.engine._block import run_block
 from reliability.engine._jit import is_cached
 from reliability.engine._split import initial_need, run_stage
 from reliability.engine.plan import PlanArrays, new_state, output_layout, pack_plan, row_width
 from reliability.engine.spec import (
     CLOCKED_EFFECTS,
+    MAX_EVENTS_PER_TRIAL,
     OUTPUTS,
     LawKind,
     ProfileKind,
@@ -30,6 +31,7 @@ __all__ = [
     "BlockResult",
     "PlanArrays",
     "counts_blocker",
+    "cum_hazard",
     "excursions",
     "kernel_cached",
     "leaf_tree_up",
@@ -211,6 +213,20 @@ def kernel_cached(method: str = "crude") -> bool:
     return all(is_cached(f) for f in _ENTRIES[method])
 
 
+def cum_hazard(law: int, p1: float, p2: float, age: float) -> float:
+    """Cumulative hazard at ``age`` of a life law as the kernel draws it (a
+    ``LawKind`` with its parameters ``p1``, ``p2``): the expected failures by ``age``
+    of a mode repaired to its age each time (minimal repair). Plain Python: no compile.
+
+    Examples
+    --------
+    >>> from reliability.engine.spec import LawKind
+    >>> cum_hazard(LawKind.WEIBULL, 100.0, 2.0, 300.0)
+    9.0
+    """
+    return float(_laws.cum_hazard.py_func(int(law), float(p1), float(p2), float(age)))
+
+
 def levels(plan: PlanArrays) -> int:
     """Failures needed to bring the all-up system down (the kernel's own importance
     function at the start of a trial): the number of splitting stages.
@@ -259,14 +275,29 @@ def excursions(
     gamma_out: np.ndarray,
     down_out: np.ndarray,
     len_out: np.ndarray,
+    max_events: int = MAX_EVENTS_PER_TRIAL,
 ) -> None:
     """Regenerative excursions of a Markovian k-of-n tree (``n``, ``k`` per level,
     outermost first), one per key, under balanced failure biasing ``p`` (0: crude);
-    see :mod:`reliability.engine._excursions` and :mod:`reliability.rare`."""
+    see :mod:`reliability.engine._excursions` and :mod:`reliability.rare`. An
+    excursion past ``max_events`` events raises ``EventBudgetError``, as a trial past
+    its plan's ``max_events`` does."""
     n_groups = int(np.prod(n[:-1]))
     scratch = np.zeros((4, n_groups))
     _excursions.run(
-        n, k, lam, mu, crews, p, keys, stop_at_down, scratch, gamma_out, down_out, len_out
+        n,
+        k,
+        lam,
+        mu,
+        crews,
+        p,
+        keys,
+        stop_at_down,
+        scratch,
+        gamma_out,
+        down_out,
+        len_out,
+        int(max_events),
     )
 
 

@@ -14,11 +14,7 @@ import numpy as np
 
 from reliability.engine import streams as rnd
 from reliability.engine._jit import kernel
-from reliability.engine.spec import MAX_EVENTS_PER_TRIAL, EventBudgetError, Stream
-
-#: Events one regenerative cycle may take (as a crude trial's budget): a cycle of a
-#: system that hardly ever returns to all-up would otherwise never end
-MAX_EVENTS_PER_CYCLE = MAX_EVENTS_PER_TRIAL
+from reliability.engine.spec import EventBudgetError, Stream
 
 
 @kernel(error_model="numpy")
@@ -40,7 +36,9 @@ def tree_up(f, n, k, n_groups, up):
 
 
 @kernel(error_model="numpy")
-def run(n, k, lam, mu, crews, p, keys, stop_at_down, scratch, gamma_out, down_out, len_out):
+def run(
+    n, k, lam, mu, crews, p, keys, stop_at_down, scratch, gamma_out, down_out, len_out, max_events
+):
     """Simulate one excursion per key, under BFB when ``p`` > 0 (crude when p = 0).
 
     ``scratch`` is (4, n_groups) float64. gamma_out[i]: likelihood ratio if the system
@@ -73,7 +71,7 @@ def run(n, k, lam, mu, crews, p, keys, stop_at_down, scratch, gamma_out, down_ou
         events = 0
         while n_failed > 0:
             events += 1
-            if events > MAX_EVENTS_PER_CYCLE:
+            if events > max_events:  # a system that hardly ever returns to all-up
                 raise EventBudgetError(
                     "a regenerative cycle took more events than its budget: the system "
                     "almost never returns to all units up (failures far faster than "

@@ -11,10 +11,11 @@ from typing import Any
 
 import xarray as xr
 
+from reliability.machine import machine_memory
 from reliability.results.integrity import CHECKSUM_ATTR, checksum_problem, seal
 from reliability.results.schema import SchemaError, assert_schema
 
-__all__ = ["atomic_write", "open_result", "write_result"]
+__all__ = ["atomic_write", "open_result", "write_result", "write_sealed"]
 
 
 def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
@@ -58,11 +59,6 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     return path
 
 
-def _memory() -> int:
-    """Bytes of memory of this machine."""
-    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-
-
 def write_result(ds: xr.Dataset, path: str | Path) -> Path:
     """Check ``ds`` against the result schema, then write it to NetCDF4 (compressed,
     chunked by block) atomically, sealed with the checksum of its content (see
@@ -77,9 +73,16 @@ def write_result(ds: xr.Dataset, path: str | Path) -> Path:
     assert_schema(ds)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    return write_sealed(ds, path, encoding=_encoding(ds))
+
+
+def write_sealed(ds: xr.Dataset, path: str | Path, **to_netcdf: Any) -> Path:
+    """Write ``ds`` to NetCDF4 at ``path`` atomically, sealed with the checksum of its
+    content as read back (see :mod:`.integrity`); ``to_netcdf`` go to
+    :meth:`xarray.Dataset.to_netcdf`."""
 
     def write(tmp: str) -> None:
-        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(ds))
+        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", **to_netcdf)
         seal(tmp)
 
     return atomic_write(path, write)
@@ -100,7 +103,7 @@ def open_result(path: str | Path) -> xr.Dataset:
         raise FileNotFoundError(f"{p}: no such result file")
     try:
         with xr.open_dataset(p, engine="netcdf4") as ds:
-            if ds.nbytes > _memory() // 2:  # declared, not stored: refuse before reading
+            if ds.nbytes > machine_memory() // 2:  # declared, not stored: refuse before reading
                 raise SchemaError(
                     f"{p}: declares {ds.nbytes / 2**30:.3g} GiB of data, more than this "
                     "machine can hold: not a result of this program"

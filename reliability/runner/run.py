@@ -187,6 +187,7 @@ def run_campaign(
     # the kernel stops a trial past the budget, should the estimate have been wrong
     budget = event_budget()
     plans = [replace(p, arrays=p.arrays._replace(max_events=budget)) for p in plans]
+    markov = [replace(d, max_events=budget) for d in markov]
     with Executor(client, scheduler, scheduler_file, n_workers) as executor:
         executor.reach()  # a given scheduler answers (or the run ends) before anything is written
         store = open_store(campaign, out_dir, resume)

@@ -36,7 +36,8 @@ try:
 except ImportError:  # Windows
     fcntl = None
 from reliability.results import atomic_write
-from reliability.results.integrity import checksum_problem, seal
+from reliability.results.integrity import checksum_problem
+from reliability.results.io import write_sealed
 
 __all__ = ["RunStore", "resume_campaign"]
 
@@ -204,12 +205,7 @@ class RunStore:
                 "block": block,
             },
         )
-
-        def write(tmp: str) -> None:
-            ds.to_netcdf(tmp, engine="netcdf4")
-            seal(tmp)
-
-        atomic_write(self.part_path(scenario, block), write)
+        write_sealed(ds, self.part_path(scenario, block))
 
     def load(
         self, scenario: int, block: int, names: Iterable[str], sizes: Mapping[str, int]
