@@ -107,6 +107,11 @@ def describe_design(c: Campaign) -> list[str]:
                     "servicing visit restores the platform only)"
                 )
             rate = f", rate x profile {m.profile}" if m.profile else ""
+            if m.planned:
+                how = (
+                    "planned retirement at the design life: a free spare group takes over "
+                    f"at once (moved into the slot ahead of time); without one, {how}"
+                )
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
         if u.maintenance is not None:
             pm = u.maintenance
@@ -171,14 +176,15 @@ def describe_question(c: Campaign) -> list[str]:
             )
         ]
     t = c.target
+    leaf = base.levels[-1].unit or base.levels[-1].name
+    costs = dict(base.costs).get(leaf, ())  # what decision.design_cost counts
+    pick = "the cheapest" if costs else "a design"
     lines.append(
         f"target        P({t.metric} >= {t.at_least:g}) >= {t.confidence:g} per design "
-        "(lower end of the 95% Wilson interval); the report picks the cheapest that meets it"
+        f"(lower end of the 95% Wilson interval); the report picks {pick} that meets it"
         if t is not None
         else "target        none: the report compares the designs without a recommendation"
     )
-    leaf = base.levels[-1].unit or base.levels[-1].name
-    costs = dict(base.costs).get(leaf, ())  # what decision.design_cost counts
     if costs:
         per = ", ".join(f"{m} {v:g}" for m, v in costs)
         lines.append(
@@ -257,12 +263,21 @@ def _describe_platform(lv: Any) -> str:
         when = lv.replace.describe() if lv.replace else "the next servicing visit"
         return f"{text}, replaced in {when}{launch}"
     text += f"; {gs.count} {gs.kind} spare groups shared, relocating in {gs.relocate.describe()}"
-    if gs.reorder is None:
+    cadence = gs.launch_every_h is not None
+    if gs.reorder is None and not cadence:
         return f"{text}, never replenished (a group waits for a spare or the next visit)"
-    return (
-        f"{text}; {gs.batch} more ordered whenever free + on order - waiting <= {gs.reorder}, "
-        f"arriving in {lv.replace.describe()}{launch}"
-    )
+    if cadence:
+        times = f"{gs.launch_count} times" if gs.launch_count else "to the mission end"
+        text += (
+            f"; {gs.batch} more launched every {gs.launch_every_h:g} h from "
+            f"{gs.launch_first_h:g} h, {times}{launch}"
+        )
+    if gs.reorder is not None:
+        text += (
+            f"; {gs.batch} more ordered whenever free + on order - waiting <= {gs.reorder}, "
+            f"arriving in {lv.replace.describe()}{launch}"
+        )
+    return text
 
 
 def _renewal(renew: bool | tuple[str, ...]) -> str:

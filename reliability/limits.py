@@ -122,7 +122,7 @@ def events_per_trial(plan: SystemPlan) -> tuple[float, list[float]]:
     Every clocked mode fires :func:`fires_per_slot` times on each of its unit slots, a
     failure that takes a unit down costs a second event for its restoration, and
     preventive maintenance, servicing visits and the steps of the demand and the
-    capacity factor add theirs. Returns (events per trial, events of each mode).
+    capacity factor and the launches of a cadence add theirs. Returns (events per trial, events of each mode).
     """
     a = plan.arrays
     mission = float(a.mission_h)
@@ -138,7 +138,9 @@ def events_per_trial(plan: SystemPlan) -> tuple[float, list[float]]:
         per_mode.append(n)
     visits = mission / float(a.svc_every) if math.isfinite(a.svc_every) else 0.0
     steps = np.size(a.dem_t) + np.size(a.cf_t) - 2  # changes of demand or capacity factor
-    return sum(per_mode) + 2.0 * visits + steps, per_mode
+    every = np.asarray(a.sp_every, dtype=float)
+    cadence = float(np.sum(mission / every[np.isfinite(every)]))  # launches of a cadence
+    return sum(per_mode) + 2.0 * visits + steps + cadence, per_mode
 
 
 def fires_per_slot(plan: SystemPlan, m: int) -> float:

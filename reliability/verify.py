@@ -117,6 +117,8 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
                 nan = Estimate(math.nan, math.nan, math.nan, math.nan, 0, 0.95)
                 return Check(case, label, nan, exp.exact, math.nan, False, "no such fault class")
             var = var.sel(fault_class=exp.fault_class)
+        if "time" in var.dims:  # a value at the end of a grid cell
+            var = var.isel(time=_time_index(ds, exp.at_h))
         x = var.values.astype(float) / exp.scale
         if exp.metric in ("mttf", "job_completion_h") and np.isnan(x).any():
             censored = int(np.isnan(x).sum())

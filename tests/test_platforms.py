@@ -5,6 +5,7 @@ numbers and checks the mechanisms one at a time."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -171,6 +172,154 @@ def test_group_spares_numbers_are_the_ctmc_ones():
     assert used == pytest.approx(exp["group_spares_used"], abs=1e-6)
 
 
+def test_group_spares_cadence_numbers_are_the_chain_ones():
+    # (satellites waiting, relocating, free spares) is a CTMC between launches; a
+    # launch every 2000 h from 1500 h adds a spare with probability 0.8 (it serves a
+    # waiting satellite first): p(t) is expm piece by piece, with a jump at each launch
+    lb, mur, n, pfail, mission, top = 1 / 10000, 1 / 100, 4, 0.2, 20000.0, 12
+    states = [(w, r, x) for w in range(n + 1) for r in range(n + 1 - w) for x in range(top + 1)]
+    ix = {st: i for i, st in enumerate(states)}
+    size = len(states)
+    q = np.zeros((size, size))
+    jump = np.zeros((size, size))
+    for (w, r, x), i in ix.items():
+        if n - w - r:
+            q[i, ix[(w, r + 1, x - 1) if x else (w + 1, r, x)]] += (n - w - r) * lb
+        if r:
+            q[i, ix[(w, r - 1, x)]] += r * mur
+        jump[i, i] += pfail
+        # x = top is out of reach (one spare a launch): keep its row a distribution
+        arrive = (w - 1, r + 1, x) if w else (w, r, min(x + 1, top))
+        jump[i, ix[arrive]] += 1 - pfail
+    np.fill_diagonal(q, -q.sum(axis=1))
+    big = np.zeros((2 * size, 2 * size))
+    big[:size, :size] = q
+    big[:size, size:] = np.eye(size)
+    column = lambda f: np.array([f(*st) for st in states], dtype=float)
+    up, relocating, free = (
+        column(lambda w, r, x: w + r <= 1),
+        column(lambda w, r, x: r),
+        column(lambda w, r, x: x),
+    )
+    launches = np.arange(1500.0, mission, 2000.0)
+    marks = sorted({*launches, *np.arange(1000.0, mission + 1, 1000.0)})
+    p = np.zeros(size)
+    p[ix[(0, 0, 1)]] = 1.0
+    t = up_h = relocating_h = 0.0
+    stock = {}
+    for m in marks:
+        e = linalg.expm(big * (m - t))  # [[e^{QL}, int_0^L e^{Qs} ds], [0, I]]
+        up_h += p @ e[:size, size:] @ up
+        relocating_h += p @ e[:size, size:] @ relocating
+        p = p @ e[:size, :size]
+        if m in launches:
+            p = p @ jump
+        stock[m], t = p @ free, m
+    assert p[[ix[st] for st in states if st[2] == top]].sum() < 1e-12
+    exp = _expected("group_spares_cadence")
+    assert up_h / mission == pytest.approx(exp["availability"], abs=1e-9)
+    assert launches.size == exp["launches"]
+    assert pfail * launches.size == pytest.approx(exp["launch_failures"], abs=1e-12)
+    assert relocating_h * mur == pytest.approx(exp["group_spares_used"], abs=1e-8)
+    c = load_campaign(validation_dir() / "group_spares_cadence.toml")
+    at = [e for e in c.expectations if e.metric == "group_spare_stock"]
+    assert len(at) == 3
+    for e in at:
+        assert stock[e.at_h] == pytest.approx(e.exact, abs=1e-9)
+
+
+def test_platform_design_life_numbers_are_the_lattice_ones():
+    # a new satellite at s is up until s + life (or the mission end), then launches
+    # fly at s + life + lead * g until one succeeds (probability 1 - p each)
+    mission, life, lead, p = 19800.0, 5000.0, 1000.0, 0.5
+
+    @functools.cache
+    def from_new(s: float) -> np.ndarray:
+        """(up hours, retirements, launches, failed launches) expected after s."""
+        total = np.array([min(life, mission - s), 0.0, 0.0, 0.0])
+        if s + life >= mission:
+            return total
+        total[1] = 1.0
+        reach, t = 1.0, s + life + lead
+        while t < mission:
+            total[2:] += reach * np.array([1.0, p])
+            total += reach * (1 - p) * from_new(t)
+            reach, t = reach * p, t + lead
+        return total
+
+    up_h, retired, launches, failed = from_new(0.0)
+    exp = _expected("platform_design_life")
+    assert up_h / mission == pytest.approx(exp["availability"], abs=1e-9)
+    assert retired == pytest.approx(exp["bus.end_of_life"], abs=1e-9)
+    assert launches == pytest.approx(exp["launches"], abs=1e-9)
+    assert failed == pytest.approx(exp["launch_failures"], abs=1e-9)
+
+
+def test_design_life_is_a_planned_retirement_of_platforms_only(tmp_path):
+    c = load_campaign(validation_dir() / "platform_design_life.toml")
+    (mode,) = c.base.units[1].failures
+    assert (mode.name, mode.planned, mode.life.law, mode.life.p1) == (
+        "end_of_life",
+        True,
+        "fixed",
+        5000.0,
+    )
+    plan = compile_plan(c.base)
+    assert plan.mode_sources[plan.mode_classes.index("bus.end_of_life")] == "scheduled"
+    text = (validation_dir() / "platform_design_life.toml").read_text()
+    leaf = text.replace("[units.gpu]", '[units.gpu]\ndesign_life = "5 y"')
+    (tmp_path / "leaf.toml").write_text(leaf)
+    with pytest.raises(CampaignError, match=r"units\.gpu\.design_life.*retires a platform"):
+        load_campaign(tmp_path / "leaf.toml")
+
+
+@pytest.mark.parametrize(
+    ("spares", "up_h", "used"),
+    [
+        # two spares free at 5000 h and 10000 h: handed over at once; none at 15000 h
+        ("cold = 2", 15000.0, 2),
+        # none free at 5000 h: the launch at 6000 h brings one, which relocates 100 h;
+        # that satellite retires at 11100 h with no spare left
+        (
+            'cold = 0, launch_every = "1000 h", launch_first = "6000 h", launch_count = 1',
+            10000.0,
+            1,
+        ),
+    ],
+)
+def test_a_planned_retirement_hands_over_to_a_free_spare_group(spares, up_h, used):
+    from reliability.campaign import parse_campaign
+    from reliability.runner import run_campaign
+
+    text = (validation_dir() / "platform_design_life.toml").read_text()
+    text = text.replace(
+        'replace = "1000 h", launch_failure = 0.5',
+        f'group_spares = {{ {spares}, relocate = "100 h" }}',
+    )
+    text = text.replace("trials = 4000", "trials = 3")
+    ds = run_campaign(parse_campaign(text.split("[verify]")[0]), n_workers=0)
+    np.testing.assert_allclose(ds["availability"].values, up_h / 19800.0, rtol=1e-12)
+    assert (ds["group_spares_used"].values == used).all()
+
+
+def test_cadence_settings_are_refused_where_they_mean_nothing(tmp_path):
+    text = (validation_dir() / "group_spares_cadence.toml").read_text()
+    cadence = ', launch_every = "2000 h", launch_first = "1500 h", batch = 1'
+    cases = [  # (the cadence replaced by, keep the launch failure, refusal)
+        (", batch = 1", False, r"batch.*set reorder.*launch_every"),
+        (', launch_first = "1500 h"', False, r"launch_first.*set launch_every"),
+        (', launch_every = "10 min", batch = 1', True, r"launch_every.*under an hour"),
+        ("", True, r"launch_failure.*group_spares\.launch_every"),
+    ]
+    for change, failure, pattern in cases:
+        bad = text.replace(cadence, change)
+        if not failure:
+            bad = bad.replace("launch_failure = 0.2, ", "")
+        (tmp_path / "bad.toml").write_text(bad)
+        with pytest.raises(CampaignError, match=pattern):
+            load_campaign(tmp_path / "bad.toml")
+
+
 def test_repairable_spares_numbers_are_the_birth_death_ones():
     # f failed units (in repair or waiting for the repairer): 6 in slots while f <= 2
     lam, mu, n, k, spares, mission = 1 / 500, 1 / 50, 6, 5, 2, 20000.0
@@ -195,6 +344,13 @@ def test_repairable_spares_numbers_are_the_birth_death_ones():
     swaps = lam * in_slots * (f < spares) + mu * (f > spares)
     assert mission * average(swaps) == pytest.approx(exp["spares_used"], abs=1e-6)
     assert mission * average(lam * in_slots) == pytest.approx(exp["node.fault"], abs=1e-6)
+    # free spares at a cell's end: those not yet taken by failed units
+    c = load_campaign(validation_dir() / "repairable_spares.toml")
+    stock = [e for e in c.expectations if e.metric == "spare_stock"]
+    assert len(stock) == 2
+    for e in stock:
+        free = linalg.expm(q * e.at_h)[0] @ np.maximum(spares - f, 0)
+        assert free == pytest.approx(e.exact, abs=1e-9)
 
 
 def test_platform_retire_numbers_are_the_chain_ones():

@@ -55,7 +55,6 @@ def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
     kind, count, dormant = _read_stock(t)
     relocate = read_duration_law(t, "relocate", Law(law="fixed", p1=0.0))
     reorder = None
-    batch = 1
     if t.has("reorder"):
         t.refuse(
             "reorder",
@@ -63,14 +62,32 @@ def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
             unless=lt.has("replace"),
         )
         reorder = t.integer("reorder", minimum=0, maximum=1_000_000)
-        batch = t.integer("batch", 1, minimum=1, maximum=1_000_000)
     else:
         lt.refuse(
             "replace",
             "with group_spares a failed group waits for a spare; replace is the lead time "
             "of the launches that restock them: set group_spares.reorder (and batch)",
         )
-        t.refuse("batch", "is the size of a launch ordered at reorder: set reorder")
+    every = first = launches = None
+    if t.has("launch_every"):
+        every = t.duration("launch_every", positive=True)
+        if every < 1.0:
+            raise t.error("launch_every", "is under an hour: no launch cadence is that fast", every)
+        first = t.duration("launch_first", every)
+        launches = (
+            t.integer("launch_count", minimum=1, maximum=1_000_000)
+            if t.has("launch_count")
+            else None
+        )
+    else:
+        t.refuse("launch_first", "is the first launch of a cadence: set launch_every")
+        t.refuse("launch_count", "is the number of launches of a cadence: set launch_every")
+    t.refuse(
+        "batch",
+        "is the size of a launch: set reorder (launches on demand) or launch_every (a cadence)",
+        unless=reorder is not None or every is not None,
+    )
+    batch = t.integer("batch", 1, minimum=1, maximum=1_000_000)
     t.finish()
     return GroupSpares(
         kind=kind,
@@ -79,6 +96,9 @@ def _validate_group_spares(t: Table, lt: Table) -> GroupSpares:
         dormant_mttf_h=dormant,
         reorder=reorder,
         batch=batch,
+        launch_every_h=every,
+        launch_first_h=first,
+        launch_count=launches,
     )
 
 
@@ -87,10 +107,13 @@ def _validate_platform(
 ) -> tuple[str | None, Law | None, float | None]:
     """``platform = "<unit type>"``, ``replace = <duration or law>`` and
     ``launch_failure = <probability>`` of a level."""
+    gs = lt.data.get("group_spares")
+    cadence = isinstance(gs, dict) and "launch_every" in gs
     lt.refuse(
         "launch_failure",
-        "is the failure probability of a replacement's launch: set replace (its lead time)",
-        unless=lt.has("replace"),
+        "is the failure probability of a launch: set replace (the lead time of launches "
+        "ordered) or group_spares.launch_every (a cadence)",
+        unless=lt.has("replace") or cadence,
     )
     if not lt.has("platform"):
         lt.refuse("group_spares", "spare groups replace a failed platform's group: set platform")
@@ -189,6 +212,13 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
             source=t.source,
             path=f"units.{leaf.name}.failures",
             value=shocks[0],
+        )
+    if any(m.planned for m in leaf.failures):
+        raise CampaignError(
+            "design_life retires a platform (a satellite's bus) and replaces its group; "
+            "for the units of the last level use their maintenance (renew = true)",
+            source=t.source,
+            path=f"units.{leaf.name}.design_life",
         )
     used = [lv.platform for lv in levels if lv.platform is not None]
     if leaf.name in used:

@@ -72,6 +72,8 @@ METRICS = (
     "group_spares_used",
     "launches",
     "launch_failures",
+    "spare_stock",
+    "group_spare_stock",
     "outages",
     "downtime_h",
     "fault_count",
@@ -128,6 +130,9 @@ class FailureMode:
     name: str
     life: Law
     profile: str | None = None
+    # planned retirement at a design life (``design_life`` of a platform type): not a
+    # hardware fault, but restored as one (the group is replaced)
+    planned: bool | None = None  # None: not planned (absent settings keep the config hash)
     restore: str = "replace"
     repair: Law | None = None
     crew: bool = True
@@ -244,7 +249,10 @@ class GroupSpares:
     ordered whenever the stock position (free spares + on order - groups waiting)
     falls to ``reorder``; each arrives after the level's ``replace`` lead time and
     fails with its ``launch_failure`` probability (the batch is lost, another order
-    follows)."""
+    follows). With ``launch_every_h`` finite, a launch of ``batch`` spares flies every
+    ``launch_every_h`` from ``launch_first_h`` whatever the stock (planned
+    replenishment flights), ``launch_count`` of them (None: to the mission end); one
+    that fails loses its batch and is not replaced."""
 
     kind: str  # "cold" | "warm"
     count: int
@@ -252,6 +260,9 @@ class GroupSpares:
     dormant_mttf_h: float = math.inf
     reorder: int | None = None
     batch: int = 1
+    launch_every_h: float | None = None  # None: no cadence
+    launch_first_h: float | None = None
+    launch_count: int | None = None  # launches of the cadence (None: to the mission end)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

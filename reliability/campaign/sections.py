@@ -412,7 +412,7 @@ def _validate_verify(t: Table | None, mission_h: float) -> tuple[str, tuple[Expe
         if metric in FAULT_METRICS:
             fault_class = et.string("fault_class")
         at = None
-        if metric in ("point_availability", "reliability"):
+        if metric in ("point_availability", "reliability", "spare_stock", "group_spare_stock"):
             at = et.duration("at")
             if at > mission_h:
                 raise et.error("at", f"is after the mission end ({mission_h:g} h)", at)

@@ -31,8 +31,9 @@ def read_unit(
     name: str, t: Table, profiles: dict[str, Profile], env: Environment | None
 ) -> UnitType:
     has_radiation = t.has("radiation") or t.has("memory")
-    raw = t.raw("failures", [] if has_radiation else MISSING)
-    if not isinstance(raw, list) or (not raw and not has_radiation):
+    other = has_radiation or t.has("design_life")  # failures may then be left out
+    raw = t.raw("failures", [] if other else MISSING)
+    if not isinstance(raw, list) or (not raw and not other):
         raise t.error("failures", "expected a non-empty list of failure-mode tables", raw)
     if len(raw) > 64:
         raise t.error("failures", "at most 64 failure modes per unit type", len(raw))
@@ -80,6 +81,14 @@ def read_unit(
                 renew=renew,
                 shock=shock_p if effect == "shock" else None,
             )
+        )
+    if t.has("design_life"):
+        # the Starlink model: deorbited at its design life and replaced like a lost bus
+        life_h = t.duration("design_life", positive=True)
+        if any(m.name == "end_of_life" for m in modes):
+            raise t.error("design_life", "a failure mode is already named end_of_life", life_h)
+        modes.append(
+            FailureMode(name="end_of_life", life=Law(law="fixed", p1=life_h), planned=True)
         )
     radiation = _validate_radiation(t, env, {m.name for m in modes})
     mt = t.table("memory")

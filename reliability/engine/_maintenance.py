@@ -1,5 +1,5 @@
-"""Scheduled maintenance: servicing visits, spares resupply, and preventive
-maintenance of units on a calendar.
+"""Scheduled maintenance: servicing visits, spares resupply, launches of spare
+groups (ordered or on a cadence), and preventive maintenance of units on a calendar.
 
 A servicing visit starts every ``svc_every`` hours (start to start) from
 ``svc_first``, may hold the system down while it lasts, and at its end replaces the
@@ -71,8 +71,9 @@ def _next_resupply(pi, pf, si, sf, su, t, first):
 
 @kernel(forceinline=True, error_model="numpy")
 def reset(pi, pf, si, sf, su):
-    """Start a trial: the first servicing visit, resupply arrival and every unit's
-    first preventive maintenance are scheduled."""
+    """Start a trial: the first servicing visit, resupply arrival, every unit's
+    first preventive maintenance and every pool's first cadence launch are
+    scheduled."""
     if math.isfinite(fparam(pf, FParam.SVC_EVERY)):
         events.schedule(
             si, sf, events.ident(pi, Event.SERVICE_START, 0), fparam(pf, FParam.SVC_FIRST)
@@ -84,6 +85,7 @@ def reset(pi, pf, si, sf, su):
             first = get(pf, PF.UNIT_PM_FIRST, unit)
             if math.isfinite(first):
                 events.schedule(si, sf, events.ident(pi, Event.UNIT_PM, unit), first)
+    orders.reset(pi, pf, si, sf)
 
 
 @kernel(inline="always", error_model="numpy")
@@ -184,6 +186,15 @@ def _order_arrives(pi, pf, si, sf, su, slot, t, row):
     orders.reorder(pi, pf, si, sf, su, sp, t)
 
 
+@kernel(error_model="numpy")  # out of line, as an order's arrival
+def _cadence_launch(pi, pf, si, sf, su, sp, t, row):
+    """A launch of pool ``sp``'s fixed cadence flies: its spares serve the groups
+    waiting."""
+    orders.cadence(pi, pf, si, sf, su, sp, t, row)
+    restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
+    restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
+
+
 @kernel(inline="always", error_model="numpy")
 def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     """Maintenance's wall-clock events: a visit starts or ends, spares arrive, unit
@@ -198,5 +209,7 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
         _unit_pm(pi, pf, si, sf, su, index, t, row, own_clocks)
     elif kind == Event.ORDER_ARRIVES:
         _order_arrives(pi, pf, si, sf, su, index, t, row)
+    elif kind == Event.CADENCE_LAUNCH:
+        _cadence_launch(pi, pf, si, sf, su, index, t, row)
     else:
         raise RuntimeError("not an event kind of maintenance")

@@ -1,4 +1,5 @@
-"""Replenishment of pools of spare groups (satellites) by launches ordered on demand.
+"""Replenishment of pools of spare groups (satellites) by launches ordered on demand
+or flown on a fixed cadence.
 
 A pool with a reorder point ``s`` and a batch ``Q`` orders launches of ``Q`` spares
 whenever its stock position (free spares + on order - groups waiting for one) falls
@@ -7,16 +8,24 @@ pool's law, and its launch fails with the pool's probability, losing the batch. 
 order occupies one of the pool's order slots (an event identity) until it arrives:
 the position never falls below minus the groups the pool serves, so
 (s + groups) // Q + 2 slots always suffice.
+
+A pool with a cadence launches ``Q`` spares every ``sp_every`` hours from
+``sp_first`` to ``sp_last`` whatever its stock (a constellation's planned replenishment flights);
+a failed cadence launch loses its batch and is not replaced (the next flight comes
+on schedule), and on-demand orders, if the pool has a reorder point too, see its
+stock as it is.
 """
 
 from __future__ import annotations
 
+import math
+
 from reliability.engine import _events as events
 from reliability.engine import _laws as laws
 from reliability.engine import streams as rnd
-from reliability.engine._access import add, fparam, get, next_count, out, put, trial_key
+from reliability.engine._access import add, fparam, get, iparam, next_count, out, put, trial_key
 from reliability.engine._jit import kernel
-from reliability.engine.spec import PF, Counter, Event, FParam, Out, P, S, Stream
+from reliability.engine.spec import PF, Counter, Event, FParam, IParam, Out, P, S, Stream
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -55,14 +64,10 @@ def reorder(pi, pf, si, sf, su, sp, t):
         events.schedule(si, sf, events.ident(pi, Event.ORDER_ARRIVES, slot), t + lead)
 
 
-@kernel(error_model="numpy")
-def arrive(pi, pf, si, su, slot, t, row):
-    """The launch of order ``slot`` at ``t``: its batch joins the pool's stock unless
-    the launch fails. Returns the pool."""
-    sp = get(pi, P.ORDER_POOL, slot)
-    q = get(pi, P.SP_BATCH, sp)
-    put(si, S.ORDER_LIVE, slot, 0)
-    add(si, S.SP_ONORDER, sp, -q)
+@kernel(forceinline=True, error_model="numpy")
+def _fly(pi, pf, si, su, sp, t, row):
+    """A launch of pool ``sp`` flies at ``t``: counted, and its batch joins the stock
+    unless it fails."""
     counted = t >= fparam(pf, FParam.WARMUP_H)
     if counted:
         row[out(pi, Out.LAUNCHES)] += 1.0
@@ -71,5 +76,34 @@ def arrive(pi, pf, si, su, slot, t, row):
         if counted:
             row[out(pi, Out.LAUNCH_FAILURES)] += 1.0
     else:
-        add(si, S.SP_STOCK, sp, q)
+        add(si, S.SP_STOCK, sp, get(pi, P.SP_BATCH, sp))
+
+
+@kernel(forceinline=True, error_model="numpy")
+def reset(pi, pf, si, sf):
+    """Start a trial: the first launch of every pool with a cadence is scheduled."""
+    for sp in range(iparam(pi, IParam.N_SP)):
+        first = get(pf, PF.SP_FIRST, sp)
+        if math.isfinite(first):
+            events.schedule(si, sf, events.ident(pi, Event.CADENCE_LAUNCH, sp), first)
+
+
+@kernel(error_model="numpy")
+def cadence(pi, pf, si, sf, su, sp, t, row):
+    """The launch of pool ``sp``'s cadence due at ``t`` flies; the next is scheduled
+    unless this was the last."""
+    nxt = t + get(pf, PF.SP_EVERY, sp)
+    if nxt <= get(pf, PF.SP_LAST, sp):
+        events.schedule(si, sf, events.ident(pi, Event.CADENCE_LAUNCH, sp), nxt)
+    _fly(pi, pf, si, su, sp, t, row)
+
+
+@kernel(error_model="numpy")
+def arrive(pi, pf, si, su, slot, t, row):
+    """The launch of order ``slot`` at ``t``: its batch joins the pool's stock unless
+    the launch fails. Returns the pool."""
+    sp = get(pi, P.ORDER_POOL, slot)
+    put(si, S.ORDER_LIVE, slot, 0)
+    add(si, S.SP_ONORDER, sp, -get(pi, P.SP_BATCH, sp))
+    _fly(pi, pf, si, su, sp, t, row)
     return sp

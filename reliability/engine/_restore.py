@@ -57,12 +57,17 @@ from reliability.engine.spec import (
 
 
 @kernel(error_model="numpy")
-def _group_time(pi, pf, unit, u):
+def _group_time(pi, pf, si, sf, unit, u, t):
     """How long platform ``unit``'s group takes to be replaced: a spare group's
-    relocation, or a launch's lead time. (Kept out of line: the common paths of
-    restoration stay small.)"""
+    relocation, or a launch's lead time. A planned retirement that finds a spare
+    group free takes no time: the spare's move into the slot was started ahead of the
+    known date (one that had to wait for a spare relocates as usual). (Kept out of
+    line: the common paths of restoration stay small.)"""
     sp = get(pi, P.UNIT_SPARE, unit)
     if sp >= 0:
+        planned = get(pi, P.MODE_PLANNED, get(si, S.UNIT_FMODE, unit))
+        if planned and get(sf, SF.UNIT_TFAIL, unit) == t:
+            return 0.0
         return laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
     g = get(pi, P.UNIT_GROUP, unit)
     return laws.draw(
@@ -83,7 +88,7 @@ def _start(pi, pf, si, sf, su, unit, t):
         sp = get(pi, P.UNIT_SPARE, unit)
         dur = laws.draw(get(pi, P.SP_SLAW, sp), get(pf, PF.SP_SP1, sp), get(pf, PF.SP_SP2, sp), u)
     elif kind == RestoreKind.GROUP:
-        dur = _group_time(pi, pf, unit, u)
+        dur = _group_time(pi, pf, si, sf, unit, u, t)
     else:
         m = get(si, S.UNIT_FMODE, unit)
         dur = laws.draw(

@@ -252,6 +252,14 @@ class Modes:
             "mode_renew": np.array(self.renew, i32),
             "mode_local": np.array(self.local, i32),
             "mode_effect": np.array(self.effect, i32),
+            # a design-life retirement: the only scheduled mode that takes a unit down
+            "mode_planned": np.array(
+                [
+                    src == "scheduled" and eff == Effect.DOWN
+                    for src, eff in zip(self.sources, self.effect, strict=True)
+                ],
+                i32,
+            ),
             "dom_kind": np.array(self.dom_kind, i32),
             "dom_off": np.array(self.dom_off, i32),
             "dom_t": np.array(self.dom_t, dtype=float),
@@ -378,7 +386,7 @@ def _add_hardware(modes: Modes, unit) -> None:
         modes.add(
             label=f"{unit.name}.{m.name}",
             fault_class=f"{unit.name}.{m.name}",
-            source="hardware",
+            source="scheduled" if m.planned else "hardware",
             life=_law(m.life),
             domain=modes.profile_domain(m.profile) if m.profile else 0,
             effect=Effect.SHOCK if shock else Effect.DOWN,

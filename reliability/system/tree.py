@@ -154,6 +154,7 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
     """Plan fields of the spare pools: of units first, then of spare groups."""
     i32 = np.int32
     rows = [(s.count, s.kind, s.dormant_mttf_h, s.swap, None, 1, None, 0.0, 0) for s in unit_levels]
+    cadence = [(math.inf, math.inf, math.inf)] * len(unit_levels)  # unit pools: resupply
     served = list(unit_served)
     # repair slots: the repairers, or one per unit that can be away at once
     shop = [
@@ -177,6 +178,12 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
                 slots,
             )
         )
+        last = (
+            g.launch_first_h + (g.launch_count - 1) * g.launch_every_h
+            if g.launch_count
+            else math.inf
+        )
+        cadence.append((g.launch_every_h, g.launch_first_h, last))
         served.append(len(platforms))
         shop.append(0)
         repair.append(None)
@@ -198,6 +205,9 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
         "sp_lp1": np.array([r[6].p1 if r[6] else 0.0 for r in rows], dtype=float),
         "sp_lp2": np.array([r[6].p2 if r[6] else 0.0 for r in rows], dtype=float),
         "sp_lfail": np.array([r[7] for r in rows], dtype=float),
+        "sp_every": np.array([c[0] for c in cadence], dtype=float),
+        "sp_first": np.array([c[1] for c in cadence], dtype=float),
+        "sp_last": np.array([c[2] for c in cadence], dtype=float),
         "sp_ooff": np.concatenate([[0], np.cumsum(slots)]).astype(i32),
         "order_pool": order_pool.astype(i32),
         "sp_rlaw": np.array([-1 if r is None else LAW_CODES[r.law] for r in repair], i32),

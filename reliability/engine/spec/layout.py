@@ -68,6 +68,8 @@ EVENTS: tuple[EventKind, ...] = (
     EventKind("order_arrives", "order_slots", "maintenance", "a replenishment launch arrives"),
     EventKind("job_phase", "one", "job", "training: a restart, compute or checkpoint ends"),
     EventKind("sdc_found", "one", "job", "training: silent corruption is found"),
+    # last, so that the identities of the kinds above are those of plans without it
+    EventKind("cadence_launch", "spare_pools", "maintenance", "a launch of a fixed cadence flies"),
 )
 
 
@@ -110,6 +112,12 @@ PLAN_INT: tuple[Field, ...] = (
     Field("mode_renew", "modes", "what a repair does to the clocks (Renew)"),
     Field("mode_local", "modes", "index of the mode within its unit type (stream id)"),
     Field("mode_effect", "modes", "effect on the unit (Effect)"),
+    Field(
+        "mode_planned",
+        "modes",
+        "1: a planned retirement (design life): a free spare group takes over at once",
+        default=0,
+    ),
     Field("mode_pm_renew", "modes", "1: a maintenance turn renews this mode's clock", default=0),
     Field("dom_kind", "domains", "kind of rate profile (ProfileKind)"),
     Field("dom_off", "domains", "offsets into dom_t, dom_m, dom_c", extra=1),
@@ -163,6 +171,11 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("sp_lp1", "spare_pools", "first lead-time parameter", default=0.0),
     Field("sp_lp2", "spare_pools", "second lead-time parameter", default=0.0),
     Field("sp_lfail", "spare_pools", "probability that a replenishment launch fails", default=0.0),
+    Field(
+        "sp_every", "spare_pools", "fixed-cadence launches: interval, h (inf: none)", default=inf
+    ),
+    Field("sp_first", "spare_pools", "fixed-cadence launches: the first, h", default=inf),
+    Field("sp_last", "spare_pools", "fixed-cadence launches: the last, h", default=inf),
     Field("sp_rp1", "spare_pools", "first repair parameter of units swapped out", default=0.0),
     Field("sp_rp2", "spare_pools", "second repair parameter of units swapped out", default=0.0),
     Field("pat_t", "pattern_pieces", "periodic patterns: piece starts within the period"),

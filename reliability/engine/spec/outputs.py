@@ -59,6 +59,22 @@ OUTPUTS: tuple[Output, ...] = (
         "system up at the end of the grid cell (1) or down (0)",
         "time: point",
     ),
+    Output(
+        "spare_stock",
+        "cell",
+        "i4",
+        "1",
+        "free spare units in the unit-spare pools at the end of the grid cell",
+        "time: point",
+    ),
+    Output(
+        "group_spare_stock",
+        "cell",
+        "i4",
+        "1",
+        "free spare groups (satellites) in parking orbit at the end of the grid cell",
+        "time: point",
+    ),
     Output("outages", "trial", "i4", "1", "unplanned system failures", "time: sum"),
     Output("downtime_h", "trial", "f8", "h", "system downtime, planned and unplanned", "time: sum"),
     Output(
