@@ -27,6 +27,7 @@ __all__ = [
     "availability_ecdf",
     "capacity_fan",
     "downtime_by_cause",
+    "downtime_criticality",
     "fault_counts",
     "throughput_distribution",
     "tornado",
@@ -69,9 +70,11 @@ def availability_ecdf(
     return ax
 
 
-def capacity_fan(ds: xr.Dataset, *, variable: str = "capacity", ax=None) -> Axes:
-    """Fan chart of capacity over mission time: median line, 25-75% and 5-95% bands,
-    per scenario."""
+def capacity_fan(
+    ds: xr.Dataset, *, variable: str = "capacity", label: str | None = None, ax=None
+) -> Axes:
+    """Fan chart of a per-cell variable over mission time (capacity by default; the
+    spare stock): median line, 25-75% and 5-95% bands, per scenario."""
     ax = _axes(ax)
     t = ds["time"].values / 8760.0
     palette = sns.color_palette(n_colors=ds.sizes["scenario"])
@@ -82,9 +85,9 @@ def capacity_fan(ds: xr.Dataset, *, variable: str = "capacity", ax=None) -> Axes
         ax.fill_between(t, q[1], q[3], color=color, alpha=0.3, linewidth=0)
         ax.plot(t, q[2], color=color, label=str(s))
     ax.set_xlabel("mission time (years)")
-    ax.set_ylabel(f"{variable} (5/25/50/75/95 %)")
+    ax.set_ylabel(f"{label or variable} (5/25/50/75/95 %)")
     ax.legend(fontsize=8)
-    ax.set_title(f"{variable} over the mission")
+    ax.set_title(f"{label or variable} over the mission")
     return ax
 
 
@@ -136,6 +139,45 @@ def downtime_by_cause(ds: xr.Dataset, *, ax=None) -> Axes:
     sns.barplot(data=df, x="outage_downtime_h", y="cause", hue="scenario", ax=ax)
     ax.set_xlabel("mean system downtime per mission (h)")
     ax.set_title("downtime by cause")
+    return ax
+
+
+def downtime_criticality(ds: xr.Dataset, *, ax=None) -> Axes:
+    """Each fault class's share of the unplanned system downtime (the downtime
+    criticality index) with its 95% CI, per scenario; classes that never started an
+    outage are left out."""
+    ax = _axes(ax)
+    share = ds["downtime_share"].transpose("scenario", "fault_class").values
+    keep = np.nan_to_num(share).max(axis=0) > 0
+    classes = ds["fault_class"].values.astype(str)[keep]
+    levels = ds["fault_level"].values.astype(str)[keep]
+    labels = [f"{c} ({lv})" if lv else c for c, lv in zip(classes, levels, strict=True)]
+    n_s = ds.sizes["scenario"]
+    height = 0.8 / max(n_s, 1)
+    palette = sns.color_palette(n_colors=n_s)
+    y = np.arange(len(classes))
+    for j, s in enumerate(ds["scenario"].values):
+        sel = ds.sel(scenario=s)
+        v = sel["downtime_share"].values[keep]
+        lo = sel["downtime_share_low"].values[keep]
+        hi = sel["downtime_share_high"].values[keep]
+        ax.barh(
+            y + (j - (n_s - 1) / 2) * height,
+            np.nan_to_num(v),
+            height,
+            color=palette[j],
+            label=str(s),
+            xerr=[np.nan_to_num(v - lo), np.nan_to_num(hi - v)],
+            error_kw={"capsize": 2, "elinewidth": 0.8},
+        )
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0.0, 1.0)
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    ax.set_xlabel("share of unplanned system downtime (95% CI)")
+    if n_s > 1:
+        ax.legend(fontsize=8)
+    ax.set_title("what drives downtime (criticality by fault class and level)")
     return ax
 
 

@@ -26,7 +26,7 @@ from reliability.campaign import Campaign, Target, parse_campaign
 from reliability.decision import Decision, decide, pick_warnings
 from reliability.describe import describe_design
 from reliability.results import SchemaError, atomic_write, open_result
-from reliability.summary import summary_rows
+from reliability.summary import criticality_rows, summary_rows
 
 __all__ = ["write_report"]
 
@@ -65,7 +65,18 @@ _MD = """# {{ title }}
 {% for r in decision.rows -%}
 | {{ r.scenario }} | {{ f6(r.mean.value) }} | {{ r.mean.interval() }} | {{ f6(r.p05) }} |{% if decision.target %} {{ f4(r.p_meet.value) }} | [{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}] | {{ "yes" if r.meets else "no" }} | {{ "%+.4f"|format(r.margin) }} |{% endif %}{% for m in decision.measures %} {{ "%g"|format(r.cost[m]) }} |{% endfor %}
 {% endfor %}
+{% if criticality %}
+## What drives downtime
 
+Share of the unplanned system downtime started by each fault class (the downtime
+criticality index), over all trials; servicing visits are planned and not shared out.
+
+| scenario | fault class | level | share | 95% CI | downtime h per mission |
+|---|---|---|---|---|---|
+{% for r in criticality -%}
+| {{ r[0] }} | {{ r[1] }} | {{ r[2] }} | {{ r[3] }} | {{ r[4] }} | {{ r[5] }} |
+{% endfor %}
+{% endif %}
 ## Figures
 {% for f in figures %}
 ### {{ f.title }}
@@ -118,6 +129,12 @@ pre { background: #f6f6f6; padding: 0.6em; }
 {% if decision.target %}<td>{{ f4(r.p_meet.value) }}</td><td>[{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}]</td><td>{{ "yes" if r.meets else "no" }}</td><td>{{ "%+.4f"|format(r.margin) }}</td>{% endif %}
 {% for m in decision.measures %}<td>{{ "%g"|format(r.cost[m]) }}</td>{% endfor %}</tr>
 {% endfor %}</table>
+{% if criticality %}<h2>What drives downtime</h2>
+<p>Share of the unplanned system downtime started by each fault class (the downtime
+criticality index), over all trials; servicing visits are planned and not shared out.</p>
+<table id="criticality"><tr><th>scenario</th><th>fault class</th><th>level</th><th>share</th><th>95% CI</th><th>downtime h per mission</th></tr>
+{% for r in criticality %}<tr><td>{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td><td>{{ r[3] }}</td><td>{{ r[4] }}</td><td>{{ r[5] }}</td></tr>
+{% endfor %}</table>{% endif %}
 <h2>Figures</h2>
 {% for f in figures %}<h3>{{ f.title }}</h3><img alt="{{ f.title }}" src="data:image/png;base64,{{ f.png }}">
 {% endfor %}
@@ -157,9 +174,22 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
         fig, ax = new((7.0, 0.5 + 0.35 * ds.sizes["fault_class"] * ds.sizes["scenario"]))
         plots.fault_counts(ds, ax=ax)
         out.append(("fault_counts", "faults by class", fig))
+    for var, label in (
+        ("spare_stock", "free spare units"),
+        ("group_spare_stock", "free spare satellites (groups)"),
+    ):
+        if ds[var].any() or (var == "group_spare_stock" and ds["launches"].any()):
+            fig, ax = new()
+            plots.capacity_fan(ds, variable=var, label=label, ax=ax)
+            out.append((var, f"{label} over the mission", fig))
     fig, ax = new((7.0, 0.8 + 0.35 * (ds.sizes["fault_class"] + 1) * ds.sizes["scenario"]))
     plots.downtime_by_cause(ds, ax=ax)
     out.append(("downtime_by_cause", "downtime by cause", fig))
+    if np.nan_to_num(ds["downtime_share"].values).any():
+        shown = int((np.nan_to_num(ds["downtime_share"].values).max(axis=0) > 0).sum())
+        fig, ax = new((7.0, 1.0 + 0.3 * shown * max(ds.sizes["scenario"], 2)))
+        plots.downtime_criticality(ds, ax=ax)
+        out.append(("criticality", "what drives downtime (criticality)", fig))
     if ds.attrs.get("swings"):
         fig, ax = new()
         plots.tornado(ds, metric=decision.metric, ax=ax)
@@ -405,6 +435,7 @@ def write_report(
         "description": campaign.description,
         "design": "\n".join(describe_design(campaign)),
         "summary": summary_rows(ds),
+        "criticality": [] if rare else criticality_rows(ds),
         "rerun": rerun,
         "f6": _f(6),
         "f4": _f(4),

@@ -5,7 +5,9 @@ per-trial values; a probability (mission reliability, point availability) gets a
 Wilson score interval, which does not collapse when no trial failed. Counts per
 mission (outages, spares, launches) get a Poisson-rate interval widened by their
 observed over-dispersion, and other non-negative, right-skewed quantities
-(downtime hours) an interval on the log scale: neither ever goes below zero.
+(downtime hours) an interval on the log scale: neither ever goes below zero. A
+share of a total summed over trials (a cause's share of the downtime) is a ratio of
+means, with a delta-method interval kept inside [0, 1].
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["Estimate", "count_ci", "mean_ci", "nonnegative_ci", "proportion_ci"]
+__all__ = ["Estimate", "count_ci", "mean_ci", "nonnegative_ci", "proportion_ci", "share_ci"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +172,49 @@ def proportion_ci(successes: int, n: int, confidence_level: float = 0.95) -> Est
     return Estimate(
         p, math.sqrt(p * (1 - p) / n), float(ci.low), float(ci.high), n, confidence_level
     )
+
+
+def share_ci(
+    part: np.ndarray, whole: np.ndarray, confidence_level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share of a total that falls to each part, summed over trials, with
+    delta-method confidence intervals (the ratio estimator).
+
+    Parameters
+    ----------
+    part : array_like, shape (trials, parts)
+        Each trial's amount of each part (e.g. downtime by cause).
+    whole : array_like, shape (trials,)
+        Each trial's total (e.g. all unplanned downtime).
+    confidence_level : float
+        Of the two-sided intervals.
+
+    Returns
+    -------
+    share, low, high : ndarray, shape (parts,)
+        ``sum(part) / sum(whole)`` and its interval, clipped to [0, 1]: the
+        standard error is that of the mean of ``part - share * whole`` over the mean
+        of ``whole`` (Cochran, *Sampling Techniques*, 3rd ed., 1977, section 6.3).
+        NaN where the whole is zero in every trial (nothing to share).
+
+    Examples
+    --------
+    >>> share, low, high = share_ci([[1.0, 3.0], [2.0, 2.0], [0.0, 4.0]], [4.0, 4.0, 4.0])
+    >>> [round(float(v), 4) for v in share]
+    [0.25, 0.75]
+    """
+    _validate_confidence(confidence_level)
+    y = np.asarray(part, dtype=float)
+    x = np.asarray(whole, dtype=float)
+    n = x.shape[0]
+    mean_x = x.mean() if n else 0.0
+    if n == 0 or mean_x <= 0.0:
+        nan = np.full(y.shape[1:], np.nan)
+        return nan, nan.copy(), nan.copy()
+    share = y.mean(axis=0) / mean_x
+    if n < 2:
+        return share, np.full_like(share, np.nan), np.full_like(share, np.nan)
+    resid = y - share * x[:, None]
+    se = resid.std(axis=0, ddof=1) / math.sqrt(n) / mean_x
+    t = stats.t.ppf(0.5 + confidence_level / 2, n - 1)
+    return share, np.clip(share - t * se, 0.0, 1.0), np.clip(share + t * se, 0.0, 1.0)

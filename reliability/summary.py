@@ -8,7 +8,10 @@ import xarray as xr
 
 from reliability.stats import Estimate, count_ci, mean_ci, nonnegative_ci, proportion_ci
 
-__all__ = ["summary_rows"]
+__all__ = ["criticality_rows", "summary_rows"]
+
+#: causes listed per scenario in the criticality table (the rest are summed)
+TOP_CAUSES = 8
 
 
 def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
@@ -128,3 +131,47 @@ def _interval(x: np.ndarray, kind: str) -> Estimate:
         return nonnegative_ci(x)
     e = mean_ci(x)
     return Estimate(e.value, e.se, max(e.low, 0.0), min(e.high, 1.0), e.n, e.confidence_level)
+
+
+def criticality_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str, str, str]]:
+    """(scenario, fault class, level, share of unplanned downtime, 95% interval, mean
+    unplanned downtime started per mission) rows of a crude result, largest share
+    first, at most :data:`TOP_CAUSES` per scenario (the others summed into one row);
+    none for a scenario without unplanned downtime."""
+    if "downtime_share" not in ds:
+        return []
+    rows = []
+    levels = ds["fault_level"].values.astype(str)
+    classes = ds["fault_class"].values.astype(str)
+    for s in ds["scenario"].values:
+        sel = ds.sel(scenario=s)
+        share = sel["downtime_share"].values
+        if not np.isfinite(share).any():
+            continue
+        hours = sel["outage_downtime_h"].mean("trial").values
+        low, high = sel["downtime_share_low"].values, sel["downtime_share_high"].values
+        order = [int(i) for i in np.argsort(-share) if share[i] > 0]
+        rows.extend(
+            (
+                str(s),
+                classes[i],
+                levels[i],
+                f"{share[i]:.1%}",
+                f"[{low[i]:.1%}, {high[i]:.1%}]",
+                f"{hours[i]:.4g}",
+            )
+            for i in order[:TOP_CAUSES]
+        )
+        rest = order[TOP_CAUSES:]
+        if rest:
+            rows.append(
+                (
+                    str(s),
+                    f"({len(rest)} others)",
+                    "",
+                    f"{share[rest].sum():.1%}",
+                    "",
+                    f"{hours[rest].sum():.4g}",
+                )
+            )
+    return rows

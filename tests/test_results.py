@@ -33,6 +33,18 @@ def test_schema_dims_and_attrs(result):
     assert result["trial"].attrs["standard_name"] == "realization"
 
 
+def test_the_criticality_ranking_is_stored_with_its_levels(result):
+    # the unplanned downtime shared out by the class that started each outage
+    d = result["outage_downtime_h"].isel(scenario=0)
+    share = result["downtime_share"].isel(scenario=0)
+    assert result["downtime_share"].dims == ("scenario", "fault_class")
+    np.testing.assert_allclose(share.values, d.sum("trial") / d.sum(), rtol=1e-12)
+    assert float(share.sum()) == pytest.approx(1.0)
+    low, high = result["downtime_share_low"], result["downtime_share_high"]
+    assert bool(((low <= result["downtime_share"]) & (result["downtime_share"] <= high)).all())
+    assert set(result["fault_level"].values) == {"node"}  # the test tree's unit level
+
+
 def test_netcdf_round_trip_is_exact(result, tmp_path):
     path = write_result(result, tmp_path / "run" / "result.nc")
     back = open_result(path.parent)

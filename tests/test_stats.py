@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from reliability.stats import count_ci, mean_ci, nonnegative_ci, proportion_ci
+from reliability.stats import count_ci, mean_ci, nonnegative_ci, proportion_ci, share_ci
 
 
 def test_mean_ci_is_a_t_interval():
@@ -72,3 +72,24 @@ def test_one_trial_has_no_interval_to_show():
     assert mean_ci([0.9]).interval() == "n/a (1 trial)"
     assert nonnegative_ci([3.0]).interval() == "n/a (1 trial)"
     assert mean_ci([0.5, 0.7]).interval(".2f") == "[-0.67, 1.87]"
+
+
+def test_share_interval_covers_a_cause_share_of_zero_inflated_downtime():
+    # each trial: an outage with probability 0.2, from cause 0 with probability 0.3
+    # and an exponential length (mean 40 h) whatever its cause: the share is 0.3
+    rng = np.random.default_rng(5)
+    hits, reps = 0, 400
+    for _ in range(reps):
+        n = 2000
+        down = rng.exponential(40.0, n) * (rng.random(n) < 0.2)
+        first = rng.random(n) < 0.3
+        part = np.stack([down * first, down * ~first], axis=1)
+        share, low, high = share_ci(part, down)
+        assert share.sum() == pytest.approx(1.0)
+        assert 0.0 <= low[0] <= share[0] <= high[0] <= 1.0
+        hits += low[0] <= 0.3 <= high[0]
+    assert 0.93 <= hits / reps <= 0.97
+    nothing = share_ci(np.zeros((5, 2)), np.zeros(5))
+    assert np.isnan(nothing[0]).all() and np.isnan(nothing[1]).all()
+    one = share_ci([[1.0, 3.0]], [4.0])
+    assert one[0].tolist() == [0.25, 0.75] and np.isnan(one[1]).all()

@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from reliability.campaign import RareEvent
+from reliability.results.criticality import downtime_criticality, fault_levels
 from reliability.results.provenance import provenance
 from reliability.results.schema import BY_CLASS, DTYPES, RARE_SCHEMA, SCHEMA, SPLIT_SCHEMA
 
@@ -207,6 +208,14 @@ def assemble(
                 {"long_name": "unit type and fault class (hardware modes are their own class)"},
             ),
         },
+    )
+    ds = ds.assign(downtime_criticality(ds).drop_vars(["scenario", "fault_class"]))
+    ds = ds.assign_coords(
+        fault_level=(
+            "fault_class",
+            np.array(fault_levels(campaign.base.levels, union), dtype=str),
+            {"long_name": "tree level the fault class acts on (its unit type's level)"},
+        )
     )
     ds.attrs.update(
         provenance(

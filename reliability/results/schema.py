@@ -20,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from reliability.engine.spec import OUTPUTS
+from reliability.results.criticality import CRITICALITY
 from reliability.results.provenance import library_versions
 
 __all__ = ["BY_CLASS", "RARE_SCHEMA", "SCHEMA", "SPLIT_SCHEMA", "SchemaError", "assert_schema"]
@@ -177,7 +178,8 @@ def assert_schema(ds: xr.Dataset) -> None:
     the problem."""
     method = ds.attrs.get("method")
     schema = {"importance": RARE_SCHEMA, "splitting": SPLIT_SCHEMA}.get(method, SCHEMA)
-    for name, (dims, kind, *_rest) in schema.items():
+    checked = {**SCHEMA, **CRITICALITY} if schema is SCHEMA else schema
+    for name, (dims, kind, *_rest) in checked.items():
         if name not in ds.data_vars:
             raise SchemaError(f"missing variable {name!r}{_written_by(ds)}")
         var = ds[name]
@@ -188,7 +190,7 @@ def assert_schema(ds: xr.Dataset) -> None:
     coords = (
         ("scenario",)
         if schema is not SCHEMA
-        else ("trial", "scenario", "time", "fault_class", "block")
+        else ("trial", "scenario", "time", "fault_class", "fault_level", "block")
     )
     for coord in coords:
         if coord not in ds.coords:
