@@ -218,6 +218,7 @@ class FaultProcess:
     life: Law | None = None
     recover: Law | None = None  # recovery of a transient effect
     renew_clock: bool = False
+    lot_sigma: float = 0.0  # of a lognormal life: the part of ln life's spread a lot shares
 
 
 def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
@@ -296,7 +297,9 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
                 if law == "fixed"
                 else Law(law="lognormal", p1=p1 - math.log(dose_h), p2=p2)
             )
-            out.append(FaultProcess(e.name, e.fault_class, effect, life=life))
+            out.append(
+                FaultProcess(e.name, e.fault_class, effect, life=life, lot_sigma=e.lot_sigma or 0.0)
+            )
             continue
         mean, hi = _entry_rate_per_h(e, env)
         saa = e.saa_share
@@ -395,8 +398,10 @@ def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]
     for fp in fault_processes(unit, env, mission_h):
         if fp.shape is None:
             assert fp.life is not None
-            mean_life = fp.life.mean_h
+            mean_life = fp.life.mean_h * math.exp(0.5 * fp.lot_sigma**2)  # lots widen it
             note = f"{fp.life.law} life, mean {mean_life / HOURS_PER_YEAR:.3g} y"
+            if fp.lot_sigma:
+                note += f" (sigma {fp.lot_sigma:g} of ln life shared by each lot)"
             rows.append(RateRow(fp.name, fp.fault_class, fp.effect, 24.0 / mean_life, 0, 0, note))
             continue
         shape = fp.shape

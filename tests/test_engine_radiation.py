@@ -167,3 +167,59 @@ def test_downtime_is_charged_to_its_cause(make_campaign):
     assert float(by_cause.sel(fault_class="node.reset")) == pytest.approx(
         20000 * up * 2 / 300, rel=0.05
     )
+
+
+def _tid_lot():
+    from reliability.campaign import load_campaign
+    from reliability.verify import validation_dir
+
+    return load_campaign(validation_dir() / "tid_lot.toml")
+
+
+def test_tid_lot_numbers_are_the_mixed_binomial_ones():
+    # given a satellite's lot factor z its ten thresholds are independent: failures by
+    # t are binomial; both satellites' lots are independent, so R(t) is a square
+    c = _tid_lot()
+    (entry,) = c.base.leaf_unit.radiation
+    _, ln_median, sigma = entry.threshold
+    dose_h = c.base.environment.dose_rad_per_h
+
+    def p(z, t):
+        return stats.norm.cdf((math.log(dose_h * t) - ln_median - entry.lot_sigma * z) / sigma)
+
+    def satellite(t, lots):
+        # lots: how many independent lots the system's 2 x 10 units come from
+        def given(z):
+            ok = stats.binom.cdf(2, 10, p(z, t))
+            return (ok if lots == 2 else ok**2) * stats.norm.pdf(z)
+
+        return integrate.quad(given, -12, 12, epsabs=1e-14, epsrel=1e-12)[0]
+
+    checked = 0
+    for e in c.expectations:
+        if e.metric == "reliability":
+            assert satellite(e.at_h, 2) ** 2 == pytest.approx(e.exact, abs=1e-9)
+            # one lot for the whole system would read differently: the level matters
+            assert abs(satellite(e.at_h, 1) - e.exact) > 0.01
+            checked += 1
+        else:
+            total = math.hypot(sigma, entry.lot_sigma)
+            marginal = stats.norm.cdf((math.log(dose_h * c.mission_h) - ln_median) / total)
+            assert 20 * marginal == pytest.approx(e.exact, abs=1e-8)
+            checked += 1
+    assert checked == 4
+
+
+def test_lots_are_the_groups_of_their_level():
+    c = _tid_lot()
+    a = compile_plan(c.base).arrays
+    np.testing.assert_array_equal(a.unit_lot, np.repeat([0, 1], 10))
+    np.testing.assert_array_equal(a.lot_first, [0, 10])
+    assert a.mode_lot_sigma.tolist() == [0.3]
+    # without lot_sigma there are no lots and the life is unchanged
+    plain = c.toml_text.replace(', lot_sigma = 0.3, lot = "satellite"', "")
+    from reliability.campaign import parse_campaign
+
+    b = compile_plan(parse_campaign(plain).base).arrays
+    assert np.size(b.lot_first) == 0 and (b.mode_lot_sigma == 0).all()
+    assert b.mode_p1.tolist() == a.mode_p1.tolist()

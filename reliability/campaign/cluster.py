@@ -213,6 +213,24 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
             path=f"units.{leaf.name}.failures",
             value=shocks[0],
         )
+    lots = [(i, e.lot) for i, e in enumerate(leaf.radiation) if e.lot_sigma]
+    groups = [lv.name for lv in levels[:-1]]
+    for i, lot in lots:
+        if lot is not None and lot not in groups:
+            raise CampaignError(
+                f"no level of groups named {lot!r} (a lot is a group of units: "
+                f"{', '.join(groups) or 'this tree has none; leave lot out for one lot'})",
+                source=t.source,
+                path=f"units.{leaf.name}.radiation[{i}].threshold_rad.lot",
+                value=lot,
+            )
+    if len({lot for _, lot in lots}) > 1:
+        raise CampaignError(
+            "every lot_sigma of a unit type must name the same lot level",
+            source=t.source,
+            path=f"units.{leaf.name}.radiation[{lots[1][0]}].threshold_rad.lot",
+            value=lots[1][1],
+        )
     if any(m.planned for m in leaf.failures):
         raise CampaignError(
             "design_life retires a platform (a satellite's bus) and replaces its group; "

@@ -164,6 +164,10 @@ class RadiationEntry:
     bits: float = 1.0
     params: tuple[float, ...] = ()
     threshold: tuple[str, float, float] | None = None
+    # total dose: the spread of ln threshold shared by the units of one lot (a group of
+    # level ``lot``; None: the level above the units), on top of ``threshold``'s
+    lot_sigma: float | None = None
+    lot: str | None = None
     saa_share: float | None = None
     spe_share: float | None = None
     recover: Law | None = None

@@ -170,6 +170,13 @@ def _validate_rate_source(
             tt = Table(raw, t.key(src), t.source)
             median = tt.number("median", positive=True)
             sigma = tt.number("sigma", positive=True, maximum=10.0)
+            # a production lot's shared part of the spread (the units of one lot are
+            # alike): ln threshold = ln median + lot_sigma Z_lot + sigma Z_unit
+            if tt.has("lot_sigma"):
+                out["lot_sigma"] = tt.number("lot_sigma", positive=True, maximum=10.0)
+                out["lot"] = tt.string("lot", None) if tt.has("lot") else None
+            else:
+                tt.refuse("lot", "names the level whose groups are lots: set lot_sigma")
             tt.finish()
             out["threshold"] = ("lognormal", math.log(median), sigma)
         else:

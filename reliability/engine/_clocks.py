@@ -155,12 +155,26 @@ def life_uniform(pi, su, c):
 
 
 @kernel(forceinline=True, error_model="numpy")
+def life_p1(pi, pf, su, m, c):
+    """First life parameter of mode ``m`` on clock ``c``: a lognormal life whose lot
+    shares part of its spread has its ln-median moved by its lot's factor (one normal
+    draw per lot and generation: every unit of the lot sees the same)."""
+    p1 = get(pf, PF.MODE_P1, m)
+    s = get(pf, PF.MODE_LOT_SIGMA, m)
+    if s != 0.0:
+        lot = get(pi, P.UNIT_LOT, get(pi, P.CLOCK_UNIT, c))
+        u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.LOT, lot, 0), get(su, SU.LOT_GEN, lot))
+        p1 += s * laws.ndtri(u)
+    return p1
+
+
+@kernel(forceinline=True, error_model="numpy")
 def redraw_silent(pi, pf, si, sf, su, c):
     """A silent fault fired on clock ``c``: the clock draws its next event (minimal
     repair: the law conditioned on the age reached) and is armed again."""
     m = get(pi, P.CLOCK_MODE, c)
     u = life_uniform(pi, su, c)
-    law, p1, p2 = get(pi, P.MODE_LAW, m), get(pf, PF.MODE_P1, m), get(pf, PF.MODE_P2, m)
+    law, p1, p2 = get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m)
     put(sf, SF.CLK_DEADLINE, c, laws.draw_after(law, p1, p2, get(sf, SF.CLK_DEADLINE, c), u))
     arm(pi, si, sf, c)
 
@@ -178,7 +192,7 @@ def renew(pi, pf, si, sf, su, unit, t):
             sf,
             SF.CLK_DEADLINE,
             c,
-            laws.draw(get(pi, P.MODE_LAW, m), get(pf, PF.MODE_P1, m), get(pf, PF.MODE_P2, m), u),
+            laws.draw(get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m), u),
         )
         arm(pi, si, sf, c)
 
@@ -215,7 +229,7 @@ def resume(pi, pf, si, sf, su, unit, mode, t):
         age = get(sf, SF.CLK_PAUSED, c)
         if c == failed or (selected and get(pi, P.MODE_PM_RENEW, m)):
             u = life_uniform(pi, su, c)
-            law, p1, p2 = get(pi, P.MODE_LAW, m), get(pf, PF.MODE_P1, m), get(pf, PF.MODE_P2, m)
+            law, p1, p2 = get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m)
             if c != failed or get(pi, P.MODE_RENEW, m) == Renew.CLOCK:
                 age = 0.0
                 put(sf, SF.CLK_DEADLINE, c, laws.draw(law, p1, p2, u))
@@ -276,7 +290,7 @@ def fresh_residuals(pi, pf, si, sf, su, t):
         d = get(pi, P.MODE_DOM, m)
         age = op_now(pi, pf, si, sf, d, t) - get(sf, SF.CLK_ORIGIN, c)
         u = life_uniform(pi, su, c)
-        law, p1, p2 = get(pi, P.MODE_LAW, m), get(pf, PF.MODE_P1, m), get(pf, PF.MODE_P2, m)
+        law, p1, p2 = get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m)
         disarm(pi, si, sf, c)
         put(sf, SF.CLK_DEADLINE, c, laws.draw_after(law, p1, p2, max(age, 0.0), u))
         arm(pi, si, sf, c)

@@ -26,6 +26,7 @@ from reliability.engine import _tree as tree
 from reliability.engine import streams as rnd
 from reliability.engine._access import (
     add,
+    count,
     fparam,
     get,
     iparam,
@@ -379,9 +380,12 @@ def _renew_slot(pi, pf, si, sf, su, unit, t, row):
 @kernel(error_model="numpy")
 def _replace_group(pi, pf, si, sf, su, g, t, row):
     """Group ``g`` is replaced by a new one: every unit and nested platform of its
-    subtree new, and the spare pools on board full."""
+    subtree new (the lots inside it new too), and the spare pools on board full."""
     u0 = get(pi, P.GROUP_UNIT0, g)
     u1 = u0 + get(pi, P.GROUP_UNITS, g)
+    for lot in range(count(pi, P.LOT_FIRST)):  # the new units come from new lots
+        if u0 <= get(pi, P.LOT_FIRST, lot) < u1:
+            add(su, SU.LOT_GEN, lot, np.uint64(1))
     for unit in range(u0, u1):
         _renew_slot(pi, pf, si, sf, su, unit, t, row)
     for h in range(g, iparam(pi, IParam.N_GROUPS)):

@@ -106,6 +106,7 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "spare_queue": _last(p.sp_qoff),
         "order_slots": _last(p.sp_ooff),
         "shop_slots": _last(p.sp_soff),
+        "lots": int(np.size(p.lot_first)),
         "max_children": int(np.max(p.group_n)),
         "spe_points": 2 * int(p.spe_cap) + 2,
         "spe_events": 3 * int(p.spe_cap),

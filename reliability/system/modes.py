@@ -71,6 +71,7 @@ class Modes:
         self.renew: list[int] = []
         self.local: list[int] = []
         self.shock: list[float] = []
+        self.lot_sigma: list[float] = []
         # (modes, unit slots that have them): the last level's units, then platforms
         self.segments: list[tuple[list[int], int]] = []
         self.rate_steps: list[list[tuple[float, float]]] = []
@@ -135,6 +136,7 @@ class Modes:
         self.renew.append(int(kw["renew"]))
         self.local.append(kw["local"])
         self.shock.append(float(kw.get("shock", 0.0)))
+        self.lot_sigma.append(float(kw.get("lot_sigma", 0.0)))
 
     def add_process(self, unit: str, fp: FaultProcess, *, local: int) -> None:
         """Add a radiation fault process: one mode with its own life, or up to three
@@ -153,6 +155,7 @@ class Modes:
                 label=f"{unit}.{fp.name}",
                 source="quiet",
                 life=_law(fp.life),
+                lot_sigma=fp.lot_sigma,
                 domain=0,
                 local=local,
                 rate_steps=[(0.0, 1.0 / fp.life.mean_h)],
@@ -240,6 +243,7 @@ class Modes:
             "clock_mode": clock_mode,
             "dom_hoff": np.concatenate([[0], np.cumsum(per_dom)]).astype(i32),
             "mode_shock": np.array(self.shock, dtype=float),
+            "mode_lot_sigma": np.array(self.lot_sigma, dtype=float),
             "mode_law": np.array([x[0] for x in self.life], i32),
             "mode_p1": np.array([x[1] for x in self.life], dtype=float),
             "mode_p2": np.array([x[2] for x in self.life], dtype=float),

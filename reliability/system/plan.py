@@ -92,6 +92,7 @@ def compile_plan(design: Design) -> SystemPlan:
     tree = tree_fields(design)
     modes = build_modes(design)
     tree.update(_retire_fields(design, modes, tree))
+    tree.update(_lot_fields(design, modes, tree))
     arrays = PlanArrays(
         mission_h=float(design.mission_h),
         warmup_h=float(design.warmup_h),
@@ -115,6 +116,28 @@ def compile_plan(design: Design) -> SystemPlan:
             steps_integral(steps, design.mission_h) / design.mission_h for steps in modes.rate_steps
         ),
     )
+
+
+def _lot_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:
+    """The production lot of each unit slot: the group at the lots' level that holds
+    it (the level above the units by default, the whole system for a one-level tree),
+    or nothing when no mode shares a spread within lots."""
+    if not any(modes.lot_sigma):
+        return {}
+    named = {e.lot for e in design.leaf_unit.radiation if e.lot_sigma}
+    level = named.pop() if named else None  # one level: the campaign reader checks
+    names = [lv.name for lv in design.levels]
+    depth = names.index(level) + 1 if level is not None else len(names) - 1
+    parent = tree["group_parent"]
+    at = np.zeros(np.size(parent), np.int64)
+    for g in range(1, np.size(parent)):  # breadth first: a parent comes before its children
+        at[g] = at[parent[g]] + 1
+    groups = np.flatnonzero(at == depth)
+    unit_lot = np.full(np.size(tree["unit_group"]), -1, np.int32)
+    first = tree["group_unit0"][groups]
+    for lot, g in enumerate(groups):
+        unit_lot[first[lot] : first[lot] + tree["group_units"][g]] = lot
+    return {"unit_lot": unit_lot, "lot_first": np.asarray(first, np.int32)}
 
 
 def _retire_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:

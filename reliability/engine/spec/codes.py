@@ -93,3 +93,4 @@ class Stream(IntEnum):
     SHOCK = 10  # which units of its group a platform's shock fails
     ORDER = 11  # replenishment orders of a spare pool: lead times, launch outcomes
     SHOP = 12  # repairs of units swapped out of a pool's slots
+    LOT = 13  # the shared factor of each production lot (a generation per replacement)

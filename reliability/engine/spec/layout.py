@@ -140,6 +140,8 @@ PLAN_INT: tuple[Field, ...] = (
     Field("sp_llaw", "spare_pools", "law of a replenishment's lead time (LawKind)", default=0),
     Field("sp_ooff", "spare_pools", "offsets of each pool's order slots", extra=1, default=0),
     Field("order_pool", "order_slots", "spare pool of each order slot", default=0),
+    Field("unit_lot", "units", "production lot of the unit slot, -1: none", default=-1),
+    Field("lot_first", "lots", "first unit slot of each lot (lots are runs of slots)", default=()),
     Field(
         "sp_rlaw", "spare_pools", "repair law of units swapped out (LawKind), -1: none", default=-1
     ),
@@ -155,6 +157,12 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("mode_rp1", "modes", "first repair-duration parameter"),
     Field("mode_rp2", "modes", "second repair-duration parameter"),
     Field("mode_shock", "modes", "a shock: probability it fails each unit up", default=0.0),
+    Field(
+        "mode_lot_sigma",
+        "modes",
+        "lognormal life: sigma of ln life shared by a lot (0: none)",
+        default=0.0,
+    ),
     Field("group_rp1", "groups", "first parameter of the time to replace the group"),
     Field("group_rp2", "groups", "second parameter of the time to replace the group"),
     Field("group_rfail", "groups", "probability that a replacement's launch fails", default=0.0),
@@ -303,6 +311,7 @@ STATE_UINT: tuple[Field, ...] = (
     Field("misc_ctr", "counters", "draws taken from the other streams (Counter)"),
     Field("unit_ctr", "units", "draws taken from each unit's restoration stream"),
     Field("clk_ctr", "clocks", "draws taken from each clock's life stream"),
+    Field("lot_gen", "lots", "generation of each lot (a replaced group brings a new lot)"),
 )
 
 IVARS: tuple[str, ...] = (
