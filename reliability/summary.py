@@ -79,8 +79,15 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
             ("spares_used", "spares used per mission", "count"),
             ("spare_stockouts", "spare stock-outs per mission", "count"),
         ]
-    if ds["group_spares_used"].any():
-        metrics += [("group_spares_used", "spare satellites (groups) used per mission", "count")]
+    if ds["group_spares_used"].any() or ds["group_spare_stockouts"].any():
+        metrics += [
+            ("group_spares_used", "spare satellites (groups) used per mission", "count"),
+            (
+                "group_spare_stockouts",
+                "satellites (groups) that waited for a spare per mission",
+                "count",
+            ),
+        ]
     if ds["launches"].any():  # groups (satellites) replaced or restocked by launches
         metrics += [
             ("launches", "launches per mission", "count"),

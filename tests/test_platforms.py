@@ -170,6 +170,8 @@ def test_group_spares_numbers_are_the_ctmc_ones():
     assert pfail * launches == pytest.approx(exp["launch_failures"], abs=1e-6)
     used = mission * average(column(lambda w, r, x, o: r)) * mur
     assert used == pytest.approx(exp["group_spares_used"], abs=1e-6)
+    waited = mission * average(column(lambda w, r, x, o: (n - w - r) * lb * (x == 0)))
+    assert waited == pytest.approx(exp["group_spare_stockouts"], abs=1e-6)
 
 
 def test_group_spares_cadence_numbers_are_the_chain_ones():
@@ -201,16 +203,18 @@ def test_group_spares_cadence_numbers_are_the_chain_ones():
         column(lambda w, r, x: r),
         column(lambda w, r, x: x),
     )
+    stockout = column(lambda w, r, x: (n - w - r) * lb * (x == 0))  # a loss finds none
     launches = np.arange(1500.0, mission, 2000.0)
     marks = sorted({*launches, *np.arange(1000.0, mission + 1, 1000.0)})
     p = np.zeros(size)
     p[ix[(0, 0, 1)]] = 1.0
-    t = up_h = relocating_h = 0.0
+    t = up_h = relocating_h = waited = 0.0
     stock = {}
     for m in marks:
         e = linalg.expm(big * (m - t))  # [[e^{QL}, int_0^L e^{Qs} ds], [0, I]]
         up_h += p @ e[:size, size:] @ up
         relocating_h += p @ e[:size, size:] @ relocating
+        waited += p @ e[:size, size:] @ stockout
         p = p @ e[:size, :size]
         if m in launches:
             p = p @ jump
@@ -221,6 +225,7 @@ def test_group_spares_cadence_numbers_are_the_chain_ones():
     assert launches.size == exp["launches"]
     assert pfail * launches.size == pytest.approx(exp["launch_failures"], abs=1e-12)
     assert relocating_h * mur == pytest.approx(exp["group_spares_used"], abs=1e-8)
+    assert waited == pytest.approx(exp["group_spare_stockouts"], abs=1e-9)
     c = load_campaign(validation_dir() / "group_spares_cadence.toml")
     at = [e for e in c.expectations if e.metric == "group_spare_stock"]
     assert len(at) == 3

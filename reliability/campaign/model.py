@@ -70,6 +70,7 @@ METRICS = (
     "mttf",
     "spares_used",
     "group_spares_used",
+    "group_spare_stockouts",
     "launches",
     "launch_failures",
     "spare_stock",
@@ -253,10 +254,9 @@ class GroupSpares:
     ordered whenever the stock position (free spares + on order - groups waiting)
     falls to ``reorder``; each arrives after the level's ``replace`` lead time and
     fails with its ``launch_failure`` probability (the batch is lost, another order
-    follows). With ``launch_every_h`` finite, a launch of ``batch`` spares flies every
-    ``launch_every_h`` from ``launch_first_h`` whatever the stock (planned
-    replenishment flights), ``launch_count`` of them (None: to the mission end); one
-    that fails loses its batch and is not replaced."""
+    follows). With ``launch_every_h`` set, ``batch`` spares fly every ``launch_every_h``
+    from ``launch_first_h``, ``launch_count`` times (None: to the mission end),
+    whatever the stock; a cadence launch that fails loses its batch."""
 
     kind: str  # "cold" | "warm"
     count: int

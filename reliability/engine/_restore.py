@@ -219,12 +219,13 @@ def _repaired(pi, pf, si, sf, su, slot, t):
 
 @kernel(forceinline=True, error_model="numpy")
 def _wait_for_spare(pi, pf, si, unit, sp, t, row):
-    """A stock-out: ``unit`` waits in pool ``sp``'s queue (counted for units; a
-    platform waiting for a spare group is not a unit stock-out)."""
+    """A stock-out: ``unit`` waits in pool ``sp``'s queue (a platform waiting for a
+    spare group is counted apart from the units)."""
     _enqueue(pi, si, P.SP_QOFF, S.SQ, S.SQ_HEAD, S.SQ_LEN, sp, unit)
     put(si, S.UNIT_JOB, unit, Restoring.SPARE_WAIT)
-    if t >= fparam(pf, FParam.WARMUP_H) and not get(pi, P.UNIT_GATE, unit):
-        row[out(pi, Out.SPARE_STOCKOUTS)] += 1.0
+    if t >= fparam(pf, FParam.WARMUP_H):
+        gate = get(pi, P.UNIT_GATE, unit)
+        row[out(pi, Out.GROUP_SPARE_STOCKOUTS if gate else Out.SPARE_STOCKOUTS)] += 1.0
 
 
 @kernel(error_model="numpy")

@@ -103,6 +103,14 @@ OUTPUTS: tuple[Output, ...] = (
         "time: sum",
     ),
     Output(
+        "group_spare_stockouts",
+        "trial",
+        "i4",
+        "1",
+        "groups (satellites) lost that found no free spare group and waited",
+        "time: sum",
+    ),
+    Output(
         "group_spares_used",
         "trial",
         "i4",
