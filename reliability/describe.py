@@ -88,6 +88,7 @@ def describe_design(c: Campaign) -> list[str]:
             f"  {lv.name:<12} {lv.k}-of-{lv.n}" + (f"  ({'; '.join(extra)})" if extra else "")
         )
     platforms = {lv.platform for lv in base.levels if lv.platform}
+    handed_over = {lv.platform for lv in base.levels if lv.platform and lv.group_spares}
     for u in base.units:
         lines.append(f"unit {u.name}:" + (" (a platform)" if u.name in platforms else ""))
         for m in u.failures:
@@ -111,6 +112,8 @@ def describe_design(c: Campaign) -> list[str]:
                 how = (
                     "planned retirement at the design life: a free spare group takes over "
                     f"at once (moved into the slot ahead of time); without one, {how}"
+                    if u.name in handed_over
+                    else f"planned retirement at the design life: {how}"
                 )
             lines.append(f"  {m.name:<12} life {m.life.describe()}{rate}; {how}")
         if u.maintenance is not None:

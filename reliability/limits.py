@@ -138,8 +138,10 @@ def events_per_trial(plan: SystemPlan) -> tuple[float, list[float]]:
         per_mode.append(n)
     visits = mission / float(a.svc_every) if math.isfinite(a.svc_every) else 0.0
     steps = np.size(a.dem_t) + np.size(a.cf_t) - 2  # changes of demand or capacity factor
-    every = np.asarray(a.sp_every, dtype=float)
-    cadence = float(np.sum(mission / every[np.isfinite(every)]))  # launches of a cadence
+    cadence = 0.0  # launches of a cadence within the mission
+    for every, first, last in zip(a.sp_every, a.sp_first, a.sp_last, strict=True):
+        if math.isfinite(every) and first < mission:
+            cadence += math.floor((min(last, mission) - first) / every) + 1
     return sum(per_mode) + 2.0 * visits + steps + cadence, per_mode
 
 

@@ -69,7 +69,9 @@ _MD = """# {{ title }}
 ## What drives downtime
 
 Share of the unplanned system downtime started by each fault class (the downtime
-criticality index), over all trials; servicing visits are planned and not shared out.
+criticality index), over all trials; servicing visits are planned and not shared out,
+but a planned retirement (`end_of_life`, `retired`) that leaves a slot empty is an
+outage and counts.
 
 | scenario | fault class | level | share | 95% CI | downtime h per mission |
 |---|---|---|---|---|---|
@@ -131,7 +133,9 @@ pre { background: #f6f6f6; padding: 0.6em; }
 {% endfor %}</table>
 {% if criticality %}<h2>What drives downtime</h2>
 <p>Share of the unplanned system downtime started by each fault class (the downtime
-criticality index), over all trials; servicing visits are planned and not shared out.</p>
+criticality index), over all trials; servicing visits are planned and not shared out,
+but a planned retirement (<code>end_of_life</code>, <code>retired</code>) that leaves a
+slot empty is an outage and counts.</p>
 <table id="criticality"><tr><th>scenario</th><th>fault class</th><th>level</th><th>share</th><th>95% CI</th><th>downtime h per mission</th></tr>
 {% for r in criticality %}<tr><td>{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td><td>{{ r[3] }}</td><td>{{ r[4] }}</td><td>{{ r[5] }}</td></tr>
 {% endfor %}</table>{% endif %}

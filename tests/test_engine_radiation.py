@@ -223,3 +223,31 @@ def test_lots_are_the_groups_of_their_level():
     b = compile_plan(parse_campaign(plain).base).arrays
     assert np.size(b.lot_first) == 0 and (b.mode_lot_sigma == 0).all()
     assert b.mode_p1.tolist() == a.mode_p1.tolist()
+
+
+def test_lots_must_lie_inside_the_groups_that_are_replaced_and_splitting_refuses_them():
+    from reliability.campaign import CampaignError, parse_campaign
+    from reliability.runner.run import resolve_method
+
+    text = _tid_lot().toml_text.split("[verify]")[0]
+    # a plane of satellites replaced one by one: a lot per plane would be renewed by
+    # one satellite's replacement and not by the others'
+    planes = text.replace(
+        "satellite = { n = 2, k = 2 }",
+        'plane = { n = 1, k = 1 }\nsatellite = { n = 2, k = 2, platform = "bus", '
+        'replace = "30 d" }',
+    ).replace('lot = "satellite"', 'lot = "plane"')
+    planes += '\n[units.bus]\nfailures = [{ name = "loss", law = "exponential", mean = "50 y" }]\n'
+    with pytest.raises(CampaignError, match=r"threshold_rad\.lot = 'plane': a lot spans"):
+        parse_campaign(planes)
+    parse_campaign(planes.replace('lot = "plane"', 'lot = "satellite"'))  # inside: fine
+    # the default level named or not is one level
+    two = text.replace(
+        "radiation = [",
+        'radiation = [\n  { name = "tid2", class = "tid", effect = "permanent", '
+        "threshold_rad = { median = 9000, sigma = 0.2, lot_sigma = 0.1 } },",
+    )
+    assert compile_plan(parse_campaign(two).base).arrays.lot_first.tolist() == [0, 10]
+    split = text.replace("seed = 1409", 'seed = 1409\nmethod = "splitting"')
+    with pytest.raises(CampaignError, match="splitting cannot estimate total-dose thresholds"):
+        resolve_method(parse_campaign(split))

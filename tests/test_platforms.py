@@ -279,20 +279,30 @@ def test_design_life_is_a_planned_retirement_of_platforms_only(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("spares", "up_h", "used"),
+    ("spares", "up_h", "used", "launches"),
     [
         # two spares free at 5000 h and 10000 h: handed over at once; none at 15000 h
-        ("cold = 2", 15000.0, 2),
+        ("cold = 2", 15000.0, 2, 0),
         # none free at 5000 h: the launch at 6000 h brings one, which relocates 100 h;
         # that satellite retires at 11100 h with no spare left
         (
             'cold = 0, launch_every = "1000 h", launch_first = "6000 h", launch_count = 1',
             10000.0,
             1,
+            1,
+        ),
+        # seven launches 91.3 d apart from 6000 h, the last at 19147.2 h (adding up the
+        # intervals must not lose it to rounding); the wait from 5000 h to 6100 h is the
+        # only downtime: the retirements at 11100 h and 16100 h find a spare
+        (
+            'cold = 0, launch_every = "91.3 d", launch_first = "6000 h", launch_count = 7',
+            19800.0 - 1100.0,
+            3,
+            7,
         ),
     ],
 )
-def test_a_planned_retirement_hands_over_to_a_free_spare_group(spares, up_h, used):
+def test_a_planned_retirement_hands_over_to_a_free_spare_group(spares, up_h, used, launches):
     from reliability.campaign import parse_campaign
     from reliability.runner import run_campaign
 
@@ -305,6 +315,7 @@ def test_a_planned_retirement_hands_over_to_a_free_spare_group(spares, up_h, use
     ds = run_campaign(parse_campaign(text.split("[verify]")[0]), n_workers=0)
     np.testing.assert_allclose(ds["availability"].values, up_h / 19800.0, rtol=1e-12)
     assert (ds["group_spares_used"].values == used).all()
+    assert (ds["launches"].values == launches).all()
 
 
 def test_cadence_settings_are_refused_where_they_mean_nothing(tmp_path):

@@ -224,13 +224,27 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
                 path=f"units.{leaf.name}.radiation[{i}].threshold_rad.lot",
                 value=lot,
             )
-    if len({lot for _, lot in lots}) > 1:
+    default = groups[-1] if groups else None  # the level above the units
+    named = [(i, lot or default) for i, lot in lots]
+    if len({lot for _, lot in named}) > 1:
         raise CampaignError(
             "every lot_sigma of a unit type must name the same lot level",
             source=t.source,
-            path=f"units.{leaf.name}.radiation[{lots[1][0]}].threshold_rad.lot",
-            value=lots[1][1],
+            path=f"units.{leaf.name}.radiation[{named[1][0]}].threshold_rad.lot",
+            value=named[1][1],
         )
+    if named and named[0][1] is not None:
+        i, lot = named[0]
+        below = [lv.name for lv in levels[groups.index(lot) + 1 :] if lv.platform]
+        if below:
+            # a replaced group brings new lots: a lot must lie inside one
+            raise CampaignError(
+                f"a lot spans several groups of level {below[0]!r}, which are replaced "
+                f"one by one (platform); name level {below[-1]!r} or one below it",
+                source=t.source,
+                path=f"units.{leaf.name}.radiation[{i}].threshold_rad.lot",
+                value=lot,
+            )
     if any(m.planned for m in leaf.failures):
         raise CampaignError(
             "design_life retires a platform (a satellite's bus) and replaces its group; "

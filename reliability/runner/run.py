@@ -117,12 +117,26 @@ def resolve_method(campaign: Campaign) -> tuple[str, list]:
 
 
 def _splittable(campaign: Campaign, method: str) -> str:
-    """``method``, unless it is splitting and a scenario has platforms: splitting's
-    importance function counts unit failures, and a platform downs a group at once."""
-    if method == "splitting" and any(sc.design.platforms for sc in campaign.scenarios):
+    """``method``, unless it is splitting and a scenario has platforms (splitting's
+    importance function counts unit failures, and a platform downs a group at once)
+    or lots (a clone redraws its residual lives from the prior, so it would forget
+    what the history showed about a lot's shared factor)."""
+    if method != "splitting":
+        return method
+    why = ""
+    if any(sc.design.platforms for sc in campaign.scenarios):
+        why = (
+            "a design with platforms (group-level failures): its importance function "
+            "counts unit failures"
+        )
+    elif any(e.lot_sigma for sc in campaign.scenarios for e in sc.design.leaf_unit.radiation):
+        why = (
+            "total-dose thresholds shared by a lot (lot_sigma): a clone would redraw the "
+            "lot's factor and forget what the trajectory showed of it"
+        )
+    if why:
         raise CampaignError(
-            "splitting cannot estimate a design with platforms (group-level failures): "
-            'its importance function counts unit failures; use method = "crude"',
+            f'splitting cannot estimate {why}; use method = "crude"',
             source=campaign.source,
             path="campaign.method",
             value=campaign.method,

@@ -124,10 +124,10 @@ def _lot_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:
     or nothing when no mode shares a spread within lots."""
     if not any(modes.lot_sigma):
         return {}
-    named = {e.lot for e in design.leaf_unit.radiation if e.lot_sigma}
-    level = named.pop() if named else None  # one level: the campaign reader checks
     names = [lv.name for lv in design.levels]
-    depth = names.index(level) + 1 if level is not None else len(names) - 1
+    named = {e.lot for e in design.leaf_unit.radiation if e.lot_sigma} - {None}
+    # one level, the level above the units when none is named (the reader checks)
+    depth = names.index(named.pop()) + 1 if named else len(names) - 1
     parent = tree["group_parent"]
     at = np.zeros(np.size(parent), np.int64)
     for g in range(1, np.size(parent)):  # breadth first: a parent comes before its children

@@ -178,12 +178,13 @@ def _pool_fields(unit_levels, unit_served, gpools, levels) -> dict[str, np.ndarr
                 slots,
             )
         )
-        last = (
-            g.launch_first_h + (g.launch_count - 1) * g.launch_every_h
-            if g.launch_count
-            else math.inf
-        )
-        cadence.append((g.launch_every_h, g.launch_first_h, last))
+        if g.launch_every_h is None:
+            cadence.append((math.inf, math.inf, math.inf))
+        else:
+            # the kernel adds up the intervals: half an interval of slack keeps the last
+            n = g.launch_count
+            last = g.launch_first_h + (n - 0.5) * g.launch_every_h if n else math.inf
+            cadence.append((g.launch_every_h, g.launch_first_h, last))
         served.append(len(platforms))
         shop.append(0)
         repair.append(None)
