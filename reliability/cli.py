@@ -417,8 +417,12 @@ def compare(run_a: Path, run_b: Path, metric: str | None) -> None:
     diffs = paired_differences(a, b, metric)
     if not diffs:
         raise ValueError(f"{run_a} and {run_b} have no scenario in common")
+    n_a, n_b = a.sizes.get("trial"), b.sizes.get("trial")
+    common = (
+        "paired" if n_a == n_b else f"paired: the first {min(n_a, n_b)} trials of {n_a} / {n_b}"
+    )
     rows = [
-        (s, f"{e.value:+.6g}", e.interval("+.6g"), "paired" if p else "independent")
+        (s, f"{e.value:+.6g}", e.interval("+.6g"), common if p else "independent")
         for s, e, p in diffs
     ]
     click.echo(_table(rows, ("scenario", f"{metric} B - A", "95% CI", "samples")))

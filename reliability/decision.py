@@ -213,28 +213,29 @@ def paired_differences(
 ) -> list[tuple[str, Estimate, bool]]:
     """Per scenario present in both runs: the mean of B - A with a 95% CI.
 
-    When both runs share the seed, block size and trial count, trial *i* of A and of
-    B used the same random numbers and the difference is paired (tight intervals);
-    otherwise the interval is Welch's for independent samples. Rare-event runs
+    When both runs share the seed and block size, trial *i* of A and of B used the
+    same random numbers (a trial's key depends on its block and its place in it, not
+    on the run's length), and the difference is paired (tight intervals) over the
+    trials they have in common: the first min(trials) of each (``Estimate.n`` says
+    how many). Otherwise the interval is Welch's for independent samples. Rare-event runs
     (importance sampling, splitting) compare their estimates of ``metric`` as
     independent, with the standard errors their relative errors give.
     """
     method = _validate_compare(a, b, metric)
     if method != "crude":
         return _rare_differences(a, b, metric, RARE_METRICS[method][metric])
-    paired = (
-        a.attrs.get("seed_entropy") == b.attrs.get("seed_entropy")
-        and a.attrs.get("block_size") == b.attrs.get("block_size")
-        and a.sizes["trial"] == b.sizes["trial"]
-    )
+    paired = a.attrs.get("seed_entropy") == b.attrs.get("seed_entropy") and a.attrs.get(
+        "block_size"
+    ) == b.attrs.get("block_size")
+    common = min(a.sizes["trial"], b.sizes["trial"])
     out = []
     for s in a["scenario"].values:
         if s not in b["scenario"].values:
             continue
         x = a[metric].sel(scenario=s).values.astype(float)
         y = b[metric].sel(scenario=s).values.astype(float)
-        if paired:
-            out.append((str(s), mean_ci(y - x), True))
+        if paired and common >= 1:
+            out.append((str(s), mean_ci(y[:common] - x[:common]), True))
             continue
         ex, ey = mean_ci(x), mean_ci(y)
         se = math.hypot(ex.se, ey.se)

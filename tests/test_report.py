@@ -149,6 +149,25 @@ def test_cli_report_and_compare(swept_run, tmp_path):
     assert est.value == pytest.approx(float(diff))
 
 
+def test_compare_pairs_the_trials_two_runs_share(tmp_path):
+    # a trial's key depends on its block and its place there, not on the run's length:
+    # 100 and 60 trials in blocks of 40 share their first 60 trials
+    from reliability.results import open_result
+
+    text = _text(SWEEP).replace("seed = 1", "seed = 1\nblock_size = 40")
+    runs = []
+    for n in (100, 60):
+        c = parse_campaign(text.replace("trials = 200", f"trials = {n}"), source="t.toml")
+        run_campaign(c, n_workers=0, out_dir=tmp_path / str(n))
+        runs.append(open_result(tmp_path / str(n)))
+    a, b = runs
+    np.testing.assert_array_equal(a["availability"].values[:60], b["availability"].values)
+    (_, est, paired), *_ = paired_differences(a, b)
+    assert paired and est.n == 60 and est.value == 0.0
+    r = CliRunner().invoke(main, ["compare", str(tmp_path / "100"), str(tmp_path / "60")])
+    assert r.exit_code == 0 and "paired: the first 60 trials of 100 / 60" in r.output
+
+
 def test_a_forged_result_gets_no_report(swept_run, tmp_path):
     run, _ = swept_run
     forged = tmp_path / "forged"
