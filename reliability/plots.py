@@ -29,6 +29,8 @@ __all__ = [
     "downtime_by_cause",
     "downtime_criticality",
     "fault_counts",
+    "point_availability",
+    "reliability_curve",
     "throughput_distribution",
     "tornado",
     "trade_curve",
@@ -88,6 +90,54 @@ def capacity_fan(
     ax.set_ylabel(f"{label or variable} (5/25/50/75/95 %)")
     ax.legend(fontsize=8)
     ax.set_title(f"{label or variable} over the mission")
+    return ax
+
+
+def _wilson(k: np.ndarray, n: int, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of k successes in n, elementwise."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def point_availability(ds: xr.Dataset, *, ax=None) -> Axes:
+    """Share of trials whose system is up at each cell end (the point availability),
+    with its 95% Wilson band, per scenario."""
+    ax = _axes(ax)
+    t = ds["time"].values / 8760.0
+    n = ds.sizes["trial"]
+    palette = sns.color_palette(n_colors=ds.sizes["scenario"])
+    for color, s in zip(palette, ds["scenario"].values, strict=True):
+        up = ds["system_up"].sel(scenario=s).values.sum(axis=0).astype(float)
+        lo, hi = _wilson(up, n)
+        ax.fill_between(t, lo, hi, color=color, alpha=0.25, linewidth=0, step="pre")
+        ax.step(t, up / n, where="pre", color=color, label=str(s))
+    ax.set_xlabel("mission time (years)")
+    ax.set_ylabel("P(system up) at the cell end (95% Wilson)")
+    ax.legend(fontsize=8)
+    ax.set_title("availability over the mission")
+    return ax
+
+
+def reliability_curve(ds: xr.Dataset, *, ax=None) -> Axes:
+    """R(t): the share of trials with no unplanned system failure by t (the empirical
+    survival of the time to first failure), with its 95% Wilson band, per scenario."""
+    ax = _axes(ax)
+    n = ds.sizes["trial"]
+    t_h = np.concatenate([[float(ds.attrs.get("warmup_h", 0.0))], ds["time"].values])
+    palette = sns.color_palette(n_colors=ds.sizes["scenario"])
+    for color, s in zip(palette, ds["scenario"].values, strict=True):
+        ttff = ds["time_to_first_failure_h"].sel(scenario=s).values.astype(float)
+        ok = np.array([(np.isnan(ttff) | (ttff > x)).sum() for x in t_h], dtype=float)
+        lo, hi = _wilson(ok, n)
+        ax.fill_between(t_h / 8760.0, lo, hi, color=color, alpha=0.25, linewidth=0)
+        ax.plot(t_h / 8760.0, ok / n, color=color, label=str(s))
+    ax.set_xlabel("mission time (years)")
+    ax.set_ylabel("R(t): P(no system failure by t) (95% Wilson)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title("reliability: time to the first system failure")
     return ax
 
 

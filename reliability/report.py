@@ -170,6 +170,12 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
     fig, ax = new()
     plots.capacity_fan(ds, ax=ax)
     out.append(("capacity_fan", "capacity over the mission", fig))
+    fig, ax = new()
+    plots.point_availability(ds, ax=ax)
+    out.append(("point_availability", "availability over the mission (point)", fig))
+    fig, ax = new()
+    plots.reliability_curve(ds, ax=ax)
+    out.append(("reliability_curve", "reliability: time to the first system failure", fig))
     if ds.attrs.get("workload") in ("serving", "training"):
         fig, ax = new()
         plots.throughput_distribution(ds, ax=ax)

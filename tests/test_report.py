@@ -168,6 +168,21 @@ def test_compare_pairs_the_trials_two_runs_share(tmp_path):
     assert r.exit_code == 0 and "paired: the first 60 trials of 100 / 60" in r.output
 
 
+def test_availability_and_reliability_curves_draw_the_estimates(swept_run):
+    from reliability import plots
+    from reliability.results import open_result
+
+    ds = open_result(swept_run[0])
+    s = ds["scenario"].values[0]
+    up = plots.point_availability(ds).get_lines()[0].get_ydata()
+    np.testing.assert_allclose(up, ds["system_up"].sel(scenario=s).values.mean(axis=0))
+    r = plots.reliability_curve(ds).get_lines()[0].get_ydata()
+    ttff = ds["time_to_first_failure_h"].sel(scenario=s).values
+    t = ds["time"].values[3]
+    assert r[4] == pytest.approx(np.mean(np.isnan(ttff) | (ttff > t)))
+    assert r[0] == 1.0 and (np.diff(r) <= 0).all()
+
+
 def test_a_forged_result_gets_no_report(swept_run, tmp_path):
     run, _ = swept_run
     forged = tmp_path / "forged"
