@@ -19,7 +19,15 @@ import xarray as xr
 from reliability.campaign import Campaign, Design, Target
 from reliability.stats import Estimate, mean_ci, proportion_ci
 
-__all__ = ["Decision", "Row", "decide", "design_cost", "paired_differences", "pick_warnings"]
+__all__ = [
+    "Decision",
+    "Row",
+    "decide",
+    "design_cost",
+    "paired_differences",
+    "pick_warnings",
+    "requirement_arithmetic",
+]
 
 
 def design_cost(design: Design) -> dict[str, float]:
@@ -128,6 +136,58 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
             )
     warnings = pick_warnings(campaign, {r.scenario: r.meets for r in rows}, recommended)
     return Decision(metric, target, rows, recommended, closest, statement, measures, warnings)
+
+
+def requirement_arithmetic(decision: Decision, ds: xr.Dataset) -> list[str]:
+    """How the requirement was judged, in words and with the numbers of the pick (or
+    the closest design): the two layers of confidence, the margin as a probability
+    and as the metric, and why a mean below the target can meet a percentile
+    requirement. Nothing without a target."""
+    t = decision.target
+    name = decision.recommended or decision.closest
+    if t is None or name is None:
+        return []
+    r = next(r for r in decision.rows if r.scenario == name)
+    x = ds[decision.metric].sel(scenario=name).values.astype(float)
+    x = x[~np.isnan(x)]
+    layers = (
+        f"Each trial is one simulated mission, and its {decision.metric} is one number. The "
+        f"requirement is on missions, not on the mean: at least {t.confidence:.0%} of "
+        f"missions must reach {t.at_least:g}. That is the first layer. The second is the "
+        "Monte Carlo estimate of that share: a design meets the requirement only when the "
+        f"lower end of the 95% Wilson interval of the share reaches {t.confidence:g}."
+    )
+    margin = (
+        f"{name}: {int((x >= t.at_least).sum())} of {x.size} missions reached "
+        f"{t.at_least:g}, P = {r.p_meet.value:.4f} with Wilson 95% [{r.p_meet.low:.4f}, "
+        f"{r.p_meet.high:.4f}], so the margin is {r.margin:+.4f} in probability "
+        f"(the lower end minus {t.confidence:g})."
+    )
+    out = [layers, margin]
+    q = float(np.quantile(x, 1.0 - t.confidence)) if x.size else math.nan
+    line = (
+        f"In {decision.metric}, the {1.0 - t.confidence:.0%} quantile of its missions is "
+        f"{q:.6g} against the target {t.at_least:g}"
+    )
+    mission = float(ds.attrs.get("mission_h", math.nan)) - float(ds.attrs.get("warmup_h", 0.0))
+    if decision.metric == "availability" and math.isfinite(mission):
+        line += (
+            f": at most {(1 - q) * mission:.4g} h down in a mission of {mission:.6g} h, "
+            f"against {(1 - t.at_least) * mission:.4g} h allowed"
+        )
+    out.append(line + ".")
+    if r.mean.value < t.at_least and r.meets:
+        out.append(
+            f"Its mean {decision.metric} ({r.mean.value:.6g}) is below the target and it "
+            "still meets: a few very bad missions pull the mean down, while the requirement "
+            "counts missions."
+        )
+    elif r.mean.value >= t.at_least and not r.meets:
+        out.append(
+            f"Its mean {decision.metric} ({r.mean.value:.6g}) reaches the target, but too "
+            "many single missions fall short: the mean hides them."
+        )
+    return out
 
 
 def pick_warnings(campaign: Campaign, meets: dict[str, bool], pick: str | None) -> list[str]:

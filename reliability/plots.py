@@ -31,9 +31,11 @@ __all__ = [
     "fault_counts",
     "point_availability",
     "reliability_curve",
+    "requirement_curve",
     "throughput_distribution",
     "tornado",
     "trade_curve",
+    "unavailability_ecdf",
 ]
 
 
@@ -70,6 +72,96 @@ def availability_ecdf(
     ax.set_ylabel("share of trials")
     ax.set_title(f"{metric} per trial")
     return ax
+
+
+def unavailability_ecdf(
+    ds: xr.Dataset, *, metric: str = "availability", target: float | None = None, ax=None
+) -> Axes:
+    """ECDF of 1 - metric per trial on a log scale, where the 0.99-1 region of a
+    fraction is visible: the target's shortfall line and, per scenario, the share of
+    trials at exactly 0 (never down, which a log axis cannot show)."""
+    ax = _axes(ax)
+    df = _long(ds, metric)
+    df["shortfall"] = 1.0 - df[metric]
+    zero = df.groupby("scenario", sort=False)["shortfall"].apply(lambda x: (x <= 0).mean())
+    df["scenario"] = df["scenario"].map(lambda s: f"{s} ({zero[s]:.0%} at 0)")
+    shown = df[df["shortfall"] > 0]
+    if shown.empty:
+        ax.text(0.5, 0.5, "no trial fell short of 1", ha="center", transform=ax.transAxes)
+    else:
+        sns.ecdfplot(data=shown, x="shortfall", hue="scenario", ax=ax, log_scale=True)
+    if target is not None and target < 1.0:
+        ax.axvline(1.0 - target, color="0.2", linestyle="--", linewidth=1)
+        ax.annotate(
+            f"target: 1 - {target:g}", (1.0 - target, 0.02), rotation=90, fontsize=8, ha="right"
+        )
+    ax.set_xlabel(f"1 - {metric} per trial (log scale)")
+    ax.set_ylabel("share of the trials above 0")
+    ax.set_title(f"1 - {metric}: how far each trial falls short")
+    return ax
+
+
+def requirement_curve(ds: xr.Dataset, decision, *, path: str, ax=None) -> Axes:
+    """P(metric >= target) with its 95% Wilson interval against a swept setting (or,
+    with costs, against the cost that ranks), the required confidence as a line and
+    the pick circled. ``decision``: a :class:`reliability.decision.Decision` with a
+    target."""
+    ax = _axes(ax)
+    target = decision.target
+    rows = {r.scenario: r for r in decision.rows}
+    others = [p for p in swept_paths(ds) if p != path]
+    by_cost = bool(decision.measures)
+    groups: dict[str, list] = {}
+    for s in ds["scenario"].values:
+        sel = ds.sel(scenario=s)
+        r = rows[str(s)]
+        x = r.cost[decision.measures[0]] if by_cost else sel[path].item()
+        label = ", ".join(f"{_readable(o)}={sel[o].item()}" for o in others) or "all"
+        groups.setdefault(label, []).append((x, r))
+    for label, points in groups.items():
+        points.sort(key=lambda p: p[0])
+        xs = np.array([p[0] for p in points], dtype=float)
+        ps = np.array([p[1].p_meet.value for p in points])
+        lo = np.array([p[1].p_meet.low for p in points])
+        hi = np.array([p[1].p_meet.high for p in points])
+        ax.errorbar(xs, ps, yerr=[ps - lo, hi - ps], marker="o", capsize=3, label=label)
+        for x, r in points:
+            pick = r.scenario == decision.recommended
+            if pick:
+                ax.plot([x], [r.p_meet.value], "o", ms=14, mfc="none", mec="0.1", mew=1.5)
+            if by_cost or pick:  # on a cost axis the point says which design it is
+                text = f"{r.scenario} (pick)" if pick else r.scenario
+                ax.annotate(
+                    text,
+                    (x, r.p_meet.value),
+                    xytext=(-6, 8),
+                    textcoords="offset points",
+                    fontsize=7,
+                    ha="right",
+                )
+    ax.axhline(target.confidence, color="0.2", linestyle="--", linewidth=1)
+    ax.annotate(
+        f"required {target.confidence:g} (Wilson lower end)",
+        (0.01, target.confidence),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=8,
+    )
+    if not by_cost and all(float(x).is_integer() for pts in groups.values() for x, _ in pts):
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(f"cost ({decision.measures[0]})" if by_cost else _readable(path))
+    ax.set_ylabel(f"P({decision.metric} >= {target.at_least:g}) (95% Wilson)")
+    ax.set_ylim(-0.02, 1.02)
+    if others:
+        ax.legend(fontsize=8)
+    ax.set_title("which designs meet the requirement")
+    return ax
+
+
+def _readable(path: str) -> str:
+    """A swept key path as a label: ``cluster_gpu.spares.cold`` -> ``gpu spares cold``."""
+    return path.removeprefix("cluster.").replace(".", " ").replace("_", " ")
 
 
 def capacity_fan(

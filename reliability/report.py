@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from reliability import plots
 from reliability.campaign import Campaign, Target, parse_campaign
-from reliability.decision import Decision, decide, pick_warnings
+from reliability.decision import Decision, decide, pick_warnings, requirement_arithmetic
 from reliability.describe import describe_design
 from reliability.results import SchemaError, atomic_write, open_result
 from reliability.summary import criticality_rows, summary_rows
@@ -65,6 +65,12 @@ _MD = """# {{ title }}
 {% for r in decision.rows -%}
 | {{ r.scenario }} | {{ f6(r.mean.value) }} | {{ r.mean.interval() }} | {{ f6(r.p05) }} |{% if decision.target %} {{ f4(r.p_meet.value) }} | [{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}] | {{ "yes" if r.meets else "no" }} | {{ "%+.4f"|format(r.margin) }} |{% endif %}{% for m in decision.measures %} {{ "%g"|format(r.cost[m]) }} |{% endfor %}
 {% endfor %}
+{% if arithmetic %}
+### How the requirement is judged
+{% for p in arithmetic %}
+{{ p }}
+{% endfor %}
+{% endif %}
 {% if criticality %}
 ## What drives downtime
 
@@ -131,6 +137,9 @@ pre { background: #f6f6f6; padding: 0.6em; }
 {% if decision.target %}<td>{{ f4(r.p_meet.value) }}</td><td>[{{ f4(r.p_meet.low) }}, {{ f4(r.p_meet.high) }}]</td><td>{{ "yes" if r.meets else "no" }}</td><td>{{ "%+.4f"|format(r.margin) }}</td>{% endif %}
 {% for m in decision.measures %}<td>{{ "%g"|format(r.cost[m]) }}</td>{% endfor %}</tr>
 {% endfor %}</table>
+{% if arithmetic %}<h3>How the requirement is judged</h3>
+{% for p in arithmetic %}<p>{{ p }}</p>
+{% endfor %}{% endif %}
 {% if criticality %}<h2>What drives downtime</h2>
 <p>Share of the unplanned system downtime started by each fault class (the downtime
 criticality index), over all trials; servicing visits are planned and not shared out,
@@ -164,9 +173,21 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
         fig = Figure(figsize=size, layout="constrained")
         return fig, fig.add_subplot()
 
+    if target is not None:
+        for path in plots.swept_paths(ds):
+            if np.issubdtype(ds[path].dtype, np.number) or decision.measures:
+                fig, ax = new()
+                plots.requirement_curve(ds, decision, path=path, ax=ax)
+                out.append((f"requirement_{path}", "which designs meet the requirement", fig))
+                if decision.measures:
+                    break  # one cost axis for every knob
     fig, ax = new()
     plots.availability_ecdf(ds, metric=decision.metric, target=target, ax=ax)
     out.append(("ecdf", f"{decision.metric}: ECDF per scenario", fig))
+    if decision.metric in ("availability", "mean_capacity", "slo_attainment"):
+        fig, ax = new()
+        plots.unavailability_ecdf(ds, metric=decision.metric, target=target, ax=ax)
+        out.append(("shortfall_ecdf", f"1 - {decision.metric} per trial (log scale)", fig))
     fig, ax = new()
     plots.capacity_fan(ds, ax=ax)
     out.append(("capacity_fan", "capacity over the mission", fig))
@@ -446,6 +467,7 @@ def write_report(
         "design": "\n".join(describe_design(campaign)),
         "summary": summary_rows(ds),
         "criticality": [] if rare else criticality_rows(ds),
+        "arithmetic": [] if rare else requirement_arithmetic(decision, ds),
         "rerun": rerun,
         "f6": _f(6),
         "f4": _f(4),

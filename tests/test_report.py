@@ -1,5 +1,6 @@
 """The design-review report: decision numbers, figures, determinism, a real browser."""
 
+import dataclasses
 import math
 import shutil
 import subprocess
@@ -181,6 +182,27 @@ def test_availability_and_reliability_curves_draw_the_estimates(swept_run):
     t = ds["time"].values[3]
     assert r[4] == pytest.approx(np.mean(np.isnan(ttff) | (ttff > t)))
     assert r[0] == 1.0 and (np.diff(r) <= 0).all()
+
+
+def test_the_requirement_arithmetic_uses_the_pick_numbers(swept_run):
+    from reliability.decision import requirement_arithmetic
+    from reliability.results import open_result
+
+    run, c = swept_run
+    ds = open_result(run)
+    d = decide(ds, c)
+    name = d.recommended or d.closest
+    row = next(r for r in d.rows if r.scenario == name)
+    x = ds["availability"].sel(scenario=name).values
+    text = requirement_arithmetic(d, ds)
+    assert f"{int((x >= 0.995).sum())} of {x.size} missions reached 0.995" in text[1]
+    assert f"margin is {row.margin:+.4f}" in text[1]
+    q = np.quantile(x, 0.2)
+    assert f"20% quantile of its missions is {q:.6g}" in text[2]
+    window = 4000.0
+    assert f"against {0.005 * window:.4g} h allowed" in text[2]
+    no_target = decide(ds, c, None)
+    assert requirement_arithmetic(dataclasses.replace(no_target, target=None), ds) == []
 
 
 def test_a_forged_result_gets_no_report(swept_run, tmp_path):
