@@ -154,17 +154,23 @@ def life_uniform(pi, su, c):
     return u
 
 
+@kernel(error_model="numpy")  # out of line: rare, and the draws it inlines into are hot
+def _lot_shift(pi, su, s, c):
+    """``s`` times the normal factor of clock ``c``'s lot (one draw per lot and
+    generation: every unit of the lot sees the same)."""
+    lot = get(pi, P.UNIT_LOT, get(pi, P.CLOCK_UNIT, c))
+    u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.LOT, lot, 0), get(su, SU.LOT_GEN, lot))
+    return s * laws.ndtri(u)
+
+
 @kernel(forceinline=True, error_model="numpy")
 def life_p1(pi, pf, su, m, c):
     """First life parameter of mode ``m`` on clock ``c``: a lognormal life whose lot
-    shares part of its spread has its ln-median moved by its lot's factor (one normal
-    draw per lot and generation: every unit of the lot sees the same)."""
+    shares part of its spread has its ln-median moved by its lot's factor."""
     p1 = get(pf, PF.MODE_P1, m)
     s = get(pf, PF.MODE_LOT_SIGMA, m)
     if s != 0.0:
-        lot = get(pi, P.UNIT_LOT, get(pi, P.CLOCK_UNIT, c))
-        u = rnd.uniform(trial_key(su), rnd.stream_id(Stream.LOT, lot, 0), get(su, SU.LOT_GEN, lot))
-        p1 += s * laws.ndtri(u)
+        p1 += _lot_shift(pi, su, s, c)
     return p1
 
 

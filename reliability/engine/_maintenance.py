@@ -177,22 +177,20 @@ def _resupply(pi, pf, si, sf, su, t):
 
 
 @kernel(error_model="numpy")  # out of line: the loop's event dispatch stays small
-def _order_arrives(pi, pf, si, sf, su, slot, t, row):
-    """A replenishment launch flies: its spares serve the groups waiting, and the
-    pool orders again if its position is still at or below the reorder point."""
-    sp = orders.arrive(pi, pf, si, su, slot, t, row)
+def _launch_flies(pi, pf, si, sf, su, kind, index, t, row):
+    """A launch of spare groups flies: an order arriving (order slot ``index``) or one
+    of pool ``index``'s cadence. Its spares serve the groups waiting, and after an
+    order the pool orders again if its position is still at or below the reorder
+    point. (One function for both: the restoration code it calls is compiled once.)"""
+    if kind == Event.ORDER_ARRIVES:
+        sp = orders.arrive(pi, pf, si, su, index, t, row)
+    else:
+        sp = index
+        orders.cadence(pi, pf, si, sf, su, sp, t, row)
     restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
     restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
-    orders.reorder(pi, pf, si, sf, su, sp, t)
-
-
-@kernel(error_model="numpy")  # out of line, as an order's arrival
-def _cadence_launch(pi, pf, si, sf, su, sp, t, row):
-    """A launch of pool ``sp``'s fixed cadence flies: its spares serve the groups
-    waiting."""
-    orders.cadence(pi, pf, si, sf, su, sp, t, row)
-    restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
-    restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
+    if kind == Event.ORDER_ARRIVES:
+        orders.reorder(pi, pf, si, sf, su, sp, t)
 
 
 @kernel(inline="always", error_model="numpy")
@@ -207,9 +205,7 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
         _resupply(pi, pf, si, sf, su, t)
     elif kind == Event.UNIT_PM:
         _unit_pm(pi, pf, si, sf, su, index, t, row, own_clocks)
-    elif kind == Event.ORDER_ARRIVES:
-        _order_arrives(pi, pf, si, sf, su, index, t, row)
-    elif kind == Event.CADENCE_LAUNCH:
-        _cadence_launch(pi, pf, si, sf, su, index, t, row)
+    elif kind == Event.ORDER_ARRIVES or kind == Event.CADENCE_LAUNCH:
+        _launch_flies(pi, pf, si, sf, su, kind, index, t, row)
     else:
         raise RuntimeError("not an event kind of maintenance")
