@@ -190,9 +190,10 @@ def describe_question(c: Campaign) -> list[str]:
     )
     if costs:
         per = ", ".join(f"{m} {v:g}" for m, v in costs)
+        power = [m for m, _ in costs if m.startswith("power")]
         lines.append(
             f"costs         per {leaf} slot and on-board spare: {per}; designs ranked by "
-            f"{costs[0][0]}"
+            f"{costs[0][0]}" + (f" ({', '.join(power)}: cold spares draw none)" if power else "")
         )
     else:
         lines.append(

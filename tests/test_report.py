@@ -94,6 +94,15 @@ def test_an_impossible_target_names_the_closest(swept_run):
     best = max(d.rows, key=lambda r: r.p_meet.low)
     assert d.closest == best.scenario and "No design meets" in d.statement
     assert design_cost(c.scenarios[2].design) == {"mass_kg": 30.0, "usd": 15000.0}
+    # cold spares draw no power; warm ones do
+    power = dataclasses.replace(c.scenarios[2].design, costs=(("node", (("power_w", 10.0),)),))
+    assert design_cost(power) == {"power_w": 120.0}
+    levels = list(power.levels)
+    levels[-1] = dataclasses.replace(
+        levels[-1],
+        spares=dataclasses.replace(levels[-1].spares, kind="warm", dormant_mttf_h=1e5),
+    )
+    assert design_cost(dataclasses.replace(power, levels=tuple(levels))) == {"power_w": 150.0}
 
 
 @pytest.mark.parametrize("which", ["swept", "plain"])
