@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from reliability.campaign import Campaign, Design, Target
+from reliability.campaign import Campaign, Design, Target, draws_power
 from reliability.stats import Estimate, mean_ci, proportion_ci
 
 __all__ = [
@@ -68,7 +68,7 @@ def design_cost(design: Design) -> dict[str, float]:
         n_groups *= lv.n
     costs = dict(design.costs)
     return {
-        measure: value * (slots + warm + (0.0 if measure.startswith("power") else cold))
+        measure: value * (slots + warm + (0.0 if draws_power(measure) else cold))
         for measure, value in costs.get(unit, ())
     }
 

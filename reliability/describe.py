@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reliability.campaign import Campaign, RareEvent
+from reliability.campaign import Campaign, RareEvent, draws_power
 from reliability.devices import DEVICES, MEMORIES
 from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
@@ -190,7 +190,7 @@ def describe_question(c: Campaign) -> list[str]:
     )
     if costs:
         per = ", ".join(f"{m} {v:g}" for m, v in costs)
-        power = [m for m, _ in costs if m.startswith("power")]
+        power = [m for m, _ in costs if draws_power(m)]
         lines.append(
             f"costs         per {leaf} slot and on-board spare: {per}; designs ranked by "
             f"{costs[0][0]}" + (f" ({', '.join(power)}: cold spares draw none)" if power else "")

@@ -21,7 +21,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from reliability.stats import mean_ci
+from reliability.stats import mean_ci, proportion_ci
 
 __all__ = [
     "availability_ecdf",
@@ -185,12 +185,11 @@ def capacity_fan(
     return ax
 
 
-def _wilson(k: np.ndarray, n: int, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of k successes in n, elementwise."""
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+def _wilson(k: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% Wilson interval (:func:`~reliability.stats.proportion_ci`) of each of
+    ``k`` successes in ``n``."""
+    cis = [proportion_ci(int(x), n) for x in k]
+    return np.array([c.low for c in cis]), np.array([c.high for c in cis])
 
 
 def point_availability(ds: xr.Dataset, *, ax=None) -> Axes:
@@ -201,7 +200,7 @@ def point_availability(ds: xr.Dataset, *, ax=None) -> Axes:
     n = ds.sizes["trial"]
     palette = sns.color_palette(n_colors=ds.sizes["scenario"])
     for color, s in zip(palette, ds["scenario"].values, strict=True):
-        up = ds["system_up"].sel(scenario=s).values.sum(axis=0).astype(float)
+        up = ds["system_up"].sel(scenario=s).values.sum(axis=0)
         lo, hi = _wilson(up, n)
         ax.fill_between(t, lo, hi, color=color, alpha=0.25, linewidth=0, step="pre")
         ax.step(t, up / n, where="pre", color=color, label=str(s))
@@ -221,7 +220,7 @@ def reliability_curve(ds: xr.Dataset, *, ax=None) -> Axes:
     palette = sns.color_palette(n_colors=ds.sizes["scenario"])
     for color, s in zip(palette, ds["scenario"].values, strict=True):
         ttff = ds["time_to_first_failure_h"].sel(scenario=s).values.astype(float)
-        ok = np.array([(np.isnan(ttff) | (ttff > x)).sum() for x in t_h], dtype=float)
+        ok = np.array([(np.isnan(ttff) | (ttff > x)).sum() for x in t_h])
         lo, hi = _wilson(ok, n)
         ax.fill_between(t_h / 8760.0, lo, hi, color=color, alpha=0.25, linewidth=0)
         ax.plot(t_h / 8760.0, ok / n, color=color, label=str(s))

@@ -216,8 +216,8 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
     fig, ax = new((7.0, 0.8 + 0.35 * (ds.sizes["fault_class"] + 1) * ds.sizes["scenario"]))
     plots.downtime_by_cause(ds, ax=ax)
     out.append(("downtime_by_cause", "downtime by cause", fig))
-    if np.nan_to_num(ds["downtime_share"].values).any():
-        shown = int((np.nan_to_num(ds["downtime_share"].values).max(axis=0) > 0).sum())
+    shown = int((np.nan_to_num(ds["downtime_share"].values).max(axis=0) > 0).sum())
+    if shown:
         fig, ax = new((7.0, 1.0 + 0.3 * shown * max(ds.sizes["scenario"], 2)))
         plots.downtime_criticality(ds, ax=ax)
         out.append(("criticality", "what drives downtime (criticality)", fig))

@@ -5,6 +5,7 @@
 entry points. See :mod:`reliability.campaign.model` for the semantics.
 """
 
+from reliability.campaign.cluster import lot_depth
 from reliability.campaign.errors import CampaignError
 from reliability.campaign.load import load_campaign, parse_campaign
 from reliability.campaign.model import (
@@ -35,6 +36,7 @@ from reliability.campaign.model import (
     UnitType,
     Workload,
 )
+from reliability.campaign.sections import draws_power
 from reliability.laws import LAWS, Law
 
 __all__ = [
@@ -67,6 +69,8 @@ __all__ = [
     "UnitMaintenance",
     "UnitType",
     "Workload",
+    "draws_power",
     "load_campaign",
+    "lot_depth",
     "parse_campaign",
 ]

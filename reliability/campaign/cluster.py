@@ -11,7 +11,7 @@ from reliability.campaign.model import GroupSpares, Level, Spares, UnitType
 from reliability.campaign.reader import Table, read_duration_law, read_name
 from reliability.laws import Law
 
-__all__ = ["MAX_UNITS", "read_levels"]
+__all__ = ["MAX_UNITS", "lot_depth", "read_levels"]
 
 MAX_UNITS = 5_000_000
 
@@ -148,6 +148,57 @@ def _validate_platform(
     return name, replace, launch_failure
 
 
+def lot_depth(levels, radiation) -> int:
+    """Depth of the groups that are production lots: those of the level a
+    ``lot_sigma`` entry names (its members), else of the level above the units (the
+    whole system for a one-level tree)."""
+    named = {e.lot for e in radiation if e.lot_sigma} - {None}
+    names = [lv.name for lv in levels]
+    return names.index(named.pop()) + 1 if named else len(levels) - 1
+
+
+def _validate_lots(t: Table, leaf: UnitType, levels: list[Level]) -> None:
+    """The lot levels of the leaf unit's ``lot_sigma`` entries: levels of groups, one
+    level for all, not above a level whose groups are replaced one by one."""
+    lots = [(i, e.lot) for i, e in enumerate(leaf.radiation) if e.lot_sigma]
+    if not lots:
+        return
+    groups = [lv.name for lv in levels[:-1]]
+    default = groups[-1] if groups else None  # the level above the units
+
+    def error(i: int, why: str, value: object) -> CampaignError:
+        return CampaignError(
+            why,
+            source=t.source,
+            path=f"units.{leaf.name}.radiation[{i}].threshold_rad.lot",
+            value=value,
+        )
+
+    for i, lot in lots:
+        if lot is not None and lot not in groups:
+            raise error(
+                i,
+                f"no level of groups named {lot!r} (a lot is a group of units: "
+                f"{', '.join(groups) or 'this tree has none; leave lot out for one lot'})",
+                lot,
+            )
+    named = [(i, lot or default) for i, lot in lots]
+    if len({lot for _, lot in named}) > 1:
+        raise error(
+            named[1][0], "every lot_sigma of a unit type must name the same lot level", named[1][1]
+        )
+    # a replaced group brings new lots: a lot must lie inside one
+    below = [lv.name for lv in levels[lot_depth(levels, leaf.radiation) :] if lv.platform]
+    if below:
+        i, lot = named[0]
+        raise error(
+            i,
+            f"a lot spans several groups of level {below[0]!r}, which are replaced one by "
+            f"one (platform); name level {below[-1]!r} or one below it",
+            lot,
+        )
+
+
 def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
     if not t.data:
         raise CampaignError(
@@ -213,38 +264,7 @@ def read_levels(t: Table, units: dict[str, UnitType]) -> tuple[Level, ...]:
             path=f"units.{leaf.name}.failures",
             value=shocks[0],
         )
-    lots = [(i, e.lot) for i, e in enumerate(leaf.radiation) if e.lot_sigma]
-    groups = [lv.name for lv in levels[:-1]]
-    for i, lot in lots:
-        if lot is not None and lot not in groups:
-            raise CampaignError(
-                f"no level of groups named {lot!r} (a lot is a group of units: "
-                f"{', '.join(groups) or 'this tree has none; leave lot out for one lot'})",
-                source=t.source,
-                path=f"units.{leaf.name}.radiation[{i}].threshold_rad.lot",
-                value=lot,
-            )
-    default = groups[-1] if groups else None  # the level above the units
-    named = [(i, lot or default) for i, lot in lots]
-    if len({lot for _, lot in named}) > 1:
-        raise CampaignError(
-            "every lot_sigma of a unit type must name the same lot level",
-            source=t.source,
-            path=f"units.{leaf.name}.radiation[{named[1][0]}].threshold_rad.lot",
-            value=named[1][1],
-        )
-    if named and named[0][1] is not None:
-        i, lot = named[0]
-        below = [lv.name for lv in levels[groups.index(lot) + 1 :] if lv.platform]
-        if below:
-            # a replaced group brings new lots: a lot must lie inside one
-            raise CampaignError(
-                f"a lot spans several groups of level {below[0]!r}, which are replaced "
-                f"one by one (platform); name level {below[-1]!r} or one below it",
-                source=t.source,
-                path=f"units.{leaf.name}.radiation[{i}].threshold_rad.lot",
-                value=lot,
-            )
+    _validate_lots(t, leaf, levels)
     if any(m.planned for m in leaf.failures):
         raise CampaignError(
             "design_life retires a platform (a satellite's bus) and replaces its group; "

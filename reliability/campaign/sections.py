@@ -32,7 +32,7 @@ from reliability.campaign.reader import Table, read_name
 from reliability.campaign.units import read_environment, read_unit
 from reliability.units import parse_duration_h
 
-__all__ = ["read_document"]
+__all__ = ["draws_power", "read_document"]
 
 
 def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Design]:
@@ -279,6 +279,12 @@ def _validate_target(ct: Table) -> Target | None:
     )
     tt.finish()
     return out
+
+
+def draws_power(measure: str) -> bool:
+    """Is ``[cost]`` measure ``measure`` a power (``power_w``, ``power_kw``)? Such a
+    measure counts only the units that draw it: cold spares are switched off."""
+    return measure.startswith("power")
 
 
 def _validate_costs(

@@ -51,10 +51,11 @@ from reliability.engine.spec import (
 )
 
 
-@kernel(error_model="numpy")  # out of line: only when a grid cell closes
-def stock_at(pi, si, ci, row):
+@kernel(error_model="numpy")  # out of line: only when grid cells close
+def stock_at(pi, si, c0, c1, row):
     """The free spares (stock less those reserved by swaps under way) of the unit
-    pools and of the pools of spare groups, stored as grid cell ``ci``'s end."""
+    pools and of the pools of spare groups, stored as the end of grid cells c0..c1-1
+    (the state is the same at all of them)."""
     units = 0
     groups = 0
     for sp in range(iparam(pi, IParam.N_SP)):
@@ -63,8 +64,9 @@ def stock_at(pi, si, ci, row):
             groups += free
         else:
             units += free
-    row[out(pi, Out.SPARE_STOCK) + ci] = units
-    row[out(pi, Out.GROUP_SPARE_STOCK) + ci] = groups
+    for ci in range(c0, c1):
+        row[out(pi, Out.SPARE_STOCK) + ci] = units
+        row[out(pi, Out.GROUP_SPARE_STOCK) + ci] = groups
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -102,7 +104,6 @@ def integrate(pi, pf, si, sf, t0, t1, row):
     n_cells = iparam(pi, IParam.N_CELLS)
     edges = int(pf[PF.EDGES]) + 1  # edges[ci + 1] is the end of cell ci
     o_cap = out(pi, Out.CAPACITY)
-    n_sp = iparam(pi, IParam.N_SP)
     # cells ending strictly before t1 close now: the state at their end is known
     while ci < n_cells and pf[edges + ci] < t1:
         e = pf[edges + ci]
@@ -110,8 +111,8 @@ def integrate(pi, pf, si, sf, t0, t1, row):
         if serving_:
             row[out(pi, Out.GOODPUT) + ci] += served * (e - s)
         row[out(pi, Out.SYSTEM_UP) + ci] = 1.0 if sys_up else 0.0
-        if n_sp:
-            stock_at(pi, si, ci, row)
+        if iparam(pi, IParam.N_SP):  # no call for a design without spare pools
+            stock_at(pi, si, ci, ci + 1, row)
         s = e
         ci += 1
     if ci < n_cells and t1 > s:
@@ -224,7 +225,7 @@ def finish(pi, pf, si, sf, su, row):
     n_cells = iparam(pi, IParam.N_CELLS)
     for ci in range(ivar(si, IVar.CELL), n_cells):
         row[o_up + ci] = up
-        stock_at(pi, si, ci, row)
+    stock_at(pi, si, ivar(si, IVar.CELL), n_cells, row)
     wanted_all = iparam(pi, IParam.WL_KIND) == WorkloadKind.NONE
     for ci in range(n_cells):
         lo = get(pf, PF.EDGES, ci)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reliability.campaign import Design
+from reliability.campaign import Design, lot_depth
 from reliability.engine import PlanArrays
 from reliability.engine.spec import Effect, WorkloadKind
 from reliability.environment import steps_integral
@@ -119,25 +119,22 @@ def compile_plan(design: Design) -> SystemPlan:
 
 
 def _lot_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:
-    """The production lot of each unit slot: the group at the lots' level that holds
-    it (the level above the units by default, the whole system for a one-level tree),
-    or nothing when no mode shares a spread within lots."""
+    """The production lot of each unit slot (platform slots: none), or nothing when no
+    mode shares a spread within lots. Units are laid out breadth first, so each group
+    at the lots' depth holds a run of as many slots as the levels below it multiply
+    to."""
     if not any(modes.lot_sigma):
         return {}
-    names = [lv.name for lv in design.levels]
-    named = {e.lot for e in design.leaf_unit.radiation if e.lot_sigma} - {None}
-    # one level, the level above the units when none is named (the reader checks)
-    depth = names.index(named.pop()) + 1 if named else len(names) - 1
-    parent = tree["group_parent"]
-    at = np.zeros(np.size(parent), np.int64)
-    for g in range(1, np.size(parent)):  # breadth first: a parent comes before its children
-        at[g] = at[parent[g]] + 1
-    groups = np.flatnonzero(at == depth)
+    per_lot = math.prod(
+        lv.n for lv in design.levels[lot_depth(design.levels, design.leaf_unit.radiation) :]
+    )
+    units = np.arange(design.n_units)
     unit_lot = np.full(np.size(tree["unit_group"]), -1, np.int32)
-    first = tree["group_unit0"][groups]
-    for lot, g in enumerate(groups):
-        unit_lot[first[lot] : first[lot] + tree["group_units"][g]] = lot
-    return {"unit_lot": unit_lot, "lot_first": np.asarray(first, np.int32)}
+    unit_lot[units] = units // per_lot
+    return {
+        "unit_lot": unit_lot,
+        "lot_first": np.arange(0, design.n_units, per_lot, dtype=np.int32),
+    }
 
 
 def _retire_fields(design: Design, modes: Modes, tree: dict) -> dict[str, object]:
