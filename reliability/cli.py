@@ -57,6 +57,29 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     return "\n".join(out)
 
 
+def _cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--workers, --scheduler, --scheduler-file and --quiet: where blocks run."""
+    for option in reversed(
+        [
+            click.option(
+                "--workers",
+                type=click.IntRange(min=0, max=4096),
+                help="Workers of the embedded local Dask cluster "
+                "(default: all cores; 0: run in this process).",
+            ),
+            click.option("--scheduler", help="Address of a running Dask scheduler."),
+            click.option(
+                "--scheduler-file",
+                type=click.Path(dir_okay=False),
+                help="Scheduler file written by `dask scheduler --scheduler-file`.",
+            ),
+            click.option("--quiet", is_flag=True, help="Print nothing but errors."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 @main.command()
 @click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option(
@@ -74,18 +97,7 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Run directory (default outputs/<campaign>/<time>-<hash8>/).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0, max=4096),
-    help="Workers of the embedded local Dask cluster (default: all cores; 0: run in this process).",
-)
-@click.option("--scheduler", help="Address of a running Dask scheduler.")
-@click.option(
-    "--scheduler-file",
-    type=click.Path(dir_okay=False),
-    help="Scheduler file written by `dask scheduler --scheduler-file`.",
-)
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@_cluster_options
 @_friendly
 def run(
     campaign: Path | None,
@@ -172,8 +184,101 @@ def run(
     click.echo(f"result: {out_dir / 'result.nc'}")
 
 
+@main.command()
+@click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--resume",
+    "resume",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Continue the search in this directory: stored blocks are read back.",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Override campaign.seed.")
+@click.option("--block-size", type=click.IntRange(min=1), help="Override campaign.block_size.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Search directory (default outputs/<campaign>/<time>-<hash8>-optimize/).",
+)
+@_cluster_options
+@_friendly
+def optimize(
+    campaign: Path | None,
+    resume: Path | None,
+    seed: int | None,
+    block_size: int | None,
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    scheduler_file: str | None,
+    quiet: bool,
+) -> None:
+    """Find the cheapest design of CAMPAIGN's [optimize] space that meets its target."""
+    progress = _Progress(quiet=quiet)
+    out_dir: Path | None = None
+    with _interruptible(progress, lambda: out_dir, "optimize"):
+        from reliability.runner import default_run_dir, resume_campaign
+        from reliability.runner.optimize import optimize_campaign
+        from reliability.summary import search_evidence, search_rows
+
+        if resume is not None:
+            if campaign is not None or out is not None or seed is not None or block_size:
+                raise click.UsageError(
+                    "--resume takes the campaign and settings of the search directory; "
+                    "give no CAMPAIGN, --out, --seed or --block-size with it"
+                )
+            c = resume_campaign(resume)
+            out_dir = resume
+        elif campaign is None:
+            raise click.UsageError("give a CAMPAIGN file, or --resume DIR")
+        else:
+            c = load_campaign(campaign).with_overrides(seed=seed, block_size=block_size)
+            out_dir = out
+            if out_dir is None:
+                default = default_run_dir(c)
+                out_dir = default.with_name(f"{default.name}-optimize")
+        command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        start = time.perf_counter()
+
+        def on_round(search: Any, names: list[str]) -> None:
+            if quiet:
+                return
+            pick = search.pick
+            click.echo(
+                f"round {search.rounds}: {search.trials_run:,} trials; "
+                + (f"best so far {names[pick]}" if pick is not None else "no design meets yet"),
+                err=True,
+            )
+
+        ds = optimize_campaign(
+            c,
+            out_dir=out_dir,
+            scheduler=scheduler,
+            scheduler_file=scheduler_file,
+            n_workers=workers,
+            command=command,
+            on_round=on_round,
+            resume=resume is not None,
+            on_compile=progress.compiling,
+        )
+    if quiet:
+        return
+    click.echo(
+        f"campaign {c.name}: optimize over {ds.sizes['design']} designs, seed {c.seed}, "
+        f"config {c.config_sha256[:8]}, {time.perf_counter() - start:.1f} s"
+    )
+    click.echo(
+        _table(search_rows(ds), ("design", "cost", "trials", "P(meet)", "interval", "verdict"))
+    )
+    for line in search_evidence(ds):
+        click.echo(line)
+    click.echo(f"search: {out_dir / 'search.nc'}")
+
+
 @contextlib.contextmanager
-def _interruptible(progress: _Progress, run_dir: Callable[[], Path | None]) -> Iterator[None]:
+def _interruptible(
+    progress: _Progress, run_dir: Callable[[], Path | None], command: str = "run"
+) -> Iterator[None]:
     """Ctrl-C inside: close the progress bar, say what is kept in ``run_dir()`` and how
     to go on, exit 130 (see :func:`_on_sigint`). The progress bar is closed before any
     error line, and the signal handling and logging are restored afterwards."""
@@ -185,7 +290,7 @@ def _interruptible(progress: _Progress, run_dir: Callable[[], Path | None]) -> I
     except KeyboardInterrupt:
         interrupted = True
         progress.close()
-        _interrupted(run_dir())
+        _interrupted(run_dir(), command)
     finally:
         progress.close()
         if main_thread and not interrupted:
@@ -203,19 +308,19 @@ def _on_sigint(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _kept(out_dir: Path | None) -> str:
+def _kept(out_dir: Path | None, command: str = "run") -> str:
     """What a run that ended early kept, and how to go on."""
     if out_dir is not None and (out_dir / "manifest.json").is_file():
         return (
             f"the blocks finished so far (if any) are kept in {out_dir}; go on with: "
-            f"reliability run --resume {shlex.quote(str(out_dir))}"
+            f"reliability {command} --resume {shlex.quote(str(out_dir))}"
         )
     return "nothing was kept; run the command again"
 
 
-def _interrupted(out_dir: Path | None) -> None:
+def _interrupted(out_dir: Path | None, command: str = "run") -> None:
     """After Ctrl-C: one line saying what is kept and how to go on; exit status 130."""
-    click.echo(f"\ninterrupted: {_kept(out_dir)}", err=True)
+    click.echo(f"\ninterrupted: {_kept(out_dir, command)}", err=True)
     sys.exit(130)
 
 

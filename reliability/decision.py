@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from reliability.campaign import Campaign, Design, Target, draws_power
+from reliability.campaign import Campaign, Target
+from reliability.selection import design_cost
 from reliability.stats import Estimate, mean_ci, proportion_ci
 
 __all__ = [
@@ -28,49 +29,6 @@ __all__ = [
     "pick_warnings",
     "requirement_arithmetic",
 ]
-
-
-def design_cost(design: Design) -> dict[str, float]:
-    """Cost of one design per measure: every unit slot plus every on-board spare, but
-    a measure of power (its name starts with ``power``, e.g. ``power_w``) counts only
-    the units that draw it: the slots and warm spares, not cold ones (switched off).
-
-    Examples
-    --------
-    >>> from reliability.campaign import parse_campaign
-    >>> c = parse_campaign('''
-    ... [campaign]
-    ... name = "x"
-    ... mission = "1 y"
-    ... trials = 1
-    ... seed = 1
-    ... [units.gpu]
-    ... failures = [{ law = "exponential", mean = "5 y" }]
-    ... [cluster]
-    ... gpu = { n = 8, k = 6, spares = { cold = 2 } }
-    ... [cost]
-    ... gpu = { mass_kg = 2.0, power_w = 700 }
-    ... ''')
-    >>> design_cost(c.base)
-    {'mass_kg': 20.0, 'power_w': 5600.0}
-    """
-    levels = design.levels
-    unit = levels[-1].unit or levels[-1].name
-    slots = float(design.n_units)
-    cold = warm = 0.0
-    n_groups = 1  # spares: per group of the level that declares them
-    for lv in levels:
-        if lv.spares is not None:
-            if lv.spares.kind == "cold":
-                cold += lv.spares.count * n_groups
-            else:
-                warm += lv.spares.count * n_groups
-        n_groups *= lv.n
-    costs = dict(design.costs)
-    return {
-        measure: value * (slots + warm + (0.0 if draws_power(measure) else cold))
-        for measure, value in costs.get(unit, ())
-    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,14 @@ prints when it finishes and the report's summary table."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import xarray as xr
 
 from reliability.stats import Estimate, count_ci, mean_ci, nonnegative_ci, proportion_ci
 
-__all__ = ["criticality_rows", "summary_rows"]
+__all__ = ["criticality_rows", "search_evidence", "search_rows", "summary_rows"]
 
 #: causes listed per scenario in the criticality table (the rest are summed)
 TOP_CAUSES = 8
@@ -182,3 +184,93 @@ def criticality_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str, str, str]
                 )
             )
     return rows
+
+
+#: what each verdict of a search means, as a reader sees it
+VERDICTS = {
+    "meets": "meets",
+    "fails": "fails",
+    "implied": "fails (implied)",
+    "undecided": "undecided",
+    "open": "open",
+    "not run": "not needed",
+}
+
+
+def search_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str, str, str]]:
+    """(design, cost, trials, P(meet), interval, verdict) rows of an ``optimize``
+    search, cheapest first; designs never needed are left out."""
+    order = np.lexsort((np.arange(ds.sizes["design"]), ds["cost"].values))
+    pick = ds.attrs.get("pick", "")
+    rows = []
+    for i in order:
+        sel = ds.isel(design=int(i))
+        verdict = str(sel["verdict"].values)
+        if verdict == "not run":
+            continue
+        name = str(sel["design"].values)
+        shown = VERDICTS[verdict]
+        if verdict == "implied":
+            shown += f" by {sel['implied_by'].values}"
+        if name == pick:
+            shown += "  <- pick"
+        n = int(sel["trials"])
+        p = float(sel["p_meet"])
+        rows.append(
+            (
+                name,
+                f"{float(sel['cost']):g}",
+                str(n) if n else "-",
+                f"{p:.4f}" if n else "-",
+                f"[{float(sel['p_meet_low']):.4f}, {float(sel['p_meet_high']):.4f}]" if n else "",
+                shown,
+            )
+        )
+    return rows
+
+
+def search_evidence(ds: xr.Dataset) -> list[str]:
+    """Sentences on how the pick of an ``optimize`` search was reached."""
+    a = ds.attrs
+    looks = json.loads(a["looks_trials"])
+    out = [
+        (
+            f"Requirement: P({a['metric']} >= {a['at_least']:g}) >= {a['confidence']:g}. "
+            f"Each design was looked at after {', '.join(map(str, looks))} trials; at each look "
+            f"its Wilson interval at {100 * a['level_per_look']:.2f}% (Bonferroni over the "
+            f"{len(looks)} looks, so each verdict holds at {100 * (1 - a['error']):g}%) "
+            "decided it: *meets* when the interval lies above the confidence, *fails* when "
+            "below."
+        ),
+        f"Designs were ranked by {a['rank_by']}, cheapest first, {a['width']} at a time; "
+        + (
+            f"knobs along which more never hurts ({', '.join(json.loads(a['monotone']))}) "
+            "let a failing design rule out every design it dominates. "
+            if json.loads(a["monotone"])
+            else ""
+        )
+        + f"{a['trials_run']:,} trials in all, against {a['full_grid_trials']:,} for "
+        f"every design of the space at {looks[-1]:,} trials "
+        f"({a['trials_run'] / a['full_grid_trials']:.1%}).",
+    ]
+    if a.get("pick"):
+        pick = ds.sel(design=a["pick"])
+        out.append(
+            f"Pick: {a['pick']} (cost {float(pick['cost']):g} {a['rank_by']}): "
+            f"P(meet) = {float(pick['p_meet']):.4f} "
+            f"[{float(pick['p_meet_low']):.4f}, {float(pick['p_meet_high']):.4f}] over "
+            f"{int(pick['trials']):,} trials; every cheaper design fails or was implied to."
+        )
+        if "paired_against" in a:
+            m = json.loads(a["paired_metric_difference"])
+            p = json.loads(a["paired_p_meet_difference"])
+            out.append(
+                f"Against the strongest cheaper design, {a['paired_against']}, on the same "
+                f"{a['paired_trials']:,} trials (common random numbers): {a['metric']} "
+                f"{m[0]:+.4g} [{m[1]:+.4g}, {m[2]:+.4g}], P(meet) {p[0]:+.4f} "
+                f"[{p[1]:+.4f}, {p[2]:+.4f}] (95%)."
+            )
+    else:
+        out.append("No design of the space was shown to meet the requirement.")
+    out.extend(f"Warning: {w}" for w in json.loads(a.get("warnings", "[]")))
+    return out

@@ -29,6 +29,7 @@ RANKS = {
     "splitting": 4,
     "limits": 5,
     "results": 5,
+    "selection": 5,
     "runner": 6,
     "describe": 7,
     "summary": 7,

@@ -14,14 +14,17 @@ from typing import Any
 from reliability.campaign.errors import CampaignError
 from reliability.campaign.model import Campaign, Scenario
 from reliability.campaign.sections import read_document
+from reliability.campaign.space import MAX_DESIGNS, read_optimize
 from reliability.campaign.sweep import expand, read_sweep
 
 __all__ = ["load_campaign", "parse_campaign"]
 
 
 def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
-    base_doc = {k: v for k, v in doc.items() if k not in ("sweep", "swings")}
+    base_doc = {k: v for k, v in doc.items() if k not in ("sweep", "swings", "optimize")}
     settings, base = read_document(base_doc, source)
+    if "optimize" in doc:
+        settings.update(_optimize_space(doc["optimize"], base_doc, source, settings, base))
     if "sweep" in doc and "swings" in doc:
         raise CampaignError(
             "give a [sweep] grid or one-at-a-time [swings], not both",
@@ -37,6 +40,34 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
     grid = read_sweep(doc[table], source, table)
     scenarios = expand(base_doc, grid, swings, source, read_document)
     return Campaign(**common, **{table: grid}, scenarios=scenarios)
+
+
+def _optimize_space(
+    raw: object, base_doc: dict[str, Any], source: str, settings: dict[str, Any], base: Any
+) -> dict[str, Any]:
+    """The ``optimize`` and ``optimize_scenarios`` settings of ``[optimize]``: its knobs
+    are checked as a sweep's are and its designs read like a sweep's scenarios."""
+    measures = tuple(dict.fromkeys(m for _, costs in base.costs for m, _ in costs))
+    opt = read_optimize(
+        raw, source, has_target=settings.get("target") is not None, measures=measures
+    )
+    try:
+        space = read_sweep(dict(zip(opt.paths, map(list, opt.values), strict=True)), source)
+        if space.size > MAX_DESIGNS:
+            raise CampaignError(
+                f"the design space has {space.size} designs; at most {MAX_DESIGNS}",
+                source=source,
+                path="sweep",
+            )
+        designs = expand(base_doc, space, False, source, read_document)
+    except CampaignError as exc:  # name the table the knob came from
+        raise CampaignError(
+            exc.problem,
+            source=source,
+            path=exc.path.replace("sweep", "optimize.space", 1),
+            value=exc.value,
+        ) from None
+    return {"optimize": opt, "optimize_scenarios": designs}
 
 
 def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reliability.campaign.errors import MAX_TRIALS, check_count, check_seed
+from reliability.campaign.space import Optimize
 from reliability.environment import Environment
 from reliability.laws import Law
 
@@ -434,8 +435,7 @@ class Sweep:
     values: tuple[tuple[Any, ...], ...]
 
     @property
-    def size(self) -> int:
-        """Number of scenarios in the grid."""
+    def size(self) -> int:  # scenarios in the grid
         return math.prod(len(v) for v in self.values)
 
 
@@ -524,19 +524,19 @@ class Campaign:
     expectations: tuple[Expectation, ...] = ()
     sweep: Sweep | None = None
     swings: Sweep | None = None  # one-at-a-time settings around the baseline (tornado)
+    optimize: Optimize | None = None  # the design space `reliability optimize` searches
     base: Design
     scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
+    optimize_scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
     source: str = field(default="<campaign>", compare=False)
     toml_text: str = field(default="", compare=False, repr=False)
 
     @property
-    def mission_h(self) -> float:
-        """Mission length in hours (common to every design)."""
+    def mission_h(self) -> float:  # common to every design, as is time_step_h
         return self.base.mission_h
 
     @property
     def time_step_h(self) -> float:
-        """Capacity-grid step in hours (common to every design)."""
         return self.base.time_step_h
 
     @property
@@ -551,7 +551,7 @@ class Campaign:
         d = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if f.name not in ("source", "toml_text", "scenarios", "base")
+            if f.name not in ("source", "toml_text", "scenarios", "optimize_scenarios", "base")
         }
         d.update({f.name: getattr(self.base, f.name) for f in dataclasses.fields(self.base)})
         return _jsonable(dataclasses.asdict(_Plain(d)))["d"]

@@ -44,13 +44,15 @@ def default_run_dir(campaign: Campaign, root: str | Path = "outputs") -> Path:
     return Path(root) / campaign.name / f"{stamp}-{campaign.config_sha256[:8]}"
 
 
-def open_store(campaign: Campaign, out_dir: str | Path | None, resume: bool) -> RunStore | None:
+def open_store(
+    campaign: Campaign, out_dir: str | Path | None, resume: bool, kind: str = "run"
+) -> RunStore | None:
     """The run directory's store (checked for this campaign when resuming), if any."""
     if out_dir is None:
         if resume:
             raise ValueError("`resume` needs `out_dir`")
         return None
-    store = RunStore(out_dir, campaign)
+    store = RunStore(out_dir, campaign, kind)
     store.prepare(resume=resume)
     return store
 
@@ -93,6 +95,14 @@ class BlockRun:
     def run(self, n_scenarios: int, n_blocks: int, shared: Sequence[Any] = ()) -> list[list[Any]]:
         """Every block of ``n_scenarios`` x ``n_blocks``: ``[scenario][block]``."""
         every = [(s, b) for s in range(n_scenarios) for b in range(n_blocks)]
+        self.run_tasks(every, shared)
+        return [[self.results[s, b] for b in range(n_blocks)] for s in range(n_scenarios)]
+
+    def run_tasks(
+        self, every: Sequence[tuple[int, int]], shared: Sequence[Any] = (), tag: str = ""
+    ) -> None:
+        """Blocks ``every`` (scenario, block), into :attr:`results`; ``tag`` keeps the
+        task keys of one call apart from another's."""
         if self.store is not None:
             for s, b in every:
                 if (s, b) not in self.results:
@@ -111,5 +121,4 @@ class BlockRun:
         # evenly over the run, and the time left follows from the rate so far
         todo = sorted((t for t in every if t not in self.results), key=lambda t: (t[1], t[0]))
         start = (lambda: self.on_block(len(self.results), len(every))) if self.on_block else None
-        self.executor.run(todo, self._make, done, shared=shared, tag=self.tag, on_start=start)
-        return [[self.results[s, b] for b in range(n_blocks)] for s in range(n_scenarios)]
+        self.executor.run(todo, self._make, done, shared=shared, tag=self.tag + tag, on_start=start)

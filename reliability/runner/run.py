@@ -264,6 +264,31 @@ def _discard(call: Callable[[], Any]) -> None:
 # ----------------------------------------------------------------------------- crude
 
 
+def crude_parts(
+    plans: list[SystemPlan], trials_of: Callable[[int], int]
+) -> tuple[
+    Callable[[RunStore, int, int], BlockResult | None],
+    Callable[[RunStore, int, int, BlockResult], None],
+]:
+    """How a crude block is read back from its part file and stored: the ``load`` and
+    ``save`` of a :class:`BlockRun` (block ``b`` has ``trials_of(b)`` trials)."""
+
+    def load(st: RunStore, s: int, b: int) -> BlockResult | None:
+        a = plans[s].arrays
+        part = st.load(
+            s,
+            b,
+            (o.name for o in OUTPUTS),
+            {"trial": trials_of(b), "failure_mode": a.n_modes, "time": a.n_cells},
+        )
+        return None if part is None else BlockResult(part)
+
+    def save(st: RunStore, s: int, b: int, result: BlockResult) -> None:
+        st.save(s, b, {o.name: (("trial", *_PART_DIMS[o.per]), result[o.name]) for o in OUTPUTS})
+
+    return load, save
+
+
 def _crude(
     campaign: Campaign,
     plans: list[SystemPlan],
@@ -285,19 +310,7 @@ def _crude(
         sizes = [bs] * math.ceil(precision.min_trials / bs)
         max_blocks = max(len(sizes), precision.max_trials // bs)
 
-    def load(st: RunStore, s: int, b: int) -> BlockResult | None:
-        a = plans[s].arrays
-        part = st.load(
-            s,
-            b,
-            (o.name for o in OUTPUTS),
-            {"trial": sizes[b], "failure_mode": a.n_modes, "time": a.n_cells},
-        )
-        return None if part is None else BlockResult(part)
-
-    def save(st: RunStore, s: int, b: int, result: BlockResult) -> None:
-        st.save(s, b, {o.name: (("trial", *_PART_DIMS[o.per]), result[o.name]) for o in OUTPUTS})
-
+    load, save = crude_parts(plans, lambda b: sizes[b])
     blocks = BlockRun(
         campaign,
         executor,

@@ -98,7 +98,8 @@ def resume_campaign(run_dir: str | Path) -> Campaign:
 class RunStore:
     """Part files and manifest of one run directory."""
 
-    def __init__(self, run_dir: str | Path, campaign: Campaign) -> None:
+    def __init__(self, run_dir: str | Path, campaign: Campaign, kind: str = "run") -> None:
+        self.kind = kind  # "run", or "optimize": a search's parts are not a run's
         self.dir = Path(run_dir)
         self.parts = self.dir / "parts"
         self.campaign = campaign
@@ -134,6 +135,8 @@ class RunStore:
                     "overrides": {"trials": c.trials, "seed": c.seed, "block_size": c.block_size},
                     "scenarios": [sc.name for sc in c.scenarios],
                 }
+                if self.kind != "run":  # a run's manifest stays as it was
+                    meta["kind"] = self.kind
                 _write_text(manifest, json.dumps(meta, indent=2) + "\n")
         except BaseException:
             self.close()
@@ -150,6 +153,11 @@ class RunStore:
                 "continue it or choose another --out"
             )
         meta = json.loads(manifest.read_text())
+        if meta.get("kind", "run") != self.kind:
+            raise ValueError(
+                f"{self.dir}: holds a `reliability {meta.get('kind', 'run')}` directory; "
+                f"resume it with `reliability {meta.get('kind', 'run')} --resume`"
+            )
         if meta.get("config_sha256") != self.campaign.config_sha256:
             raise ValueError(
                 f"{self.dir}: holds a run of another configuration "
