@@ -18,6 +18,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
         ("bench_radiation.py", ("1e12 bits", "replaying")),
         ("bench_rare.py", ("speed-up", "importance sampling", "splitting")),
         ("bench_memory.py", ("driver peak over result size", "ratio")),
+        ("bench_optimize.py", ("optimize: pick cold=7", "coarse sweep")),
     ],
 )
 def test_benchmark_script_runs_quickly(script, expected):

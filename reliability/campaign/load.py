@@ -62,7 +62,7 @@ def _optimize_space(
         designs = expand(base_doc, space, False, source, read_document)
     except CampaignError as exc:  # name the table the knob came from
         raise CampaignError(
-            exc.problem,
+            exc.problem.replace("in scenario [", "in design [", 1),
             source=source,
             path=exc.path.replace("sweep", "optimize.space", 1),
             value=exc.value,

@@ -88,7 +88,7 @@ def read_optimize(
     t = Table(raw, "optimize", source)
     if not has_target:
         raise CampaignError(
-            "optimize needs a requirement: campaign.target = "
+            "needs a requirement to meet: campaign.target = "
             '{ metric = "availability", at_least = 0.99, confidence = 0.9 }',
             source=source,
             path="optimize",
