@@ -480,10 +480,17 @@ def verify(files: tuple[Path, ...], workers: int, z_max: float) -> None:
 def report(
     run_dir: Path, out: Path | None, target: float | None, confidence: float, metric: str
 ) -> None:
-    """Write report.md, report.html and figures/ for the run in RUN_DIR."""
+    """Write report.md, report.html and figures/ for the run (or search) in RUN_DIR."""
     from reliability.campaign import Target
     from reliability.report import write_report
 
+    if (run_dir / "search.nc").is_file() and not (run_dir / "result.nc").exists():
+        from reliability.report_search import write_search_report
+
+        if target is not None:
+            raise click.UsageError("a search was judged by its campaign's target; give no --target")
+        click.echo(f"report: {write_search_report(run_dir, out_dir=out)}")
+        return
     goal = None
     if target is not None:
         goal = Target(metric=metric, at_least=target, confidence=confidence)

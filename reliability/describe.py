@@ -3,6 +3,7 @@ before launching (``reliability validate``) and the report's design summary."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from reliability.campaign import Campaign, RareEvent, draws_power
@@ -200,7 +201,37 @@ def describe_question(c: Campaign) -> list[str]:
             "costs         none: of the designs that meet the target the report picks the "
             "most likely to (no cost ranking)"
         )
-    return lines
+    return lines + _describe_optimize(c)
+
+
+def _describe_optimize(c: Campaign) -> list[str]:
+    """What ``reliability optimize`` would search, and how."""
+    o = c.optimize
+    if o is None:
+        return []
+    knobs = "; ".join(
+        f"{p} in {_values(v)}" + (" (monotone)" if p in o.monotone else "")
+        for p, v in zip(o.paths, o.values, strict=True)
+    )
+    first = -(-o.first_trials // c.block_size) * c.block_size
+    return [
+        f"optimize      {o.size} designs: {knobs}",
+        (
+            f"  `reliability optimize` takes the cheapest by {o.rank_by} first, {o.width} "
+            f"at a time, with looks from {first} to {max(first, o.max_trials)} trials "
+            "(doubling); a design meets or fails when its Wilson interval clears the "
+            f"confidence at {100 * (1 - o.error):g}% over all its looks"
+        ),
+    ]
+
+
+def _values(values: tuple) -> str:
+    """A knob's values, a long integer run shown as its ends."""
+    if len(values) > 4 and all(isinstance(v, int) for v in values):
+        step = values[1] - values[0]
+        if all(b - a == step for a, b in itertools.pairwise(values)):
+            return f"{values[0]}..{values[-1]}" + (f" step {step}" if step != 1 else "")
+    return "[" + ", ".join(map(str, values)) + "]"
 
 
 def _describe_crude(c: Campaign) -> str:

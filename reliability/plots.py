@@ -415,3 +415,71 @@ def tornado(ds: xr.Dataset, *, metric: str = "availability", ax=None) -> Axes:
     ax.set_xlabel(f"change of mean {metric} from the baseline (paired, 95% CI)")
     ax.set_title(f"sensitivity of {metric}")
     return ax
+
+
+#: colour of each verdict of a search
+_VERDICT_COLOURS = {"meets": "tab:green", "fails": "tab:red", "undecided": "tab:orange"}
+
+
+def search_trade(ds: xr.Dataset, *, ax=None) -> Axes:
+    """The designs a search ran: P(meet) with its interval (at the per-look level)
+    against the ranking cost, coloured by verdict, the required confidence as a line
+    and the pick circled. ``ds``: the record of ``reliability optimize``."""
+    ax = _axes(ax)
+    run = ds["trials"].values > 0
+    cost = ds["cost"].values
+    p, lo, hi = (ds[v].values for v in ("p_meet", "p_meet_low", "p_meet_high"))
+    verdict = ds["verdict"].values.astype(str)
+    for v, colour in _VERDICT_COLOURS.items():
+        m = run & (verdict == v)
+        if m.any():
+            ax.errorbar(
+                cost[m],
+                p[m],
+                yerr=[p[m] - lo[m], hi[m] - p[m]],
+                fmt="o",
+                color=colour,
+                capsize=3,
+                label=f"{v} ({int(m.sum())})",
+            )
+    implied = verdict == "implied"
+    if implied.any():
+        ax.plot(
+            cost[implied],
+            np.zeros(implied.sum()),
+            "x",
+            color="tab:red",
+            alpha=0.6,
+            label=f"fails, implied ({int(implied.sum())})",
+        )
+    pick = ds.attrs.get("pick", "")
+    if pick:
+        i = list(ds["design"].values.astype(str)).index(pick)
+        ax.plot([cost[i]], [p[i]], "o", ms=14, mfc="none", mec="0.1", mew=1.5)
+        ax.annotate(
+            f"{pick} (pick)",
+            (cost[i], p[i]),
+            xytext=(-6, 8),
+            textcoords="offset points",
+            fontsize=8,
+            ha="right",
+        )
+    conf = float(ds.attrs["confidence"])
+    ax.axhline(conf, color="0.2", linestyle="--", linewidth=1)
+    ax.annotate(
+        f"required {conf:g}",
+        (0.01, conf),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=8,
+    )
+    level = 100 * float(ds.attrs["level_per_look"])
+    ax.set_xlabel(f"cost ({ds.attrs['rank_by']})")
+    ax.set_ylabel(
+        f"P({ds.attrs['metric']} >= {float(ds.attrs['at_least']):g}) (Wilson {level:.2f}%)"
+    )
+    ax.set_ylim(-0.04, 1.04)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("designs the search ran, cheapest on the left")
+    return ax

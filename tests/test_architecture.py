@@ -37,6 +37,7 @@ RANKS = {
     "plots": 7,
     "verify": 7,
     "report": 8,
+    "report_search": 8,
     "testing": 6,
     "cli": 9,
     "__init__": 10,

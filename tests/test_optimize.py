@@ -155,3 +155,18 @@ def test_a_dask_cluster_reaches_the_same_search(exact_search):
     with local_client(2) as client:
         ds = optimize_campaign(load_campaign(EXACT), client=client)
     assert _values(ds) == _values(exact_search)
+
+
+def test_report_of_a_search_names_the_pick_and_regenerates_byte_identical(tmp_path):
+    run = tmp_path / "opt"
+    optimize_campaign(load_campaign(EXACT), out_dir=run, n_workers=0)
+    r = CliRunner().invoke(main, ["report", str(run)])
+    assert r.exit_code == 0, r.output
+    md = (run / "report.md").read_text()
+    assert md.startswith("# Design search: optimize-exact\n\nPick: cold=7")
+    assert "| cold=6 | 264 | 250 |" in md and "fails" in md
+    assert "Bonferroni" in md and "common random numbers" in md
+    first = {p.name: p.read_bytes() for p in [run / "report.md", run / "report.html"]}
+    CliRunner().invoke(main, ["report", str(run)])
+    assert first == {p.name: p.read_bytes() for p in [run / "report.md", run / "report.html"]}
+    assert (run / "figures" / "search.svg").is_file()

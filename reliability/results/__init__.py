@@ -7,7 +7,7 @@ datasets; ``io`` writes them atomically and reads them back checked.
 """
 
 from reliability.results.build import assemble, rare_dataset, split_dataset
-from reliability.results.io import atomic_write, open_result, write_result
+from reliability.results.io import atomic_write, open_result, open_search, write_result
 from reliability.results.provenance import library_versions, provenance
 from reliability.results.schema import (
     RARE_SCHEMA,
@@ -27,6 +27,7 @@ __all__ = [
     "atomic_write",
     "library_versions",
     "open_result",
+    "open_search",
     "provenance",
     "rare_dataset",
     "split_dataset",

@@ -15,7 +15,7 @@ from reliability.machine import machine_memory
 from reliability.results.integrity import CHECKSUM_ATTR, checksum_problem, seal
 from reliability.results.schema import SchemaError, assert_schema
 
-__all__ = ["atomic_write", "open_result", "write_result", "write_sealed"]
+__all__ = ["atomic_write", "open_result", "open_search", "write_result", "write_sealed"]
 
 
 def _encoding(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
@@ -88,17 +88,8 @@ def write_sealed(ds: xr.Dataset, path: str | Path, **to_netcdf: Any) -> Path:
     return atomic_write(path, write)
 
 
-def open_result(path: str | Path) -> xr.Dataset:
-    """Open a result file (or a run directory holding ``result.nc``), check that its
-    content matches its checksum (nothing changed since it was written) and check its
-    schema.
-
-    Returns the dataset that was written, loaded into memory (the file is closed
-    again).
-    """
-    p = Path(path)
-    if p.is_dir():
-        p = p / "result.nc"
+def _open_checked(p: Path, check: Callable[[xr.Dataset], None]) -> xr.Dataset:
+    """``p`` read whole and closed, ``check``-ed, its content matched to its checksum."""
     if not p.exists():
         raise FileNotFoundError(f"{p}: no such result file")
     try:
@@ -114,10 +105,41 @@ def open_result(path: str | Path) -> xr.Dataset:
     except (OSError, ValueError, TypeError, RuntimeError, KeyError, MemoryError) as exc:
         raise SchemaError(f"{p}: not a readable NetCDF result ({exc})") from None
     try:
-        assert_schema(loaded)
+        check(loaded)
     except SchemaError as exc:
         raise SchemaError(f"{p}: {exc}") from None
     if problem := checksum_problem(loaded):
         raise SchemaError(f"{p}: {problem}; not trusted")
     del loaded.attrs[CHECKSUM_ATTR]  # checked; the dataset is what was written
     return loaded
+
+
+def open_result(path: str | Path) -> xr.Dataset:
+    """Open a result file (or a run directory holding ``result.nc``), check that its
+    content matches its checksum (nothing changed since it was written) and check its
+    schema.
+
+    Returns the dataset that was written, loaded into memory (the file is closed
+    again).
+    """
+    p = Path(path)
+    return _open_checked(p / "result.nc" if p.is_dir() else p, assert_schema)
+
+
+#: what the record of a search (``search.nc``) must hold
+SEARCH_VARIABLES = ("trials", "p_meet", "p_meet_low", "p_meet_high", "verdict", "cost")
+
+
+def _assert_search(ds: xr.Dataset) -> None:
+    if ds.attrs.get("method") != "optimize":
+        raise SchemaError("not the record of a `reliability optimize` search")
+    missing = [v for v in SEARCH_VARIABLES if v not in ds]
+    if missing:
+        raise SchemaError(f"lacks {missing[0]}: not the record of a search")
+
+
+def open_search(path: str | Path) -> xr.Dataset:
+    """Open the record of a search (``search.nc``, or a directory holding it), checked
+    like :func:`open_result`."""
+    p = Path(path)
+    return _open_checked(p / "search.nc" if p.is_dir() else p, _assert_search)
