@@ -22,6 +22,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from reliability import plots
+from reliability.assumptions import Assumption, assumptions, at_a_glance, suggested_swings
 from reliability.campaign import Campaign, Target, parse_campaign
 from reliability.decision import Decision, decide, pick_warnings, requirement_arithmetic
 from reliability.describe import describe_design
@@ -43,10 +44,27 @@ _MD = """# {{ title }}
 {% for w in decision.warnings %}
 > **Check before flying it:** {{ w }}
 {% endfor %}
-## Design evaluated
+## At a glance
 {% if description %}
 {{ description }}
 {% endif %}
+{% for g in glance %}- {{ g }}
+{% endfor %}- {{ placeholder_line }}
+
+## Assumptions and evidence
+
+Tags: V validated (primary source), S secondary (published model or estimate), U
+unverified (judgement), D derived or a design choice. Placeholders come first.
+
+| | set in | assumption | tags |
+|---|---|---|---|
+{% for a in assumptions -%}
+| {{ "placeholder" if a.placeholder else "" }} | {{ a.where }} | {{ a.text }} | {{ a.tags|join(", ") }} |
+{% else -%}
+| | | none tagged | |
+{% endfor %}
+## Design evaluated
+
 ```text
 {{ design }}
 ```
@@ -71,6 +89,15 @@ _MD = """# {{ title }}
 {{ p }}
 {% endfor %}
 {% endif %}
+{% if sensitivity %}
+## Sensitivity
+
+{{ sensitivity }}
+{% if swings %}
+```toml
+{{ swings }}
+```
+{% endif %}{% endif %}
 {% if criticality %}
 ## What drives downtime
 
@@ -113,6 +140,7 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 tr.meets td { background: #e8f5e9; }
+tr.placeholder td { background: #fff6e5; }
 .statement { font-size: 1.1em; padding: 0.8em; background: #f3f6fa; border-left: 4px solid #1f77b4; }
 .warning { padding: 0.6em; background: #fff6e5; border-left: 4px solid #e08a00; }
 img { max-width: 100%; }
@@ -122,8 +150,16 @@ pre { background: #f6f6f6; padding: 0.6em; }
 <p class="statement" id="recommendation">{{ decision.statement }}</p>
 {% for w in decision.warnings %}<p class="warning"><strong>Check before flying it:</strong> {{ w }}</p>
 {% endfor %}
-<h2>Design evaluated</h2>
+<h2>At a glance</h2>
 {% if description %}<p>{{ description }}</p>{% endif %}
+<ul id="glance">{% for g in glance %}<li>{{ g }}</li>{% endfor %}<li>{{ placeholder_line }}</li></ul>
+<h2>Assumptions and evidence</h2>
+<p>Tags: V validated (primary source), S secondary (published model or estimate), U
+unverified (judgement), D derived or a design choice. Placeholders come first.</p>
+<table id="assumptions"><tr><th></th><th>set in</th><th>assumption</th><th>tags</th></tr>
+{% for a in assumptions %}<tr{% if a.placeholder %} class="placeholder"{% endif %}><td>{{ "placeholder" if a.placeholder else "" }}</td><td>{{ a.where }}</td><td style="text-align:left">{{ a.text }}</td><td>{{ a.tags|join(", ") }}</td></tr>
+{% endfor %}</table>
+<h2>Design evaluated</h2>
 <pre id="design">{{ design }}</pre>
 <h2>Results summary</h2>
 <table id="summary"><tr><th>scenario</th><th>metric</th><th>mean</th><th>95% CI</th></tr>
@@ -140,6 +176,8 @@ pre { background: #f6f6f6; padding: 0.6em; }
 {% if arithmetic %}<h3>How the requirement is judged</h3>
 {% for p in arithmetic %}<p>{{ p }}</p>
 {% endfor %}{% endif %}
+{% if sensitivity %}<h2>Sensitivity</h2>
+<p id="sensitivity">{{ sensitivity }}</p>{% if swings %}<pre>{{ swings }}</pre>{% endif %}{% endif %}
 {% if criticality %}<h2>What drives downtime</h2>
 <p>Share of the unplanned system downtime started by each fault class (the downtime
 criticality index), over all trials; servicing visits are planned and not shared out,
@@ -156,6 +194,56 @@ slot empty is an outage and counts.</p>
 <p>Rerun with:</p><pre>{{ rerun }}</pre>
 </body></html>
 """
+
+
+def _placeholder_line(notes: list[Assumption], campaign: Campaign) -> str:
+    """How much of the design rests on placeholders, in one line."""
+    own = [a for a in notes if a.where == "campaign file"]
+    held = [a for a in notes if a.placeholder]
+    swept = set(campaign.sweep.paths if campaign.sweep else ()) | set(
+        campaign.swings.paths if campaign.swings else ()
+    )
+    line = (
+        f"{len(held)} of the {len(notes)} tagged assumptions are placeholders"
+        if held
+        else f"none of the {len(notes)} tagged assumptions is a placeholder"
+        if notes
+        else "no assumption is tagged with its evidence"
+    )
+    if not own:
+        line += (
+            "; the campaign file tags none of its own numbers (add `# * what [tag]` notes): "
+            "treat them as unverified"
+        )
+    if swept:
+        line += f"; swept here: {', '.join(sorted(swept))}"
+    return line + "."
+
+
+def _sensitivity(notes: list[Assumption], campaign: Campaign) -> str:
+    """Where the report's tornado is, or what to run to get one."""
+    if campaign.swings is not None:
+        return (
+            "Each uncertain input was moved on its own around the baseline, under common "
+            "random numbers: the tornado figure below ranks their effect."
+        )
+    uncertain = [a for a in notes if a.placeholder or "U" in a.tags]
+    untagged = not any(a.where == "campaign file" for a in notes)
+    if not uncertain and not untagged:
+        return ""
+    what = (
+        f"{len(uncertain)} assumptions are unverified (U) or placeholders"
+        if uncertain
+        else "The campaign's own numbers carry no evidence tags"
+    )
+    return (
+        f"{what}, and this run moved none of them, so it cannot show which one the "
+        "decision hinges on. Run a "
+        "copy of the campaign file with the table below"
+        + (" in place of its [sweep]" if campaign.sweep is not None else "")
+        + " (each life and rate at half and twice its value; it loads as given), and "
+        "its report draws the tornado."
+    )
 
 
 def _f(digits: int):
@@ -465,6 +553,11 @@ def write_report(
         "provenance": _provenance(ds, campaign),
         "description": campaign.description,
         "design": "\n".join(describe_design(campaign)),
+        "glance": at_a_glance(campaign),
+        "assumptions": (notes := assumptions(campaign)),
+        "placeholder_line": _placeholder_line(notes, campaign),
+        "sensitivity": "" if rare else _sensitivity(notes, campaign),
+        "swings": "" if rare else suggested_swings(campaign),
         "summary": summary_rows(ds),
         "criticality": [] if rare else criticality_rows(ds),
         "arithmetic": [] if rare else requirement_arithmetic(decision, ds),

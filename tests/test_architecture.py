@@ -38,6 +38,7 @@ RANKS = {
     "verify": 7,
     "report": 8,
     "report_search": 8,
+    "assumptions": 7,
     "testing": 6,
     "cli": 9,
     "__init__": 10,

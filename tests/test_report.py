@@ -268,7 +268,7 @@ def test_html_report_renders_in_headless_chromium(swept_run, tmp_path):
             "--disable-component-update",
             "--disable-sync",
             f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1200,2400",
+            "--window-size=1200,6000",
             f"--screenshot={shot}",
             html.as_uri(),
         ],
@@ -344,3 +344,109 @@ def test_without_costs_the_pick_is_not_called_the_cheapest(tmp_path):
     write_report(tmp_path / "run")
     md = (tmp_path / "run" / "report.md").read_text()
     assert "cheapest" not in md.split("## Design evaluated")[0]
+
+
+def test_the_report_opens_with_the_design_and_its_assumptions(swept_run, tmp_path):
+    run, _ = swept_run
+    out = tmp_path / "rep"
+    write_report(run, out_dir=out)
+    md = (out / "report.md").read_text()
+    order = [
+        md.index(h)
+        for h in (
+            "## At a glance",
+            "## Assumptions and evidence",
+            "## Design evaluated",
+            "## Decision table",
+            "## Sensitivity",
+        )
+    ]
+    assert order == sorted(order)
+    assert "- Cluster: node 10-of-12 (+1 cold spares each)" in md
+    # the test campaign tags nothing: the report says so, and what to run for a tornado
+    assert "tags none of its own numbers" in md
+    assert '"units.node.failures[0].mean" = ["16.67 d", "66.67 d"]' in md
+    assert "in place of its [sweep]" in md
+
+
+def _screenshot(html, tmp_path, name):
+    shot = tmp_path / f"{name}.png"
+    subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / ('profile-' + name)}",
+            "--window-size=1200,6000",
+            f"--screenshot={shot}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return image.imread(shot)[..., :3]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(BROWSER is None, reason="no headless Chromium on this machine")
+@pytest.mark.parametrize(
+    ("campaign", "trials", "figures"),
+    [
+        (
+            "campaigns/demo.toml",
+            100,
+            [
+                "requirement_cluster.gpu.spares.cold",
+                "shortfall_ecdf",
+                "point_availability",
+                "reliability_curve",
+                "throughput",
+                "spare_stock",
+                "criticality",
+            ],
+        ),
+        (
+            "campaigns/constellation-10y.toml",
+            40,
+            [
+                "shortfall_ecdf",
+                "point_availability",
+                "reliability_curve",
+                "group_spare_stock",
+                "criticality",
+            ],
+        ),
+    ],
+    ids=["demo", "constellation-10y"],
+)
+def test_shipped_reports_render_in_headless_chromium(campaign, trials, figures, tmp_path):
+    from reliability.campaign import load_campaign
+
+    c = load_campaign(campaign).with_overrides(trials=trials)
+    run = tmp_path / "run"
+    run_campaign(c, n_workers=0, out_dir=run)
+    html = write_report(run)
+    text = html.read_text()
+    for section in (
+        'id="recommendation"',
+        'id="glance"',
+        'id="assumptions"',
+        'id="decision"',
+        'id="sensitivity"',
+        'id="criticality"',
+    ):
+        assert section in text, section
+    for name in figures:
+        assert (run / "figures" / f"{name}.svg").is_file(), name
+    assert 'class="placeholder"' in text  # the placeholders are marked
+    pixels = _screenshot(html, tmp_path, c.name)
+    blue = np.abs(pixels - np.array([31, 119, 180]) / 255).max(axis=2) < 0.03
+    assert blue.sum() > 500  # figures drawn
+    amber = np.abs(pixels - np.array([0xFF, 0xF6, 0xE5]) / 255).max(axis=2) < 0.01
+    assert amber.sum() > 1000  # placeholder rows (and warnings) highlighted

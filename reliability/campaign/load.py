@@ -17,7 +17,7 @@ from reliability.campaign.sections import read_document
 from reliability.campaign.space import MAX_DESIGNS, read_optimize
 from reliability.campaign.sweep import expand, read_sweep
 
-__all__ = ["load_campaign", "parse_campaign"]
+__all__ = ["load_campaign", "parse_campaign", "validate_document"]
 
 
 def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
@@ -68,6 +68,12 @@ def _optimize_space(
             value=exc.value,
         ) from None
     return {"optimize": opt, "optimize_scenarios": designs}
+
+
+def validate_document(doc: dict[str, Any], *, source: str = "<campaign>") -> Campaign:
+    """Validate a campaign already read from TOML (a dict, e.g. a file with a table
+    added); its ``toml_text`` is empty."""
+    return _validate_campaign(doc, source, "")
 
 
 def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
