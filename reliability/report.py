@@ -141,6 +141,7 @@ th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 tr.meets td { background: #e8f5e9; }
 tr.placeholder td { background: #fff6e5; }
+#assumptions td, #assumptions th { text-align: left; }
 .statement { font-size: 1.1em; padding: 0.8em; background: #f3f6fa; border-left: 4px solid #1f77b4; }
 .warning { padding: 0.6em; background: #fff6e5; border-left: 4px solid #e08a00; }
 img { max-width: 100%; }
@@ -157,7 +158,7 @@ pre { background: #f6f6f6; padding: 0.6em; }
 <p>Tags: V validated (primary source), S secondary (published model or estimate), U
 unverified (judgement), D derived or a design choice. Placeholders come first.</p>
 <table id="assumptions"><tr><th></th><th>set in</th><th>assumption</th><th>tags</th></tr>
-{% for a in assumptions %}<tr{% if a.placeholder %} class="placeholder"{% endif %}><td>{{ "placeholder" if a.placeholder else "" }}</td><td>{{ a.where }}</td><td style="text-align:left">{{ a.text }}</td><td>{{ a.tags|join(", ") }}</td></tr>
+{% for a in assumptions %}<tr{% if a.placeholder %} class="placeholder"{% endif %}><td>{{ "placeholder" if a.placeholder else "" }}</td><td>{{ a.where }}</td><td>{{ a.text }}</td><td>{{ a.tags|join(", ") }}</td></tr>
 {% endfor %}</table>
 <h2>Design evaluated</h2>
 <pre id="design">{{ design }}</pre>
