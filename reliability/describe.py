@@ -14,6 +14,7 @@ from reliability.limits import check_events, check_resources
 from reliability.mitigation import mbu_due_rate
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
+from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
@@ -213,14 +214,16 @@ def _describe_optimize(c: Campaign) -> list[str]:
         f"{p} in {_values(v)}" + (" (monotone)" if p in o.monotone else "")
         for p, v in zip(o.paths, o.values, strict=True)
     )
-    first = -(-o.first_trials // c.block_size) * c.block_size
+    bs = c.block_size
+    first = -(-o.first_trials // bs)
+    looks = look_schedule(first, max(first, -(-o.max_trials // bs)))
     return [
         f"optimize      {o.size} designs: {knobs}",
         (
             f"  `reliability optimize` takes the cheapest by {o.rank_by} first, {o.width} "
-            f"at a time, with looks from {first} to {max(first, o.max_trials)} trials "
-            "(doubling); a design meets or fails when its Wilson interval clears the "
-            f"confidence at {100 * (1 - o.error):g}% over all its looks"
+            f"at a time, looking at {', '.join(str(b * bs) for b in looks)} trials (whole "
+            f"blocks of {bs}); a design meets or fails when an exact one-sided bound clears "
+            f"the confidence, each verdict wrong at most {100 * o.error:g}% of the time"
         ),
     ]
 

@@ -433,14 +433,21 @@ def tornado(ds: xr.Dataset, *, metric: str = "availability", ax=None) -> Axes:
     return ax
 
 
-#: colour of each verdict of a search
-_VERDICT_COLOURS = {"meets": "tab:green", "fails": "tab:red", "undecided": "tab:orange"}
+#: colour of each verdict of a search (designs ruled out by a failing one: "implied")
+_VERDICT_COLOURS = {
+    "meets": "tab:green",
+    "fails": "tab:red",
+    "implied": "lightcoral",
+    "undecided": "tab:orange",
+    "open": "tab:gray",
+}
 
 
 def search_trade(ds: xr.Dataset, *, ax=None) -> Axes:
-    """The designs a search ran: P(meet) with its interval (at the per-look level)
-    against the ranking cost, coloured by verdict, the required confidence as a line
-    and the pick circled. ``ds``: the record of ``reliability optimize``."""
+    """The designs a search ran: P(meet) with its one-sided bounds (at the per-look
+    level) against the ranking cost, coloured by verdict, the required confidence as a
+    line and the pick circled; designs implied to fail without a run are crosses at 0.
+    ``ds``: the record of ``reliability optimize``."""
     ax = _axes(ax)
     run = ds["trials"].values > 0
     cost = ds["cost"].values
@@ -458,7 +465,7 @@ def search_trade(ds: xr.Dataset, *, ax=None) -> Axes:
                 capsize=3,
                 label=f"{v} ({int(m.sum())})",
             )
-    implied = verdict == "implied"
+    implied = (verdict == "implied") & ~run
     if implied.any():
         ax.plot(
             cost[implied],
@@ -466,7 +473,7 @@ def search_trade(ds: xr.Dataset, *, ax=None) -> Axes:
             "x",
             color="tab:red",
             alpha=0.6,
-            label=f"fails, implied ({int(implied.sum())})",
+            label=f"implied, not run ({int(implied.sum())})",
         )
     pick = ds.attrs.get("pick", "")
     if pick:
@@ -493,7 +500,8 @@ def search_trade(ds: xr.Dataset, *, ax=None) -> Axes:
     level = 100 * float(ds.attrs["level_per_look"])
     ax.set_xlabel(f"cost ({ds.attrs['rank_by']})")
     ax.set_ylabel(
-        f"P({ds.attrs['metric']} >= {float(ds.attrs['at_least']):g}) (Wilson {level:.2f}%)"
+        f"P({ds.attrs['metric']} >= {float(ds.attrs['at_least']):g}), "
+        f"one-sided bounds at {level:.2f}%"
     )
     ax.set_ylim(-0.04, 1.04)
     ax.legend(fontsize=8, loc="lower right")

@@ -59,7 +59,7 @@ unverified (judgement), D derived or a design choice. Placeholders come first.
 | | set in | assumption | tags |
 |---|---|---|---|
 {% for a in assumptions -%}
-| {{ "placeholder" if a.placeholder else "" }} | {{ a.where }} | {{ a.text }} | {{ a.tags|join(", ") }} |
+| {{ "placeholder" if a.placeholder else "" }} | {{ a.where }} | {{ a.text|replace("|", "\\|") }} | {{ a.tags|join(", ") }} |
 {% else -%}
 | | | none tagged | |
 {% endfor %}
@@ -205,7 +205,8 @@ def _placeholder_line(notes: list[Assumption], campaign: Campaign) -> str:
         campaign.swings.paths if campaign.swings else ()
     )
     line = (
-        f"{len(held)} of the {len(notes)} tagged assumptions are placeholders"
+        f"{len(held)} of the {len(notes)} tagged assumptions "
+        + ("is a placeholder" if len(held) == 1 else "are placeholders")
         if held
         else f"none of the {len(notes)} tagged assumptions is a placeholder"
         if notes
@@ -233,14 +234,21 @@ def _sensitivity(notes: list[Assumption], campaign: Campaign) -> str:
     if not uncertain and not untagged:
         return ""
     what = (
-        f"{len(uncertain)} assumptions are unverified (U) or placeholders"
+        f"{len(uncertain)} "
+        + ("assumption is" if len(uncertain) == 1 else "assumptions are")
+        + " unverified (U) or placeholders"
         if uncertain
         else "The campaign's own numbers carry no evidence tags"
     )
-    return (
+    text = (
         f"{what}, and this run moved none of them, so it cannot show which one the "
-        "decision hinges on. Run a "
-        "copy of the campaign file with the table below"
+        "decision hinges on."
+    )
+    if not suggested_swings(campaign):
+        return text + " Give the campaign a [swings] table of them to see it."
+    return (
+        text
+        + " Run a copy of the campaign file with the table below"
         + (" in place of its [sweep]" if campaign.sweep is not None else "")
         + " (each life and rate at half and twice its value; it loads as given), and "
         "its report draws the tornado."

@@ -8,15 +8,24 @@ performance measures", ACM TOMACS 20(3):13) ordered by cost:
 
 * designs are taken cheapest first, ``width`` at a time, and each is advanced through
   *looks* at 1, 2, 4, ... times its first block count, up to the last look;
-* at each look a design's Wilson interval of P(metric >= at_least), at the two-sided
-  level ``1 - error / looks`` (Bonferroni over the looks, so that the verdict holds at
-  ``1 - error`` however many looks it took), decides it: it *meets* when the lower end
-  is at least ``confidence``, it *fails* when the upper end is below; a design still
-  open at the last look is *undecided*;
+* at each look, exact one-sided Clopper-Pearson bounds of P(metric >= at_least), each
+  at level ``1 - error / looks``, decide it: it *meets* when the lower bound is at least
+  ``confidence``, it *fails* when the upper bound is below; a design still open at the
+  last look is *undecided*. By the union bound over the looks, a design whose true
+  P(meet) is at least ``confidence`` is judged to fail with probability at most
+  ``error``, and one below it is judged to meet with probability at most ``error``
+  (Wilson's score bounds are too tight near 1 for this: at ``confidence`` = 0.999
+  their wrong-fail rate over the looks reaches twice ``error``);
 * with ``monotone`` knobs (along whose values the metric never gets worse), a design
   that fails implies that every design it dominates fails too: they are not run;
 * the search ends when the cheapest design that meets has no cheaper design open:
-  that is the pick. Designs dearer than it are never run.
+  that is the pick. Designs dearer than the cheapest one known to meet are not run
+  further (some may have run while it was not yet known, ``width`` at a time).
+
+The pick is wrong only if some cheaper design that truly meets was judged to fail
+(or implied to, from a design judged to fail): at most ``error`` for each such
+design. Trials where the metric is undefined (NaN) are left out, as the decision
+table of a run leaves them out.
 
 Every design of a campaign draws block ``b``'s random numbers from the same seed, so
 two designs are compared on the same trials (common random numbers): the evidence
@@ -33,25 +42,47 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reliability.campaign import Design, draws_power
-from reliability.stats import Estimate, mean_ci, proportion_ci
+from reliability.stats import Estimate, mean_ci, proportion_bounds
 
 __all__ = ["Search", "design_cost", "design_units", "look_schedule"]
 
 
-def design_units(design: Design) -> float:
-    """Units flown by a design: every unit slot and every on-board spare."""
-    spares, n_groups = 0, 1
-    for lv in design.levels:
+def _flown(design: Design) -> tuple[float, float, float]:
+    """Leaf units flown by a design: (slots and warm on-board spares, which draw power;
+    cold on-board spares; units carried by spare groups, e.g. spare satellites, which
+    run no compute until they take a failed group's place)."""
+    levels = design.levels
+    drawing = float(design.n_units)
+    cold = carried = 0.0
+    n_groups = 1  # groups of the level at hand
+    for d, lv in enumerate(levels):
         if lv.spares is not None:
-            spares += lv.spares.count * n_groups
+            if lv.spares.kind == "cold":
+                cold += lv.spares.count * n_groups
+            else:
+                drawing += lv.spares.count * n_groups
+        if lv.group_spares is not None:
+            # a spare group carries what one member of this level carries
+            inside, below = 0.0, 1
+            for e in levels[d + 1 :]:
+                inside += (e.spares.count if e.spares is not None else 0) * below
+                below *= e.n
+            carried += lv.group_spares.count * n_groups * (inside + below)
         n_groups *= lv.n
-    return float(design.n_units + spares)
+    return drawing, cold, carried
+
+
+def design_units(design: Design) -> float:
+    """Units flown by a design: every unit slot, every on-board spare, and the units
+    carried by spare groups (spare satellites)."""
+    return float(sum(_flown(design)))
 
 
 def design_cost(design: Design) -> dict[str, float]:
-    """Cost of one design per measure: every unit slot plus every on-board spare, but
-    a measure of power (its name starts with ``power``, e.g. ``power_w``) counts only
-    the units that draw it: the slots and warm spares, not cold ones (switched off).
+    """Cost of one design per measure: every unit slot, every on-board spare and every
+    unit a spare group (satellite) carries, but a measure of power (its name starts
+    with ``power``, e.g. ``power_w``) counts only the units that draw it: the slots and
+    warm spares, not cold ones (switched off) nor those of spare satellites.
 
     Examples
     --------
@@ -74,19 +105,10 @@ def design_cost(design: Design) -> dict[str, float]:
     """
     levels = design.levels
     unit = levels[-1].unit or levels[-1].name
-    slots = float(design.n_units)
-    cold = warm = 0.0
-    n_groups = 1  # spares: per group of the level that declares them
-    for lv in levels:
-        if lv.spares is not None:
-            if lv.spares.kind == "cold":
-                cold += lv.spares.count * n_groups
-            else:
-                warm += lv.spares.count * n_groups
-        n_groups *= lv.n
+    drawing, cold, carried = _flown(design)
     costs = dict(design.costs)
     return {
-        measure: value * (slots + warm + (0.0 if draws_power(measure) else cold))
+        measure: value * (drawing + (0.0 if draws_power(measure) else cold + carried))
         for measure, value in costs.get(unit, ())
     }
 
@@ -156,7 +178,8 @@ class Search:
         self.costs, self.index, self.monotone = list(costs), list(index), list(monotone)
         self.at_least, self.confidence = at_least, confidence
         self.schedule, self.width, self.error = schedule, width, error
-        self.level = 1.0 - error / len(schedule)
+        self.alpha = error / len(schedule)  # each one-sided bound, at each look
+        self.level = 1.0 - self.alpha
         self.order = sorted(range(len(costs)), key=lambda d: (costs[d], d))
         self.states = [DesignState() for _ in costs]
         self.rounds = 0
@@ -184,13 +207,20 @@ class Search:
         return [(d, self.schedule[self.states[d].looks]) for d in todo[: self.width]]
 
     def record(self, d: int, metric: np.ndarray) -> None:
-        """Design ``d``'s metric over all its trials so far, at its next look."""
+        """Design ``d``'s metric over all its trials so far, at its next look (nothing
+        for a design already settled: one implied to fail earlier in the round)."""
         st = self.states[d]
+        if st.status not in ("not run", "open"):
+            return
         st.looks += 1
         st.metric = np.asarray(metric, dtype=float)
-        st.trials = int(st.metric.size)
-        st.successes = int((st.metric >= self.at_least).sum())
-        st.p_meet = proportion_ci(st.successes, st.trials, self.level)
+        valid = st.metric[~np.isnan(st.metric)]
+        st.trials = int(valid.size)
+        st.successes = int((valid >= self.at_least).sum())
+        if st.trials == 0:  # the metric is undefined for this design
+            st.p_meet, st.status = None, "undecided"
+            return
+        st.p_meet = proportion_bounds(st.successes, st.trials, self.alpha)
         if st.p_meet.low >= self.confidence:
             st.status = "meets"
         elif st.p_meet.high < self.confidence:
@@ -217,11 +247,13 @@ class Search:
         the mean difference of the metric and of the indicator of meeting ``at_least``."""
         x, y = self.states[a].metric, self.states[b].metric
         n = min(x.size, y.size)
-        if n < 2:
+        both = ~(np.isnan(x[:n]) | np.isnan(y[:n]))
+        x, y = x[:n][both], y[:n][both]
+        if x.size < 2:
             return None
         return (
-            mean_ci(y[:n] - x[:n]),
-            mean_ci((y[:n] >= self.at_least).astype(float) - (x[:n] >= self.at_least)),
+            mean_ci(y - x),
+            mean_ci((y >= self.at_least).astype(float) - (x >= self.at_least)),
         )
 
     @property

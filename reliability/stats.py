@@ -18,7 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["Estimate", "count_ci", "mean_ci", "nonnegative_ci", "proportion_ci", "share_ci"]
+__all__ = [
+    "Estimate",
+    "count_ci",
+    "mean_ci",
+    "nonnegative_ci",
+    "proportion_bounds",
+    "proportion_ci",
+    "share_ci",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +180,29 @@ def proportion_ci(successes: int, n: int, confidence_level: float = 0.95) -> Est
     return Estimate(
         p, math.sqrt(p * (1 - p) / n), float(ci.low), float(ci.high), n, confidence_level
     )
+
+
+def proportion_bounds(successes: int, n: int, alpha: float) -> Estimate:
+    """Proportion with exact one-sided Clopper-Pearson bounds: ``low`` is the lower
+    bound at level ``1 - alpha`` (P(p < low) <= alpha), ``high`` the upper bound at the
+    same level, each on its own (so ``[low, high]`` is a ``1 - 2 alpha`` interval).
+    Exact, where Wilson's score bounds are too tight near 0 and 1.
+
+    Examples
+    --------
+    >>> e = proportion_bounds(1000, 1000, 0.05)
+    >>> round(e.low, 5), e.high  # 0.05 ** (1 / 1000)
+    (0.99701, 1.0)
+    """
+    if not 0 < alpha < 0.5:
+        raise ValueError(f"need 0 < alpha < 0.5, got {alpha}")
+    if n <= 0 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes} of {n}")
+    k = int(successes)
+    low = float(stats.beta.ppf(alpha, k, n - k + 1)) if k > 0 else 0.0
+    high = float(stats.beta.ppf(1 - alpha, k + 1, n - k)) if k < n else 1.0
+    p = k / n
+    return Estimate(p, math.sqrt(p * (1 - p) / n), low, high, n, 1.0 - alpha)
 
 
 def share_ci(

@@ -230,17 +230,20 @@ def search_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str, str, str]]:
 
 
 def search_evidence(ds: xr.Dataset) -> list[str]:
-    """Sentences on how the pick of an ``optimize`` search was reached."""
+    """Sentences on how the pick of an ``optimize`` search was reached. The third is
+    the pick itself (or that none meets); warnings come last, prefixed ``Warning:``."""
     a = ds.attrs
     looks = json.loads(a["looks_trials"])
+    err = 100 * float(a["error"])
     out = [
         (
             f"Requirement: P({a['metric']} >= {a['at_least']:g}) >= {a['confidence']:g}. "
-            f"Each design was looked at after {', '.join(map(str, looks))} trials; at each look "
-            f"its Wilson interval at {100 * a['level_per_look']:.2f}% (Bonferroni over the "
-            f"{len(looks)} looks, so each verdict holds at {100 * (1 - a['error']):g}%) "
-            "decided it: *meets* when the interval lies above the confidence, *fails* when "
-            "below."
+            f"Each design was looked at after {', '.join(map(str, looks))} trials; at each "
+            f"look exact one-sided bounds of P(meet) at {100 * a['level_per_look']:.2f}% "
+            f"each decided it: *meets* when the lower bound reaches the confidence, *fails* "
+            f"when the upper bound is below it. Over all {len(looks)} looks (union bound) a "
+            f"design that truly meets is judged to fail with probability at most {err:g}%, "
+            f"and one that does not is judged to meet with probability at most {err:g}%."
         ),
         f"Designs were ranked by {a['rank_by']}, cheapest first, {a['width']} at a time; "
         + (
@@ -253,24 +256,50 @@ def search_evidence(ds: xr.Dataset) -> list[str]:
         f"every design of the space at {looks[-1]:,} trials "
         f"({a['trials_run'] / a['full_grid_trials']:.1%}).",
     ]
-    if a.get("pick"):
-        pick = ds.sel(design=a["pick"])
+    pick = a.get("pick", "")
+    if not pick:
+        out.append("No design of the space was shown to meet the requirement.")
+    else:
+        sel = ds.sel(design=pick)
+        order = np.lexsort((np.arange(ds.sizes["design"]), ds["cost"].values))
+        names = ds["design"].values.astype(str)
+        cheaper = names[order[: list(names[order]).index(pick)]]
+        verdicts = {str(v): 0 for v in ("fails", "implied", "undecided")}
+        for name in cheaper:
+            v = str(ds["verdict"].sel(design=name).values)
+            verdicts[v] = verdicts.get(v, 0) + 1
+        parts = [
+            f"{n} {label}"
+            for label, n in (
+                ("judged to fail", verdicts["fails"]),
+                ("implied to fail", verdicts["implied"]),
+                ("undecided", verdicts["undecided"]),
+            )
+            if n
+        ]
         out.append(
-            f"Pick: {a['pick']} (cost {float(pick['cost']):g} {a['rank_by']}): "
-            f"P(meet) = {float(pick['p_meet']):.4f} "
-            f"[{float(pick['p_meet_low']):.4f}, {float(pick['p_meet_high']):.4f}] over "
-            f"{int(pick['trials']):,} trials; every cheaper design fails or was implied to."
+            f"Pick: {pick} (cost {float(sel['cost']):g} {a['rank_by']}): "
+            f"P(meet) = {float(sel['p_meet']):.4f}, bounds "
+            f"[{float(sel['p_meet_low']):.4f}, {float(sel['p_meet_high']):.4f}] over "
+            f"{int(sel['trials']):,} trials. Of the {len(cheaper)} designs ranked before it, "
+            + (", ".join(parts) if parts else "none")
+            + f". The pick is the cheapest unless one of those truly meets, at most "
+            f"{err:g}% for each judged (or implied) to fail"
+            + ("; the undecided ones are open questions." if verdicts["undecided"] else ".")
         )
         if "paired_against" in a:
             m = json.loads(a["paired_metric_difference"])
             p = json.loads(a["paired_p_meet_difference"])
+            crn = (
+                "the same trials (common random numbers)"
+                if int(a.get("common_random_numbers", 1))
+                else "independent trials (common random numbers are off)"
+            )
             out.append(
-                f"Against the strongest cheaper design, {a['paired_against']}, on the same "
-                f"{a['paired_trials']:,} trials (common random numbers): {a['metric']} "
+                f"Against the strongest design ranked before it, {a['paired_against']}, on "
+                f"{a['paired_trials']:,} of {crn}: {a['metric']} "
                 f"{m[0]:+.4g} [{m[1]:+.4g}, {m[2]:+.4g}], P(meet) {p[0]:+.4f} "
                 f"[{p[1]:+.4f}, {p[2]:+.4f}] (95%)."
             )
-    else:
-        out.append("No design of the space was shown to meet the requirement.")
     out.extend(f"Warning: {w}" for w in json.loads(a.get("warnings", "[]")))
     return out

@@ -20,6 +20,7 @@ RANKS = {
     "stats": 0,
     "machine": 0,
     "environment": 1,
+    "orbit": 0,
     "mitigation": 1,
     "workload": 1,
     "radiation": 2,

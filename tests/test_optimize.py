@@ -122,7 +122,7 @@ def test_cli_prints_the_table_the_pick_and_the_evidence(tmp_path):
     r = CliRunner().invoke(main, ["optimize", str(EXACT), "--workers", "0", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert "cold=7" in r.stdout and "<- pick" in r.stdout
-    assert "Bonferroni" in r.stdout and "common random numbers" in r.stdout
+    assert "union bound" in r.stdout and "common random numbers" in r.stdout
     assert (out / "search.nc").is_file()
     again = CliRunner().invoke(main, ["optimize", "--resume", str(out), "--workers", "0"])
     assert again.exit_code == 0, again.output
@@ -165,7 +165,7 @@ def test_report_of_a_search_names_the_pick_and_regenerates_byte_identical(tmp_pa
     md = (run / "report.md").read_text()
     assert md.startswith("# Design search: optimize-exact\n\nPick: cold=7")
     assert "| cold=6 | 264 | 250 |" in md and "fails" in md
-    assert "Bonferroni" in md and "common random numbers" in md
+    assert "union bound" in md and "common random numbers" in md
     first = {p.name: p.read_bytes() for p in [run / "report.md", run / "report.html"]}
     CliRunner().invoke(main, ["report", str(run)])
     assert first == {p.name: p.read_bytes() for p in [run / "report.md", run / "report.html"]}
@@ -190,3 +190,20 @@ def test_the_new_user_study_finds_what_a_fine_sweep_confirms():
     )
     rows = {r.scenario: r for r in decide(run_campaign(fine, n_workers=0), fine).rows}
     assert rows["cold=4"].p_meet.high < 0.9 and rows["cold=5"].meets
+
+
+def test_settings_that_could_never_be_searched_are_refused_when_read():
+    from reliability.campaign import CampaignError
+
+    text = EXACT.read_text()
+    with pytest.raises(CampaignError, match=r"campaign.target.confidence = 1.0: a search"):
+        parse_campaign(text.replace("confidence = 0.95", "confidence = 1.0"))
+    unit = text.replace(
+        "[cost]\ngpu = { mass_kg = 3.0 }",
+        '[units.tpu]\nfailures = [{ law = "exponential", mean = "8 y" }]\n'
+        "[cost]\ngpu = { mass_kg = 3.0 }",
+    ).replace("min = 0, max = 12 }", 'min = 0, max = 1 }, "cluster.gpu.unit" = ["gpu", "tpu"]')
+    with pytest.raises(CampaignError, match=r"optimize.rank_by = 'mass_kg': design \[cold=0, "):
+        parse_campaign(unit)
+    with pytest.raises(CampaignError, match="slo_attainment needs a serving"):
+        parse_campaign(text.replace('metric = "availability"', 'metric = "slo_attainment"'))

@@ -134,3 +134,69 @@ def test_the_pick_meets_and_every_cheaper_design_is_settled(p, width, seed):
     assert all(s.states[d].status in ("fails", "implied", "undecided") for d in cheaper)
     if pick is not None:
         assert s.states[pick].p_meet.low >= 0.9
+
+
+def _wrong_verdict_rates(p: float, confidence: float, looks: list[int], error: float):
+    """Exact P(judged to fail) and P(judged to meet) of a design whose true P(meet) is
+    ``p``, over looks after ``looks`` trials: a recursion over the distribution of
+    successes among the paths still open, with the search's own decision rule."""
+    from scipy import stats
+
+    from reliability.stats import proportion_bounds
+
+    alpha = error / len(looks)
+    open_ = np.array([1.0])  # P(k successes so far, still open); k = 0 before any trial
+    n_prev, fails, meets = 0, 0.0, 0.0
+    for n in looks:
+        step = stats.binom.pmf(np.arange(n - n_prev + 1), n - n_prev, p)
+        dist = np.convolve(open_, step)
+        k = np.arange(n + 1)
+        with np.errstate(invalid="ignore"):
+            low = np.where(k > 0, stats.beta.ppf(alpha, k, n - k + 1), 0.0)
+            high = np.where(k < n, stats.beta.ppf(1 - alpha, k + 1, n - k), 1.0)
+        for j in (0, n // 2, n):  # the search's own bounds, checked at a few counts
+            b = proportion_bounds(int(j), n, alpha)
+            assert (b.low, b.high) == pytest.approx((low[j], high[j]), abs=1e-12)
+        fails += dist[high < confidence].sum()
+        meets += dist[low >= confidence].sum()
+        open_ = np.where((high < confidence) | (low >= confidence), 0.0, dist)
+        n_prev = n
+    return fails, meets
+
+
+@pytest.mark.parametrize(
+    ("confidence", "looks"),
+    [(0.9, [250, 500, 1000, 2000, 4000]), (0.999, [100, 200, 400, 800, 1600, 3200, 6400])],
+)
+def test_each_verdict_is_wrong_at_most_error_of_the_time(confidence, looks):
+    """At the boundary (true P(meet) = confidence, the worst case) the exact chance of a
+    wrong verdict over every look stays within ``error`` on each side."""
+    fails, _ = _wrong_verdict_rates(confidence, confidence, looks, 0.05)
+    assert fails <= 0.05
+    _, meets = _wrong_verdict_rates(confidence - 1e-9, confidence, looks, 0.05)
+    assert meets <= 0.05
+    if confidence == 0.9:  # and not vacuous: a design well inside meets almost surely
+        _, sure = _wrong_verdict_rates(0.93, confidence, looks, 0.05)
+        assert sure > 0.95
+
+
+def test_a_design_implied_to_fail_earlier_in_the_round_is_not_judged_again():
+    s = Search(
+        [2.0, 1.0],
+        [(0,), (1,)],
+        [True],
+        at_least=1.0,
+        confidence=0.9,
+        schedule=[1],
+        width=2,
+    )
+    s.record(1, np.zeros(100))  # the cheaper design fails; it dominates design 0
+    assert s.states[0].status == "implied"
+    s.record(0, np.ones(100))  # its own blocks of the same round change nothing
+    assert s.states[0].status == "implied" and s.pick is None
+
+
+def test_trials_without_a_metric_are_left_out():
+    s = _search(n=1, schedule=(1,))
+    s.record(0, np.r_[np.ones(100), np.full(50, np.nan)])
+    assert s.states[0].trials == 100 and s.states[0].status == "meets"

@@ -67,7 +67,48 @@ def _optimize_space(
             path=exc.path.replace("sweep", "optimize.space", 1),
             value=exc.value,
         ) from None
+    _check_optimize(opt, designs, settings, base, source)
     return {"optimize": opt, "optimize_scenarios": designs}
+
+
+def _check_optimize(
+    opt: Any, designs: tuple[Scenario, ...], settings: dict[str, Any], base: Any, source: str
+) -> None:
+    """What loads but could never be searched: a design without the ranking measure, a
+    confidence of 1, a metric the workload does not produce."""
+    from reliability.campaign.space import UNITS_MEASURE
+
+    if opt.rank_by != UNITS_MEASURE:
+        for sc in designs:
+            leaf = sc.design.levels[-1].unit or sc.design.levels[-1].name
+            if opt.rank_by not in dict(dict(sc.design.costs).get(leaf, ())):
+                raise CampaignError(
+                    f"design [{sc.name}] has no {opt.rank_by} cost for its unit {leaf!r} in [cost]",
+                    source=source,
+                    path="optimize.rank_by",
+                    value=opt.rank_by,
+                )
+    target = settings["target"]
+    if target.confidence >= 1.0:
+        raise CampaignError(
+            "a search cannot show P(meet) >= 1 from finitely many trials; ask for less "
+            "than 1 (e.g. 0.99)",
+            source=source,
+            path="campaign.target.confidence",
+            value=target.confidence,
+        )
+    w = base.workload
+    needs = {"throughput": "a [workload]", "slo_attainment": "a serving [workload]"}
+    if target.metric in needs and (
+        w is None or (target.metric == "slo_attainment" and w.kind != "serving")
+    ):
+        raise CampaignError(
+            f"the target metric {target.metric} needs {needs[target.metric]}: without it "
+            "no trial has a value to judge",
+            source=source,
+            path="campaign.target.metric",
+            value=target.metric,
+        )
 
 
 def validate_document(doc: dict[str, Any], *, source: str = "<campaign>") -> Campaign:

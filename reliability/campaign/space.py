@@ -9,6 +9,7 @@
     max_trials = 8000      # trials at the last look (a design still open there is undecided)
     width = 4              # designs advanced together, the cheapest first
     rank_by = "mass_kg"    # the [cost] measure that ranks (default: the first; "units" without [cost])
+    error = 0.05           # chance that a design's verdict is wrong, over all its looks
 
 A knob is a list of values (numbers, strings or booleans, as in ``[sweep]``) or an
 integer or number range ``{ min, max, step = 1 }``. The requirement is the campaign's
@@ -111,8 +112,8 @@ def read_optimize(
     else:
         raise t.error("monotone", "expected true, false or a list of key paths", mono)
     first = t.integer("first_trials", 250, minimum=1, maximum=MAX_TRIALS)
-    last = t.integer("max_trials", 16 * first, minimum=first, maximum=MAX_TRIALS)
-    choices = measures or (UNITS_MEASURE,)
+    last = t.integer("max_trials", min(16 * first, MAX_TRIALS), minimum=first, maximum=MAX_TRIALS)
+    choices = (*measures, UNITS_MEASURE)
     out = Optimize(
         paths=paths,
         values=values,
@@ -121,7 +122,7 @@ def read_optimize(
         max_trials=last,
         width=t.integer("width", 4, minimum=1, maximum=MAX_DESIGNS),
         rank_by=t.string("rank_by", choices[0], choices=choices),
-        error=t.number("error", 0.05, positive=True, maximum=0.5),
+        error=t.number("error", 0.05, minimum=1e-6, maximum=0.5),
     )
     t.finish()
     return out

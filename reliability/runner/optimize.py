@@ -84,7 +84,13 @@ def optimize_campaign(
     bs = campaign.block_size
     first = math.ceil(opt.first_trials / bs)
     schedule = look_schedule(first, max(first, math.ceil(opt.max_trials / bs)))
-    check_resources(replace(space, trials=schedule[-1] * bs, precision=None), plans, n_workers)
+    # a round holds at most `width` designs' blocks up to the last look; the driver keeps
+    # only each design's metric, so the grid as a whole never has to fit
+    check_resources(
+        replace(space, scenarios=space.scenarios[: opt.width], trials=schedule[-1] * bs),
+        plans[: opt.width],
+        n_workers,
+    )
     budget = event_budget()
     plans = [replace(p, arrays=p.arrays._replace(max_events=budget)) for p in plans]
     engine = resolve_engine(space, plans)
@@ -178,7 +184,12 @@ def search_dataset(
             {"long_name": f"mean {target.metric}"},
         ),
         "looks": ("design", per(lambda s: s.looks, "i4"), {"long_name": "looks taken"}),
-        "verdict": ("design", per(lambda s: s.status, str), {}),
+        "verdict": (
+            "design",
+            # once a pick is known, the designs left open were not needed
+            per(lambda s: "not run" if s.status == "open" else s.status, str),
+            {"long_name": "meets | fails | implied | undecided | not run"},
+        ),
         "implied_by": (
             "design",
             per(lambda s: "" if s.implied_by is None else names[s.implied_by], str),
@@ -265,7 +276,7 @@ def search_warnings(search: Search, names: list[str], paths: tuple[str, ...]) ->
     open_ = [names[d] for d in search.order[:bound] if search.states[d].status == "undecided"]
     if open_:
         out.append(
-            f"{len(open_)} cheaper design(s) stayed undecided at the last look "
+            f"{len(open_)} design(s) ranked before the pick stayed undecided at the last look "
             f"({', '.join(open_[:5])}{', ...' if len(open_) > 5 else ''}): their "
             "P(meet) is too close to the confidence to tell; raise optimize.max_trials "
             "to settle them (the pick is the cheapest design *shown* to meet)"
