@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from reliability.campaign import Campaign, CampaignError, validate_document
 from reliability.devices import DEVICES, MEMORIES
-from reliability.environment import HOURS_PER_YEAR
+from reliability.environment import HOURS_PER_YEAR, eclipse_days
 from reliability.environment import provenance as preset_provenance
 from reliability.units import parse_duration_h
 
@@ -154,6 +154,16 @@ def at_a_glance(campaign: Campaign) -> list[str]:
             f"Environment: {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg), "
             f"dose {env.dose_rad_per_y:g} rad(Si)/y, SAA {env.saa_fraction:.0%} of each "
             f"orbit carrying {env.saa_share:.1%} of proton upsets, solar {env.solar}."
+        )
+        beta, shade = eclipse_days(env, base.mission_h)
+        lines.append(
+            f"Sun: beta angle {beta.min():.0f} to {beta.max():.0f} deg; "
+            + (
+                f"eclipses on {100 * (shade > 0).mean():.0f}% of days, up to "
+                f"{shade.max():.0f} min per orbit."
+                if (shade > 0).any()
+                else "no eclipse in the mission."
+            )
         )
     t = campaign.target
     if t is not None:

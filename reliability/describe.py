@@ -10,6 +10,7 @@ from reliability.campaign import Campaign, RareEvent, draws_power
 from reliability.devices import DEVICES, MEMORIES
 from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
+from reliability.environment import NODE_DEFAULTS, eclipse_days, orbit_node
 from reliability.limits import check_events, check_resources
 from reliability.mitigation import mbu_due_rate
 from reliability.radiation import rate_table
@@ -205,6 +206,33 @@ def describe_question(c: Campaign) -> list[str]:
     return lines + _describe_optimize(c)
 
 
+def _describe_geometry(env: Any, mission_h: float) -> str:
+    """The orbit's node, its beta angle and eclipses over the mission."""
+    node = orbit_node(env)
+    where = (
+        f"node at local time {node['ltan_h']:g} h"
+        if "ltan_h" in node
+        else f"node at right ascension {node['raan_deg']:g} deg"
+    )
+    if env.ltan_h is None and env.raan_deg is None:
+        where += f" (preset [{NODE_DEFAULTS[env.orbit][2]}])"
+    beta, shade = eclipse_days(env, mission_h)
+    years = max(mission_h / 8760.0, 1 / 365)
+    per_orbit_h = env.orbit_period_h
+    shadow_h = float((shade / 60.0 * 24.0 / per_orbit_h).sum()) / years
+    start = f"{node['year']}, day {node['epoch_day']:g}"
+    if not (shade > 0).any():
+        return (
+            f"geometry      {where}, start {start}: beta {beta.min():.1f} to "
+            f"{beta.max():.1f} deg, no eclipse in the mission"
+        )
+    return (
+        f"geometry      {where}, start {start}: beta {beta.min():.1f} to {beta.max():.1f} "
+        f"deg; eclipses on {(shade > 0).sum() / years:.0f} days a year, up to "
+        f"{shade.max():.1f} min per orbit, {shadow_h:.0f} h in shadow a year"
+    )
+
+
 def _describe_optimize(c: Campaign) -> list[str]:
     """What ``reliability optimize`` would search, and how."""
     o = c.optimize
@@ -384,6 +412,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
                 f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of each orbit, "
                 f"{env.spe_per_active_year:g} solar events per active year"
             )
+            lines.append(_describe_geometry(env, design.mission_h))
         for u in units:
             rows = rate_table(u, env, design.mission_h)
             if shown.get(u.name) == rows:

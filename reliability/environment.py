@@ -25,13 +25,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+import numpy as np
+
+from reliability.orbit import beta_angle, eclipse_minutes
+
 __all__ = [
     "ACTIVE_YEARS",
     "CYCLE_YEARS",
+    "NODE_DEFAULTS",
     "PRESET_TABLE",
     "Environment",
     "RateShape",
     "SpeProcess",
+    "eclipse_days",
+    "orbit_node",
     "orbit_period_h",
     "pattern_time",
     "preset",
@@ -152,6 +159,11 @@ class Environment:
     let_spectrum: tuple[tuple[float, float], ...] = ()  # (LET, Phi(>LET) /cm^2/s), shielded
     proton_spectrum: tuple[tuple[float, float], ...] = ()  # (MeV, Phi(>E) /cm^2/s)
     k_geo: float = 0.5  # geometry factor of the LET rate integral (thin planar volume)
+    # where the orbit's node is and when the mission starts: they set the beta angle
+    # over the year, and so the eclipses (None: the preset's, see orbit_node)
+    ltan_h: float | None = None  # local time of the ascending node, h
+    raan_deg: float | None = None  # right ascension of the ascending node at the start
+    epoch: str | None = None  # the mission's first day, "YYYY-MM-DD"
 
     @property
     def dose_rad_per_h(self) -> float:
@@ -168,8 +180,57 @@ class Environment:
 OVERRIDABLE: tuple[str, ...] = tuple(
     f.name
     for f in fields(Environment)
-    if f.name not in ("orbit", "solar", "let_spectrum", "proton_spectrum")
+    if f.name
+    not in ("orbit", "solar", "let_spectrum", "proton_spectrum", "ltan_h", "raan_deg", "epoch")
 )
+
+#: where each preset's node is when the campaign does not say: (key, value, tag, source)
+NODE_DEFAULTS: dict[str, tuple[str, float, str, str]] = {
+    "sso-500": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition"),
+    "sso-650": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition (Suncatcher)"),
+    "sso-800": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition"),
+    "iss-400": (
+        "raan_deg",
+        0.0,
+        "U",
+        "placeholder: the node drifts 5 deg a day, so the season sets beta more than the start",
+    ),
+    "meo-gnss": ("raan_deg", 0.0, "U", "placeholder: one of the six GPS planes"),
+    "geo": ("raan_deg", 0.0, "D", "equatorial: the node does not matter"),
+}
+#: the mission's first day when the campaign does not say [D, placeholder]
+DEFAULT_EPOCH = "2027-01-01"
+
+
+def orbit_node(env: Environment) -> dict[str, Any]:
+    """The geometry of ``env``'s orbit as :func:`reliability.orbit.beta_angle` takes it:
+    altitude, inclination, the node (``ltan_h`` or ``raan_deg``, the campaign's or the
+    preset's), the first day of the year and the year."""
+    import datetime as _dt
+
+    if env.ltan_h is not None:
+        node = {"ltan_h": env.ltan_h}
+    elif env.raan_deg is not None:
+        node = {"raan_deg": env.raan_deg}
+    else:
+        key, value, _, _ = NODE_DEFAULTS[env.orbit]
+        node = {key: value}
+    day = _dt.date.fromisoformat(env.epoch or DEFAULT_EPOCH)
+    return {
+        "altitude_km": env.altitude_km,
+        "inclination_deg": env.inclination_deg,
+        **node,
+        "epoch_day": float(day.timetuple().tm_yday),
+        "year": day.year,
+    }
+
+
+def eclipse_days(env: Environment, mission_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Beta angle (deg) and eclipse minutes per orbit at the middle of each day of the
+    mission."""
+    t = np.arange(12.0, mission_h, 24.0)
+    beta = beta_angle(t, **orbit_node(env))
+    return beta, eclipse_minutes(env.altitude_km, beta)
 
 
 def preset(orbit: str, solar: str = "cycle", **overrides: Any) -> Environment:

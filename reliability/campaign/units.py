@@ -3,6 +3,7 @@ the orbit environment their rates are laid out in."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
 import math
 from typing import Any
@@ -360,6 +361,29 @@ def _spectrum(t: Table, key: str) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
+def _read_node(t: Table) -> dict[str, Any]:
+    """Where the orbit's node is and when the mission starts: ``ltan = 18.0`` (local time
+    of the ascending node, h) or ``raan_deg``, and ``epoch = 2027-03-01``."""
+    out: dict[str, Any] = {}
+    if t.has("ltan") and t.has("raan_deg"):
+        raise t.error("raan_deg", "give ltan or raan_deg, not both", t.data["raan_deg"])
+    if t.has("ltan"):
+        out["ltan_h"] = t.number("ltan", minimum=0.0, maximum=24.0)
+    if t.has("raan_deg"):
+        out["raan_deg"] = t.number("raan_deg", minimum=0.0, maximum=360.0)
+    if t.has("epoch"):
+        raw = t.raw("epoch")
+        text = raw.isoformat() if isinstance(raw, _dt.date) else raw
+        try:
+            day = _dt.date.fromisoformat(text)
+        except (TypeError, ValueError):
+            raise t.error("epoch", "expected a date such as 2027-03-01", raw) from None
+        if not 1901 <= day.year <= 2099:
+            raise t.error("epoch", "the Sun's position is computed for 1901-2099", raw)
+        out["epoch"] = day.isoformat()
+    return out
+
+
 def read_environment(t: Table | None) -> Environment | None:
     if t is None:
         return None
@@ -386,6 +410,7 @@ def read_environment(t: Table | None) -> Environment | None:
     for key in ("let_spectrum", "proton_spectrum"):
         if t.has(key):
             overrides[key] = _spectrum(t, key)
+    overrides.update(_read_node(t))
     t.finish()
     env = preset(orbit, solar, **overrides)
     if env.saa_fraction >= 1.0:
