@@ -4,7 +4,10 @@ before launching (``reliability validate``) and the report's design summary."""
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
+
+import numpy as np
 
 from reliability.campaign import Campaign, RareEvent, draws_power
 from reliability.devices import DEVICES, MEMORIES
@@ -233,6 +236,27 @@ def _describe_geometry(env: Any, mission_h: float) -> str:
     )
 
 
+def _describe_power(design: Any) -> str:
+    """Each satellite's power system and what it lets run, over the mission."""
+    ps = design.power
+    a = compile_plan(design).arrays
+    slots = math.prod(
+        lv.n for lv in design.levels[[lv.name for lv in design.levels].index(ps.level) + 1 :]
+    )
+    t = np.append(a.pw_t, design.mission_h)
+    length = np.diff(t)
+    short = (a.pw_sun < slots) | ((a.pw_ecl < slots) & (a.pw_frac > 0))
+    lost = ((slots - a.pw_sun) * (1 - a.pw_frac) + (slots - a.pw_ecl) * a.pw_frac) * length
+    return (
+        f"power         per {ps.level}: array {ps.array_w:g} W (less {100 * ps.degradation_per_y:g}%"
+        f"/y), battery {ps.battery_wh:g} Wh at {100 * ps.depth_of_discharge:g}% a cycle, bus "
+        f"{ps.bus_w:g} W, {ps.unit_w:g} W a unit, {ps.policy}: in sunlight {a.pw_sun.min()} to "
+        f"{a.pw_sun.max()} of {slots} units run, in eclipse {a.pw_ecl.min()} to "
+        f"{a.pw_ecl.max()}; short of power {length[short].sum() / 24:.0f} days of the mission, "
+        f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours with every unit up"
+    )
+
+
 def _describe_optimize(c: Campaign) -> list[str]:
     """What ``reliability optimize`` would search, and how."""
     o = c.optimize
@@ -413,6 +437,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
                 f"{env.spe_per_active_year:g} solar events per active year"
             )
             lines.append(_describe_geometry(env, design.mission_h))
+            if design.power is not None:
+                lines.append(_describe_power(design))
         for u in units:
             rows = rate_table(u, env, design.mission_h)
             if shown.get(u.name) == rows:

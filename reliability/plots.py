@@ -185,6 +185,35 @@ def capacity_fan(
     return ax
 
 
+def power_ceiling(ds: xr.Dataset, *, ax=None) -> Axes:
+    """The share of slots the arrays and batteries can run with every unit up (the
+    ceiling, a line per scenario) over the median capacity, per grid cell."""
+    ax = _axes(ax)
+    t = ds["time"].values / 8760.0
+    colours = sns.color_palette(n_colors=ds.sizes["scenario"])
+    for colour, s in zip(colours, ds["scenario"].values, strict=True):
+        ax.step(
+            t,
+            ds["power_ceiling"].sel(scenario=s).values,
+            where="pre",
+            color=colour,
+            label=f"{s}: power ceiling",
+        )
+        ax.plot(
+            t,
+            ds["capacity"].sel(scenario=s).median("trial").values,
+            color=colour,
+            linestyle=":",
+            label=f"{s}: median capacity",
+        )
+    ax.set_xlabel("mission time (years)")
+    ax.set_ylabel("share of unit slots")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=7)
+    ax.set_title("what the power system can run (cell mean) and what ran")
+    return ax
+
+
 def _wilson(k: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The 95% Wilson interval (:func:`~reliability.stats.proportion_ci`) of each of
     ``k`` successes in ``n``."""

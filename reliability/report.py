@@ -59,7 +59,7 @@ unverified (judgement), D derived or a design choice. Placeholders come first.
 | | set in | assumption | tags |
 |---|---|---|---|
 {% for a in assumptions -%}
-| {{ "placeholder" if a.placeholder else "" }} | {{ a.where }} | {{ a.text|replace("|", "\\|") }} | {{ a.tags|join(", ") }} |
+| {{ "placeholder" if a.placeholder else "" }} | {{ a.where }} | {{ a.text|replace("|", "\\\\|") }} | {{ a.tags|join(", ") }} |
 {% else -%}
 | | | none tagged | |
 {% endfor %}
@@ -302,6 +302,10 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
         fig, ax = new((7.0, 0.5 + 0.35 * ds.sizes["fault_class"] * ds.sizes["scenario"]))
         plots.fault_counts(ds, ax=ax)
         out.append(("fault_counts", "faults by class", fig))
+    if "power_ceiling" in ds:
+        fig, ax = new()
+        plots.power_ceiling(ds, ax=ax)
+        out.append(("power_ceiling", "capacity and the power ceiling over the mission", fig))
     for var, label in (
         ("spare_stock", "free spare units"),
         ("group_spare_stock", "free spare satellites (groups)"),

@@ -90,6 +90,8 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
                 "count",
             ),
         ]
+    if "power_limited" in ds and ds["power_limited"].any():
+        metrics.append(("power_limited", "usable but unpowered (share of slots)", "fraction"))
     if ds["launches"].any():  # groups (satellites) replaced or restocked by launches
         metrics += [
             ("launches", "launches per mission", "count"),

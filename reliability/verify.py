@@ -240,6 +240,25 @@ def analytic_checks() -> list[Check]:
     out.append(_analytic("R8", "TMR+repair printed", tmr_r, 1.675e6, 5e-4, "printed"))
     cfg = mit.tmr_config_failure_per_scrub(1e8, 1e-7 / 24.0, 24.0)
     out.append(_analytic("R8", "config fails/scrub", cfg, 3.0e-6, 0.02, "printed"))
+    return out + _geometry_checks()
+
+
+def _geometry_checks() -> list[Check]:
+    """Issue 16's eclipse figures at 650 km (Rickman's closed form, R = 6378 km)."""
+    from reliability import orbit
+
+    out = []
+    for beta, printed in ((0.0, 35.4), (60.0, 17.8)):
+        minutes = float(orbit.eclipse_minutes(650.0, beta))
+        out.append(
+            # printed to 0.1 min: within half its last digit
+            _analytic(
+                "G1", f"eclipse at beta {beta:g} (min)", minutes, printed, 0.05 / printed, "printed"
+            )
+        )
+    out.append(
+        _analytic("G1", "beta* (deg)", orbit.max_eclipse_beta(650.0), 65.2, 0.05 / 65.2, "issue 16")
+    )
     return out
 
 

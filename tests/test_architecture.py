@@ -21,6 +21,7 @@ RANKS = {
     "machine": 0,
     "environment": 1,
     "orbit": 0,
+    "power": 0,
     "mitigation": 1,
     "workload": 1,
     "radiation": 2,

@@ -32,6 +32,7 @@ from reliability.campaign.errors import MAX_TRIALS, check_count, check_seed
 from reliability.campaign.space import Optimize
 from reliability.environment import Environment
 from reliability.laws import Law
+from reliability.power import PowerSystem
 
 __all__ = [
     "FAULT_METRICS",
@@ -84,6 +85,7 @@ METRICS = (
     "throughput",
     "slo_attainment",
     "job_completion_h",
+    "power_limited",
     "failure_probability",
     "unavailability",
 )
@@ -457,6 +459,7 @@ class Design:
     resupply: Resupply | None = None
     workload: Workload | None = None
     derating: Derating | None = None
+    power: PowerSystem | None = None  # each group of power.level: an array and a battery
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
 
     @property
@@ -464,20 +467,17 @@ class Design:
         """Number of unit slots in the cluster (product of the level sizes)."""
         return math.prod(level.n for level in self.levels)
 
-    def unit_type(self, name: str) -> UnitType:
-        """The unit type called ``name``."""
+    def unit_type(self, name: str) -> UnitType:  # the unit type called `name`
         return next(u for u in self.units if u.name == name)
 
     @property
-    def leaf_unit(self) -> UnitType:
-        """The unit type of the innermost level."""
+    def leaf_unit(self) -> UnitType:  # the unit type of the innermost level
         return self.unit_type(self.levels[-1].unit or self.levels[-1].name)
 
     @property
     def platforms(self) -> tuple[tuple[int, UnitType, int], ...]:
-        """(level index, unit type, groups carried) of every level with a platform, in
-        tree order: level ``d``'s platforms carry the groups at depth ``d + 1``, one
-        each."""
+        """(level index, unit type, groups carried) of every level with a platform:
+        level ``d``'s platforms carry the groups at depth ``d + 1``, one each."""
         out = []
         for d, lv in enumerate(self.levels):
             if lv.platform is not None:

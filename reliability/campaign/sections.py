@@ -28,6 +28,7 @@ from reliability.campaign.model import (
     UnitType,
     Workload,
 )
+from reliability.campaign.power import read_power
 from reliability.campaign.reader import Table, read_name
 from reliability.campaign.units import read_environment, read_unit
 from reliability.units import parse_duration_h
@@ -137,6 +138,12 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
             value="training",
         )
     derating = _validate_derating(top.table("derating"), profiles, workload)
+    power = read_power(
+        top.table("power"),
+        levels,
+        has_environment=environment is not None,
+        training=workload is not None and workload.kind == "training",
+    )
     costs = _validate_costs(top.table("cost"), units)
     rare_event = _validate_rare_event(top.table("rare_event"))
     case, expectations = _validate_verify(top.table("verify"), mission)
@@ -165,6 +172,7 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         resupply=resupply,
         workload=workload,
         derating=derating,
+        power=power,
         costs=costs,
     )
     return campaign, design

@@ -150,6 +150,8 @@ def counts_blocker(plan: PlanArrays, labels: Sequence[str] = ()) -> str | None:
         return "a training job follows particular accelerators"
     if np.any(plan.unit_gate):
         return "platforms carry particular groups of units"
+    if np.size(plan.pw_t):
+        return "power limits act on particular satellites"
     return None
 
 

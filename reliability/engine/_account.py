@@ -20,6 +20,7 @@ from reliability.engine import _timeline as timeline
 from reliability.engine import streams as rnd
 from reliability.engine._access import (
     add_ivar,
+    count,
     fparam,
     fvar,
     get,
@@ -69,6 +70,42 @@ def stock_at(pi, si, c0, c1, row):
         row[out(pi, Out.GROUP_SPARE_STOCK) + ci] = groups
 
 
+@kernel(error_model="numpy")
+def _powered(pi, pf, si, cf, demand):
+    """Power limits: each powered group (satellite) runs at most the piece's units in
+    sunlight and in eclipse, of its usable units, and a group counts while every group
+    above it, but the root, is up (the root's capacity counts regardless, as without
+    power). The eclipse share ``f`` of the piece weighs the two: (capacity, served
+    demand, share of the time meeting the SLO). Exact in expectation: events fall
+    at any phase of the orbit."""
+    piece = ivar(si, IVar.PW_PIECE)
+    n_sun = get(pi, P.PW_SUN, piece)
+    n_ecl = get(pi, P.PW_ECL, piece)
+    f = get(pf, PF.PW_FRAC, piece)
+    sun = 0
+    ecl = 0
+    for j in range(count(pi, P.PW_GROUP)):
+        g = get(pi, P.PW_GROUP, j)
+        h = g
+        live = True
+        while h > 0:
+            if get(si, S.G_UP, h) == 0:
+                live = False
+                break
+            h = get(pi, P.GROUP_PARENT, h)
+        if live:
+            use = get(si, S.G_USE, g)
+            sun += min(use, n_sun)
+            ecl += min(use, n_ecl)
+    cap_s = sun * cf
+    cap_e = ecl * cf
+    slo = fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12)
+    served_s = min(cap_s, demand)
+    served_e = min(cap_e, demand)
+    met = (1.0 - f) * (1.0 if served_s >= slo else 0.0) + f * (1.0 if served_e >= slo else 0.0)
+    return (1.0 - f) * cap_s + f * cap_e, (1.0 - f) * served_s + f * served_e, met
+
+
 @kernel(forceinline=True, error_model="numpy")
 def integrate(pi, pf, si, sf, t0, t1, row):
     """Integrate the current state over [t0, t1) into the outputs; the demand and the
@@ -81,10 +118,15 @@ def integrate(pi, pf, si, sf, t0, t1, row):
     planned = si[iv + IVar.PLANNED]
     sys_up = si[si[S.G_UP]] == 1 and planned == 0
     # usable units that run (normalised by the unit count once, at the end of the trial)
-    cap = 0.0 if planned else float(si[si[S.G_USE]]) * sf[fv + FVar.CAP_FACTOR]
+    cf = sf[fv + FVar.CAP_FACTOR]
+    usable = 0.0 if planned else float(si[si[S.G_USE]]) * cf
     serving_ = iparam(pi, IParam.WL_KIND) == WorkloadKind.SERVING
     demand = sf[fv + FVar.DEMAND] if serving_ else 0.0
+    cap = usable
     served = min(cap, demand)
+    slo_share = 1.0 if served >= fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12) else 0.0
+    if count(pf, PF.PW_T) and not planned:  # no call for a design without power limits
+        cap, served, slo_share = _powered(pi, pf, si, cf, demand)
     a = max(t0, fparam(pf, FParam.WARMUP_H))
     if t1 > a:
         w = t1 - a
@@ -94,11 +136,11 @@ def integrate(pi, pf, si, sf, t0, t1, row):
         elif not sys_up:
             row[out(pi, Out.OUTAGE_DOWNTIME_H) + si[iv + IVar.CAUSE]] += w
         sf[fv + FVar.CAP_H] += cap * w
+        sf[fv + FVar.UNPOWERED_H] += (usable - cap) * w
         if serving_:
             sf[fv + FVar.SERVED_H] += served * w
             sf[fv + FVar.WANTED_H] += demand * w
-            if served >= fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12):
-                sf[fv + FVar.SLO_H] += w
+            sf[fv + FVar.SLO_H] += slo_share * w
     s = t0
     ci = si[iv + IVar.CELL]
     n_cells = iparam(pi, IParam.N_CELLS)
@@ -239,6 +281,7 @@ def finish(pi, pf, si, sf, su, row):
     # fractions are sums of many intervals: clip the last-bit rounding into [0, 1]
     row[out(pi, Out.AVAILABILITY)] = min(1.0, max(0.0, fvar(sf, FVar.UP_H) / window))
     row[out(pi, Out.MEAN_CAPACITY)] = capacity
+    row[out(pi, Out.POWER_LIMITED)] = max(0.0, fvar(sf, FVar.UNPOWERED_H) / (window * n))
     row[out(pi, Out.OUTAGES)] = ivar(si, IVar.OUTAGES)
     row[out(pi, Out.DOWNTIME_H)] = fvar(sf, FVar.DOWN_H)
     row[out(pi, Out.PLANNED_DOWNTIME_H)] = fvar(sf, FVar.PLANNED_H)

@@ -1,6 +1,8 @@
 """Deterministic time structure of what is asked and what can run: the demand (unit
-slots wanted) and the capacity factor (the share of usable slots that can run at
-once, e.g. derated for power or heat), each a steps function of mission time.
+slots wanted), the capacity factor (the share of usable slots that can run at once,
+e.g. derated for heat) and the power limits (the units each satellite can run in
+sunlight and in eclipse, and the eclipse share), each a steps function of mission
+time.
 
 Both are known in advance, so they are integrated, never simulated: no event is
 scheduled for them. The event loops treat the next change (:func:`next_change`) as a
@@ -22,9 +24,11 @@ from reliability.engine.spec import PF, FVar, IVar
 def _next(pf, si):
     d = ivar(si, IVar.DEM_PIECE) + 1
     f = ivar(si, IVar.CF_PIECE) + 1
+    w = ivar(si, IVar.PW_PIECE) + 1
     td = get(pf, PF.DEM_T, d) if d < count(pf, PF.DEM_T) else math.inf
     tf = get(pf, PF.CF_T, f) if f < count(pf, PF.CF_T) else math.inf
-    return min(td, tf)
+    tw = get(pf, PF.PW_T, w) if w < count(pf, PF.PW_T) else math.inf
+    return min(td, tf, tw)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -34,6 +38,7 @@ def reset(pi, pf, si, sf, su):
     set_fvar(sf, FVar.DEMAND, get(pf, PF.DEM_M, 0))
     set_ivar(si, IVar.CF_PIECE, 0)
     set_fvar(sf, FVar.CAP_FACTOR, get(pf, PF.CF_M, 0))
+    set_ivar(si, IVar.PW_PIECE, 0)
     set_fvar(sf, FVar.NEXT_CHANGE, _next(pf, si))
 
 
@@ -54,4 +59,7 @@ def step(pf, si, sf, t):
     if f < count(pf, PF.CF_T) and get(pf, PF.CF_T, f) == t:
         set_ivar(si, IVar.CF_PIECE, f)
         set_fvar(sf, FVar.CAP_FACTOR, get(pf, PF.CF_M, f))
+    w = ivar(si, IVar.PW_PIECE) + 1
+    if w < count(pf, PF.PW_T) and get(pf, PF.PW_T, w) == t:
+        set_ivar(si, IVar.PW_PIECE, w)
     set_fvar(sf, FVar.NEXT_CHANGE, _next(pf, si))

@@ -107,6 +107,8 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "order_slots": _last(p.sp_ooff),
         "shop_slots": _last(p.sp_soff),
         "lots": int(np.size(p.lot_first)),
+        "power_groups": int(np.size(p.pw_group)),
+        "power_pieces": int(np.size(p.pw_t)),
         "max_children": int(np.max(p.group_n)),
         "spe_points": 2 * int(p.spe_cap) + 2,
         "spe_events": 3 * int(p.spe_cap),

@@ -36,7 +36,7 @@ from reliability.runner.executor import Executor
 from reliability.runner.store import RunStore
 from reliability.splitting import split_replicate, summarise_split
 from reliability.stats import mean_ci
-from reliability.system import SystemPlan, compile_plan
+from reliability.system import SystemPlan, compile_plan, power_ceiling
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -351,6 +351,18 @@ def _crude(
         command=command,
     )
     ds.attrs["engine"] = engine
+    ceilings = [power_ceiling(p.arrays) for p in plans]
+    if any(c is not None for c in ceilings):
+        ones = np.ones(ds.sizes["time"])
+        ds["power_ceiling"] = (
+            ("scenario", "time"),
+            np.stack([ones if c is None else c for c in ceilings]),
+            {
+                "units": "1",
+                "long_name": "share of unit slots the arrays and batteries can run, all units up",
+                "cell_methods": "time: mean",
+            },
+        )
     if campaign.swings is not None:
         sw = campaign.swings
         ds.attrs["swings"] = json.dumps(

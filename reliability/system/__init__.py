@@ -1,6 +1,12 @@
 """From a validated design to the engine's numeric plan: the redundancy tree at every
 level, pools and logistics, failure modes and their time structure."""
 
-from reliability.system.plan import SystemPlan, compile_plan, job_mtbf_h, time_edges
+from reliability.system.plan import (
+    SystemPlan,
+    compile_plan,
+    job_mtbf_h,
+    power_ceiling,
+    time_edges,
+)
 
-__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "time_edges"]
+__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "power_ceiling", "time_edges"]

@@ -18,12 +18,13 @@ import numpy as np
 from reliability.campaign import Design, lot_depth
 from reliability.engine import PlanArrays
 from reliability.engine.spec import Effect, WorkloadKind
-from reliability.environment import steps_integral
+from reliability.environment import eclipse_days, steps_integral
+from reliability.power import power_pieces
 from reliability.system.modes import Modes, build_modes
 from reliability.system.tree import tree_fields
 from reliability.workload import checkpoint_schedule
 
-__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "time_edges"]
+__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "power_ceiling", "time_edges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ def compile_plan(design: Design) -> SystemPlan:
         **_maintenance_fields(design),
         **_workload_fields(design, modes),
         **_derating_fields(design),
+        **_power_fields(design),
     )
     return SystemPlan(
         arrays=arrays,
@@ -212,6 +214,57 @@ def _job_mtbf_steps(design: Design, modes: Modes) -> list[tuple[float, float]]:
         mtbf = math.inf if rate <= 0 else 1.0 / (w.accelerators * rate)
         if not out or out[-1][1] != mtbf:
             out.append((start, mtbf))
+    return out
+
+
+def _power_fields(design: Design) -> dict[str, object]:
+    """Power limits: the groups that each carry an array and a battery (those one
+    level below ``power.level``, breadth first) and the units each can run, day by
+    day merged into pieces (:func:`reliability.power.power_pieces`)."""
+    ps, env = design.power, design.environment
+    if ps is None or env is None:
+        return {}
+    levels = design.levels
+    d = next(i for i, lv in enumerate(levels) if lv.name == ps.level)
+    first = sum(math.prod(lv.n for lv in levels[:j]) for j in range(d + 1))
+    groups = math.prod(lv.n for lv in levels[: d + 1])
+    slots = math.prod(lv.n for lv in levels[d + 1 :])
+    _, shade = eclipse_days(env, design.mission_h)
+    pieces = power_pieces(
+        ps,
+        slots=slots,
+        period_h=env.orbit_period_h,
+        eclipse_min=shade,
+        mission_h=design.mission_h,
+    )
+    return {
+        "pw_group": np.arange(first, first + groups, dtype=np.int64),
+        "pw_t": pieces.start_h,
+        "pw_sun": pieces.sun,
+        "pw_ecl": pieces.eclipse,
+        "pw_frac": pieces.eclipse_share,
+    }
+
+
+def power_ceiling(arrays: PlanArrays) -> np.ndarray | None:
+    """Per capacity-grid cell: the mean share of unit slots the power limits let run
+    with every unit up (None without power limits): the ceiling the array and battery
+    put on capacity over the mission."""
+    if not np.size(arrays.pw_t):
+        return None
+    slots = int(np.asarray(arrays.group_units)[np.asarray(arrays.pw_group)[0]])
+    edges = np.asarray(arrays.edges, dtype=float)
+    starts = np.asarray(arrays.pw_t, dtype=float)
+    share = np.minimum(
+        1.0,
+        ((1 - arrays.pw_frac) * arrays.pw_sun + arrays.pw_frac * arrays.pw_ecl) / slots,
+    )
+    ends = np.append(starts[1:], edges[-1])
+    out = np.zeros(len(edges) - 1)
+    for c in range(len(out)):
+        lo, hi = edges[c], edges[c + 1]
+        overlap = np.clip(np.minimum(ends, hi) - np.maximum(starts, lo), 0.0, None)
+        out[c] = (overlap * share).sum() / (hi - lo)
     return out
 
 

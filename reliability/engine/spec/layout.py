@@ -147,6 +147,9 @@ PLAN_INT: tuple[Field, ...] = (
     ),
     Field("sp_soff", "spare_pools", "offsets of each pool's repair slots", extra=1, default=0),
     Field("shop_pool", "shop_slots", "spare pool of each repair slot", default=0),
+    Field("pw_group", "power_groups", "power: groups whose units share an array", default=()),
+    Field("pw_sun", "power_pieces", "power: most units a powered group runs in sun", default=()),
+    Field("pw_ecl", "power_pieces", "power: most units it runs in eclipse", default=()),
 )
 
 PLAN_FLOAT: tuple[Field, ...] = (
@@ -184,6 +187,8 @@ PLAN_FLOAT: tuple[Field, ...] = (
     ),
     Field("sp_first", "spare_pools", "fixed-cadence launches: the first, h", default=inf),
     Field("sp_last", "spare_pools", "fixed-cadence launches: the last, h", default=inf),
+    Field("pw_t", "power_pieces", "power: piece starts, h", default=()),
+    Field("pw_frac", "power_pieces", "power: share of the piece in eclipse", default=()),
     Field("sp_rp1", "spare_pools", "first repair parameter of units swapped out", default=0.0),
     Field("sp_rp2", "spare_pools", "second repair parameter of units swapped out", default=0.0),
     Field("pat_t", "pattern_pieces", "periodic patterns: piece starts within the period"),
@@ -333,6 +338,7 @@ IVARS: tuple[str, ...] = (
     "dem_piece",  # current piece of the demand
     "cf_piece",  # current piece of the capacity factor
     "events",  # events taken by this trial (against the max_events parameter)
+    "pw_piece",  # current piece of the power limits
 )
 
 FVARS: tuple[str, ...] = (
@@ -354,6 +360,7 @@ FVARS: tuple[str, ...] = (
     "speed",  # training: job speed in the current segment
     "good",  # training: work committed before a pending corruption
     "spe_points",  # points of this trial's SPE steps profile
+    "unpowered_h",  # usable unit-hours not run for lack of power in the window
 )
 
 COUNTERS: tuple[str, ...] = (

@@ -207,4 +207,12 @@ OUTPUTS: tuple[Output, ...] = (
         "serving: delivered fraction of demand; training: committed work per hour",
         "time: mean",
     ),
+    Output(
+        "power_limited",
+        "trial",
+        "f8",
+        "1",
+        "mean fraction of unit slots usable but not run for lack of power",
+        "time: mean",
+    ),
 )

@@ -1,0 +1,183 @@
+"""Power limits: the budget per orbit, its pieces, the engine's duty-cycle integration
+against the binomial closed form, and the [power] table."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from reliability.campaign import CampaignError, load_campaign, parse_campaign
+from reliability.power import PowerSystem, power_pieces, units_powered
+from reliability.runner import resolve_engine, run_campaign
+from reliability.system import compile_plan
+
+CASE = Path("campaigns/validation/power_eclipse.toml")
+PS = PowerSystem(
+    level="sat", array_w=10_000, battery_wh=4000, depth_of_discharge=0.3, bus_w=1000, unit_w=500
+)
+
+
+def test_sun_first_by_hand():
+    # sunlight: (10000 - 1000 - 1000 * 0.6 / (0.9 * 1.0)) / 500 = 16.67 -> 16; eclipse:
+    # min((10000 - 1000 - 8000) * 1.0 * 0.9, 1200) - 600 = 300 Wh -> 300 / 300 = 1
+    assert units_powered(PS, 10_000, 1.6, 0.6, 32) == (16, 1)
+    # a battery that carries the bus alone: nothing runs in eclipse
+    small = PowerSystem(**{**_fields(PS), "battery_wh": 1000})
+    assert units_powered(small, 10_000, 1.6, 0.6, 32)[1] == 0
+    # more slots than power, and never more than the slots
+    assert units_powered(PS, 1e6, 1.6, 0.0, 32) == (32, 32)
+    assert units_powered(PS, 500, 1.6, 0.0, 32) == (0, 0)
+
+
+def test_uniform_runs_the_same_count_all_orbit():
+    uni = PowerSystem(**{**_fields(PS), "policy": "uniform"})
+    # array: 10000 * 1.0 / (1.0 + 0.6 / 0.9) = 6000 W; battery: 1200 / 0.6 = 2000 W
+    assert units_powered(uni, 10_000, 1.6, 0.6, 32) == (2, 2)  # (2000 - 1000) / 500
+    big = PowerSystem(**{**_fields(uni), "battery_wh": 40_000})
+    assert units_powered(big, 10_000, 1.6, 0.6, 32) == (10, 10)  # (6000 - 1000) / 500
+
+
+def test_sun_first_never_loses_unit_hours_to_uniform_before_rounding():
+    """Whole units aside, running in sunlight first is the better use of the energy: a
+    unit-hour in eclipse costs 1 / eta of one in sunlight."""
+    rng = np.random.default_rng(3)
+    uni = PowerSystem(**{**_fields(PS), "policy": "uniform", "unit_w": 0.001})
+    fine = PowerSystem(**{**_fields(PS), "unit_w": 0.001})
+    for _ in range(200):
+        array, t_e = rng.uniform(2000, 30000), rng.uniform(0.0, 0.6)
+        s, e = units_powered(fine, array, 1.6, t_e, 10**9)
+        n, _ = units_powered(uni, array, 1.6, t_e, 10**9)
+        assert s * (1.6 - t_e) + e * t_e >= n * 1.6 * (1 - 1e-6)
+
+
+def _fields(ps):
+    return {f: getattr(ps, f) for f in ps.__slots__}
+
+
+def test_pieces_keep_the_eclipse_time_exactly():
+    minutes = np.r_[np.zeros(10), np.linspace(5, 30, 20), np.full(15, 30.0)]
+    pp = power_pieces(PS, slots=32, period_h=1.6, eclipse_min=minutes, mission_h=45 * 24.0 - 6)
+    ends = np.append(pp.start_h[1:], 45 * 24.0 - 6)
+    shade = (pp.eclipse_share * (ends - pp.start_h)).sum()
+    hours = np.r_[np.full(44, 24.0), 18.0]
+    assert shade == pytest.approx((minutes / 60 / 1.6 * hours).sum(), rel=1e-12)
+    assert len(pp.start_h) < 45 and pp.start_h[0] == 0.0
+    assert np.all(np.diff(pp.start_h) > 0)
+
+
+def exact_power_eclipse() -> tuple[float, float]:
+    """Mean capacity and unpowered share of the validation case, from its pieces: each
+    satellite's usable GPUs are Binomial(16, exp(-t / 3 y)), and E min(U, n) is the sum
+    of P(U >= j) for j up to n."""
+    a = compile_plan(load_campaign(CASE).base).arrays
+    lam, mission = 1 / (3 * 8760.0), 8760.0
+    bounds = np.append(a.pw_t, mission)
+    x, w = np.polynomial.legendre.leggauss(40)
+    cap = unpowered = 0.0
+    for p in range(len(a.pw_t)):
+        t0, t1 = bounds[p], bounds[p + 1]
+        t = 0.5 * (t1 - t0) * x + 0.5 * (t1 + t0)
+        weights = 0.5 * (t1 - t0) * w
+        q = np.exp(-lam * t)
+        tail = stats.binom.sf(np.arange(16)[:, None], 16, q[None, :])  # P(U >= j), j = 1..16
+        f = a.pw_frac[p]
+        run = (1 - f) * tail[: a.pw_sun[p]].sum(0) + f * tail[: a.pw_ecl[p]].sum(0)
+        cap += (weights * run).sum()
+        unpowered += (weights * (16 * q - run)).sum()
+    return cap / (16 * mission), unpowered / (16 * mission)
+
+
+def test_the_validation_case_carries_its_exact_values():
+    expect = {e["metric"]: e["exact"] for e in tomllib.loads(CASE.read_text())["verify"]["expect"]}
+    cap, unpowered = exact_power_eclipse()
+    assert expect["mean_capacity"] == pytest.approx(cap, abs=1e-9)
+    assert expect["power_limited"] == pytest.approx(unpowered, abs=1e-9)
+    # all of the satellites' usable GPUs either run or are shed
+    assert cap + unpowered == pytest.approx(3 * (1 - math.exp(-1 / 3)), rel=1e-9)
+
+
+def test_the_engine_meets_the_closed_form():
+    c = load_campaign(CASE).with_overrides(trials=2000)
+    ds = run_campaign(c, n_workers=0)
+    cap, unpowered = exact_power_eclipse()
+    for name, exact in (("mean_capacity", cap), ("power_limited", unpowered)):
+        x = ds[name].values.ravel()
+        assert abs(x.mean() - exact) < 4 * x.std(ddof=1) / math.sqrt(x.size), name
+    # the ceiling: what the power system runs with every unit up, one cell of a year
+    a = compile_plan(c.base).arrays
+    lengths = np.diff(np.append(a.pw_t, 8760.0))
+    mean_share = ((1 - a.pw_frac) * a.pw_sun + a.pw_frac * a.pw_ecl) @ lengths / (16 * 8760.0)
+    assert float(ds["power_ceiling"].squeeze()) == pytest.approx(mean_share, rel=1e-12)
+
+
+SERVING = """
+[campaign]
+name = "slo"
+mission = "30 d"
+trials = 4
+seed = 1
+time_step = "1 d"
+[environment]
+orbit = "iss-400"
+epoch = 2027-06-01
+[units.gpu]
+failures = [{ law = "exponential", mean = "1000000 y" }]
+[cluster]
+satellite = { n = 2, k = 1 }
+gpu = { n = 16, k = 1 }
+[power]
+array_w = 15000
+battery_wh = 3000
+depth_of_discharge = 0.3
+bus_w = 1000
+unit_w = 600
+[workload]
+kind = "serving"
+demand_units = 24
+slo = 0.9
+"""
+
+
+def test_the_slo_is_missed_exactly_while_in_eclipse():
+    """No failures: sunlight runs all 32 GPUs (demand 24 met), eclipse runs far fewer
+    than 0.9 x 24: SLO attainment is the share of time in sunlight."""
+    c = parse_campaign(SERVING)
+    a = compile_plan(c.base).arrays
+    assert a.pw_sun.min() == 16 and 2 * a.pw_ecl.max() < 0.9 * 24
+    ds = run_campaign(c, n_workers=0)
+    lengths = np.diff(np.append(a.pw_t, 30 * 24.0))
+    sunlit = 1 - (a.pw_frac * lengths).sum() / (30 * 24.0)
+    assert ds["slo_attainment"].values == pytest.approx(sunlit, rel=1e-9)
+    ecl_cap = (a.pw_frac * lengths * 2 * a.pw_ecl).sum() / (30 * 24.0)
+    assert ds["throughput"].values == pytest.approx((sunlit * 24 + ecl_cap) / 24, rel=1e-9)
+
+
+def test_power_runs_on_per_unit_clocks():
+    c = load_campaign(CASE)
+    assert resolve_engine(c, [compile_plan(c.base)]) == "units"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("unit_w = 600", 'unit_w = 600\nlevel = "gpu"', "must be one of satellite"),
+        ("unit_w = 600", 'unit_w = 600\npolicy = "greedy"', "must be one of sun-first, uniform"),
+        ("depth_of_discharge = 0.3", "depth_of_discharge = 0", "must be positive"),
+        ("unit_w = 600", "unit_w = -5", "must be positive"),
+        ("unit_w = 600", "unit_w = 600\nbogus = 1", "unknown key"),
+    ],
+)
+def test_bad_power_tables_are_refused(old, new, message):
+    with pytest.raises(CampaignError, match=message):
+        parse_campaign(CASE.read_text().replace(old, new))
+
+
+def test_power_needs_an_orbit():
+    text = CASE.read_text().replace('[environment]\norbit = "iss-400"\n', "")
+    with pytest.raises(CampaignError, match=r"power.level = 'satellite': power needs an"):
+        parse_campaign(text)
