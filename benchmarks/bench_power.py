@@ -1,0 +1,59 @@
+"""What power limits cost the engine: the same campaign with and without [power].
+
+Run in one process on one core:  python benchmarks/bench_power.py [--quick]
+
+campaigns/orbits-power.toml (four satellites of 16 GPUs, five years, Weibull
+wear-out, servicing, a serving demand) in the 650 km dawn-dusk orbit and in the
+ISS-like orbit (eclipses every orbit: more pieces of power limits), each timed with
+its [power] table and without it, interleaved, the median of the repeats. Power
+limits add no events: the engine stops at each change of the limits (tens a year)
+and weighs sunlight and eclipse in the integrals between events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from reliability.campaign import load_campaign
+from reliability.engine import simulate
+from reliability.system import compile_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _time(arrays, trials: int) -> float:
+    t0 = time.perf_counter()
+    simulate(arrays, np.random.default_rng(1), trials, engine="units")
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer trials (a smoke test)")
+    args = ap.parse_args()
+    trials, repeats = (100, 3) if args.quick else (1000, 7)
+    c = load_campaign(ROOT / "campaigns/orbits-power.toml")
+    print(f"{'orbit':<10} {'pieces':>6} {'ms/trial off':>12} {'ms/trial on':>11} {'ratio':>6}")
+    for sc in c.scenarios[:2]:
+        on = compile_plan(sc.design).arrays
+        off = compile_plan(dataclasses.replace(sc.design, power=None)).arrays
+        _time(on, 2), _time(off, 2)  # compiled and warm
+        t_on, t_off = [], []
+        for _ in range(repeats):
+            t_off.append(_time(off, trials))
+            t_on.append(_time(on, trials))
+        a, b = statistics.median(t_off), statistics.median(t_on)
+        print(
+            f"{dict(sc.settings)['environment.orbit']:<10} {len(on.pw_t):>6} "
+            f"{1000 * a / trials:>12.3f} {1000 * b / trials:>11.3f} {b / a:>6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
