@@ -20,6 +20,8 @@ from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
+from reliability.system.heat import unit_temperature_steps
+from reliability.thermal import arrhenius
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
 
@@ -114,6 +116,8 @@ def describe_design(c: Campaign) -> list[str]:
                     "servicing visit restores the platform only)"
                 )
             rate = f", rate x profile {m.profile}" if m.profile else ""
+            if m.activation_ev is not None:
+                rate = f", rate x Arrhenius({m.activation_ev:g} eV) of its temperature"
             if m.planned:
                 how = (
                     "planned retirement at the design life: a free spare group takes over "
@@ -254,6 +258,27 @@ def _describe_power(design: Any) -> str:
         f"{a.pw_sun.max()} of {slots} units run, in eclipse {a.pw_ecl.min()} to "
         f"{a.pw_ecl.max()}; short of power {length[short].sum() / 24:.0f} days of the mission, "
         f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours with every unit up"
+    )
+
+
+def _describe_thermal(design: Any) -> str:
+    """The radiator, the units' temperature over the mission, and what it does to the
+    modes with an activation energy."""
+    th = design.thermal
+    _, temps = unit_temperature_steps(design)
+    modes = [
+        f"{u.name}.{m.name} ({m.activation_ev:g} eV) ages x"
+        f"{float(arrhenius(m.activation_ev, temps.min(), th.reference_c)):.3g} to x"
+        f"{float(arrhenius(m.activation_ev, temps.max(), th.reference_c)):.3g}"
+        for u in design.units
+        for m in u.failures
+        if m.activation_ev is not None
+    ]
+    return (
+        f"thermal       radiator {th.radiator_m2:g} m^2 (emissivity {th.emissivity:g}); running "
+        f"units at {temps.min():.1f} to {temps.max():.1f} C (laws stated at "
+        f"{th.reference_c:g} C)"
+        + (f"; {', '.join(modes)}" if modes else "; no mode has an activation energy")
     )
 
 
@@ -439,6 +464,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
             lines.append(_describe_geometry(env, design.mission_h))
             if design.power is not None:
                 lines.append(_describe_power(design))
+    if c.base.thermal is not None:
+        lines.append(_describe_thermal(c.base))
         for u in units:
             rows = rate_table(u, env, design.mission_h)
             if shown.get(u.name) == rows:

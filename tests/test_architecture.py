@@ -22,6 +22,7 @@ RANKS = {
     "environment": 1,
     "orbit": 0,
     "power": 0,
+    "thermal": 0,
     "mitigation": 1,
     "workload": 1,
     "radiation": 2,

@@ -33,6 +33,7 @@ from reliability.campaign.space import Optimize
 from reliability.environment import Environment
 from reliability.laws import Law
 from reliability.power import PowerSystem
+from reliability.thermal import Thermal
 
 __all__ = [
     "FAULT_METRICS",
@@ -144,6 +145,7 @@ class FailureMode:
     # a platform's shock (``effect = "shock"``): the probability that it fails each
     # unit of its group that is up; None: an ordinary failure (``effect = "down"``)
     shock: float | None = None
+    activation_ev: float | None = None  # Arrhenius: [thermal] sets its rate profile
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -460,11 +462,11 @@ class Design:
     workload: Workload | None = None
     derating: Derating | None = None
     power: PowerSystem | None = None  # each group of power.level: an array and a battery
+    thermal: Thermal | None = None  # each group of power.level: a radiator
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
 
     @property
-    def n_units(self) -> int:
-        """Number of unit slots in the cluster (product of the level sizes)."""
+    def n_units(self) -> int:  # unit slots in the cluster (product of the level sizes)
         return math.prod(level.n for level in self.levels)
 
     def unit_type(self, name: str) -> UnitType:  # the unit type called `name`
@@ -540,8 +542,7 @@ class Campaign:
         return self.base.time_step_h
 
     @property
-    def designs(self) -> tuple[Design, ...]:
-        """The design of each scenario, in order."""
+    def designs(self) -> tuple[Design, ...]:  # the design of each scenario, in order
         return tuple(sc.design for sc in self.scenarios)
 
     def to_dict(self) -> dict[str, Any]:
@@ -557,8 +558,7 @@ class Campaign:
         return _jsonable(dataclasses.asdict(_Plain(d)))["d"]
 
     @property
-    def config_sha256(self) -> str:
-        """SHA-256 of the canonical JSON of the resolved configuration."""
+    def config_sha256(self) -> str:  # SHA-256 of the resolved configuration's canonical JSON
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -1,4 +1,5 @@
-"""The ``[power]`` table: each satellite's solar array, battery and loads.
+"""The ``[power]`` and ``[thermal]`` tables: each satellite's solar array, battery
+and loads, and its radiator.
 
 ::
 
@@ -12,6 +13,18 @@
     bus_w = 1500               # platform load, always on, W
     unit_w = 700               # per running compute unit, W
     policy = "sun-first"       # or "uniform" (see reliability.power)
+
+    [thermal]
+    radiator_m2 = 20.0         # radiator area per satellite, m^2
+    emissivity = 0.85
+    absorbed_sun_w_m2 = 150    # environmental heat on the radiator in sunlight, W/m^2
+    absorbed_eclipse_w_m2 = 60 # and in eclipse (Earth infrared)
+    unit_rise_k_per_w = 0.02   # a running unit's rise above the radiator, K/W
+    reference_c = 55.0         # the temperature the failure laws are stated at
+    # unit_w and bus_w: as in [power] (required without it)
+
+A failure mode with ``activation_ev = 0.7`` then ages by the Arrhenius factor of its
+unit's temperature over the mission (see :mod:`reliability.thermal`).
 """
 
 from __future__ import annotations
@@ -19,8 +32,9 @@ from __future__ import annotations
 from reliability.campaign.model import Level
 from reliability.campaign.reader import Table
 from reliability.power import POLICIES, PowerSystem
+from reliability.thermal import Thermal
 
-__all__ = ["read_power"]
+__all__ = ["read_power", "read_thermal"]
 
 
 def read_power(
@@ -56,6 +70,25 @@ def read_power(
         bus_w=t.number("bus_w", 0.0, minimum=0.0, maximum=1e9),
         unit_w=t.number("unit_w", positive=True, maximum=1e9),
         policy=t.string("policy", "sun-first", choices=POLICIES),
+    )
+    t.finish()
+    return out
+
+
+def read_thermal(t: Table | None, power: PowerSystem | None) -> Thermal | None:
+    if t is None:
+        return None
+    out = Thermal(
+        radiator_m2=t.number("radiator_m2", positive=True, maximum=1e6),
+        emissivity=t.number("emissivity", 0.85, positive=True, maximum=1.0),
+        absorbed_sun_w_m2=t.number("absorbed_sun_w_m2", 0.0, minimum=0.0, maximum=1e4),
+        absorbed_eclipse_w_m2=t.number("absorbed_eclipse_w_m2", 0.0, minimum=0.0, maximum=1e4),
+        unit_w=t.number(
+            "unit_w", *(() if power is None else (power.unit_w,)), positive=True, maximum=1e9
+        ),
+        bus_w=t.number("bus_w", 0.0 if power is None else power.bus_w, minimum=0.0, maximum=1e9),
+        unit_rise_k_per_w=t.number("unit_rise_k_per_w", 0.0, minimum=0.0, maximum=100.0),
+        reference_c=t.number("reference_c", 55.0, minimum=-100.0, maximum=300.0),
     )
     t.finish()
     return out

@@ -28,7 +28,7 @@ from reliability.campaign.model import (
     UnitType,
     Workload,
 )
-from reliability.campaign.power import read_power
+from reliability.campaign.power import read_power, read_thermal
 from reliability.campaign.reader import Table, read_name
 from reliability.campaign.units import read_environment, read_unit
 from reliability.units import parse_duration_h
@@ -144,6 +144,16 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         has_environment=environment is not None,
         training=workload is not None and workload.kind == "training",
     )
+    thermal = read_thermal(top.table("thermal"), power)
+    for uname, ut in units.items():
+        for i, m in enumerate(ut.failures):
+            if m.activation_ev is not None and thermal is None:
+                raise CampaignError(
+                    "an activation energy needs a [thermal] table: it sets the temperature",
+                    source=source,
+                    path=f"units.{uname}.failures[{i}].activation_ev",
+                    value=m.activation_ev,
+                )
     costs = _validate_costs(top.table("cost"), units)
     rare_event = _validate_rare_event(top.table("rare_event"))
     case, expectations = _validate_verify(top.table("verify"), mission)
@@ -173,6 +183,7 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         workload=workload,
         derating=derating,
         power=power,
+        thermal=thermal,
         costs=costs,
     )
     return campaign, design

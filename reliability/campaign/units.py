@@ -49,6 +49,18 @@ def read_unit(
         if profile is not None and profile not in profiles:
             known = ", ".join(profiles) or "none defined"
             raise mt.error("profile", f"no such profile in [profiles] ({known})", profile)
+        activation = (
+            mt.number("activation_ev", positive=True, maximum=5.0)
+            if mt.has("activation_ev")
+            else None
+        )
+        if activation is not None and profile is not None:
+            raise mt.error(
+                "activation_ev",
+                "the temperature sets this mode's rate profile: give a profile or an "
+                "activation energy, not both",
+                activation,
+            )
         repair = read_duration_law(mt, "repair", None)
         crew = mt.boolean("crew", True)
         renew = mt.boolean("renew", True)
@@ -81,6 +93,7 @@ def read_unit(
                 crew=crew,
                 renew=renew,
                 shock=shock_p if effect == "shock" else None,
+                activation_ev=activation,
             )
         )
     if t.has("design_life"):

@@ -18,6 +18,7 @@ from reliability.campaign import Design, Law, Profile
 from reliability.engine.spec import CLOCKED_EFFECTS, LAW_CODES, Effect, ProfileKind, Renew
 from reliability.environment import Environment, pattern_time, saa_pattern, spe_process
 from reliability.radiation import FaultProcess, fault_processes
+from reliability.system.heat import arrhenius_steps
 
 __all__ = ["Modes", "build_modes"]
 
@@ -120,6 +121,12 @@ class Modes:
             (t, mult, cum),
             extra=(p.mean, p.amplitude, p.period_h, p.phase_rad),
         )
+
+    def steps_domain(self, key: object, steps: list[tuple[float, float]]) -> int:
+        """A domain of the steps profile ``steps`` ((start h, multiplier) pairs)."""
+        t = [x for x, _ in steps]
+        mult = [m for _, m in steps]
+        return self._domain(key, ProfileKind.STEPS, (t, mult, _cumulative(t, mult)))
 
     def add(self, rate_steps: list[tuple[float, float]], **kw) -> None:
         """Add one engine mode (keyword arguments: one per attribute list)."""
@@ -387,18 +394,31 @@ def _add_hardware(modes: Modes, unit) -> None:
     a platform's shock modes fail units of its group."""
     for i, m in enumerate(unit.failures):
         shock = m.shock is not None
+        # a mode with an activation energy ages at the Arrhenius factor of its unit's
+        # temperature over the mission: a steps rate profile
+        heat = arrhenius_steps(modes.design, m.activation_ev) if m.activation_ev else None
         modes.add(
             label=f"{unit.name}.{m.name}",
             fault_class=f"{unit.name}.{m.name}",
             source="scheduled" if m.planned else "hardware",
             life=_law(m.life),
-            domain=modes.profile_domain(m.profile) if m.profile else 0,
+            domain=(
+                modes.steps_domain(("heat", m.activation_ev), heat)
+                if heat
+                else modes.profile_domain(m.profile)
+                if m.profile
+                else 0
+            ),
             effect=Effect.SHOCK if shock else Effect.DOWN,
             replace=m.restore == "replace",
             repair=_law(m.repair) if m.repair is not None else _NO_REPAIR,
             crew=m.crew,
             renew=Renew.UNIT if m.renew else Renew.RESUME,
             local=i,
-            rate_steps=_rate_steps(m.life, modes.profiles.get(m.profile or "")),
+            rate_steps=(
+                [(t, _rate_steps(m.life, None)[0][1] * f) for t, f in heat]
+                if heat
+                else _rate_steps(m.life, modes.profiles.get(m.profile or ""))
+            ),
             shock=m.shock or 0.0,
         )

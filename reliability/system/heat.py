@@ -1,0 +1,60 @@
+"""The temperature of a design's running units over the mission, and the Arrhenius
+rate profile it gives a failure mode with an activation energy (see
+:mod:`reliability.thermal`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reliability.campaign import Design
+from reliability.environment import eclipse_days
+from reliability.power import power_pieces
+from reliability.thermal import arrhenius, heat_steps
+
+__all__ = ["arrhenius_steps", "unit_temperature_steps"]
+
+
+def unit_temperature_steps(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Piece starts (h) and the running units' temperature (degrees C), day by day
+    from the eclipse share (none without an orbit) and the units each satellite runs
+    (all of its slots without power limits)."""
+    th = design.thermal
+    assert th is not None
+    days = math.ceil(design.mission_h / 24.0)
+    env, ps = design.environment, design.power
+    levels = design.levels
+    # each member of the power level (default: the outermost) carries a radiator; a
+    # tree of one level is one satellite
+    power_level = ps.level if ps is not None else levels[0].name
+    d = [lv.name for lv in levels].index(power_level)
+    slots = math.prod(lv.n for lv in levels[d + 1 :]) if len(levels) > 1 else levels[0].n
+    share = np.zeros(days)
+    sun = np.full(days, slots)
+    ecl = np.full(days, slots)
+    if env is not None:
+        _, shade = eclipse_days(env, design.mission_h)
+        share[: len(shade)] = shade / 60.0 / env.orbit_period_h
+        if ps is not None:
+            pp = power_pieces(
+                ps,
+                slots=slots,
+                period_h=env.orbit_period_h,
+                eclipse_min=shade,
+                mission_h=design.mission_h,
+            )
+            piece = np.searchsorted(pp.start_h, 24.0 * np.arange(days), side="right") - 1
+            sun, ecl = pp.sun[piece], pp.eclipse[piece]
+    return heat_steps(
+        th, eclipse_share=share, running_sun=sun, running_eclipse=ecl, mission_h=design.mission_h
+    )
+
+
+def arrhenius_steps(design: Design, activation_ev: float) -> list[tuple[float, float]]:
+    """(start h, ageing-rate multiplier) of a mode with ``activation_ev``."""
+    th = design.thermal
+    assert th is not None
+    starts, temps = unit_temperature_steps(design)
+    factors = arrhenius(activation_ev, temps, th.reference_c)
+    return [(float(t), float(f)) for t, f in zip(starts, factors, strict=True)]
