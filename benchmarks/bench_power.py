@@ -1,13 +1,16 @@
-"""What power limits cost the engine: the same campaign with and without [power].
+"""What power and heat cost the engine: one campaign with and without [power] and
+[thermal].
 
 Run in one process on one core:  python benchmarks/bench_power.py [--quick]
 
 campaigns/orbits-power.toml (four satellites of 16 GPUs, five years, Weibull
 wear-out, servicing, a serving demand) in the 650 km dawn-dusk orbit and in the
 ISS-like orbit (eclipses every orbit: more pieces of power limits), each timed with
-its [power] table and without it, interleaved, the median of the repeats. Power
-limits add no events: the engine stops at each change of the limits (tens a year)
-and weighs sunlight and eclipse in the integrals between events.
+its [power] and [thermal] tables and without them (and without the wear-out's
+activation energy), interleaved, the median of the repeats. Neither adds events:
+the engine stops at each change of the power limits (tens a year) and weighs
+sunlight and eclipse in the integrals between events, and the heat is the wear-out's
+rate profile (steps by the day's temperature).
 """
 
 from __future__ import annotations
@@ -42,7 +45,15 @@ def main() -> None:
     print(f"{'orbit':<10} {'pieces':>6} {'ms/trial off':>12} {'ms/trial on':>11} {'ratio':>6}")
     for sc in c.scenarios[:2]:
         on = compile_plan(sc.design).arrays
-        off = compile_plan(dataclasses.replace(sc.design, power=None)).arrays
+        plain = tuple(
+            dataclasses.replace(
+                u,
+                failures=tuple(dataclasses.replace(m, activation_ev=None) for m in u.failures),
+            )
+            for u in sc.design.units
+        )
+        off_design = dataclasses.replace(sc.design, power=None, thermal=None, units=plain)
+        off = compile_plan(off_design).arrays
         _time(on, 2), _time(off, 2)  # compiled and warm
         t_on, t_off = [], []
         for _ in range(repeats):

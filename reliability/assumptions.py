@@ -165,6 +165,30 @@ def at_a_glance(campaign: Campaign) -> list[str]:
                 else "no eclipse in the mission."
             )
         )
+    if base.power is not None:
+        ps = base.power
+        lines.append(
+            f"Power per {ps.level}: {ps.array_w:g} W array (less {100 * ps.degradation_per_y:g}%"
+            f" a year), {ps.battery_wh:g} Wh battery at {100 * ps.depth_of_discharge:g}% a "
+            f"cycle, {ps.unit_w:g} W a unit; compute is shed when they fall short "
+            f"({ps.policy})."
+        )
+    if base.thermal is not None:
+        hot = [
+            f"{u.name}.{m.name} ({m.activation_ev:g} eV)"
+            for u in base.units
+            for m in u.failures
+            if m.activation_ev is not None
+        ]
+        lines.append(
+            f"Heat: {base.thermal.radiator_m2:g} m^2 radiator; "
+            + (
+                f"{', '.join(hot)} age by the Arrhenius factor of the units' temperature "
+                f"(laws stated at {base.thermal.reference_c:g} C)."
+                if hot
+                else "no failure mode depends on temperature."
+            )
+        )
     t = campaign.target
     if t is not None:
         lines.append(f"Requirement: P({t.metric} >= {t.at_least:g}) >= {t.confidence:g}.")
