@@ -183,7 +183,8 @@ def at_a_glance(campaign: Campaign) -> list[str]:
         lines.append(
             f"Heat: {base.thermal.radiator_m2:g} m^2 radiator; "
             + (
-                f"{', '.join(hot)} age by the Arrhenius factor of the units' temperature "
+                f"{', '.join(hot)} {'ages' if len(hot) == 1 else 'age'} by the Arrhenius "
+                "factor of the units' temperature "
                 f"(laws stated at {base.thermal.reference_c:g} C)."
                 if hot
                 else "no failure mode depends on temperature."
