@@ -464,8 +464,6 @@ def _describe_radiation(c: Campaign) -> list[str]:
             lines.append(_describe_geometry(env, design.mission_h))
             if design.power is not None:
                 lines.append(_describe_power(design))
-    if c.base.thermal is not None:
-        lines.append(_describe_thermal(c.base))
         for u in units:
             rows = rate_table(u, env, design.mission_h)
             if shown.get(u.name) == rows:
@@ -483,4 +481,6 @@ def _describe_radiation(c: Campaign) -> list[str]:
                 f"{r.per_unit_day * 365:>11.4g} {r.saa_share:>7.1%} {r.spe_share:>9.1%}  {r.note}"
                 for r in rows
             )
+    if c.base.thermal is not None:
+        lines.append(_describe_thermal(c.base))
     return lines
