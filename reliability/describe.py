@@ -19,7 +19,7 @@ from reliability.mitigation import mbu_due_rate
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
-from reliability.system import SystemPlan, compile_plan, time_edges
+from reliability.system import SystemPlan, compile_plan, eclipse_at_full, time_edges
 from reliability.system.heat import unit_temperature_steps
 from reliability.thermal import arrhenius
 
@@ -244,19 +244,20 @@ def _describe_power(design: Any) -> str:
     """Each satellite's power system and what it lets run, over the mission."""
     ps = design.power
     a = compile_plan(design).arrays
+    ecl = eclipse_at_full(a)
     slots = math.prod(
         lv.n for lv in design.levels[[lv.name for lv in design.levels].index(ps.level) + 1 :]
     )
     t = np.append(a.pw_t, design.mission_h)
     length = np.diff(t)
-    short = (a.pw_sun < slots) | ((a.pw_ecl < slots) & (a.pw_frac > 0))
-    lost = ((slots - a.pw_sun) * (1 - a.pw_frac) + (slots - a.pw_ecl) * a.pw_frac) * length
+    short = (a.pw_sun < slots) | ((ecl < slots) & (a.pw_frac > 0))
+    lost = ((slots - a.pw_sun) * (1 - a.pw_frac) + (slots - ecl) * a.pw_frac) * length
     return (
         f"power         per {ps.level}: array {ps.array_w:g} W (less {100 * ps.degradation_per_y:g}%"
         f"/y), battery {ps.battery_wh:g} Wh at {100 * ps.depth_of_discharge:g}% a cycle, bus "
         f"{ps.bus_w:g} W, {ps.unit_w:g} W a unit, {ps.policy}: in sunlight {a.pw_sun.min()} to "
-        f"{a.pw_sun.max()} of {slots} units run, in eclipse {a.pw_ecl.min()} to "
-        f"{a.pw_ecl.max()}; short of power {length[short].sum() / 24:.0f} days of the mission, "
+        f"{a.pw_sun.max()} of {slots} units run, in eclipse {ecl.min()} to "
+        f"{ecl.max()} (all units usable); short of power {length[short].sum() / 24:.0f} days of the mission, "
         f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours with every unit up"
     )
 
@@ -451,15 +452,18 @@ def _describe_radiation(c: Campaign) -> list[str]:
     scenarios = c.scenarios
     designs = [(sc.name, sc.design) for sc in scenarios] if c.sweep else [("", c.base)]
     shown: dict[str, list] = {}
+    last: tuple = ()
     for label, design in designs:
         env = design.environment
         units = [u for u in design.units if u.radiation or u.memory is not None]
-        if env is not None and (not label or label == designs[0][0]):
+        if env is not None and (env, design.power) != last:
+            last = (env, design.power)  # each orbit (and power system) of a sweep once
+            tag = f"  [scenario {label}]" if label else ""
             lines.append(
                 f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
                 f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
                 f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of each orbit, "
-                f"{env.spe_per_active_year:g} solar events per active year"
+                f"{env.spe_per_active_year:g} solar events per active year{tag}"
             )
             lines.append(_describe_geometry(env, design.mission_h))
             if design.power is not None:

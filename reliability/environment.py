@@ -227,8 +227,9 @@ def orbit_node(env: Environment) -> dict[str, Any]:
 
 def eclipse_days(env: Environment, mission_h: float) -> tuple[np.ndarray, np.ndarray]:
     """Beta angle (deg) and eclipse minutes per orbit at the middle of each day of the
-    mission."""
-    t = np.arange(12.0, mission_h, 24.0)
+    mission (of the part of the last day the mission still covers)."""
+    starts = 24.0 * np.arange(math.ceil(mission_h / 24.0))
+    t = np.minimum(starts + 12.0, 0.5 * (starts + mission_h))  # a partial last day: its middle
     beta = beta_angle(t, **orbit_node(env))
     return beta, eclipse_minutes(env.altitude_km, beta)
 
@@ -245,7 +246,9 @@ def preset(orbit: str, solar: str = "cycle", **overrides: Any) -> Environment:
     if orbit not in ORBITS:
         raise ValueError(f"unknown orbit {orbit!r} (known: {', '.join(ORBITS)})")
     values = {k: v for o, k, v, *_ in PRESET_TABLE if o in (orbit, "*")}
-    values["orbit_period_h"] = orbit_period_h(values["altitude_km"])
+    # the period follows the altitude, the campaign's if it sets one (and not the period)
+    altitude = overrides.get("altitude_km", values["altitude_km"])
+    values["orbit_period_h"] = orbit_period_h(altitude)
     env = Environment(orbit=orbit, solar=solar, **values)
     return replace(env, **overrides) if overrides else env
 

@@ -43,7 +43,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["POLICIES", "PowerPieces", "PowerSystem", "power_pieces", "units_powered"]
+__all__ = [
+    "POLICIES",
+    "PowerPieces",
+    "PowerSystem",
+    "eclipse_table",
+    "power_pieces",
+    "units_powered",
+]
 
 POLICIES = ("sun-first", "uniform")
 
@@ -67,7 +74,8 @@ class PowerSystem:
 @dataclass(frozen=True, slots=True)
 class PowerPieces:
     """Units each satellite can run, as steps over the mission: piece starts (h), the
-    most units in sunlight and in eclipse, and the share of each piece in eclipse."""
+    most units in sunlight, the units in eclipse by usable units (pieces x slots + 1,
+    see :func:`eclipse_table`), and the share of each piece in eclipse."""
 
     start_h: np.ndarray
     sun: np.ndarray
@@ -105,8 +113,38 @@ def units_powered(
         n = whole((load - bus) / u)
         return n, n
     n_s = whole((array_w - bus - bus * t_e / (eta * t_s)) / u)
-    left = min((array_w - bus - n_s * u) * t_s * eta, store) - bus * t_e
-    return n_s, min(n_s, whole(left / (u * t_e)))
+    return n_s, _eclipse_units(ps, array_w, t_s, t_e, n_s)
+
+
+def _eclipse_units(ps: PowerSystem, array_w: float, t_s: float, t_e: float, sun: int) -> int:
+    """Sun-first: the units the energy left over after ``sun`` units ran in sunlight,
+    and the battery, carry through the eclipse (at most ``sun``)."""
+    u, bus, eta = ps.unit_w, ps.bus_w, ps.charge_efficiency
+    store = ps.depth_of_discharge * ps.battery_wh
+    left = min((array_w - bus - sun * u) * t_s * eta, store) - bus * t_e
+    return int(min(sun, max(0, math.floor(left / (u * t_e) + 1e-9))))
+
+
+def eclipse_table(
+    ps: PowerSystem, array_w: float, period_h: float, eclipse_h: float, slots: int
+) -> np.ndarray:
+    """Units a satellite runs in eclipse when ``j`` of its units are usable, for
+    ``j = 0 .. slots``: under ``sun-first`` one that lost units draws less in sunlight
+    and has more energy left for the eclipse.
+
+    Examples
+    --------
+    >>> ps = PowerSystem(level="sat", array_w=10_000, battery_wh=4000,
+    ...                  depth_of_discharge=0.3, bus_w=1000, unit_w=500)
+    >>> eclipse_table(ps, 10_000, 1.6, 0.6, 32)[[0, 1, 14, 16, 32]].tolist()
+    [0, 1, 2, 1, 1]
+    """
+    n_s, n_e = units_powered(ps, array_w, period_h, eclipse_h, slots)
+    use = np.arange(slots + 1)
+    if eclipse_h <= 0.0 or ps.policy == "uniform":
+        return np.minimum(use, n_e)
+    t_s = period_h - eclipse_h
+    return np.array([min(j, _eclipse_units(ps, array_w, t_s, eclipse_h, min(j, n_s))) for j in use])
 
 
 def power_pieces(
@@ -127,22 +165,23 @@ def power_pieces(
         if t0 >= mission_h:
             break
         t_e = float(eclipse_min[d]) / 60.0
-        age_y = (t0 + 12.0) / 8760.0
+        age_y = (t0 + min(12.0, 0.5 * (mission_h - t0))) / 8760.0
         array = ps.array_w * (1.0 - ps.degradation_per_y) ** age_y
-        n_s, n_e = units_powered(ps, array, period_h, t_e, slots)
+        n_s, _ = units_powered(ps, array, period_h, t_e, slots)
+        table = eclipse_table(ps, array, period_h, t_e, slots)
         hours = min(24.0, mission_h - t0)
-        if sun and sun[-1] == n_s and ecl[-1] == n_e:
+        if sun and sun[-1] == n_s and np.array_equal(ecl[-1], table):
             share[-1] += (t_e / period_h) * hours
         else:
             starts.append(t0)
             sun.append(n_s)
-            ecl.append(n_e)
+            ecl.append(table)
             share.append((t_e / period_h) * hours)
     ends = [*starts[1:], mission_h]
     frac = [s / (e - t) for s, t, e in zip(share, starts, ends, strict=True)]
     return PowerPieces(
         np.array(starts, dtype=float),
         np.array(sun, dtype=np.int64),
-        np.array(ecl, dtype=np.int64),
+        np.array(ecl, dtype=np.int64).reshape(len(starts), slots + 1),
         np.array(frac, dtype=float),
     )

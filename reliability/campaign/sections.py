@@ -144,6 +144,8 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         has_environment=environment is not None,
         training=workload is not None and workload.kind == "training",
     )
+    if power is not None and environment is not None:
+        _check_power(top, power, environment, mission)
     thermal = read_thermal(top.table("thermal"), power)
     for uname, ut in units.items():
         for i, m in enumerate(ut.failures):
@@ -187,6 +189,37 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         costs=costs,
     )
     return campaign, design
+
+
+def _check_power(top: Table, ps: Any, env: Any, mission_h: float) -> None:
+    """A satellite whose battery cannot carry its bus through the longest eclipse, or
+    whose array cannot carry the bus and recharge the battery by the mission end,
+    would brown out: refused, rather than counted as up with nothing running."""
+    from reliability.environment import eclipse_days
+
+    _, shade = eclipse_days(env, mission_h)
+    t_e = float(shade.max()) / 60.0
+    t_s = env.orbit_period_h - t_e
+    where = "power"
+    if ps.depth_of_discharge * ps.battery_wh < ps.bus_w * t_e:
+        raise CampaignError(
+            f"the battery gives {ps.depth_of_discharge * ps.battery_wh:g} Wh an eclipse, less "
+            f"than the bus draws through the longest ({ps.bus_w * t_e:.0f} Wh in "
+            f"{60 * t_e:.0f} min): the satellite would brown out",
+            source=top.source,
+            path=f"{where}.battery_wh",
+            value=top.data["power"]["battery_wh"],
+        )
+    end = ps.array_w * (1.0 - ps.degradation_per_y) ** (mission_h / 8760.0)
+    need = ps.bus_w * (1.0 + t_e / (ps.charge_efficiency * t_s))
+    if end < need:
+        raise CampaignError(
+            f"the array gives {end:.0f} W by the mission end, less than the bus and its "
+            f"eclipse recharge need ({need:.0f} W): the satellite would brown out",
+            source=top.source,
+            path=f"{where}.array_w",
+            value=top.data["power"]["array_w"],
+        )
 
 
 def _validate_profile(name: str, t: Table, mission_h: float) -> Profile:

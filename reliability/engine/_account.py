@@ -73,15 +73,18 @@ def stock_at(pi, si, c0, c1, row):
 @kernel(error_model="numpy")
 def _powered(pi, pf, si, cf, demand):
     """Power limits: each powered group (satellite) runs at most the piece's units in
-    sunlight and in eclipse, of its usable units, and a group counts while every group
-    above it, but the root, is up (the root's capacity counts regardless, as without
-    power). The eclipse share ``f`` of the piece weighs the two: (capacity, served
-    demand, share of the time meeting the SLO). Exact in expectation: events fall
-    at any phase of the orbit."""
+    sunlight, and in eclipse what the piece's table gives for its usable units; a
+    group counts while every group above it, but the root, is up (the root's capacity
+    counts regardless, as without power). The eclipse share ``f`` of the piece weighs
+    the two: (capacity, served demand, share of the time meeting the SLO). Exact in
+    expectation: events fall at any phase of the orbit."""
     piece = ivar(si, IVar.PW_PIECE)
     n_sun = get(pi, P.PW_SUN, piece)
-    n_ecl = get(pi, P.PW_ECL, piece)
     f = get(pf, PF.PW_FRAC, piece)
+    # eclipse counts by usable units: a satellite that lost units draws less in
+    # sunlight and has more left for its battery
+    width = count(pi, P.PW_ECL) // count(pf, PF.PW_T)
+    row0 = piece * width
     sun = 0
     ecl = 0
     for j in range(count(pi, P.PW_GROUP)):
@@ -96,7 +99,7 @@ def _powered(pi, pf, si, cf, demand):
         if live:
             use = get(si, S.G_USE, g)
             sun += min(use, n_sun)
-            ecl += min(use, n_ecl)
+            ecl += get(pi, P.PW_ECL, row0 + min(use, width - 1))
     cap_s = sun * cf
     cap_e = ecl * cf
     slo = fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12)

@@ -109,6 +109,7 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "lots": int(np.size(p.lot_first)),
         "power_groups": int(np.size(p.pw_group)),
         "power_pieces": int(np.size(p.pw_t)),
+        "power_table": int(np.size(p.pw_ecl)),
         "max_children": int(np.max(p.group_n)),
         "spe_points": 2 * int(p.spe_cap) + 2,
         "spe_events": 3 * int(p.spe_cap),

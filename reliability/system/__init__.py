@@ -4,9 +4,17 @@ level, pools and logistics, failure modes and their time structure."""
 from reliability.system.plan import (
     SystemPlan,
     compile_plan,
+    eclipse_at_full,
     job_mtbf_h,
     power_ceiling,
     time_edges,
 )
 
-__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "power_ceiling", "time_edges"]
+__all__ = [
+    "SystemPlan",
+    "compile_plan",
+    "eclipse_at_full",
+    "job_mtbf_h",
+    "power_ceiling",
+    "time_edges",
+]

@@ -45,7 +45,7 @@ def unit_temperature_steps(design: Design) -> tuple[np.ndarray, np.ndarray]:
                 mission_h=design.mission_h,
             )
             piece = np.searchsorted(pp.start_h, 24.0 * np.arange(days), side="right") - 1
-            sun, ecl = pp.sun[piece], pp.eclipse[piece]
+            sun, ecl = pp.sun[piece], pp.eclipse[piece, -1]  # every unit usable
     return heat_steps(
         th, eclipse_share=share, running_sun=sun, running_eclipse=ecl, mission_h=design.mission_h
     )

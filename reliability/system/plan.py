@@ -24,7 +24,14 @@ from reliability.system.modes import Modes, build_modes
 from reliability.system.tree import tree_fields
 from reliability.workload import checkpoint_schedule
 
-__all__ = ["SystemPlan", "compile_plan", "job_mtbf_h", "power_ceiling", "time_edges"]
+__all__ = [
+    "SystemPlan",
+    "compile_plan",
+    "eclipse_at_full",
+    "job_mtbf_h",
+    "power_ceiling",
+    "time_edges",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,9 +248,15 @@ def _power_fields(design: Design) -> dict[str, object]:
         "pw_group": np.arange(first, first + groups, dtype=np.int64),
         "pw_t": pieces.start_h,
         "pw_sun": pieces.sun,
-        "pw_ecl": pieces.eclipse,
+        "pw_ecl": pieces.eclipse.ravel(),
         "pw_frac": pieces.eclipse_share,
     }
+
+
+def eclipse_at_full(arrays: PlanArrays) -> np.ndarray:
+    """Units a satellite with every unit usable runs in eclipse, per power piece."""
+    table = np.asarray(arrays.pw_ecl).reshape(np.size(arrays.pw_t), -1)
+    return table[:, -1]
 
 
 def power_ceiling(arrays: PlanArrays) -> np.ndarray | None:
@@ -255,10 +268,8 @@ def power_ceiling(arrays: PlanArrays) -> np.ndarray | None:
     slots = int(np.asarray(arrays.group_units)[np.asarray(arrays.pw_group)[0]])
     edges = np.asarray(arrays.edges, dtype=float)
     starts = np.asarray(arrays.pw_t, dtype=float)
-    share = np.minimum(
-        1.0,
-        ((1 - arrays.pw_frac) * arrays.pw_sun + arrays.pw_frac * arrays.pw_ecl) / slots,
-    )
+    full = eclipse_at_full(arrays)
+    share = np.minimum(1.0, ((1 - arrays.pw_frac) * arrays.pw_sun + arrays.pw_frac * full) / slots)
     ends = np.append(starts[1:], edges[-1])
     out = np.zeros(len(edges) - 1)
     for c in range(len(out)):

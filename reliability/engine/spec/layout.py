@@ -148,8 +148,13 @@ PLAN_INT: tuple[Field, ...] = (
     Field("sp_soff", "spare_pools", "offsets of each pool's repair slots", extra=1, default=0),
     Field("shop_pool", "shop_slots", "spare pool of each repair slot", default=0),
     Field("pw_group", "power_groups", "power: groups whose units share an array", default=()),
+    Field(
+        "pw_ecl",
+        "power_table",
+        "power: units a powered group runs in eclipse, by piece and usable units (0..slots)",
+        default=(),
+    ),
     Field("pw_sun", "power_pieces", "power: most units a powered group runs in sun", default=()),
-    Field("pw_ecl", "power_pieces", "power: most units it runs in eclipse", default=()),
 )
 
 PLAN_FLOAT: tuple[Field, ...] = (
