@@ -4,8 +4,11 @@
 Run in one process on one core:  python benchmarks/bench_power.py [--quick]
 
 campaigns/orbits-power.toml (four satellites of 16 GPUs, five years, Weibull
-wear-out, servicing, a serving demand) in the 650 km dawn-dusk orbit and in the
-ISS-like orbit (eclipses every orbit: more pieces of power limits), each timed with
+wear-out, servicing, a serving demand: a few dozen events a trial) in the 650 km
+dawn-dusk orbit and in the ISS-like orbit (eclipses every orbit: more pieces of power
+limits), and the demo (the same cluster in the dawn-dusk orbit with SEFI resets and
+radiation faults: about a thousand events a trial) given the same power and heat, each
+timed with
 its [power] and [thermal] tables and without them (and without the wear-out's
 activation energy), interleaved, the median of the repeats. Neither adds events:
 the engine stops at each change of the power limits (tens a year) and weighs
@@ -42,17 +45,35 @@ def main() -> None:
     args = ap.parse_args()
     trials, repeats = (100, 3) if args.quick else (1000, 7)
     c = load_campaign(ROOT / "campaigns/orbits-power.toml")
-    print(f"{'orbit':<10} {'pieces':>6} {'ms/trial off':>12} {'ms/trial on':>11} {'ratio':>6}")
-    for sc in c.scenarios[:2]:
-        on = compile_plan(sc.design).arrays
+    demo = load_campaign(ROOT / "campaigns/demo.toml").scenarios[1].design
+    cases = [(dict(sc.settings)["environment.orbit"], sc.design) for sc in c.scenarios[:2]]
+    # the demo (SEFIs, radiation, servicing: events every few days) with the same
+    # power and heat as orbits-power and the wear-out's activation energy
+    hot = tuple(
+        dataclasses.replace(
+            u,
+            failures=tuple(
+                dataclasses.replace(m, activation_ev=0.7) if m.name == "wear-out" else m
+                for m in u.failures
+            ),
+        )
+        for u in demo.units
+    )
+    base = c.base
+    cases.append(
+        ("demo", dataclasses.replace(demo, power=base.power, thermal=base.thermal, units=hot))
+    )
+    print(f"{'campaign':<10} {'pieces':>6} {'ms/trial off':>12} {'ms/trial on':>11} {'ratio':>6}")
+    for label, design in cases:
+        on = compile_plan(design).arrays
         plain = tuple(
             dataclasses.replace(
                 u,
                 failures=tuple(dataclasses.replace(m, activation_ev=None) for m in u.failures),
             )
-            for u in sc.design.units
+            for u in design.units
         )
-        off_design = dataclasses.replace(sc.design, power=None, thermal=None, units=plain)
+        off_design = dataclasses.replace(design, power=None, thermal=None, units=plain)
         off = compile_plan(off_design).arrays
         _time(on, 2), _time(off, 2)  # compiled and warm
         t_on, t_off = [], []
@@ -61,7 +82,7 @@ def main() -> None:
             t_on.append(_time(on, trials))
         a, b = statistics.median(t_off), statistics.median(t_on)
         print(
-            f"{dict(sc.settings)['environment.orbit']:<10} {len(on.pw_t):>6} "
+            f"{label:<10} {len(on.pw_t):>6} "
             f"{1000 * a / trials:>12.3f} {1000 * b / trials:>11.3f} {b / a:>6.2f}"
         )
 

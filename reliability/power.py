@@ -154,10 +154,13 @@ def power_pieces(
     period_h: float,
     eclipse_min: np.ndarray,
     mission_h: float,
+    k: int = 0,
 ) -> PowerPieces:
     """The steps of units powered per satellite over the mission, from each day's
     eclipse minutes per orbit (``eclipse_min[d]`` for day ``d``; the array's power at
-    the day's middle)."""
+    the day's middle). A satellite with fewer than ``k`` usable units is down and runs
+    nothing: its entries of the eclipse table are 0, so that days differing only there
+    share a piece."""
     days = len(eclipse_min)
     starts, sun, ecl, share = [], [], [], []
     for d in range(days):
@@ -169,6 +172,7 @@ def power_pieces(
         array = ps.array_w * (1.0 - ps.degradation_per_y) ** age_y
         n_s, _ = units_powered(ps, array, period_h, t_e, slots)
         table = eclipse_table(ps, array, period_h, t_e, slots)
+        table[:k] = 0
         hours = min(24.0, mission_h - t0)
         if sun and sun[-1] == n_s and np.array_equal(ecl[-1], table):
             share[-1] += (t_e / period_h) * hours

@@ -243,6 +243,7 @@ def _power_fields(design: Design) -> dict[str, object]:
         period_h=env.orbit_period_h,
         eclipse_min=shade,
         mission_h=design.mission_h,
+        k=levels[d + 1].k,
     )
     return {
         "pw_group": np.arange(first, first + groups, dtype=np.int64),
