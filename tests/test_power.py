@@ -126,7 +126,9 @@ def test_the_validation_case_carries_its_exact_values():
     for day in (0, 100, 200, 364):
         piece = np.searchsorted(a.pw_t, 24.0 * day, side="right") - 1
         sun, ecl, _ = _day_counts(day)
-        assert a.pw_sun[piece] == sun and list(table[piece]) == list(ecl)
+        # below k = 8 usable GPUs a satellite is down: the plan keeps zeros there
+        assert a.pw_sun[piece] == sun and list(table[piece][8:]) == list(ecl[8:])
+        assert not table[piece][:8].any()
 
 
 def test_the_engine_meets_the_closed_form():
