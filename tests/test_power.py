@@ -242,3 +242,15 @@ def test_a_mission_of_part_days_keeps_its_last_eclipse():
     assert shade == pytest.approx(expected, rel=1e-12)
     tiny = dataclasses.replace(c.base, mission_h=6.0, time_step_h=6.0)
     assert compile_plan(tiny).arrays.pw_t.tolist() == [0.0]
+
+
+def test_the_result_stores_the_hours_in_shadow_per_cell():
+    from reliability.environment import eclipse_days
+
+    c = load_campaign(CASE).with_overrides(trials=10)
+    ds = run_campaign(c, n_workers=0)
+    env = c.base.environment
+    _, shade = eclipse_days(env, 8760.0)
+    hours = (shade / 60.0 / env.orbit_period_h * 24.0).sum()
+    assert float(ds["eclipse_h"].sum()) == pytest.approx(hours, rel=1e-12)
+    assert ds["eclipse_h"].attrs["units"] == "h"

@@ -36,7 +36,7 @@ from reliability.runner.executor import Executor
 from reliability.runner.store import RunStore
 from reliability.splitting import split_replicate, summarise_split
 from reliability.stats import mean_ci
-from reliability.system import SystemPlan, compile_plan, power_ceiling
+from reliability.system import SystemPlan, compile_plan, eclipse_hours, power_ceiling
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -351,6 +351,18 @@ def _crude(
         command=command,
     )
     ds.attrs["engine"] = engine
+    shade = [eclipse_hours(sc.design) for sc in scenarios]
+    if any(h is not None for h in shade):
+        zeros = np.zeros(ds.sizes["time"])
+        ds["eclipse_h"] = (
+            ("scenario", "time"),
+            np.stack([zeros if h is None else h for h in shade]),
+            {
+                "units": "h",
+                "long_name": "hours in the Earth's shadow in the grid cell",
+                "cell_methods": "time: sum",
+            },
+        )
     ceilings = [power_ceiling(p.arrays) for p in plans]
     if any(c is not None for c in ceilings):
         ones = np.ones(ds.sizes["time"])

@@ -28,6 +28,7 @@ __all__ = [
     "SystemPlan",
     "compile_plan",
     "eclipse_at_full",
+    "eclipse_hours",
     "job_mtbf_h",
     "power_ceiling",
     "time_edges",
@@ -252,6 +253,24 @@ def _power_fields(design: Design) -> dict[str, object]:
         "pw_ecl": pieces.eclipse.ravel(),
         "pw_frac": pieces.eclipse_share,
     }
+
+
+def eclipse_hours(design: Design) -> np.ndarray | None:
+    """Hours in the Earth's shadow in each capacity-grid cell (None without an orbit):
+    each day's eclipse share of its orbits (at the day's middle), over the cell."""
+    env = design.environment
+    if env is None:
+        return None
+    edges = time_edges(design.mission_h, design.time_step_h)
+    _, shade = eclipse_days(env, design.mission_h)
+    share = shade / 60.0 / env.orbit_period_h
+    starts = 24.0 * np.arange(share.size)
+    ends = np.minimum(starts + 24.0, design.mission_h)
+    out = np.zeros(len(edges) - 1)
+    for c in range(len(out)):
+        overlap = np.clip(np.minimum(ends, edges[c + 1]) - np.maximum(starts, edges[c]), 0, None)
+        out[c] = (overlap * share).sum()
+    return out
 
 
 def eclipse_at_full(arrays: PlanArrays) -> np.ndarray:
