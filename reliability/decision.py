@@ -97,7 +97,15 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
         if ok:
             best = ok[0]
             recommended = best.scenario
-            if measures:
+            tied = [r.scenario for r in ok[1:] if r.cost == best.cost]
+            if measures and tied:
+                which = (
+                    f"at {measures[0]} = {best.cost[measures[0]]:g}, which it shares with "
+                    f"{', '.join(tied)}: of the designs that meet at that cost, the one "
+                    "with the highest probability (their costs do not tell them apart)"
+                    " that meets"
+                )
+            elif measures:
                 which = (
                     f"at {measures[0]} = {best.cost[measures[0]]:g}, the cheapest design "
                     f"(by {measures[0]}) that meets"

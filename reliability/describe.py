@@ -255,11 +255,17 @@ def _describe_power(design: Any) -> str:
     return (
         f"power         per {ps.level}: array {ps.array_w:g} W (less {100 * ps.degradation_per_y:g}%"
         f"/y), battery {ps.battery_wh:g} Wh at {100 * ps.depth_of_discharge:g}% a cycle, bus "
-        f"{ps.bus_w:g} W, {ps.unit_w:g} W a unit, {ps.policy}: in sunlight {a.pw_sun.min()} to "
-        f"{a.pw_sun.max()} of {slots} units run, in eclipse {ecl.min()} to "
-        f"{ecl.max()} (all units usable); short of power {length[short].sum() / 24:.0f} days of the mission, "
-        f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours with every unit up"
+        f"{ps.bus_w:g} W, {ps.unit_w:g} W a unit, {ps.policy}: in sunlight "
+        f"{_span(a.pw_sun.min(), a.pw_sun.max())} of {slots} units run, in eclipse "
+        f"{_span(ecl.min(), ecl.max())} (every unit usable); short of power "
+        f"{length[short].sum() / 24:.0f} days of the mission: "
+        f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours unpowered "
+        "even with every unit usable"
     )
+
+
+def _span(lo: int, hi: int) -> str:
+    return f"{lo}" if lo == hi else f"{lo} to {hi}"
 
 
 def _describe_thermal(design: Any) -> str:
@@ -331,6 +337,14 @@ def design_warnings(c: Campaign) -> list[str]:
     out: dict[str, None] = {}
     for sc in c.scenarios:
         d = sc.design
+        if d.thermal is not None:
+            _, temps = unit_temperature_steps(d)
+            if temps.max() > 125.0:  # the usual upper rating of electronic parts
+                out[
+                    f"the running units reach {temps.max():.0f} C (radiator "
+                    f"{d.thermal.radiator_m2:g} m^2): above the 125 C rating of most "
+                    "electronic parts; check radiator_m2 and the loads"
+                ] = None
         plan = compile_plan(d).arrays
         # a unit's own modes are the modes of its clocks (any mode that takes it down
         # has one); it uses a spare only after one of them that replaces it, or a shock

@@ -537,6 +537,13 @@ def write_report(
     campaign = _campaign_of(ds, run)
     rare = ds.attrs.get("method") in ("importance", "splitting")
     decision = _rare_decision(ds, campaign, target) if rare else decide(ds, campaign, target)
+    if not rare and "power_limited" in ds and float(ds["power_limited"].max()) > 0:
+        decision.warnings.append(
+            "Power limits shed compute here, but they do not enter availability: a "
+            "satellite shed below its k in eclipse still counts as up. Availability, "
+            "outages and P(no system failure) see usable units; capacity and throughput "
+            "see powered ones."
+        )
     out = Path(out_dir) if out_dir is not None else run
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)

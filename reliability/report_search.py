@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -51,8 +52,9 @@ _MD = """# {{ title }}
 {% for r in rows -%}
 | {{ r[0] }} | {{ r[1] }} | {{ r[2] }} | {{ r[3] }} | {{ r[4] }} | {{ r[5] }} |
 {% endfor %}
-Designs dearer than the pick were not needed: one that meets the requirement at a
-higher cost cannot be the cheapest. Run the pick (or its neighbours) with
+Designs dearer than the pick were not run further once it was known to meet (some
+ran while it was not yet known): one that meets at a higher cost cannot be the
+cheapest. Run the pick (or its neighbours) with
 `reliability run` for its full report: downtime causes, spares and capacity over time.
 
 ## Figure
@@ -100,8 +102,9 @@ pre { background: #f6f6f6; padding: 0.6em; }
 <table id="search"><tr><th>design</th><th>cost ({{ rank_by }})</th><th>trials</th><th>P(meet)</th><th>interval</th><th>verdict</th></tr>
 {% for r in rows %}<tr{% if r[0] == pick %} class="pick"{% endif %}><td>{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td><td>{{ r[3] }}</td><td>{{ r[4] }}</td><td>{{ r[5] }}</td></tr>
 {% endfor %}</table>
-<p>Designs dearer than the pick were not needed: one that meets the requirement at a
-higher cost cannot be the cheapest. Run the pick (or its neighbours) with
+<p>Designs dearer than the pick were not run further once it was known to meet (some
+ran while it was not yet known): one that meets at a higher cost cannot be the
+cheapest. Run the pick (or its neighbours) with
 <code>reliability run</code> for its full report.</p>
 <h2>Figure</h2>
 <img alt="designs the search ran" src="data:image/png;base64,{{ png }}">
@@ -121,6 +124,21 @@ def _campaign(ds, run: Path) -> Campaign:
     if c.config_sha256 != ds.attrs["config_sha256"]:
         raise SchemaError(f"{where}: not the campaign the search ran (config_sha256 differs)")
     return c
+
+
+def _design_lines(campaign: Campaign, pick: str) -> list[str]:
+    """The design the search picked (the baseline when none), without the campaign's
+    sweep or the run report's decision rule: the search's rule follows below."""
+    sc = next((s for s in campaign.optimize_scenarios if s.name == pick), None)
+    shown = campaign if sc is None else replace(campaign, base=sc.design, scenarios=(sc,))
+    shown = replace(shown, sweep=None, swings=None)
+    lines = describe_design(shown) + describe_question(shown)
+    head = [f"design        {pick} (the pick)" if sc is not None else "design        the baseline"]
+    return head + [
+        line.replace(f"  [scenario {pick}]", "")
+        for line in lines
+        if not line.startswith(("target ", "sweep ", "  scenario "))
+    ]
 
 
 def _save(fig: Figure, path: Path, fmt: str) -> bytes:
@@ -150,7 +168,7 @@ def write_search_report(run_dir: str | Path, *, out_dir: str | Path | None = Non
         "evidence": [e for e in evidence if not e.startswith("Warning: ")],
         "warnings": [e.removeprefix("Warning: ") for e in evidence if e.startswith("Warning: ")],
         "description": campaign.description,
-        "design": "\n".join(describe_design(campaign) + describe_question(campaign)),
+        "design": "\n".join(_design_lines(campaign, a.get("pick", ""))),
         "rows": search_rows(ds),
         "rank_by": a["rank_by"],
         "png": base64.b64encode(png).decode(),

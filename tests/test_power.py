@@ -208,7 +208,7 @@ def test_bad_power_tables_are_refused(old, new, message):
 
 def test_power_needs_an_orbit():
     text = CASE.read_text().replace('[environment]\norbit = "iss-400"\n', "")
-    with pytest.raises(CampaignError, match=r"power.level = 'satellite': power needs an"):
+    with pytest.raises(CampaignError, match=r"power: needs an \[environment\] orbit"):
         parse_campaign(text)
 
 

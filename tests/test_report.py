@@ -450,3 +450,12 @@ def test_shipped_reports_render_in_headless_chromium(campaign, trials, figures, 
     assert blue.sum() > 500  # figures drawn
     amber = np.abs(pixels - np.array([0xFF, 0xF6, 0xE5]) / 255).max(axis=2) < 0.01
     assert amber.sum() > 1000  # placeholder rows (and warnings) highlighted
+
+
+def test_a_tie_on_cost_is_named_in_the_recommendation(tmp_path):
+    swings = '[sweep]\n"units.node.failures[0].mean" = ["800 h", "900 h"]'
+    c = parse_campaign(_text(swings, target="0.0", trials=100), source="tie.toml")
+    ds = run_campaign(c, n_workers=0)
+    d = decide(ds, c)
+    assert d.recommended is not None
+    assert "which it shares with" in d.statement and "highest probability" in d.statement

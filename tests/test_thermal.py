@@ -101,3 +101,11 @@ def test_without_power_every_slot_runs_and_an_orbit_is_optional():
     starts, temps = unit_temperature_steps(c.base)
     assert list(starts) == [0.0] and temps.size == 1  # no eclipse: one temperature
     assert compile_plan(c.base).arrays.dom_kind.size == 2  # the heat profile's domain
+
+
+def test_validate_warns_of_a_radiator_far_too_small():
+    from reliability.describe import design_warnings
+
+    hot = parse_campaign(CASE.read_text().replace("radiator_m2 = 24.0", "radiator_m2 = 4.0"))
+    assert any("above the 125 C rating" in w for w in design_warnings(hot))
+    assert not any("125 C" in w for w in design_warnings(load_campaign(CASE)))

@@ -29,6 +29,7 @@ unit's temperature over the mission (see :mod:`reliability.thermal`).
 
 from __future__ import annotations
 
+from reliability.campaign.errors import CampaignError
 from reliability.campaign.model import Level
 from reliability.campaign.reader import Table
 from reliability.power import POLICIES, PowerSystem
@@ -52,7 +53,9 @@ def read_power(
             level,
         )
     if not has_environment:
-        raise t.error("level", "power needs an [environment] orbit: it sets the eclipses", level)
+        raise CampaignError(
+            "needs an [environment] orbit: it sets the eclipses", source=t.source, path="power"
+        )
     if training:
         raise t.error(
             "level",
