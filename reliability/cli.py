@@ -115,34 +115,16 @@ def run(
     progress = _Progress(quiet=quiet)
     out_dir: Path | None = None  # known once the campaign is read
     with _interruptible(progress, lambda: out_dir):
-        from reliability.runner import (
-            ClusterLost,
-            default_run_dir,
-            resume_campaign,
-            run_campaign,
-        )
+        from reliability.runner import ClusterLost, run_campaign
         from reliability.summary import summary_rows
 
-        if resume is not None:
-            if (
-                campaign is not None
-                or out is not None
-                or any(x is not None for x in (trials, seed, block_size))
-            ):
-                raise click.UsageError(
-                    "--resume takes the campaign and settings of the run "
-                    "directory; give no CAMPAIGN, --out, --trials, --seed "
-                    "or --block-size with it"
-                )
-            c = resume_campaign(resume)
-            out_dir = resume
-        elif campaign is None:
-            raise click.UsageError("give a CAMPAIGN file, or --resume RUN_DIR")
-        else:
-            c = load_campaign(campaign).with_overrides(
-                trials=trials, seed=seed, block_size=block_size
-            )
-            out_dir = out if out is not None else default_run_dir(c)
+        c, out_dir = _campaign_and_dir(
+            campaign,
+            resume,
+            out,
+            {"--trials": trials, "--seed": seed, "--block-size": block_size},
+            "run",
+        )
         command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         start = time.perf_counter()
         try:
@@ -217,26 +199,12 @@ def optimize(
     progress = _Progress(quiet=quiet)
     out_dir: Path | None = None
     with _interruptible(progress, lambda: out_dir, "optimize"):
-        from reliability.runner import default_run_dir, resume_campaign
         from reliability.runner.optimize import optimize_campaign
         from reliability.summary import search_evidence, search_rows
 
-        if resume is not None:
-            if campaign is not None or out is not None or seed is not None or block_size:
-                raise click.UsageError(
-                    "--resume takes the campaign and settings of the search directory; "
-                    "give no CAMPAIGN, --out, --seed or --block-size with it"
-                )
-            c = resume_campaign(resume)
-            out_dir = resume
-        elif campaign is None:
-            raise click.UsageError("give a CAMPAIGN file, or --resume DIR")
-        else:
-            c = load_campaign(campaign).with_overrides(seed=seed, block_size=block_size)
-            out_dir = out
-            if out_dir is None:
-                default = default_run_dir(c)
-                out_dir = default.with_name(f"{default.name}-optimize")
+        c, out_dir = _campaign_and_dir(
+            campaign, resume, out, {"--seed": seed, "--block-size": block_size}, "search"
+        )
         command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         start = time.perf_counter()
 
@@ -273,6 +241,40 @@ def optimize(
     for line in search_evidence(ds):
         click.echo(line)
     click.echo(f"search: {out_dir / 'search.nc'}")
+
+
+def _campaign_and_dir(
+    campaign: Path | None,
+    resume: Path | None,
+    out: Path | None,
+    overrides: dict[str, int | None],
+    kind: str,
+) -> tuple[Campaign, Path]:
+    """The campaign and directory of a ``run`` or ``optimize`` (``kind``: "run" or
+    "search"): the stored ones with --resume, else CAMPAIGN with the ``overrides``
+    (by option name) and --out or the default directory."""
+    from reliability.runner import default_run_dir, resume_campaign
+
+    if resume is not None:
+        if (
+            campaign is not None
+            or out is not None
+            or any(v is not None for v in overrides.values())
+        ):
+            *first, last = ["--out", *overrides]
+            raise click.UsageError(
+                f"--resume takes the campaign and settings of the {kind} directory; give no "
+                f"CAMPAIGN, {', '.join(first)} or {last} with it"
+            )
+        return resume_campaign(resume), resume
+    if campaign is None:
+        raise click.UsageError("give a CAMPAIGN file, or --resume RUN_DIR")
+    names = {"--trials": "trials", "--seed": "seed", "--block-size": "block_size"}
+    c = load_campaign(campaign).with_overrides(**{names[k]: v for k, v in overrides.items()})
+    if out is not None:
+        return c, out
+    default = default_run_dir(c)
+    return c, default if kind == "run" else default.with_name(f"{default.name}-optimize")
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ before launching (``reliability validate``) and the report's design summary."""
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 import numpy as np
@@ -19,8 +18,9 @@ from reliability.mitigation import mbu_due_rate
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
-from reliability.system import SystemPlan, compile_plan, eclipse_at_full, time_edges
+from reliability.system import SystemPlan, compile_plan, time_edges
 from reliability.system.heat import unit_temperature_steps
+from reliability.system.satellite import satellite_power, satellite_slots
 from reliability.thermal import arrhenius
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
@@ -243,20 +243,17 @@ def _describe_geometry(env: Any, mission_h: float) -> str:
 def _describe_power(design: Any) -> str:
     """Each satellite's power system and what it lets run, over the mission."""
     ps = design.power
-    a = compile_plan(design).arrays
-    ecl = eclipse_at_full(a)
-    slots = math.prod(
-        lv.n for lv in design.levels[[lv.name for lv in design.levels].index(ps.level) + 1 :]
-    )
-    t = np.append(a.pw_t, design.mission_h)
-    length = np.diff(t)
-    short = (a.pw_sun < slots) | ((ecl < slots) & (a.pw_frac > 0))
-    lost = ((slots - a.pw_sun) * (1 - a.pw_frac) + (slots - ecl) * a.pw_frac) * length
+    pp = satellite_power(design)
+    sun, ecl, frac = pp.sun, pp.eclipse[:, -1], pp.eclipse_share  # every unit usable
+    slots = satellite_slots(design)
+    length = np.diff(np.append(pp.start_h, design.mission_h))
+    short = (sun < slots) | ((ecl < slots) & (frac > 0))
+    lost = ((slots - sun) * (1 - frac) + (slots - ecl) * frac) * length
     return (
         f"power         per {ps.level}: array {ps.array_w:g} W (less {100 * ps.degradation_per_y:g}%"
         f"/y), battery {ps.battery_wh:g} Wh at {100 * ps.depth_of_discharge:g}% a cycle, bus "
         f"{ps.bus_w:g} W, {ps.unit_w:g} W a unit, {ps.policy}: in sunlight "
-        f"{_span(a.pw_sun.min(), a.pw_sun.max())} of {slots} units run, in eclipse "
+        f"{_span(sun.min(), sun.max())} of {slots} units run, in eclipse "
         f"{_span(ecl.min(), ecl.max())} (every unit usable); short of power "
         f"{length[short].sum() / 24:.0f} days of the mission: "
         f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours unpowered "

@@ -14,6 +14,9 @@ Examples
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import matplotlib
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -21,6 +24,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from reliability.results import atomic_write
 from reliability.stats import mean_ci, proportion_ci
 
 __all__ = [
@@ -32,11 +36,30 @@ __all__ = [
     "point_availability",
     "reliability_curve",
     "requirement_curve",
+    "save_figure",
     "throughput_distribution",
     "tornado",
     "trade_curve",
     "unavailability_ecdf",
 ]
+
+
+#: deterministic output: fixed SVG ids, paths for text, one resolution
+_RC = {
+    "svg.hashsalt": "orbital-reliability",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+}
+
+
+def save_figure(fig: Figure, path: Path, fmt: str) -> bytes:
+    """Write ``fig`` to ``path`` as ``fmt`` (png or svg) atomically, byte-identical when
+    drawn again (no software or date stamps); return the bytes written."""
+    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    with matplotlib.rc_context(_RC):
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, metadata=meta))
+    return path.read_bytes()
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (6.4, 4.0)) -> Axes:

@@ -16,7 +16,6 @@ import shlex
 from pathlib import Path
 
 import jinja2
-import matplotlib
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
@@ -30,13 +29,6 @@ from reliability.results import SchemaError, atomic_write, open_result
 from reliability.summary import criticality_rows, summary_rows
 
 __all__ = ["write_report"]
-
-_RC = {
-    "svg.hashsalt": "orbital-reliability",
-    "svg.fonttype": "path",
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-}
 
 _MD = """# {{ title }}
 
@@ -427,13 +419,6 @@ def _rare_figures(ds: xr.Dataset) -> list[tuple[str, str, Figure]]:
     return out
 
 
-def _save(fig: Figure, path: Path, fmt: str) -> bytes:
-    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    with matplotlib.rc_context(_RC):
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, metadata=meta))
-    return path.read_bytes()
-
-
 def _campaign_of(ds: xr.Dataset, run: Path) -> Campaign:
     """The campaign a result was run with: its stored text with the run's overrides,
     checked against its stored configuration hash."""
@@ -549,8 +534,8 @@ def write_report(
     fig_dir.mkdir(parents=True, exist_ok=True)
     figures = []
     for name, title, fig in _rare_figures(ds) if rare else _figures(ds, decision):
-        png = _save(fig, fig_dir / f"{name}.png", "png")
-        _save(fig, fig_dir / f"{name}.svg", "svg")
+        png = plots.save_figure(fig, fig_dir / f"{name}.png", "png")
+        plots.save_figure(fig, fig_dir / f"{name}.svg", "svg")
         figures.append({"name": name, "title": title, "png": base64.b64encode(png).decode()})
     seed = int(str(ds.attrs.get("seed_entropy")), 16)
     rerun = shlex.join(

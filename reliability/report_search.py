@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import jinja2
-import matplotlib
 from matplotlib.figure import Figure
 
 from reliability import plots
@@ -24,8 +23,6 @@ from reliability.results import SchemaError, atomic_write, open_search
 from reliability.summary import search_evidence, search_rows
 
 __all__ = ["write_search_report"]
-
-_RC = {"svg.hashsalt": "orbital-reliability", "svg.fonttype": "path", "figure.dpi": 100}
 
 _MD = """# {{ title }}
 
@@ -141,13 +138,6 @@ def _design_lines(campaign: Campaign, pick: str) -> list[str]:
     ]
 
 
-def _save(fig: Figure, path: Path, fmt: str) -> bytes:
-    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    with matplotlib.rc_context(_RC):
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, metadata=meta))
-    return path.read_bytes()
-
-
 def write_search_report(run_dir: str | Path, *, out_dir: str | Path | None = None) -> Path:
     """Write the report of the search in ``run_dir`` (to ``out_dir``, default the search
     directory); return the path of ``report.html``."""
@@ -158,8 +148,8 @@ def write_search_report(run_dir: str | Path, *, out_dir: str | Path | None = Non
     (out / "figures").mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=(7.0, 4.2), layout="constrained")
     plots.search_trade(ds, ax=fig.add_subplot())
-    png = _save(fig, out / "figures" / "search.png", "png")
-    _save(fig, out / "figures" / "search.svg", "svg")
+    png = plots.save_figure(fig, out / "figures" / "search.png", "png")
+    plots.save_figure(fig, out / "figures" / "search.svg", "svg")
     evidence = search_evidence(ds)
     a = ds.attrs
     context = {

@@ -351,30 +351,21 @@ def _crude(
         command=command,
     )
     ds.attrs["engine"] = engine
-    shade = [eclipse_hours(sc.design) for sc in scenarios]
-    if any(h is not None for h in shade):
-        zeros = np.zeros(ds.sizes["time"])
-        ds["eclipse_h"] = (
-            ("scenario", "time"),
-            np.stack([zeros if h is None else h for h in shade]),
-            {
-                "units": "h",
-                "long_name": "hours in the Earth's shadow in the grid cell",
-                "cell_methods": "time: sum",
-            },
-        )
-    ceilings = [power_ceiling(p.arrays) for p in plans]
-    if any(c is not None for c in ceilings):
-        ones = np.ones(ds.sizes["time"])
-        ds["power_ceiling"] = (
-            ("scenario", "time"),
-            np.stack([ones if c is None else c for c in ceilings]),
-            {
-                "units": "1",
-                "long_name": "share of unit slots the arrays and batteries can run, all units up",
-                "cell_methods": "time: mean",
-            },
-        )
+    # time structure known before any trial: per scenario and cell, where designs have it
+    _per_cell(
+        ds,
+        "eclipse_h",
+        [eclipse_hours(sc.design) for sc in scenarios],
+        0.0,
+        ("h", "hours in the Earth's shadow in the grid cell", "time: sum"),
+    )
+    _per_cell(
+        ds,
+        "power_ceiling",
+        [power_ceiling(p.arrays) for p in plans],
+        1.0,
+        ("1", "share of unit slots the arrays and batteries can run, all units up", "time: mean"),
+    )
     if campaign.swings is not None:
         sw = campaign.swings
         ds.attrs["swings"] = json.dumps(
@@ -404,6 +395,26 @@ def _crude(
             }
         )
     return ds
+
+
+def _per_cell(
+    ds: xr.Dataset,
+    name: str,
+    values: list[np.ndarray | None],
+    fill: float,
+    attrs: tuple[str, str, str],
+) -> None:
+    """Store ``values`` (one per scenario, each per grid cell; None: ``fill``) as
+    ``name`` when some scenario has them."""
+    if all(v is None for v in values):
+        return
+    filler = np.full(ds.sizes["time"], fill)
+    units, long_name, cell_methods = attrs
+    ds[name] = (
+        ("scenario", "time"),
+        np.stack([filler if v is None else v for v in values]),
+        {"units": units, "long_name": long_name, "cell_methods": cell_methods},
+    )
 
 
 def _relative_half_widths(per_scenario: list[list[BlockResult]], metric: str) -> list[float]:

@@ -10,7 +10,7 @@ import numpy as np
 
 from reliability.campaign import Design
 from reliability.environment import eclipse_days
-from reliability.power import power_pieces
+from reliability.system.satellite import satellite_power, satellite_slots
 from reliability.thermal import arrhenius, heat_steps
 
 __all__ = ["arrhenius_steps", "unit_temperature_steps"]
@@ -23,27 +23,16 @@ def unit_temperature_steps(design: Design) -> tuple[np.ndarray, np.ndarray]:
     th = design.thermal
     assert th is not None
     days = math.ceil(design.mission_h / 24.0)
-    env, ps = design.environment, design.power
-    levels = design.levels
-    # each member of the power level (default: the outermost) carries a radiator; a
-    # tree of one level is one satellite
-    power_level = ps.level if ps is not None else levels[0].name
-    d = [lv.name for lv in levels].index(power_level)
-    slots = math.prod(lv.n for lv in levels[d + 1 :]) if len(levels) > 1 else levels[0].n
+    env = design.environment
+    slots = satellite_slots(design)  # each satellite carries a radiator
     share = np.zeros(days)
     sun = np.full(days, slots)
     ecl = np.full(days, slots)
     if env is not None:
         _, shade = eclipse_days(env, design.mission_h)
         share[: len(shade)] = shade / 60.0 / env.orbit_period_h
-        if ps is not None:
-            pp = power_pieces(
-                ps,
-                slots=slots,
-                period_h=env.orbit_period_h,
-                eclipse_min=shade,
-                mission_h=design.mission_h,
-            )
+        pp = satellite_power(design)
+        if pp is not None:
             piece = np.searchsorted(pp.start_h, 24.0 * np.arange(days), side="right") - 1
             sun, ecl = pp.sun[piece], pp.eclipse[piece, -1]  # every unit usable
     return heat_steps(

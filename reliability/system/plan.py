@@ -19,8 +19,8 @@ from reliability.campaign import Design, lot_depth
 from reliability.engine import PlanArrays
 from reliability.engine.spec import Effect, WorkloadKind
 from reliability.environment import eclipse_days, steps_integral
-from reliability.power import power_pieces
 from reliability.system.modes import Modes, build_modes
+from reliability.system.satellite import satellite_level, satellite_power
 from reliability.system.tree import tree_fields
 from reliability.workload import checkpoint_schedule
 
@@ -229,23 +229,13 @@ def _power_fields(design: Design) -> dict[str, object]:
     """Power limits: the groups that each carry an array and a battery (those one
     level below ``power.level``, breadth first) and the units each can run, day by
     day merged into pieces (:func:`reliability.power.power_pieces`)."""
-    ps, env = design.power, design.environment
-    if ps is None or env is None:
+    pieces = satellite_power(design)
+    if pieces is None:
         return {}
     levels = design.levels
-    d = next(i for i, lv in enumerate(levels) if lv.name == ps.level)
+    d = satellite_level(design)
     first = sum(math.prod(lv.n for lv in levels[:j]) for j in range(d + 1))
     groups = math.prod(lv.n for lv in levels[: d + 1])
-    slots = math.prod(lv.n for lv in levels[d + 1 :])
-    _, shade = eclipse_days(env, design.mission_h)
-    pieces = power_pieces(
-        ps,
-        slots=slots,
-        period_h=env.orbit_period_h,
-        eclipse_min=shade,
-        mission_h=design.mission_h,
-        k=levels[d + 1].k,
-    )
     return {
         "pw_group": np.arange(first, first + groups, dtype=np.int64),
         "pw_t": pieces.start_h,
