@@ -173,6 +173,20 @@ def at_a_glance(campaign: Campaign) -> list[str]:
             f"cycle, {ps.unit_w:g} W a unit; compute is shed when they fall short "
             f"({ps.policy})."
         )
+    if base.links is not None:
+        lk = base.links
+        lines.append(
+            f"Links per {lk.level}: "
+            + (
+                f"{len(lk.stations)} ground station(s) ({', '.join(st.name for st in lk.stations)})"
+                f" above {lk.elevation_mask_deg:g} deg at {lk.downlink_gbps:g} Gbit/s; "
+                if lk.stations
+                else ""
+            )
+            + (f"a {lk.relay_gbps:g} Gbit/s relay; " if lk.relay_gbps else "")
+            + f"a {lk.buffer_gb:g} GB store; {lk.output_gb_per_unit_h:g} GB of results per "
+            "unit-hour; a full store stalls compute."
+        )
     if base.thermal is not None:
         hot = [
             f"{u.name}.{m.name} ({m.activation_ev:g} eV)"

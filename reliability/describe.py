@@ -20,7 +20,7 @@ from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
 from reliability.system.heat import unit_temperature_steps
-from reliability.system.satellite import satellite_power, satellite_slots
+from reliability.system.satellite import satellite_links, satellite_power, satellite_slots
 from reliability.thermal import arrhenius
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
@@ -261,6 +261,30 @@ def _describe_power(design: Any) -> str:
     )
 
 
+def _describe_links(design: Any) -> str:
+    """Each satellite's links: contacts, rates and store, and what they carry."""
+    lk = design.links
+    carried = satellite_links(design, time_edges(design.mission_h, design.time_step_h))
+    slots = satellite_slots(design)
+    full = float(carried.table[-1])
+    waits = carried.wait_min[np.isfinite(carried.wait_min)]
+    names = ", ".join(st.name for st in lk.stations)
+    where = (
+        f"{len(lk.stations)} station(s) above {lk.elevation_mask_deg:g} deg ({names}) in view "
+        f"{carried.contact_h.sum() / design.mission_h:.1%} of the time, longest gap "
+        f"{carried.gap_max_min.max():.0f} min; downlink {lk.downlink_gbps:g} Gbit/s, "
+        if lk.stations
+        else ""
+    )
+    return (
+        f"links         per {lk.level}: {where}relay "
+        + (f"{lk.relay_gbps:g} Gbit/s" if lk.relay_gbps else "none")
+        + f", store {lk.buffer_gb:g} GB, {lk.output_gb_per_unit_h:g} GB per unit-hour: they "
+        f"carry {full:.3g} units' worth of {slots} running ({full / slots:.0%})"
+        + (f", mean wait on board {waits.mean():.0f} min" if waits.size else "")
+    )
+
+
 def _span(lo: int, hi: int) -> str:
     return f"{lo}" if lo == hi else f"{lo} to {hi}"
 
@@ -467,8 +491,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
     for label, design in designs:
         env = design.environment
         units = [u for u in design.units if u.radiation or u.memory is not None]
-        if env is not None and (env, design.power) != last:
-            last = (env, design.power)  # each orbit (and power system) of a sweep once
+        if env is not None and (env, design.power, design.links) != last:
+            last = (env, design.power, design.links)  # each orbit, power and link once
             tag = f"  [scenario {label}]" if label else ""
             lines.append(
                 f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
@@ -479,6 +503,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
             lines.append(_describe_geometry(env, design.mission_h))
             if design.power is not None:
                 lines.append(_describe_power(design))
+            if design.links is not None:
+                lines.append(_describe_links(design))
         for u in units:
             rows = rate_table(u, env, design.mission_h)
             if shown.get(u.name) == rows:

@@ -33,11 +33,14 @@ import numpy as np
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "EARTH_ROTATION_RAD_S",
     "J2",
     "MU_KM3_S2",
     "beta_angle",
     "eclipse_fraction",
     "eclipse_minutes",
+    "gmst_rad",
+    "initial_raan_rad",
     "max_eclipse_beta",
     "node_drift_rad_per_h",
     "orbit_period_min",
@@ -50,6 +53,7 @@ MU_KM3_S2 = 398600.4418  # Earth's gravitational parameter (WGS-84)
 J2 = 1.08263e-3  # Earth's second zonal harmonic
 OBLIQUITY_DEG = 23.439  # mean obliquity of the ecliptic, J2000 (Astronomical Almanac)
 TROPICAL_YEAR_D = 365.2422
+EARTH_ROTATION_RAD_S = 7.2921159e-5  # sidereal rotation rate (WGS-84)
 
 
 def orbit_period_min(altitude_km: float) -> float:
@@ -150,14 +154,7 @@ def beta_angle(
     """
     t = np.asarray(t_h, dtype=float)
     lam = sun_longitude(epoch_day + t / 24.0, year)
-    if (raan_deg is None) == (ltan_h is None):
-        raise ValueError("give raan_deg or ltan_h, one of them")
-    if raan_deg is None:
-        # the node's right ascension is the Sun's plus the hour angle of the node
-        lam0 = sun_longitude(epoch_day, year)
-        raan0 = float(_sun_right_ascension(lam0)) + math.radians(15.0 * (ltan_h - 12.0))
-    else:
-        raan0 = math.radians(raan_deg)
+    raan0 = initial_raan_rad(raan_deg=raan_deg, ltan_h=ltan_h, epoch_day=epoch_day, year=year)
     raan = raan0 + node_drift_rad_per_h(altitude_km, inclination_deg) * t
     inc = math.radians(inclination_deg)
     eps = math.radians(OBLIQUITY_DEG)
@@ -166,3 +163,30 @@ def beta_angle(
         [np.sin(inc) * np.sin(raan), -np.sin(inc) * np.cos(raan), np.full_like(raan, np.cos(inc))]
     )
     return np.degrees(np.arcsin(np.clip((sun * normal).sum(axis=0), -1.0, 1.0)))
+
+
+def initial_raan_rad(
+    *, raan_deg: float | None = None, ltan_h: float | None = None, epoch_day: float, year: int
+) -> float:
+    """Right ascension of the ascending node at the mission start, rad: ``raan_deg``,
+    or the Sun's right ascension plus the hour angle of the node's local time
+    ``ltan_h``."""
+    if (raan_deg is None) == (ltan_h is None):
+        raise ValueError("give raan_deg or ltan_h, one of them")
+    if raan_deg is not None:
+        return math.radians(raan_deg)
+    lam0 = sun_longitude(epoch_day, year)
+    return float(_sun_right_ascension(lam0)) + math.radians(15.0 * (ltan_h - 12.0))
+
+
+def gmst_rad(day_of_year: float, year: int = 2027) -> float:
+    """Greenwich mean sidereal time (rad) at ``day_of_year`` (1.0 = 1 January 0 h UT):
+    the Earth's rotation angle that turns inertial longitudes into geographic ones
+    (Astronomical Almanac: 280.46061837 deg + 360.98564736629 deg per day from J2000;
+    its drift, 0.1 s a century, is far below what a contact window needs).
+
+    >>> round(math.degrees(gmst_rad(1.5, 2000)) % 360, 4)  # J2000.0
+    280.4606
+    """
+    jd = 367 * year - (7 * year) // 4 + 1721043.5 + day_of_year
+    return math.radians((280.46061837 + 360.98564736629 * (jd - 2451545.0)) % 360.0)

@@ -298,6 +298,13 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
         fig, ax = new()
         plots.power_ceiling(ds, ax=ax)
         out.append(("power_ceiling", "capacity and the power ceiling over the mission", fig))
+    if "link_ceiling" in ds:
+        fig, ax = new()
+        plots.power_ceiling(ds, ax=ax, variable="link_ceiling")
+        out.append(("link_ceiling", "capacity and what the links carry over the mission", fig))
+        fig, ax = new()
+        plots.link_wait(ds, ax=ax)
+        out.append(("link_wait", "how long results wait on board for a ground station", fig))
     for var, label in (
         ("spare_stock", "free spare units"),
         ("group_spare_stock", "free spare satellites (groups)"),

@@ -90,8 +90,18 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
                 "count",
             ),
         ]
-    if "power_limited" in ds and ds["power_limited"].any():
+    # what limits capacity, next to the failures: slots down, unpowered, or stalled
+    limits = [v for v in ("power_limited", "link_limited") if v in ds and ds[v].any()]
+    if limits:
+        metrics.append(
+            ("lost_to_failures", "down: failed or in repair (share of slots)", "fraction")
+        )
+    if "power_limited" in limits:
         metrics.append(("power_limited", "usable but unpowered (share of slots)", "fraction"))
+    if "link_limited" in limits:
+        metrics.append(
+            ("link_limited", "run but stalled by the links (share of slots)", "fraction")
+        )
     if ds["launches"].any():  # groups (satellites) replaced or restocked by launches
         metrics += [
             ("launches", "launches per mission", "count"),
@@ -99,6 +109,10 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
         ]
     for s in ds["scenario"].values:
         sel = ds.sel(scenario=s)
+        if limits:
+            sel = sel.assign(
+                lost_to_failures=1.0 - sel["mean_capacity"] - sum(sel[v] for v in limits)
+            )
         for name, label, kind in metrics:
             e = _interval(sel[name].values.astype(float), kind)
             rows.append((str(s), label, f"{e.value:.6g}", e.interval()))

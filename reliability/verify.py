@@ -259,6 +259,63 @@ def _geometry_checks() -> list[Check]:
     out.append(
         _analytic("G1", "beta* (deg)", orbit.max_eclipse_beta(650.0), 65.2, 0.05 / 65.2, "issue 16")
     )
+    return out + _contact_checks()
+
+
+def _contact_checks() -> list[Check]:
+    """Ground contacts from the orbit sampled (reliability.links.contact_windows)
+    against closed forms: an overhead pass, and the long-run share of a year in view
+    against quadrature over the sub-satellite latitude."""
+    from reliability import links, orbit
+
+    eq = (links.Station(name="equator", lat_deg=0.0, lon_deg=40.0),)
+    starts, ends = links.contact_windows(
+        altitude_km=650.0,
+        inclination_deg=0.0,
+        raan0_rad=0.0,
+        gmst0_rad=0.0,
+        stations=eq,
+        mask_deg=10.0,
+        span_h=24.0,
+    )
+    passes = 60.0 * (ends - starts)[(starts > 0) & (ends < 24.0)]
+    exact = links.overhead_pass_min(650.0, 10.0)
+    out = [
+        _analytic(
+            "G2",
+            "overhead pass, 650 km, 10 deg (min)",
+            float(passes.max()),
+            exact,
+            1e-6,
+            f"2 lambda / (n - omega_E), {passes.size} passes in a day",
+        )
+    ]
+    for name, lat, alt, inc in (
+        ("SvalSat", 78.23, 650.0, orbit.sso_inclination_deg(650.0)),
+        ("WhiteSands", 32.50, 400.0, 51.6),
+    ):
+        st = (links.Station(name=name, lat_deg=lat, lon_deg=15.0),)
+        starts, ends = links.contact_windows(
+            altitude_km=alt,
+            inclination_deg=inc,
+            raan0_rad=0.3,
+            gmst0_rad=0.0,
+            stations=st,
+            mask_deg=10.0,
+            span_h=8760.0,
+        )
+        share = float((ends - starts).sum() / 8760.0)
+        exact = links.contact_fraction_integral(alt, inc, lat, 10.0)
+        out.append(
+            _analytic(
+                "G3",
+                f"share in view of {name}, {alt:g} km {inc:.1f} deg",
+                share,
+                exact,
+                5e-3,
+                "a year sampled; quadrature over latitude",
+            )
+        )
     return out
 
 

@@ -23,6 +23,7 @@ RANKS = {
     "orbit": 0,
     "power": 0,
     "thermal": 0,
+    "links": 1,  # contact geometry (orbit) and the store
     "mitigation": 1,
     "workload": 1,
     "radiation": 2,

@@ -32,6 +32,7 @@ from reliability.campaign.errors import MAX_TRIALS, check_count, check_seed
 from reliability.campaign.space import Optimize
 from reliability.environment import Environment
 from reliability.laws import Law
+from reliability.links import Links
 from reliability.power import PowerSystem
 from reliability.thermal import Thermal
 
@@ -87,6 +88,7 @@ METRICS = (
     "slo_attainment",
     "job_completion_h",
     "power_limited",
+    "link_limited",
     "failure_probability",
     "unavailability",
 )
@@ -341,12 +343,10 @@ class Target:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RareEvent:
-    """Settings of the rare-event methods.
-
-    Importance sampling: regenerative cycles per scenario (in blocks of
-    ``block_size``), the failure-biasing probability, and the share of cycles run
-    crudely for the cycle length. Splitting: trajectories per stage (``effort``) and
-    independent splitting runs per scenario (``replicates``, one block each).
+    """Settings of the rare-event methods. Importance sampling: regenerative cycles
+    per scenario (in blocks of ``block_size``), the failure-biasing probability, and
+    the share of cycles run crudely for the cycle length. Splitting: trajectories per
+    stage (``effort``) and independent runs per scenario (``replicates``, a block each).
     """
 
     cycles: int = 200_000
@@ -387,9 +387,8 @@ class Workload:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Derating:
-    """The share of usable unit slots that can run at once over mission time (power or
-    thermal throttling): ``profile`` names a steps profile of multipliers in [0, 1].
-    It scales capacity and what serving delivers; availability (k-of-n) is unchanged."""
+    """The share of usable unit slots that can run at once (``profile``: steps of
+    multipliers in [0, 1]); it scales capacity and throughput, not availability."""
 
     profile: str
 
@@ -445,9 +444,8 @@ class Sweep:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Design:
-    """One design option: everything the plan compiler needs, nothing about how many
-    trials to run. ``mission_h`` and ``time_step_h`` are common to every design of a
-    campaign; the rest may be swept."""
+    """One design option (what the plan compiler needs); ``mission_h`` and
+    ``time_step_h`` are common to every design of a campaign, the rest may be swept."""
 
     mission_h: float
     time_step_h: float
@@ -463,6 +461,7 @@ class Design:
     derating: Derating | None = None
     power: PowerSystem | None = None  # each group of power.level: an array and a battery
     thermal: Thermal | None = None  # each group of power.level: a radiator
+    links: Links | None = None  # each group of links.level: a downlink and a store
     costs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # unit -> (measure, value)
 
     @property

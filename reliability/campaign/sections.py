@@ -10,6 +10,7 @@ from typing import Any
 
 from reliability.campaign.cluster import read_levels
 from reliability.campaign.errors import MAX_TRIALS, CampaignError, check_seed
+from reliability.campaign.links import read_links
 from reliability.campaign.model import (
     FAULT_METRICS,
     METRICS,
@@ -147,6 +148,13 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
     if power is not None and environment is not None:
         _check_power(top, power, environment, mission)
     thermal = read_thermal(top.table("thermal"), power)
+    links = read_links(
+        top.table("links"),
+        levels,
+        power,
+        has_environment=environment is not None,
+        training=workload is not None and workload.kind == "training",
+    )
     for uname, ut in units.items():
         for i, m in enumerate(ut.failures):
             if m.activation_ev is not None and thermal is None:
@@ -186,6 +194,7 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         derating=derating,
         power=power,
         thermal=thermal,
+        links=links,
         costs=costs,
     )
     return campaign, design

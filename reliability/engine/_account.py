@@ -70,23 +70,41 @@ def stock_at(pi, si, c0, c1, row):
         row[out(pi, Out.GROUP_SPARE_STOCK) + ci] = groups
 
 
+@kernel(forceinline=True, error_model="numpy")
+def _carried(pf, x):
+    """Units' worth of results a satellite's links carry when ``x`` units' worth run
+    (the plan's table at whole units, linear between them)."""
+    n = count(pf, PF.LK_D)
+    if x >= n - 1:
+        return get(pf, PF.LK_D, n - 1)
+    i = int(x)
+    lo = get(pf, PF.LK_D, i)
+    return lo + (x - i) * (get(pf, PF.LK_D, i + 1) - lo)
+
+
 @kernel(error_model="numpy")
 def _powered(pi, pf, si, cf, demand):
-    """Power limits: each powered group (satellite) runs at most the piece's units in
-    sunlight, and in eclipse what the piece's table gives for its usable units; a
-    group counts while every group above it, but the root, is up (the root's capacity
-    counts regardless, as without power). The eclipse share ``f`` of the piece weighs
-    the two: (capacity, served demand, share of the time meeting the SLO). Exact in
-    expectation: events fall at any phase of the orbit."""
+    """Power and link limits: each powered group (satellite) runs at most the piece's
+    units in sunlight, and in eclipse what the piece's table gives for its usable
+    units; a group counts while every group above it, but the root, is up (the root's
+    capacity counts regardless, as without power). Its links carry the share
+    ``carried(x) / x`` of what its units produce, ``x`` the orbit's mean of units
+    running (the store smooths over an orbit). The eclipse share ``f`` of the piece
+    weighs sunlight and eclipse: (capacity, served demand, share of the time meeting
+    the SLO, capacity before the links). Exact in expectation: events fall at any phase
+    of the orbit."""
     piece = ivar(si, IVar.PW_PIECE)
     n_sun = get(pi, P.PW_SUN, piece)
     f = get(pf, PF.PW_FRAC, piece)
+    links = count(pf, PF.LK_D) > 0
     # eclipse counts by usable units: a satellite that lost units draws less in
     # sunlight and has more left for its battery
     width = count(pi, P.PW_ECL) // count(pf, PF.PW_T)
     row0 = piece * width
-    sun = 0
-    ecl = 0
+    sun = 0.0
+    ecl = 0.0
+    sun_p = 0.0  # the same before the links
+    ecl_p = 0.0
     for j in range(count(pi, P.PW_GROUP)):
         g = get(pi, P.PW_GROUP, j)
         h = g
@@ -98,15 +116,26 @@ def _powered(pi, pf, si, cf, demand):
             h = get(pi, P.GROUP_PARENT, h)
         if live:
             use = get(si, S.G_USE, g)
-            sun += min(use, n_sun)
-            ecl += get(pi, P.PW_ECL, row0 + min(use, width - 1))
+            s = float(min(use, n_sun))
+            e = float(get(pi, P.PW_ECL, row0 + min(use, width - 1)))
+            sun_p += s
+            ecl_p += e
+            x = (1.0 - f) * s + f * e
+            if links and x > 0.0:
+                share = _carried(pf, x * cf) / (x * cf)
+                s *= share
+                e *= share
+            sun += s
+            ecl += e
     cap_s = sun * cf
     cap_e = ecl * cf
     slo = fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12)
     served_s = min(cap_s, demand)
     served_e = min(cap_e, demand)
     met = (1.0 - f) * (1.0 if served_s >= slo else 0.0) + f * (1.0 if served_e >= slo else 0.0)
-    return (1.0 - f) * cap_s + f * cap_e, (1.0 - f) * served_s + f * served_e, met
+    cap = (1.0 - f) * cap_s + f * cap_e
+    ran = cap if not links else (1.0 - f) * (sun_p * cf) + f * (ecl_p * cf)
+    return cap, (1.0 - f) * served_s + f * served_e, met, ran
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -128,8 +157,9 @@ def integrate(pi, pf, si, sf, t0, t1, row):
     cap = usable
     served = min(cap, demand)
     slo_share = 1.0 if served >= fparam(pf, FParam.WL_SLO) * demand * (1.0 - 1e-12) else 0.0
+    ran = cap
     if count(pf, PF.PW_T) and not planned:  # no call for a design without power limits
-        cap, served, slo_share = _powered(pi, pf, si, cf, demand)
+        cap, served, slo_share, ran = _powered(pi, pf, si, cf, demand)
     a = max(t0, fparam(pf, FParam.WARMUP_H))
     if t1 > a:
         w = t1 - a
@@ -139,7 +169,8 @@ def integrate(pi, pf, si, sf, t0, t1, row):
         elif not sys_up:
             row[out(pi, Out.OUTAGE_DOWNTIME_H) + si[iv + IVar.CAUSE]] += w
         sf[fv + FVar.CAP_H] += cap * w
-        sf[fv + FVar.UNPOWERED_H] += (usable - cap) * w
+        sf[fv + FVar.UNPOWERED_H] += (usable - ran) * w
+        sf[fv + FVar.UNLINKED_H] += (ran - cap) * w
         if serving_:
             sf[fv + FVar.SERVED_H] += served * w
             sf[fv + FVar.WANTED_H] += demand * w
@@ -285,6 +316,7 @@ def finish(pi, pf, si, sf, su, row):
     row[out(pi, Out.AVAILABILITY)] = min(1.0, max(0.0, fvar(sf, FVar.UP_H) / window))
     row[out(pi, Out.MEAN_CAPACITY)] = capacity
     row[out(pi, Out.POWER_LIMITED)] = max(0.0, fvar(sf, FVar.UNPOWERED_H) / (window * n))
+    row[out(pi, Out.LINK_LIMITED)] = max(0.0, fvar(sf, FVar.UNLINKED_H) / (window * n))
     row[out(pi, Out.OUTAGES)] = ivar(si, IVar.OUTAGES)
     row[out(pi, Out.DOWNTIME_H)] = fvar(sf, FVar.DOWN_H)
     row[out(pi, Out.PLANNED_DOWNTIME_H)] = fvar(sf, FVar.PLANNED_H)

@@ -110,6 +110,7 @@ def dimensions(p: PlanArrays) -> dict[str, int]:
         "power_groups": int(np.size(p.pw_group)),
         "power_pieces": int(np.size(p.pw_t)),
         "power_table": int(np.size(p.pw_ecl)),
+        "link_table": int(np.size(p.lk_d)),
         "max_children": int(np.max(p.group_n)),
         "spe_points": 2 * int(p.spe_cap) + 2,
         "spe_events": 3 * int(p.spe_cap),

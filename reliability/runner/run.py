@@ -36,7 +36,13 @@ from reliability.runner.executor import Executor
 from reliability.runner.store import RunStore
 from reliability.splitting import split_replicate, summarise_split
 from reliability.stats import mean_ci
-from reliability.system import SystemPlan, compile_plan, eclipse_hours, power_ceiling
+from reliability.system import (
+    SystemPlan,
+    compile_plan,
+    eclipse_hours,
+    link_cells,
+    power_ceiling,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -351,21 +357,7 @@ def _crude(
         command=command,
     )
     ds.attrs["engine"] = engine
-    # time structure known before any trial: per scenario and cell, where designs have it
-    _per_cell(
-        ds,
-        "eclipse_h",
-        [eclipse_hours(sc.design) for sc in scenarios],
-        0.0,
-        ("h", "hours in the Earth's shadow in the grid cell", "time: sum"),
-    )
-    _per_cell(
-        ds,
-        "power_ceiling",
-        [power_ceiling(p.arrays) for p in plans],
-        1.0,
-        ("1", "share of unit slots the arrays and batteries can run, all units up", "time: mean"),
-    )
+    _time_structure(ds, [sc.design for sc in scenarios], plans)
     if campaign.swings is not None:
         sw = campaign.swings
         ds.attrs["swings"] = json.dumps(
@@ -395,6 +387,47 @@ def _crude(
             }
         )
     return ds
+
+
+#: deterministic outputs of ``[links]`` per scenario and cell: (fill, units, name, method)
+_LINK_CELLS = {
+    "contact_h": (0.0, "h", "hours a ground station sees the satellite", "time: sum"),
+    "link_ceiling": (
+        1.0,
+        "1",
+        "share of unit slots whose results the links carry, every slot running",
+        "time: mean",
+    ),
+    "link_wait_min": (
+        np.nan,
+        "min",
+        "mean time a result waits on board, at the most units the links carry in full",
+        "time: mean",
+    ),
+    "contact_gap_max_min": (np.nan, "min", "longest stretch without a ground station", "time: max"),
+}
+
+
+def _time_structure(ds: xr.Dataset, designs: list, plans: list[SystemPlan]) -> None:
+    """Time structure known before any trial, per scenario and cell, where designs have
+    it: eclipses, the power ceiling, and what the links carry."""
+    _per_cell(
+        ds,
+        "eclipse_h",
+        [eclipse_hours(d) for d in designs],
+        0.0,
+        ("h", "hours in the Earth's shadow in the grid cell", "time: sum"),
+    )
+    _per_cell(
+        ds,
+        "power_ceiling",
+        [power_ceiling(p.arrays, d) for p, d in zip(plans, designs, strict=True)],
+        1.0,
+        ("1", "share of unit slots the arrays and batteries can run, all units up", "time: mean"),
+    )
+    cells = [link_cells(d) for d in designs]
+    for name, (fill, *attrs) in _LINK_CELLS.items():
+        _per_cell(ds, name, [None if c is None else c[name] for c in cells], fill, tuple(attrs))
 
 
 def _per_cell(

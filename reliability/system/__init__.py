@@ -7,6 +7,7 @@ from reliability.system.plan import (
     eclipse_at_full,
     eclipse_hours,
     job_mtbf_h,
+    link_cells,
     power_ceiling,
     time_edges,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "eclipse_at_full",
     "eclipse_hours",
     "job_mtbf_h",
+    "link_cells",
     "power_ceiling",
     "time_edges",
 ]

@@ -19,8 +19,14 @@ from reliability.campaign import Design, lot_depth
 from reliability.engine import PlanArrays
 from reliability.engine.spec import Effect, WorkloadKind
 from reliability.environment import eclipse_days, steps_integral
+from reliability.power import PowerPieces
 from reliability.system.modes import Modes, build_modes
-from reliability.system.satellite import satellite_level, satellite_power
+from reliability.system.satellite import (
+    satellite_level,
+    satellite_links,
+    satellite_power,
+    satellite_slots,
+)
 from reliability.system.tree import tree_fields
 from reliability.workload import checkpoint_schedule
 
@@ -30,6 +36,7 @@ __all__ = [
     "eclipse_at_full",
     "eclipse_hours",
     "job_mtbf_h",
+    "link_cells",
     "power_ceiling",
     "time_edges",
 ]
@@ -230,8 +237,14 @@ def _power_fields(design: Design) -> dict[str, object]:
     level below ``power.level``, breadth first) and the units each can run, day by
     day merged into pieces (:func:`reliability.power.power_pieces`)."""
     pieces = satellite_power(design)
-    if pieces is None:
+    carried = satellite_links(design, time_edges(design.mission_h, design.time_step_h))
+    if pieces is None and carried is None:
         return {}
+    if pieces is None:  # links alone: one piece that runs every usable unit
+        slots = satellite_slots(design)
+        pieces = PowerPieces(
+            np.zeros(1), np.array([slots]), np.arange(slots + 1)[None, :], np.zeros(1)
+        )
     levels = design.levels
     d = satellite_level(design)
     first = sum(math.prod(lv.n for lv in levels[:j]) for j in range(d + 1))
@@ -242,6 +255,7 @@ def _power_fields(design: Design) -> dict[str, object]:
         "pw_sun": pieces.sun,
         "pw_ecl": pieces.eclipse.ravel(),
         "pw_frac": pieces.eclipse_share,
+        **({} if carried is None else {"lk_d": carried.table}),
     }
 
 
@@ -269,11 +283,27 @@ def eclipse_at_full(arrays: PlanArrays) -> np.ndarray:
     return table[:, -1]
 
 
-def power_ceiling(arrays: PlanArrays) -> np.ndarray | None:
+def link_cells(design: Design) -> dict[str, np.ndarray] | None:
+    """Per capacity-grid cell (None without ``[links]``): hours in contact with a
+    station, the share of unit slots the links carry with every slot running, the mean
+    time a result waits on board (minutes) at the most units they carry in full, and
+    the longest stretch without a station (minutes)."""
+    carried = satellite_links(design, time_edges(design.mission_h, design.time_step_h))
+    if carried is None:
+        return None
+    return {
+        "contact_h": carried.contact_h,
+        "link_ceiling": carried.ceiling,
+        "link_wait_min": carried.wait_min,
+        "contact_gap_max_min": carried.gap_max_min,
+    }
+
+
+def power_ceiling(arrays: PlanArrays, design: Design | None = None) -> np.ndarray | None:
     """Per capacity-grid cell: the mean share of unit slots the power limits let run
     with every unit up (None without power limits): the ceiling the array and battery
     put on capacity over the mission."""
-    if not np.size(arrays.pw_t):
+    if not np.size(arrays.pw_t) or (design is not None and design.power is None):
         return None
     slots = int(np.asarray(arrays.group_units)[np.asarray(arrays.pw_group)[0]])
     edges = np.asarray(arrays.edges, dtype=float)

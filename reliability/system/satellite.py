@@ -1,23 +1,33 @@
-"""What one satellite carries: the level whose members each have an array, a battery
-and a radiator, its unit slots, and the units its power lets run over the mission
-(:func:`reliability.power.power_pieces`), computed once for the plan, the heat and
-``validate``."""
+"""What one satellite carries: the level whose members each have an array, a battery,
+a radiator and a downlink, its unit slots, the units its power lets run over the
+mission (:func:`reliability.power.power_pieces`) and what its links carry
+(:func:`reliability.links.carry`), computed once for the plan, the heat, the result
+and ``validate``."""
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+
+import numpy as np
 
 from reliability.campaign import Design
-from reliability.environment import eclipse_days
+from reliability.environment import Environment, eclipse_days, orbit_node
+from reliability.links import Carried, Station, carry, contact_windows
+from reliability.orbit import gmst_rad, initial_raan_rad
 from reliability.power import PowerPieces, power_pieces
 
-__all__ = ["satellite_level", "satellite_power", "satellite_slots"]
+__all__ = ["satellite_level", "satellite_links", "satellite_power", "satellite_slots"]
 
 
 def satellite_level(design: Design) -> int:
-    """Index of the level whose members are the satellites: ``power.level``, else the
-    outermost."""
-    name = design.power.level if design.power is not None else design.levels[0].name
+    """Index of the level whose members are the satellites: ``power.level``, else
+    ``links.level``, else the outermost."""
+    name = design.levels[0].name
+    if design.power is not None:
+        name = design.power.level
+    elif design.links is not None:
+        name = design.links.level
     return [lv.name for lv in design.levels].index(name)
 
 
@@ -42,4 +52,35 @@ def satellite_power(design: Design) -> PowerPieces | None:
         eclipse_min=shade,
         mission_h=design.mission_h,
         k=design.levels[satellite_level(design) + 1].k,
+    )
+
+
+def satellite_links(design: Design, edges: np.ndarray) -> Carried | None:
+    """What each satellite's links carry, and per grid cell (``edges``) its contacts,
+    ceiling and waits (None without ``[links]``)."""
+    lk, env = design.links, design.environment
+    if lk is None or env is None:
+        return None
+    starts, ends = _windows(env, lk.stations, lk.elevation_mask_deg, design.mission_h)
+    return carry(lk, starts, ends, slots=satellite_slots(design), edges=edges)
+
+
+@lru_cache(maxsize=16)  # a sweep of link rates or stores keeps its geometry
+def _windows(
+    env: Environment, stations: tuple[Station, ...], mask_deg: float, mission_h: float
+) -> tuple[np.ndarray, np.ndarray]:
+    node = orbit_node(env)
+    return contact_windows(
+        altitude_km=node["altitude_km"],
+        inclination_deg=node["inclination_deg"],
+        raan0_rad=initial_raan_rad(
+            raan_deg=node.get("raan_deg"),
+            ltan_h=node.get("ltan_h"),
+            epoch_day=node["epoch_day"],
+            year=node["year"],
+        ),
+        gmst0_rad=gmst_rad(node["epoch_day"], node["year"]),
+        stations=stations,
+        mask_deg=mask_deg,
+        span_h=mission_h,
     )

@@ -194,6 +194,12 @@ PLAN_FLOAT: tuple[Field, ...] = (
     Field("sp_last", "spare_pools", "fixed-cadence launches: the last, h", default=inf),
     Field("pw_t", "power_pieces", "power: piece starts, h", default=()),
     Field("pw_frac", "power_pieces", "power: share of the piece in eclipse", default=()),
+    Field(
+        "lk_d",
+        "link_table",
+        "links: units' worth of results a satellite's links carry, by units running (0..slots)",
+        default=(),
+    ),
     Field("sp_rp1", "spare_pools", "first repair parameter of units swapped out", default=0.0),
     Field("sp_rp2", "spare_pools", "second repair parameter of units swapped out", default=0.0),
     Field("pat_t", "pattern_pieces", "periodic patterns: piece starts within the period"),
@@ -366,6 +372,7 @@ FVARS: tuple[str, ...] = (
     "good",  # training: work committed before a pending corruption
     "spe_points",  # points of this trial's SPE steps profile
     "unpowered_h",  # usable unit-hours not run for lack of power in the window
+    "unlinked_h",  # powered unit-hours whose results the links could not carry
 )
 
 COUNTERS: tuple[str, ...] = (

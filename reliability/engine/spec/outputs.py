@@ -215,4 +215,12 @@ OUTPUTS: tuple[Output, ...] = (
         "mean fraction of unit slots usable but not run for lack of power",
         "time: mean",
     ),
+    Output(
+        "link_limited",
+        "trial",
+        "f8",
+        "1",
+        "mean fraction of unit slots powered but idle: the links could not carry their results",
+        "time: mean",
+    ),
 )
