@@ -148,8 +148,9 @@ def at_a_glance(campaign: Campaign) -> list[str]:
             )
             + "."
         )
-    env = base.environment
-    if env is not None:
+    # every orbit a sweep flies, in order, each once
+    envs = list(dict.fromkeys(sc.design.environment for sc in campaign.scenarios))
+    for env in (e for e in envs if e is not None):
         lines.append(
             f"Environment: {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg), "
             f"dose {env.dose_rad_per_y:g} rad(Si)/y, SAA {env.saa_fraction:.0%} of each "
@@ -157,7 +158,8 @@ def at_a_glance(campaign: Campaign) -> list[str]:
         )
         beta, shade = eclipse_days(env, base.mission_h)
         lines.append(
-            f"Sun: beta angle {beta.min():.0f} to {beta.max():.0f} deg; "
+            f"Sun{f' ({env.orbit})' if len(envs) > 1 else ''}: beta angle {beta.min():.0f} "
+            f"to {beta.max():.0f} deg; "
             + (
                 f"eclipses on {100 * (shade > 0).mean():.0f}% of days, up to "
                 f"{shade.max():.0f} min per orbit."

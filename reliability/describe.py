@@ -19,7 +19,7 @@ from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
-from reliability.system.heat import unit_temperature_steps
+from reliability.system.heat import unit_heat, unit_temperature_steps
 from reliability.system.satellite import satellite_links, satellite_power, satellite_slots
 from reliability.thermal import arrhenius
 
@@ -302,11 +302,21 @@ def _describe_thermal(design: Any) -> str:
         for m in u.failures
         if m.activation_ev is not None
     ]
+    throttle = ""
+    if th.max_unit_c is not None:
+        pp = satellite_power(design)
+        slots = satellite_slots(design)
+        days = np.diff(np.append(pp.start_h, design.mission_h))[pp.sun < slots].sum() / 24
+        throttle = (
+            f"; throttled to keep them at or below {th.max_unit_c:g} C: {pp.sun.min()} to "
+            f"{pp.sun.max()} of {slots} units run, fewer than all on {days:.0f} days"
+        )
     return (
         f"thermal       radiator {th.radiator_m2:g} m^2 (emissivity {th.emissivity:g}); running "
         f"units at {temps.min():.1f} to {temps.max():.1f} C (laws stated at "
         f"{th.reference_c:g} C)"
         + (f"; {', '.join(modes)}" if modes else "; no mode has an activation energy")
+        + throttle
     )
 
 
@@ -506,7 +516,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
             if design.links is not None:
                 lines.append(_describe_links(design))
         for u in units:
-            rows = rate_table(u, env, design.mission_h)
+            heat = unit_heat(design) if u is design.leaf_unit else None
+            rows = rate_table(u, env, design.mission_h, heat)
             if shown.get(u.name) == rows:
                 continue  # the sweep does not change this unit's physics
             shown[u.name] = rows

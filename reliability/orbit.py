@@ -125,11 +125,6 @@ def sun_longitude(day_of_year: float | np.ndarray, year: int = 2027) -> np.ndarr
     return mean_lon + np.radians(1.915) * np.sin(g) + np.radians(0.020) * np.sin(2 * g)
 
 
-def _sun_right_ascension(longitude: np.ndarray) -> np.ndarray:
-    eps = math.radians(OBLIQUITY_DEG)
-    return np.arctan2(math.cos(eps) * np.sin(longitude), np.cos(longitude))
-
-
 def beta_angle(
     t_h: float | np.ndarray,
     *,
@@ -169,14 +164,18 @@ def initial_raan_rad(
     *, raan_deg: float | None = None, ltan_h: float | None = None, epoch_day: float, year: int
 ) -> float:
     """Right ascension of the ascending node at the mission start, rad: ``raan_deg``,
-    or the Sun's right ascension plus the hour angle of the node's local time
-    ``ltan_h``."""
+    or the mean Sun's right ascension plus the hour angle of the node's local (mean
+    solar) time ``ltan_h``."""
     if (raan_deg is None) == (ltan_h is None):
         raise ValueError("give raan_deg or ltan_h, one of them")
     if raan_deg is not None:
         return math.radians(raan_deg)
-    lam0 = sun_longitude(epoch_day, year)
-    return float(_sun_right_ascension(lam0)) + math.radians(15.0 * (ltan_h - 12.0))
+    # local time is mean solar time: the hour angle from the mean Sun, which moves
+    # along the equator at the Sun's mean longitude (the true Sun is up to 4 deg, the
+    # equation of time, away from it)
+    jd = 367 * year - (7 * year) // 4 + 1721043.5 + epoch_day
+    mean_sun = math.radians((280.460 + 0.9856474 * (jd - 2451545.0)) % 360.0)
+    return mean_sun + math.radians(15.0 * (ltan_h - 12.0))
 
 
 def gmst_rad(day_of_year: float, year: int = 2027) -> float:

@@ -148,19 +148,21 @@ def eclipse_table(
 
 
 def power_pieces(
-    ps: PowerSystem,
+    ps: PowerSystem | None,
     *,
     slots: int,
     period_h: float,
     eclipse_min: np.ndarray,
     mission_h: float,
     k: int = 0,
+    cap: np.ndarray | None = None,
 ) -> PowerPieces:
     """The steps of units powered per satellite over the mission, from each day's
     eclipse minutes per orbit (``eclipse_min[d]`` for day ``d``; the array's power at
     the day's middle). A satellite with fewer than ``k`` usable units is down and runs
     nothing: its entries of the eclipse table are 0, so that days differing only there
-    share a piece."""
+    share a piece. ``cap[d]``: at most that many units run on day ``d`` (the radiator's
+    limit, :func:`reliability.thermal.units_cooled`); ``ps`` None: power limits none."""
     days = len(eclipse_min)
     starts, sun, ecl, share = [], [], [], []
     for d in range(days):
@@ -168,10 +170,16 @@ def power_pieces(
         if t0 >= mission_h:
             break
         t_e = float(eclipse_min[d]) / 60.0
-        age_y = (t0 + min(12.0, 0.5 * (mission_h - t0))) / 8760.0
-        array = ps.array_w * (1.0 - ps.degradation_per_y) ** age_y
-        n_s, _ = units_powered(ps, array, period_h, t_e, slots)
-        table = eclipse_table(ps, array, period_h, t_e, slots)
+        if ps is None:
+            n_s, table = slots, np.arange(slots + 1)
+        else:
+            age_y = (t0 + min(12.0, 0.5 * (mission_h - t0))) / 8760.0
+            array = ps.array_w * (1.0 - ps.degradation_per_y) ** age_y
+            n_s, _ = units_powered(ps, array, period_h, t_e, slots)
+            table = eclipse_table(ps, array, period_h, t_e, slots)
+        if cap is not None:
+            n_s = int(min(n_s, cap[d]))
+            table = np.minimum(table, int(cap[d]))
         table[:k] = 0
         hours = min(24.0, mission_h - t0)
         if sun and sun[-1] == n_s and np.array_equal(ecl[-1], table):

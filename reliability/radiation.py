@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import integrate, optimize
@@ -267,11 +267,67 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
     return total * entry.bits / 24.0, heavy / total
 
 
+#: latch-up heats up: the onset LET of CMOS test structures at 125 C was about 0.4 of
+#: its room-temperature value (Johnston, Swift and Shaw, "The effect of temperature on
+#: single-particle latchup", IEEE TNS 38(6), 1991) [S, two points]; taken as
+#: exponential in temperature between and beyond them [U]
+SEL_ONSET_PER_100K = 0.4
+
+
+def sel_onset(l0: float, t_c: float | np.ndarray, tested_c: float) -> np.ndarray:
+    """Onset LET of a latch-up fit measured at ``tested_c``, at ``t_c`` (degrees C).
+
+    >>> round(float(sel_onset(10.0, 125.0, 25.0)), 6)
+    4.0
+    """
+    return l0 * SEL_ONSET_PER_100K ** ((np.asarray(t_c, dtype=float) - tested_c) / 100.0)
+
+
+def _heated(entry, env: Environment, temperature, mission_h: float):
+    """(piece starts, rate multipliers) of a latch-up fit at the unit's temperature
+    steps, against its rate at the test temperature."""
+    starts, temps = temperature
+    base, _ = _entry_rate_per_h(entry, env)
+    mults = []
+    for t in temps:
+        sigma, l0, w, s = entry.params
+        hot = replace(entry, params=(sigma, float(sel_onset(l0, t, entry.tested_at_c)), w, s))
+        mults.append(_entry_rate_per_h(hot, env)[0] / base if base > 0 else 1.0)
+    return np.asarray(starts, dtype=float), np.asarray(mults)
+
+
+def _scale_shape(shape: RateShape, starts: np.ndarray, mults: np.ndarray, mission_h: float):
+    """``shape`` with its quiet steps times the steps (``starts``, ``mults``), and its
+    long-run mean and solar-event rate times their mission mean (the heat of an event's
+    hours is not tracked)."""
+
+    def times(steps):
+        cuts = sorted({t for t, _ in steps} | {float(t) for t in starts if t < mission_h})
+        out = []
+        for c in cuts:
+            r = next(r for t, r in reversed(steps) if t <= c)
+            m = mults[np.searchsorted(starts, c, side="right") - 1]
+            out.append((c, r * float(m)))
+        return tuple(out)
+
+    ends = np.append(starts[1:], mission_h)
+    mean = float(((np.minimum(ends, mission_h) - starts).clip(0) * mults).sum() / mission_h)
+    return replace(
+        shape,
+        mean_per_h=shape.mean_per_h * mean,
+        outside=times(shape.outside),
+        inside=times(shape.inside),
+        spe_per_intensity_h=shape.spe_per_intensity_h * mean,
+    )
+
+
 def _bendel_args(params: tuple[float, ...]) -> tuple[float, float | None]:
     return (params[0], params[1] if len(params) > 1 else None)
 
 
-def fault_processes(unit, env: Environment | None, mission_h: float) -> list[FaultProcess]:
+def fault_processes(
+    unit, env: Environment | None, mission_h: float, temperature=None
+) -> list[FaultProcess]:
     """The radiation fault processes of a unit type in an environment.
 
     Parameters
@@ -281,6 +337,9 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
     env : Environment or None
         The orbit environment (``None``: no SAA, no solar modulation, no SPEs).
     mission_h : float
+    temperature : (starts, degrees C), optional
+        The running unit's temperature steps: a latch-up fit with ``tested_at_c``
+        follows them (:func:`sel_onset`).
     """
     if env is None:
         env = preset("geo", solar="min", spe_share=0.0, gcr_solar_ratio=1.0)
@@ -315,6 +374,8 @@ def fault_processes(unit, env: Environment | None, mission_h: float) -> list[Fau
             shape = rate_shape(
                 env, mission_h, rate, saa_share=saa, spe_share=e.spe_share, heavy_ion_share=hi
             )
+            if e.tested_at_c is not None and temperature is not None:
+                shape = _scale_shape(shape, *_heated(e, env, temperature, mission_h), mission_h)
             out.append(FaultProcess(name, e.fault_class, eff, shape=shape, recover=e.recover))
     mem = unit.memory
     if mem is not None:
@@ -389,13 +450,13 @@ class RateRow:
     note: str = ""
 
 
-def rate_table(unit, env: Environment | None, mission_h: float) -> list[RateRow]:
+def rate_table(unit, env: Environment | None, mission_h: float, temperature=None) -> list[RateRow]:
     """Per fault process of ``unit``: mean events per unit-day over the mission and the
     SAA and solar-event shares (what ``reliability validate`` prints)."""
     from reliability.environment import HOURS_PER_YEAR, solar_steps
 
     rows = []
-    for fp in fault_processes(unit, env, mission_h):
+    for fp in fault_processes(unit, env, mission_h, temperature):
         if fp.shape is None:
             assert fp.life is not None
             mean_life = fp.life.mean_h * math.exp(0.5 * fp.lot_sigma**2)  # lots widen it

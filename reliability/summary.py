@@ -97,7 +97,9 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
             ("lost_to_failures", "down: failed or in repair (share of slots)", "fraction")
         )
     if "power_limited" in limits:
-        metrics.append(("power_limited", "usable but unpowered (share of slots)", "fraction"))
+        metrics.append(
+            ("power_limited", "usable, not run: power or cooling (share of slots)", "fraction")
+        )
     if "link_limited" in limits:
         metrics.append(
             ("link_limited", "run but stalled by the links (share of slots)", "fraction")

@@ -24,6 +24,10 @@ faster (the accelerated-life model of every rate profile), so a Weibull mode kee
 its shape and stretches its time. Units are taken as all up for the temperature
 (fewer units running would run cooler): the model errs towards more wear.
 
+Throttling: with ``max_unit_c`` a satellite runs at most the whole units that keep a
+running unit at or below it over the orbit (:func:`units_cooled`), in sunlight and in
+eclipse alike; the units beyond are usable but not run, as when power falls short.
+
 Examples
 --------
 >>> round(float(arrhenius(0.7, 85.0, 55.0)), 2)
@@ -44,6 +48,7 @@ __all__ = [
     "arrhenius",
     "heat_steps",
     "radiator_temperature_c",
+    "units_cooled",
 ]
 
 BOLTZMANN_EV_PER_K = 8.617333262e-5  # CODATA 2018, exact in the SI
@@ -64,6 +69,7 @@ class Thermal:
     bus_w: float = 0.0
     unit_rise_k_per_w: float = 0.0
     reference_c: float = 55.0
+    max_unit_c: float | None = None  # the hottest a running unit may run (None: no limit)
 
 
 def arrhenius(ea_ev: float, t_c: float | np.ndarray, reference_c: float) -> np.ndarray:
@@ -81,6 +87,24 @@ def radiator_temperature_c(th: Thermal, dissipated_w: float, absorbed_w_m2: floa
     """
     flux = dissipated_w / th.radiator_m2 + absorbed_w_m2
     return (flux / (th.emissivity * STEFAN_BOLTZMANN)) ** 0.25 - KELVIN
+
+
+def units_cooled(th: Thermal, absorbed_w_m2: np.ndarray | float) -> np.ndarray:
+    """Most units a satellite may run (orbit mean, not rounded) with a running unit at
+    ``max_unit_c`` or below: the radiator rejects eps sigma T^4 per square metre at
+    T = max_unit_c less the unit's own rise, and the bus takes its share first.
+    Infinite without a limit.
+
+    >>> th = Thermal(radiator_m2=20.0, emissivity=0.9, unit_w=700.0, max_unit_c=50.5)
+    >>> round(float(units_cooled(th, 0.0)), 2)   # the docstring above: 16 units at 50.5 C
+    16.0
+    """
+    absorbed = np.asarray(absorbed_w_m2, dtype=float)
+    if th.max_unit_c is None:
+        return np.full(absorbed.shape, np.inf)
+    t_rad = th.max_unit_c - th.unit_rise_k_per_w * th.unit_w + KELVIN
+    rejected = th.emissivity * STEFAN_BOLTZMANN * t_rad**4 * th.radiator_m2
+    return (rejected - absorbed * th.radiator_m2 - th.bus_w) / th.unit_w
 
 
 def heat_steps(

@@ -225,3 +225,65 @@ def test_a_dose_proxy_rate_is_refused_where_the_dose_is_from_electrons(make_camp
                 environment=f'orbit = "{orbit}"',
             )
     _unit(make_campaign, '{ class = "sdc", per_rad = 0.0588 }', environment='orbit = "sso-650"')
+
+
+# ----------------------------------------------------------------- latch-up and heat
+SEL_HEAT = "campaigns/validation/sel_heat.toml"
+
+
+def test_sel_onset_follows_johnston_1991():
+    """At 125 C the onset is 0.4 of its 25 C value, and nothing moves at the test
+    temperature."""
+    assert float(rad.sel_onset(20.0, 125.0, 25.0)) == pytest.approx(8.0)
+    assert float(rad.sel_onset(20.0, 25.0, 25.0)) == 20.0
+    assert float(rad.sel_onset(20.0, -15.0, 25.0)) > 20.0  # colder: harder to latch
+
+
+def test_sel_heat_case_is_the_figure_of_merit_at_the_hot_onset():
+    import tomllib
+    from pathlib import Path
+
+    from reliability.thermal import STEFAN_BOLTZMANN
+
+    doc = tomllib.loads(Path(SEL_HEAT).read_text())
+    th = doc["thermal"]
+    load = (th["bus_w"] + 16 * th["unit_w"]) / th["radiator_m2"] + th["absorbed_sun_w_m2"]
+    temp = (load / (th["emissivity"] * STEFAN_BOLTZMANN)) ** 0.25 - 273.15
+    temp += th["unit_rise_k_per_w"] * th["unit_w"]
+    onset = 20.0 * 0.4 ** ((temp - 25.0) / 100.0)
+    l25 = onset + 30.0 * math.sqrt(math.log(4 / 3))  # closed form, s = 2
+    expected = 485.0 * 1e-3 / l25**2 / 24.0 * 8760.0 * 64  # GEO C_HI (preset)
+    assert doc["verify"]["expect"][0]["exact"] == pytest.approx(expected, rel=1e-8)
+
+
+def test_a_hot_latch_up_fit_follows_the_temperature_steps():
+    from reliability.campaign import load_campaign
+    from reliability.system.heat import unit_heat
+
+    c = load_campaign(SEL_HEAT)
+    unit = c.base.leaf_unit
+    cold = rad.fault_processes(unit, c.base.environment, c.base.mission_h)[0].shape
+    starts = np.array([0.0, 4380.0])
+    temps = np.array([25.0, 125.0])  # half the year at the test temperature, half hot
+    hot = rad.fault_processes(unit, c.base.environment, c.base.mission_h, (starts, temps))[0]
+    steps = hot.shape.outside
+    assert steps[0][1] == pytest.approx(cold.outside[0][1])
+    hot_rate = dict(steps)[4380.0]
+    assert hot_rate > 2 * cold.outside[0][1]
+    assert hot.shape.mean_per_h == pytest.approx(cold.mean_per_h * (1 + hot_rate / steps[0][1]) / 2)
+    assert unit_heat(c.base) is not None
+
+
+def test_a_test_temperature_is_for_latch_up_fits_with_a_thermal_table():
+    from pathlib import Path
+
+    from reliability.campaign import CampaignError, parse_campaign
+
+    text = Path(SEL_HEAT).read_text()
+    with pytest.raises(
+        CampaignError, match=r"tested_at_c = 25.0: the temperature model is for latch-up"
+    ):
+        parse_campaign(text.replace('class = "sel"', 'class = "sefi"'))
+    no_heat = text.split("[thermal]")[0] + "[verify]" + text.split("[verify]")[1]
+    with pytest.raises(CampaignError, match=r"radiation\[0\].tested_at_c = 25.0: a latch-up test"):
+        parse_campaign(no_heat)

@@ -14,7 +14,7 @@ from reliability.orbit import beta_angle, eclipse_minutes, orbit_period_min
 from reliability.runner import run_campaign
 from reliability.system import compile_plan
 from reliability.system.heat import unit_temperature_steps
-from reliability.thermal import Thermal, arrhenius, radiator_temperature_c
+from reliability.thermal import Thermal, arrhenius, radiator_temperature_c, units_cooled
 
 CASE = Path("campaigns/validation/heat_weibull.toml")
 
@@ -109,3 +109,61 @@ def test_validate_warns_of_a_radiator_far_too_small():
     hot = parse_campaign(CASE.read_text().replace("radiator_m2 = 24.0", "radiator_m2 = 4.0"))
     assert any("above the 125 C rating" in w for w in design_warnings(hot))
     assert not any("125 C" in w for w in design_warnings(load_campaign(CASE)))
+
+
+THROTTLE = Path("campaigns/validation/heat_throttle.toml")
+
+
+def test_units_cooled_is_the_radiator_balance_solved_for_units():
+    th = Thermal(
+        radiator_m2=19.0,
+        emissivity=0.85,
+        unit_w=700.0,
+        bus_w=1500.0,
+        unit_rise_k_per_w=0.02,
+        max_unit_c=70.0,
+    )
+    n = float(units_cooled(th, 100.0))
+    # n units run exactly at the limit: the radiator at 70 C less the rise of 14 K
+    assert radiator_temperature_c(th, 1500.0 + n * 700.0, 100.0) + 14.0 == pytest.approx(70.0)
+    assert float(units_cooled(Thermal(radiator_m2=1.0, unit_w=1.0), 0.0)) == math.inf
+
+
+def _throttle_exact() -> tuple[float, float]:
+    from scipy import integrate, stats
+
+    j = np.arange(17)
+
+    def expect(t, f):
+        w = stats.binom.pmf(j, 16, math.exp(-t / (3 * 8760.0)))
+        return float((w * f(j) * (j >= 8)).sum())
+
+    cap = integrate.quad(lambda t: expect(t, lambda u: np.minimum(u, 10)), 0, 8760.0)[0]
+    lost = integrate.quad(lambda t: expect(t, lambda u: np.maximum(u - 10, 0)), 0, 8760.0)[0]
+    return cap / 8760.0 / 16, lost / 8760.0 / 16
+
+
+def test_throttle_case_states_the_binomial_values():
+    expect = tomllib.loads(THROTTLE.read_text())["verify"]["expect"]
+    assert [e["exact"] for e in expect] == pytest.approx(_throttle_exact(), abs=1e-9)
+
+
+def test_engine_throttles_to_what_the_radiator_cools():
+    c = load_campaign(THROTTLE).with_overrides(trials=2000, block_size=1000)
+    plan = compile_plan(c.base).arrays
+    assert list(plan.pw_sun) == [10]  # (0.85 sigma (56 C)^4 - 100) 19 - 1500) / 700 = 10.5
+    ds = run_campaign(c, n_workers=0)
+    for name, exact in zip(("mean_capacity", "power_limited"), _throttle_exact(), strict=True):
+        x = ds[name].values.ravel()
+        assert abs(x.mean() - exact) <= 4 * x.std(ddof=1) / math.sqrt(x.size), name
+    # the heat follows the throttle: running units stay at or below the limit
+    _, temps = unit_temperature_steps(c.base)
+    assert temps.max() <= 70.0
+
+
+def test_a_limit_no_unit_can_meet_is_refused():
+    text = THROTTLE.read_text().replace("max_unit_c = 70.0", "max_unit_c = -10.0")
+    with pytest.raises(
+        CampaignError, match=r"thermal.max_unit_c = -10.0: the radiator cannot keep"
+    ):
+        parse_campaign(text)

@@ -181,6 +181,7 @@ class RadiationEntry:
     recover: Law | None = None
     destructive: float = 0.0
     device: str = ""  # the published device preset it came from, if any
+    tested_at_c: float | None = None  # a latch-up fit's test temperature: hotter, it shifts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

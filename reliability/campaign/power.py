@@ -21,6 +21,7 @@ and loads, and its radiator.
     absorbed_eclipse_w_m2 = 60 # and in eclipse (Earth infrared)
     unit_rise_k_per_w = 0.02   # a running unit's rise above the radiator, K/W
     reference_c = 55.0         # the temperature the failure laws are stated at
+    max_unit_c = 85.0          # optional: throttle to keep running units this cool
     # unit_w and bus_w: as in [power] (required without it)
 
 A failure mode with ``activation_ev = 0.7`` then ages by the Arrhenius factor of its
@@ -33,7 +34,7 @@ from reliability.campaign.errors import CampaignError
 from reliability.campaign.model import Level
 from reliability.campaign.reader import Table
 from reliability.power import POLICIES, PowerSystem
-from reliability.thermal import Thermal
+from reliability.thermal import Thermal, units_cooled
 
 __all__ = ["read_power", "read_thermal"]
 
@@ -92,6 +93,16 @@ def read_thermal(t: Table | None, power: PowerSystem | None) -> Thermal | None:
         bus_w=t.number("bus_w", 0.0 if power is None else power.bus_w, minimum=0.0, maximum=1e9),
         unit_rise_k_per_w=t.number("unit_rise_k_per_w", 0.0, minimum=0.0, maximum=100.0),
         reference_c=t.number("reference_c", 55.0, minimum=-100.0, maximum=300.0),
+        max_unit_c=t.number("max_unit_c", None, minimum=-100.0, maximum=300.0)
+        if t.has("max_unit_c")
+        else None,
     )
+    if out.max_unit_c is not None and units_cooled(out, out.absorbed_sun_w_m2) < 1.0:
+        raise t.error(
+            "max_unit_c",
+            "the radiator cannot keep even one running unit this cool in sunlight "
+            f"(at most {float(units_cooled(out, out.absorbed_sun_w_m2)):.2f} units)",
+            out.max_unit_c,
+        )
     t.finish()
     return out

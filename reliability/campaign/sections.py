@@ -156,6 +156,15 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
         training=workload is not None and workload.kind == "training",
     )
     for uname, ut in units.items():
+        for i, e in enumerate(ut.radiation):
+            if e.tested_at_c is not None and thermal is None:
+                raise CampaignError(
+                    "a latch-up test temperature needs a [thermal] table: it sets the "
+                    "temperature the part runs at",
+                    source=source,
+                    path=f"units.{uname}.radiation[{i}].tested_at_c",
+                    value=e.tested_at_c,
+                )
         for i, m in enumerate(ut.failures):
             if m.activation_ev is not None and thermal is None:
                 raise CampaignError(

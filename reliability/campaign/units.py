@@ -285,6 +285,16 @@ def _validate_radiation(
             )
         elif rt.has("recover"):
             raise rt.error("recover", f"only transient faults recover (effect = {effect})")
+        tested = None
+        if rt.has("tested_at_c"):
+            tested = rt.number("tested_at_c", minimum=-60.0, maximum=200.0)
+            if cls != "sel" or rate["source"] != "weibull":
+                raise rt.error(
+                    "tested_at_c",
+                    "the temperature model is for latch-up heavy-ion fits (class = 'sel', "
+                    "weibull = {...}): the onset LET falls as the part heats",
+                    tested,
+                )
         destructive = 0.0
         if rt.has("destructive"):
             if effect != "transient":
@@ -299,6 +309,7 @@ def _validate_radiation(
                 recover=recover,
                 destructive=destructive,
                 device=device,
+                tested_at_c=tested,
                 **rate,
             )
         )

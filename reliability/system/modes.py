@@ -18,7 +18,7 @@ from reliability.campaign import Design, Law, Profile
 from reliability.engine.spec import CLOCKED_EFFECTS, LAW_CODES, Effect, ProfileKind, Renew
 from reliability.environment import Environment, pattern_time, saa_pattern, spe_process
 from reliability.radiation import FaultProcess, fault_processes
-from reliability.system.heat import arrhenius_steps
+from reliability.system.heat import arrhenius_steps, unit_heat
 
 __all__ = ["Modes", "build_modes"]
 
@@ -336,7 +336,9 @@ def build_modes(design: Design) -> Modes:
     unit = design.leaf_unit
     modes = Modes(design)
     _add_hardware(modes, unit)
-    for j, fp in enumerate(fault_processes(unit, design.environment, design.mission_h)):
+    for j, fp in enumerate(
+        fault_processes(unit, design.environment, design.mission_h, unit_heat(design))
+    ):
         modes.add_process(unit.name, fp, local=64 + 3 * j)
     pm = unit.maintenance
     if pm is not None:  # a scheduled action, restored like a repair in place

@@ -26,6 +26,7 @@ from reliability.system.satellite import (
     satellite_links,
     satellite_power,
     satellite_slots,
+    throttled,
 )
 from reliability.system.tree import tree_fields
 from reliability.workload import checkpoint_schedule
@@ -303,7 +304,9 @@ def power_ceiling(arrays: PlanArrays, design: Design | None = None) -> np.ndarra
     """Per capacity-grid cell: the mean share of unit slots the power limits let run
     with every unit up (None without power limits): the ceiling the array and battery
     put on capacity over the mission."""
-    if not np.size(arrays.pw_t) or (design is not None and design.power is None):
+    if not np.size(arrays.pw_t) or (
+        design is not None and design.power is None and not throttled(design)
+    ):
         return None
     slots = int(np.asarray(arrays.group_units)[np.asarray(arrays.pw_group)[0]])
     edges = np.asarray(arrays.edges, dtype=float)

@@ -16,8 +16,15 @@ from reliability.environment import Environment, eclipse_days, orbit_node
 from reliability.links import Carried, Station, carry, contact_windows
 from reliability.orbit import gmst_rad, initial_raan_rad
 from reliability.power import PowerPieces, power_pieces
+from reliability.thermal import units_cooled
 
-__all__ = ["satellite_level", "satellite_links", "satellite_power", "satellite_slots"]
+__all__ = [
+    "satellite_level",
+    "satellite_links",
+    "satellite_power",
+    "satellite_slots",
+    "throttled",
+]
 
 
 def satellite_level(design: Design) -> int:
@@ -39,19 +46,34 @@ def satellite_slots(design: Design) -> int:
     return math.prod(lv.n for lv in levels[satellite_level(design) + 1 :])
 
 
+def throttled(design: Design) -> bool:
+    """Does the radiator limit the units that run (``[thermal] max_unit_c``)?"""
+    return design.thermal is not None and design.thermal.max_unit_c is not None
+
+
 def satellite_power(design: Design) -> PowerPieces | None:
-    """The units each satellite can run, piece by piece (None without power limits)."""
-    ps, env = design.power, design.environment
-    if ps is None or env is None:
+    """The units each satellite can run, piece by piece: what its power allows and its
+    radiator cools (None without power limits or throttling)."""
+    ps, env, th = design.power, design.environment, design.thermal
+    if not (ps is not None and env is not None) and not throttled(design):
         return None
-    _, shade = eclipse_days(env, design.mission_h)
+    days = math.ceil(design.mission_h / 24.0)
+    shade = np.zeros(days) if env is None else eclipse_days(env, design.mission_h)[1]
+    slots = satellite_slots(design)
+    cap = None
+    if throttled(design):
+        period = 1.0 if env is None else env.orbit_period_h
+        f = shade / 60.0 / period
+        absorbed = (1 - f) * th.absorbed_sun_w_m2 + f * th.absorbed_eclipse_w_m2
+        cap = np.clip(np.floor(units_cooled(th, absorbed) + 1e-9), 0, slots)
     return power_pieces(
         ps,
-        slots=satellite_slots(design),
-        period_h=env.orbit_period_h,
+        slots=slots,
+        period_h=1.0 if env is None else env.orbit_period_h,
         eclipse_min=shade,
         mission_h=design.mission_h,
         k=design.levels[satellite_level(design) + 1].k,
+        cap=cap,
     )
 
 

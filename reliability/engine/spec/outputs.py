@@ -212,7 +212,7 @@ OUTPUTS: tuple[Output, ...] = (
         "trial",
         "f8",
         "1",
-        "mean fraction of unit slots usable but not run for lack of power",
+        "mean fraction of unit slots usable but not run for lack of power or cooling",
         "time: mean",
     ),
     Output(
