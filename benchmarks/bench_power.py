@@ -8,9 +8,9 @@ wear-out, servicing, a serving demand: a few dozen events a trial) in the 650 km
 dawn-dusk orbit and in the ISS-like orbit (eclipses every orbit: more pieces of power
 limits), and the demo (the same cluster in the dawn-dusk orbit with SEFI resets and
 radiation faults: about a thousand events a trial) given the same power and heat, each
-timed with
-its [power] and [thermal] tables and without them (and without the wear-out's
-activation energy), interleaved, the median of the repeats. Neither adds events:
+timed without [power], [thermal] and [links] (and without the wear-out's activation
+energy and the latch-up's test temperature), with power and heat, and with links
+too, interleaved, the median of the repeats. Neither adds events:
 the engine stops at each change of the power limits (tens a year) and weighs
 sunlight and eclipse in the integrals between events, and the heat is the wear-out's
 rate profile (steps by the day's temperature).
@@ -46,7 +46,20 @@ def main() -> None:
     trials, repeats = (100, 3) if args.quick else (1000, 7)
     c = load_campaign(ROOT / "campaigns/orbits-power.toml")
     demo = load_campaign(ROOT / "campaigns/demo.toml").scenarios[1].design
-    cases = [(dict(sc.settings)["environment.orbit"], sc.design) for sc in c.scenarios[:2]]
+    light = [sc for sc in c.scenarios if dict(sc.settings)["links.output_gb_per_unit_h"] < 1]
+    cases = [(dict(sc.settings)["environment.orbit"], sc.design) for sc in light[:2]]
+    # the dawn-dusk case without its latch-up: only wear-out and servicing (the
+    # lightest campaign, where the stops at power changes weigh most)
+    bare = light[0].design
+    cases.insert(
+        1,
+        (
+            "sso-bare",
+            dataclasses.replace(
+                bare, units=tuple(dataclasses.replace(u, radiation=()) for u in bare.units)
+            ),
+        ),
+    )
     # the demo (SEFIs, radiation, servicing: events every few days) with the same
     # power and heat as orbits-power and the wear-out's activation energy
     hot = tuple(
@@ -61,29 +74,40 @@ def main() -> None:
     )
     base = c.base
     cases.append(
-        ("demo", dataclasses.replace(demo, power=base.power, thermal=base.thermal, units=hot))
+        (
+            "demo",
+            dataclasses.replace(
+                demo, power=base.power, thermal=base.thermal, links=base.links, units=hot
+            ),
+        )
     )
-    print(f"{'campaign':<10} {'pieces':>6} {'ms/trial off':>12} {'ms/trial on':>11} {'ratio':>6}")
+    print(
+        f"{'campaign':<10} {'pieces':>6} {'ms/trial off':>12} {'power+heat':>10} {'ratio':>6}"
+        f" {'+links':>8} {'ratio':>6}"
+    )
     for label, design in cases:
-        on = compile_plan(design).arrays
+        on = compile_plan(dataclasses.replace(design, links=None)).arrays
+        linked = compile_plan(design).arrays
         plain = tuple(
             dataclasses.replace(
                 u,
                 failures=tuple(dataclasses.replace(m, activation_ev=None) for m in u.failures),
+                radiation=tuple(dataclasses.replace(e, tested_at_c=None) for e in u.radiation),
             )
             for u in design.units
         )
-        off_design = dataclasses.replace(design, power=None, thermal=None, units=plain)
+        off_design = dataclasses.replace(design, power=None, thermal=None, links=None, units=plain)
         off = compile_plan(off_design).arrays
-        _time(on, 2), _time(off, 2)  # compiled and warm
-        t_on, t_off = [], []
+        _time(on, 2), _time(off, 2), _time(linked, 2)  # compiled and warm
+        t_on, t_off, t_link = [], [], []
         for _ in range(repeats):
             t_off.append(_time(off, trials))
             t_on.append(_time(on, trials))
-        a, b = statistics.median(t_off), statistics.median(t_on)
+            t_link.append(_time(linked, trials))
+        a, b, c3 = (statistics.median(x) for x in (t_off, t_on, t_link))
         print(
-            f"{label:<10} {len(on.pw_t):>6} "
-            f"{1000 * a / trials:>12.3f} {1000 * b / trials:>11.3f} {b / a:>6.2f}"
+            f"{label:<10} {len(on.pw_t):>6} {1000 * a / trials:>12.3f} "
+            f"{1000 * b / trials:>10.3f} {b / a:>6.2f} {1000 * c3 / trials:>8.3f} {c3 / a:>6.2f}"
         )
 
 

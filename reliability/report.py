@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from reliability import plots
+from reliability import plots, plots_orbit
 from reliability.assumptions import Assumption, assumptions, at_a_glance, suggested_swings
 from reliability.campaign import Campaign, Target, parse_campaign
 from reliability.decision import Decision, decide, pick_warnings, requirement_arithmetic
@@ -296,14 +296,18 @@ def _figures(ds: xr.Dataset, decision: Decision) -> list[tuple[str, str, Figure]
         out.append(("fault_counts", "faults by class", fig))
     if "power_ceiling" in ds:
         fig, ax = new()
-        plots.power_ceiling(ds, ax=ax)
+        plots_orbit.power_ceiling(ds, ax=ax)
         out.append(("power_ceiling", "capacity and the power ceiling over the mission", fig))
+    if "unit_temperature_c" in ds:
+        fig, ax = new()
+        plots_orbit.cell_series(ds, "unit_temperature_c", ax=ax)
+        out.append(("unit_temperature", "the running units' temperature over the mission", fig))
     if "link_ceiling" in ds:
         fig, ax = new()
-        plots.power_ceiling(ds, ax=ax, variable="link_ceiling")
+        plots_orbit.power_ceiling(ds, ax=ax, variable="link_ceiling")
         out.append(("link_ceiling", "capacity and what the links carry over the mission", fig))
         fig, ax = new()
-        plots.link_wait(ds, ax=ax)
+        plots_orbit.link_wait(ds, ax=ax)
         out.append(("link_wait", "how long results wait on board for a ground station", fig))
     for var, label in (
         ("spare_stock", "free spare units"),

@@ -39,6 +39,7 @@ RANKS = {
     "summary": 7,
     "decision": 7,
     "plots": 7,
+    "plots_orbit": 7,
     "verify": 7,
     "report": 8,
     "report_search": 8,

@@ -257,3 +257,30 @@ def test_training_with_links_is_refused():
 def test_plan_without_links_has_no_table():
     c = parse_campaign(DEMO.replace("OUTPUT", "1.0").split("[links]")[0])
     assert np.size(compile_plan(c.base).arrays.lk_d) == 0
+
+
+THERMAL = """
+[thermal]
+radiator_m2 = 20.0
+absorbed_sun_w_m2 = 150
+absorbed_eclipse_w_m2 = 60
+unit_w = 500
+bus_w = 1000
+unit_rise_k_per_w = 0.02
+"""
+
+
+def test_report_shows_links_and_temperatures(tmp_path):
+    from reliability.report import write_report
+    from reliability.system import temperature_cells
+
+    c = parse_campaign(DEMO.replace("OUTPUT", "5.0") + THERMAL, source="links.toml")
+    run = tmp_path / "run"
+    ds = run_campaign(c, n_workers=0, out_dir=run)
+    np.testing.assert_allclose(ds["unit_temperature_c"].values[0], temperature_cells(c.base))
+    assert ds["unit_temperature_c"].attrs["units"] == "degC"
+    html = write_report(run).read_text()
+    for fig in ("link_ceiling", "link_wait", "unit_temperature"):
+        assert (run / "figures" / f"{fig}.png").is_file(), fig
+    assert "run but stalled by the links" in html
+    assert "Links per satellite: 1 ground station(s) (SvalSat)" in html

@@ -42,6 +42,7 @@ from reliability.system import (
     eclipse_hours,
     link_cells,
     power_ceiling,
+    temperature_cells,
 )
 
 if TYPE_CHECKING:
@@ -424,6 +425,13 @@ def _time_structure(ds: xr.Dataset, designs: list, plans: list[SystemPlan]) -> N
         [power_ceiling(p.arrays, d) for p, d in zip(plans, designs, strict=True)],
         1.0,
         ("1", "share of unit slots the arrays and batteries can run, all units up", "time: mean"),
+    )
+    _per_cell(
+        ds,
+        "unit_temperature_c",
+        [temperature_cells(d) for d in designs],
+        np.nan,
+        ("degC", "mean temperature of a running unit in the grid cell", "time: mean"),
     )
     cells = [link_cells(d) for d in designs]
     for name, (fill, *attrs) in _LINK_CELLS.items():

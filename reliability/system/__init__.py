@@ -9,6 +9,7 @@ from reliability.system.plan import (
     job_mtbf_h,
     link_cells,
     power_ceiling,
+    temperature_cells,
     time_edges,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "job_mtbf_h",
     "link_cells",
     "power_ceiling",
+    "temperature_cells",
     "time_edges",
 ]

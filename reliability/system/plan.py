@@ -20,6 +20,7 @@ from reliability.engine import PlanArrays
 from reliability.engine.spec import Effect, WorkloadKind
 from reliability.environment import eclipse_days, steps_integral
 from reliability.power import PowerPieces
+from reliability.system.heat import unit_temperature_steps
 from reliability.system.modes import Modes, build_modes
 from reliability.system.satellite import (
     satellite_level,
@@ -39,6 +40,7 @@ __all__ = [
     "job_mtbf_h",
     "link_cells",
     "power_ceiling",
+    "temperature_cells",
     "time_edges",
 ]
 
@@ -282,6 +284,21 @@ def eclipse_at_full(arrays: PlanArrays) -> np.ndarray:
     """Units a satellite with every unit usable runs in eclipse, per power piece."""
     table = np.asarray(arrays.pw_ecl).reshape(np.size(arrays.pw_t), -1)
     return table[:, -1]
+
+
+def temperature_cells(design: Design) -> np.ndarray | None:
+    """Per capacity-grid cell: the running units' mean temperature, degrees C (None
+    without ``[thermal]``)."""
+    if design.thermal is None:
+        return None
+    starts, temps = unit_temperature_steps(design)
+    edges = time_edges(design.mission_h, design.time_step_h)
+    ends = np.append(starts[1:], design.mission_h)
+    out = np.zeros(len(edges) - 1)
+    for c in range(len(out)):
+        overlap = np.clip(np.minimum(ends, edges[c + 1]) - np.maximum(starts, edges[c]), 0, None)
+        out[c] = (overlap * temps).sum() / (edges[c + 1] - edges[c])
+    return out
 
 
 def link_cells(design: Design) -> dict[str, np.ndarray] | None:
