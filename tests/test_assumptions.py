@@ -63,7 +63,8 @@ def test_suggested_swings_load_and_move_each_life_and_rate():
     snippet = suggested_swings(c)
     swings = tomllib.loads(snippet)["swings"]
     assert swings["units.gpu.failures[0].mean"] == ["4 y", "16 y"]
-    assert swings["units.gpu.radiation[0].per_rad"] == [0.0294, 0.1176]
+    assert swings["units.gpu.radiation[0].per_device_day"] == [0.0083335, 0.033334]
+    assert swings["units.gpu.radiation[1].per_rad"] == [0.0294, 0.1176]
     # the file without its sweep, with the suggestion, loads: a tornado of 2 x 4 + 1
     doc = tomllib.loads(c.toml_text)
     doc.pop("sweep")

@@ -30,7 +30,7 @@ def test_validate_prints_derived_fault_rates(cli, tmp_path):
         campaign_text(
             environment=(
                 '[environment]\norbit = "sso-650"\nsolar = "min"\n'
-                "spe_share = 0\ngcr_solar_ratio = 1"
+                "spe_share = 0\ngcr_solar_ratio = 1\ntrapped_solar_ratio = 1"
             ),
             unit_extra=(
                 'radiation = [{ class = "sdc", per_rad = 0.0588 }, '

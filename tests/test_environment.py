@@ -1,5 +1,6 @@
 """Orbit presets and how they lay a long-run mean rate out in time."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -125,3 +126,35 @@ def test_bad_node_or_epoch_is_refused(make_campaign, extra, message):
 
     with pytest.raises(CampaignError, match=message):
         make_campaign(environment=f'[environment]\norbit = "sso-650"\n{extra}')
+
+
+def test_trapped_protons_and_cosmic_rays_peak_at_solar_minimum():
+    """Issue 15 item 6: in LEO both the SAA's trapped protons (AP-8 MIN over MAX, 1.4
+    at 650 km) and the cosmic rays are more at solar minimum; the demo's SEFIs, laid
+    out by the orbit, follow them (they were 1.5x more frequent in active years)."""
+    from reliability.campaign import load_campaign
+    from reliability.environment import preset, rate_shape, solar_steps
+    from reliability.radiation import fault_processes
+
+    env = preset("sso-650")
+    assert env.trapped_solar_ratio == 1.4 and env.gcr_solar_ratio == 2.0
+    shape = rate_shape(env, 11 * 8760.0, 1.0, heavy_ion_share=0.0)  # trapped alone
+    phases = dict(solar_steps(env, 11 * 8760.0))
+    active = [r for t, r in shape.inside if phases.get(t) is True]
+    quiet = [r for t, r in shape.inside if phases.get(t) is False]
+    assert quiet[0] / active[0] == pytest.approx(1.4)
+    demo = load_campaign("campaigns/demo.toml").base
+    sefi = next(
+        fp
+        for fp in fault_processes(demo.leaf_unit, demo.environment, demo.mission_h)
+        if fp.fault_class == "sefi"
+    )
+    # the demo flies in active years (its five years start the cycle's active phase)
+    assert [a for _, a in solar_steps(demo.environment, demo.mission_h)] == [True]
+    quiet_env = dataclasses.replace(demo.environment, solar="min")
+    quiet_sefi = next(
+        fp
+        for fp in fault_processes(demo.leaf_unit, quiet_env, demo.mission_h)
+        if fp.fault_class == "sefi"
+    )
+    assert quiet_sefi.shape.inside[0][1] > sefi.shape.inside[0][1]  # more SEFIs when quiet

@@ -125,7 +125,7 @@ def test_rate_table_shares(make_campaign):
     unit, env, mission = _unit(
         make_campaign,
         '{ class = "sefi", per_device_day = 1.0 }',
-        environment='orbit = "iss-400"\nsolar = "min"\nspe_share = 0\ngcr_solar_ratio = 1',
+        environment='orbit = "iss-400"\nsolar = "min"\nspe_share = 0\ngcr_solar_ratio = 1\ntrapped_solar_ratio = 1',
     )
     (row,) = rad.rate_table(unit, env, mission)
     assert row.per_unit_day == pytest.approx(1.0)
