@@ -21,6 +21,7 @@ __all__ = [
     "birthday_median_upsets",
     "markov_mttf",
     "mbu_due_rate",
+    "secded_due_in_passes",
     "secded_due_rate_periodic",
     "secded_due_rate_random",
     "secded_noscrub_mttf",
@@ -60,6 +61,64 @@ def secded_due_rate_random(words: float, n: int, lam: float, mu: float) -> float
     if lam <= 0:
         return 0.0
     return words * n * (n - 1) * lam**2 / (mu + (2 * n - 1) * lam)
+
+
+def secded_due_in_passes(
+    words: float,
+    n: int,
+    lam_in: float,
+    lam_out: float,
+    *,
+    pass_h: float,
+    period_h: float,
+    scrub_h: float,
+    kind: str = "periodic",
+    points: int = 2048,
+) -> tuple[float, float]:
+    """SEC-DED uncorrectable errors per hour when upsets come at ``lam_in`` per bit-hour
+    during a pass of ``pass_h`` each ``period_h`` (the SAA) and ``lam_out`` between:
+    (in passes, outside them). The count a word sees between two scrubs is Poisson with
+    the rate's integral over the interval, which depends on where the interval falls
+    on the passes: averaged over a uniform phase (and, for ``kind = "random"``, over
+    exponential interval lengths of mean ``scrub_h``). A double error is charged to the
+    passes by the share of its pairs of upsets with one in them at least (the
+    small-count limit), and the random scrub's rate is the exact constant-rate chain
+    times the ratio the passes make. With equal rates it is the orbit-mean formula.
+
+    >>> lam = 1e-6 / 24
+    >>> base = secded_due_rate_periodic(2**27, 72, lam, 24.0)
+    >>> i, o = secded_due_in_passes(2**27, 72, lam, lam, pass_h=0.1, period_h=1.6, scrub_h=24.0)
+    >>> round((i + o) / base, 6)
+    1.0
+    """
+    phase = (np.arange(points) + 0.5) / points * period_h
+    if kind == "random":  # interval lengths at the quantiles of the exponential law
+        q = (np.arange(64) + 0.5) / 64
+        length = -scrub_h * np.log1p(-q)
+    else:
+        length = np.array([scrub_h])
+    start = phase[:, None]
+    end = start + length[None, :]
+
+    def passed(x: np.ndarray) -> np.ndarray:  # hours in passes in [0, x)
+        return np.floor(x / period_h) * pass_h + np.minimum(np.mod(x, period_h), pass_h)
+
+    t_in = passed(end) - passed(start)
+    a_in, a_out = lam_in * t_in, lam_out * (length[None, :] - t_in)
+    p = -np.expm1(-(a_in + a_out))
+    p_word = stats.binom.sf(1, n, p)
+    total = a_in + a_out
+    share_in = float(
+        ((a_in * a_in + a_in * a_out) * n * n).sum() / max((total * total * n * n).sum(), 1e-300)
+    )
+    if kind == "random":
+        lam_mean = (lam_in * pass_h + lam_out * (period_h - pass_h)) / period_h
+        flat = stats.binom.sf(1, n, -np.expm1(-lam_mean * length)).mean()
+        ratio = float(p_word.mean() / flat) if flat > 0 else 1.0
+        rate = secded_due_rate_random(words, n, lam_mean, 1.0 / scrub_h) * ratio
+    else:
+        rate = words * float(p_word.mean()) / scrub_h
+    return rate * share_in, rate * (1.0 - share_in)
 
 
 def secded_noscrub_weibull_scale(words: float, n: int, lam: float) -> float:

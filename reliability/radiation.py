@@ -29,8 +29,7 @@ from reliability.environment import Environment, RateShape, preset, rate_shape, 
 from reliability.laws import Law
 from reliability.mitigation import (
     mbu_due_rate,
-    secded_due_rate_periodic,
-    secded_due_rate_random,
+    secded_due_in_passes,
     secded_noscrub_weibull_scale,
 )
 
@@ -321,6 +320,53 @@ def _scale_shape(shape: RateShape, starts: np.ndarray, mults: np.ndarray, missio
     )
 
 
+def _secded_shape(upsets: RateShape, env: Environment, mem, words: float, mission_h: float):
+    """SEC-DED uncorrectable errors of a scrubbed memory laid out like its upsets, but
+    with the square that double errors take of the rate: per solar phase, the upsets
+    inside SAA passes and outside them (:func:`secded_due_in_passes`; the orbit-mean
+    formula understates a scrub shorter than a pass about 13x where the SAA holds
+    97.5% of the upsets in 7% of the time). A solar event's errors scale with its
+    upsets linearly (its square is not taken: an understatement)."""
+    f, period = env.saa_fraction, env.orbit_period_h
+    n, bits = mem.word_bits, mem.bits
+    outside, inside, weights, quiet_up = [], [], [], []
+    ends = [t for t, _ in upsets.outside[1:]] + [mission_h]
+    for (t, o), (_, i), end in zip(upsets.outside, upsets.inside, ends, strict=True):
+        if f > 0:
+            lam_in, lam_out = i / (bits * f), o / (bits * (1.0 - f))
+        else:
+            lam_in = lam_out = (i + o) / bits
+        d_in, d_out = secded_due_in_passes(
+            words,
+            n,
+            lam_in,
+            lam_out,
+            pass_h=f * period,
+            period_h=period,
+            scrub_h=mem.scrub_h,
+            kind=mem.scrub_kind,
+        )
+        if f <= 0:
+            d_in, d_out = 0.0, d_in + d_out
+        outside.append((t, d_out))
+        inside.append((t, d_in))
+        weights.append(max(0.0, min(end, mission_h) - t))
+        quiet_up.append(i + o)
+    w = np.asarray(weights)
+    due_q = float((w * [a[1] + b[1] for a, b in zip(inside, outside, strict=True)]).sum())
+    up_q = float((w * quiet_up).sum())
+    ratio = due_q / up_q if up_q > 0 else 0.0
+    saa = float((w * [a[1] for a in inside]).sum()) / due_q if due_q > 0 else 0.0
+    return RateShape(
+        mean_per_h=upsets.mean_per_h * ratio,
+        outside=tuple(outside),
+        inside=tuple(inside),
+        spe_per_intensity_h=upsets.spe_per_intensity_h * ratio,
+        saa_share=saa,
+        spe_share=upsets.spe_share,
+    )
+
+
 def _bendel_args(params: tuple[float, ...]) -> tuple[float, float | None]:
     return (params[0], params[1] if len(params) > 1 else None)
 
@@ -416,15 +462,13 @@ def fault_processes(
                         renew_clock=True,
                     )
                 )
-            else:
-                if mem.scrub_kind == "periodic":
-                    due = secded_due_rate_periodic(words, n, lam_bit_h, mem.scrub_h)
-                else:
-                    due = secded_due_rate_random(words, n, lam_bit_h, 1.0 / mem.scrub_h)
-                if due > 0:
+            elif lam_bit_h > 0:
+                upsets = shaped(bits * lam_bit_h)
+                due = _secded_shape(upsets, env, mem, words, mission_h)
+                if due.mean_per_h > 0:
                     out.append(
                         FaultProcess(
-                            "memory-due", "due", "transient", shape=shaped(due), recover=mem.recover
+                            "memory-due", "due", "transient", shape=due, recover=mem.recover
                         )
                     )
             mbu = mbu_due_rate(bits, lam_bit_h, mem.mbu_fraction, mem.mbu_span, mem.interleave)

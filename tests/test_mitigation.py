@@ -1,5 +1,6 @@
 """ECC, scrubbing and TMR closed forms against independent routes."""
 
+import itertools
 import math
 
 import numpy as np
@@ -73,3 +74,58 @@ def test_mbu_defeats_secded_only_without_enough_interleaving():
     assert mit.mbu_due_rate(1e9, 1e-9, 0.3, 2, 2) == 0.0
     assert mit.mbu_due_rate(1e9, 1e-9, 0.3, 4, 2) == pytest.approx(0.3)
     assert mit.mbu_due_rate(1e9, 1e-9, 0.0, 4, 1) == 0.0
+
+
+def _due_by_quadrature(words, n, lam_in, lam_out, pass_h, period_h, scrub_h):
+    """Periodic scrub on periodic passes: words * E_phase[P_w] / T by quadrature."""
+    import math
+
+    from scipy import integrate, stats
+
+    def hours_in(a, b):
+        def c(x):
+            return math.floor(x / period_h) * pass_h + min(x % period_h, pass_h)
+
+        return c(b) - c(a)
+
+    def p_word(phase):
+        t_in = hours_in(phase, phase + scrub_h)
+        m = lam_in * t_in + lam_out * (scrub_h - t_in)
+        return stats.binom.sf(1, n, -math.expm1(-m))
+
+    cuts = sorted({0.0, max(0.0, pass_h - scrub_h), pass_h, period_h - scrub_h, period_h})
+    total = sum(
+        integrate.quad(p_word, a, b, epsabs=0, epsrel=1e-12)[0] for a, b in itertools.pairwise(cuts)
+    )
+    return words * total / period_h / scrub_h
+
+
+def test_secded_in_saa_passes_is_the_phase_average():
+    """Issue 15 item 6: a minute's scrub with 97.5% of the upsets in 7% of the orbit
+    has 12.9x the uncorrectable errors of the orbit-mean formula."""
+    import tomllib
+    from pathlib import Path
+
+    from reliability.mitigation import secded_due_in_passes
+
+    period, f, share = 97.72823561065941 / 60, 0.07, 0.975
+    lam = 1e-6 / 24
+    words, n = 10 * 9663676416 / 72, 72
+    lam_in, lam_out = lam * share / f, lam * (1 - share) / (1 - f)
+    exact = _due_by_quadrature(words, n, lam_in, lam_out, f * period, period, 1 / 60)
+    d_in, d_out = secded_due_in_passes(
+        words, n, lam_in, lam_out, pass_h=f * period, period_h=period, scrub_h=1 / 60
+    )
+    assert d_in + d_out == pytest.approx(exact, rel=1e-4)
+    assert d_in / (d_in + d_out) > 0.99  # the double errors happen in the passes
+    flat = mit.secded_due_rate_periodic(words, n, lam, 1 / 60)
+    assert exact / flat == pytest.approx(12.92, abs=0.01)
+    case = tomllib.loads(Path("campaigns/validation/r6b_secded_saa_scrub.toml").read_text())
+    assert case["verify"]["expect"][0]["exact"] == pytest.approx(exact * 8760, rel=1e-8)
+    # a scrub much longer than the orbit averages the passes out
+    long_in, long_out = secded_due_in_passes(
+        words, n, lam_in, lam_out, pass_h=f * period, period_h=period, scrub_h=240.0
+    )
+    assert long_in + long_out == pytest.approx(
+        mit.secded_due_rate_periodic(words, n, lam, 240.0), rel=2e-3
+    )
