@@ -20,7 +20,12 @@ from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
 from reliability.system.heat import unit_heat, unit_temperature_steps
-from reliability.system.satellite import satellite_links, satellite_power, satellite_slots
+from reliability.system.satellite import (
+    satellite_links,
+    satellite_power,
+    satellite_slots,
+    stations_out_of_reach,
+)
 from reliability.thermal import arrhenius
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
@@ -267,7 +272,9 @@ def _describe_links(design: Any) -> str:
     carried = satellite_links(design, time_edges(design.mission_h, design.time_step_h))
     slots = satellite_slots(design)
     full = float(carried.table[-1])
-    waits = carried.wait_min[np.isfinite(carried.wait_min)]
+    ok = np.isfinite(carried.wait_min)
+    widths = np.diff(time_edges(design.mission_h, design.time_step_h))[ok]
+    waits = carried.wait_min[ok]
     names = ", ".join(st.name for st in lk.stations)
     where = (
         f"{len(lk.stations)} station(s) above {lk.elevation_mask_deg:g} deg ({names}) in view "
@@ -281,7 +288,11 @@ def _describe_links(design: Any) -> str:
         + (f"{lk.relay_gbps:g} Gbit/s" if lk.relay_gbps else "none")
         + f", store {lk.buffer_gb:g} GB, {lk.output_gb_per_unit_h:g} GB per unit-hour: they "
         f"carry {full:.3g} units' worth of {slots} running ({full / slots:.0%})"
-        + (f", mean wait on board {waits.mean():.0f} min" if waits.size else "")
+        + (
+            f", mean wait on board {np.average(waits, weights=widths):.0f} min"
+            if waits.size
+            else ", every unit stalls the store"
+        )
     )
 
 
@@ -375,6 +386,19 @@ def design_warnings(c: Campaign) -> list[str]:
                     f"the running units reach {temps.max():.0f} C (radiator "
                     f"{d.thermal.radiator_m2:g} m^2): above the 125 C rating of most "
                     "electronic parts; check radiator_m2 and the loads"
+                ] = None
+        if d.links is not None:
+            far = stations_out_of_reach(d)
+            for i in far:
+                st = d.links.stations[i]
+                out[
+                    f"links.stations[{i}] ({st.name}) never sees the {d.environment.orbit} "
+                    "orbit: it carries nothing there"
+                    + (
+                        "; no station does, so only the relay carries results"
+                        if len(far) == len(d.links.stations)
+                        else ""
+                    )
                 ] = None
         plan = compile_plan(d).arrays
         # a unit's own modes are the modes of its clocks (any mode that takes it down

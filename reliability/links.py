@@ -1,8 +1,9 @@
 """Links: when a satellite sees a ground station, and how much of its results the
 downlink and its on-board store can carry.
 
-Geometry. A circular orbit (:mod:`reliability.orbit`: J2 nodal drift, spherical
-Earth turning at the sidereal rate) starts at its ascending node at the mission start.
+Geometry. A circular orbit (:mod:`reliability.orbit`: J2 nodal and along-track
+drifts, a spherical Earth turning at the sidereal rate) starts at its ascending node
+at the mission start; a geostationary slot is held where it starts.
 A station at latitude phi and longitude L with an elevation mask eps sees the
 satellite while the Earth central angle between them is below the coverage angle
 lambda = arccos(R cos(eps) / (R + h)) - eps (Wertz and Larson, "Space Mission
@@ -38,6 +39,7 @@ from numba import njit
 from reliability.orbit import (
     EARTH_RADIUS_KM,
     EARTH_ROTATION_RAD_S,
+    J2,
     node_drift_rad_per_h,
     orbit_period_min,
 )
@@ -47,11 +49,14 @@ __all__ = [
     "Carried",
     "Links",
     "Station",
+    "along_track_rad_s",
     "carry",
     "contact_fraction_integral",
     "contact_windows",
     "coverage_angle_deg",
+    "geostationary",
     "overhead_pass_min",
+    "station_in_reach",
 ]
 
 GB_PER_H_PER_GBPS = 3600.0 / 8.0  # 1 Gbit/s carries 450 GB an hour
@@ -92,17 +97,37 @@ def coverage_angle_deg(altitude_km: float, mask_deg: float) -> float:
     return math.degrees(math.acos(r * math.cos(eps) / (r + altitude_km)) - eps)
 
 
+def along_track_rad_s(altitude_km: float, inclination_deg: float) -> float:
+    """Rate of the argument of latitude of a circular orbit with J2, rad/s:
+    n (1 + (3/4) J2 (R/a)^2 (6 - 8 sin^2 i)) (the mean anomaly's and the perigee's
+    secular rates added; Vallado 2013, eqs. 9-41 and 9-42 at e = 0)."""
+    a = EARTH_RADIUS_KM + altitude_km
+    n = 2 * math.pi / (orbit_period_min(altitude_km) * 60.0)
+    s2 = math.sin(math.radians(inclination_deg)) ** 2
+    return n * (1.0 + 0.75 * J2 * (EARTH_RADIUS_KM / a) ** 2 * (6.0 - 8.0 * s2))
+
+
+def geostationary(altitude_km: float, inclination_deg: float) -> bool:
+    """A station-kept geostationary slot: within 1 deg of the equator and 1 min of a
+    sidereal day (its longitude is held, as operators do, not left to drift by J2)."""
+    sidereal_min = 2 * math.pi / EARTH_ROTATION_RAD_S / 60.0
+    return abs(inclination_deg) < 1.0 and abs(orbit_period_min(altitude_km) - sidereal_min) < 1.0
+
+
 def overhead_pass_min(altitude_km: float, mask_deg: float) -> float:
     """Contact time of an overhead pass of an equatorial, prograde circular orbit over
-    a station on the equator, minutes: 2 lambda / (n + dOmega/dt - omega_E), the
+    a station on the equator, minutes: 2 lambda / (du/dt + dOmega/dt - omega_E), the
     satellite's rate relative to the turning Earth (exact: both move along the
-    equator; the J2 drift of the node adds to the satellite's rate).
+    equator; J2 adds its along-track and nodal drifts to the satellite's rate).
 
     >>> round(overhead_pass_min(650.0, 10.0), 2)
-    9.72
+    9.67
     """
-    n = 2 * math.pi / (orbit_period_min(altitude_km) * 60.0)
-    rate = n + node_drift_rad_per_h(altitude_km, 0.0) / 3600.0 - EARTH_ROTATION_RAD_S
+    rate = (
+        along_track_rad_s(altitude_km, 0.0)
+        + node_drift_rad_per_h(altitude_km, 0.0) / 3600.0
+        - EARTH_ROTATION_RAD_S
+    )
     lam = math.radians(coverage_angle_deg(altitude_km, mask_deg))
     return 2 * lam / rate / 60.0
 
@@ -135,6 +160,28 @@ def contact_fraction_integral(
     return float(total)
 
 
+def station_in_reach(
+    station: Station,
+    *,
+    altitude_km: float,
+    inclination_deg: float,
+    raan0_rad: float,
+    gmst0_rad: float,
+    mask_deg: float,
+) -> bool:
+    """Can ``station`` ever see the satellite? A held geostationary slot: is the slot
+    within its coverage; any other orbit: does the ground track come within it (the
+    station's latitude less the coverage angle is below the inclination's reach)."""
+    lam = math.radians(coverage_angle_deg(altitude_km, mask_deg))
+    lat = math.radians(station.lat_deg)
+    if geostationary(altitude_km, inclination_deg):
+        slot = raan0_rad - gmst0_rad
+        cos_gamma = math.cos(lat) * math.cos(math.radians(station.lon_deg) - slot)
+        return math.acos(max(-1.0, min(1.0, cos_gamma))) < lam
+    reach = math.radians(min(inclination_deg, 180.0 - inclination_deg))
+    return abs(lat) - lam < reach
+
+
 def contact_windows(
     *,
     altitude_km: float,
@@ -151,8 +198,10 @@ def contact_windows(
     ascending node at the start; ``gmst0_rad`` is the Earth's rotation angle then."""
     if not stations or span_h <= 0:
         return np.zeros(0), np.zeros(0)
-    n_rad_s = 2 * math.pi / (orbit_period_min(altitude_km) * 60.0)
+    n_rad_s = along_track_rad_s(altitude_km, inclination_deg)
     drift = node_drift_rad_per_h(altitude_km, inclination_deg) / 3600.0
+    if geostationary(altitude_km, inclination_deg):  # the slot is held
+        n_rad_s, drift = EARTH_ROTATION_RAD_S, 0.0
     inc = math.radians(inclination_deg)
     cos_lam = math.cos(math.radians(coverage_angle_deg(altitude_km, mask_deg)))
     lat = np.radians([s.lat_deg for s in stations])
@@ -247,17 +296,21 @@ def carry(
     )
     # waits at the most units carried in full: a satellite throttled to its links (at
     # full load a stalled store is always full, and the wait is only its size)
-    j = max(1, int(np.flatnonzero(lost <= 1e-12)[-1]))  # at least one unit
+    j = int(np.flatnonzero(lost <= 1e-12)[-1])
     got = np.bincount(cell, delivered[:, j], n_cells)
     held = np.bincount(cell, content[:, j], n_cells)
-    wait = np.where(got > 0, held / np.maximum(got, 1e-300), np.nan)
+    # none: even one unit stalls the store, and what waits is only the store's size
+    wait = np.where((got > 0) & (j > 0), held / np.maximum(got, 1e-300), np.nan)
     contact = np.bincount(cell, (hi - lo) * in_view, n_cells)
     return Carried(
         table=table,
         contact_h=contact,
         ceiling=np.minimum(1.0, ceiling),
         wait_min=60.0 * wait,
-        gap_max_min=60.0 * _longest_gaps(starts, ends, edges),
+        # a relay alone has no stations: no gaps to speak of
+        gap_max_min=60.0 * _longest_gaps(starts, ends, edges)
+        if links.stations
+        else np.full(n_cells, np.nan),
     )
 
 
@@ -295,12 +348,16 @@ def _fluid(
 
 
 def _longest_gaps(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Per cell, the longest stretch without a window that ends in it (h)."""
+    """Per cell, the longest part of a stretch without a window that falls in it (h);
+    a cell with no window at all is one gap."""
+    out = np.diff(edges).astype(float)
+    if starts.size == 0:
+        return out
     gap_lo = np.concatenate([[edges[0]], ends])
     gap_hi = np.concatenate([starts, [edges[-1]]])
     keep = gap_hi > gap_lo
     gap_lo, gap_hi = gap_lo[keep], gap_hi[keep]
-    cell = np.clip(np.searchsorted(edges, gap_hi, side="left") - 1, 0, len(edges) - 2)
-    out = np.zeros(len(edges) - 1)
-    np.maximum.at(out, cell, gap_hi - gap_lo)
+    for c in range(len(out)):
+        part = np.minimum(gap_hi, edges[c + 1]) - np.maximum(gap_lo, edges[c])
+        out[c] = max(0.0, float(part.max(initial=0.0)))
     return out

@@ -282,41 +282,55 @@ def sel_onset(l0: float, t_c: float | np.ndarray, tested_c: float) -> np.ndarray
     return l0 * SEL_ONSET_PER_100K ** ((np.asarray(t_c, dtype=float) - tested_c) / 100.0)
 
 
-def _heated(entry, env: Environment, temperature, mission_h: float):
-    """(piece starts, rate multipliers) of a latch-up fit at the unit's temperature
-    steps, against its rate at the test temperature."""
+def _heated_shape(entry, env: Environment, temperature, mission_h: float, scale: float):
+    """A latch-up fit's rate shape at the unit's temperature steps: per step, the rate
+    and heavy-ion share of the fit at its hot onset (:func:`sel_onset`), laid out by
+    the orbit (a hot onset below :data:`RECOIL_LET_MAX` brings in trapped protons, in
+    SAA passes: the rate jumps there), joined over the steps; ``scale``: the part of
+    the rate this process takes (a destructive share)."""
     starts, temps = temperature
-    base, _ = _entry_rate_per_h(entry, env)
-    mults = []
+    starts = np.asarray(starts, dtype=float)
+    sigma, l0, w, s = entry.params
+    shapes = []
     for t in temps:
-        sigma, l0, w, s = entry.params
         hot = replace(entry, params=(sigma, float(sel_onset(l0, t, entry.tested_at_c)), w, s))
-        mults.append(_entry_rate_per_h(hot, env)[0] / base if base > 0 else 1.0)
-    return np.asarray(starts, dtype=float), np.asarray(mults)
+        rate, hi = _entry_rate_per_h(hot, env)
+        shapes.append(
+            rate_shape(
+                env,
+                mission_h,
+                rate * scale,
+                saa_share=entry.saa_share,
+                spe_share=entry.spe_share,
+                heavy_ion_share=hi,
+            )
+        )
 
-
-def _scale_shape(shape: RateShape, starts: np.ndarray, mults: np.ndarray, mission_h: float):
-    """``shape`` with its quiet steps times the steps (``starts``, ``mults``), and its
-    long-run mean and solar-event rate times their mission mean (the heat of an event's
-    hours is not tracked)."""
-
-    def times(steps):
-        cuts = sorted({t for t, _ in steps} | {float(t) for t in starts if t < mission_h})
+    def joined(side: str) -> tuple:
+        cuts = sorted({t for sh in shapes for t, _ in getattr(sh, side)} | set(starts.tolist()))
         out = []
-        for c in cuts:
-            r = next(r for t, r in reversed(steps) if t <= c)
-            m = mults[np.searchsorted(starts, c, side="right") - 1]
-            out.append((c, r * float(m)))
+        for c in (c for c in cuts if c < mission_h or c == 0.0):
+            k = max(0, int(np.searchsorted(starts, c, side="right")) - 1)
+            steps = getattr(shapes[k], side)
+            out.append((c, next(r for t, r in reversed(steps) if t <= c)))
         return tuple(out)
 
-    ends = np.append(starts[1:], mission_h)
-    mean = float(((np.minimum(ends, mission_h) - starts).clip(0) * mults).sum() / mission_h)
-    return replace(
-        shape,
-        mean_per_h=shape.mean_per_h * mean,
-        outside=times(shape.outside),
-        inside=times(shape.inside),
-        spe_per_intensity_h=shape.spe_per_intensity_h * mean,
+    ends = np.minimum(np.append(starts[1:], mission_h), mission_h)
+    w_t = np.clip(ends - starts, 0.0, None)
+    w_t = w_t / w_t.sum() if w_t.sum() > 0 else np.full(len(starts), 1.0 / len(starts))
+
+    def mean(attr: str) -> float:
+        return float(sum(wk * getattr(sh, attr) for wk, sh in zip(w_t, shapes, strict=True)))
+
+    rate_w = np.array([wk * sh.mean_per_h for wk, sh in zip(w_t, shapes, strict=True)])
+    share_w = rate_w / rate_w.sum() if rate_w.sum() > 0 else w_t
+    return RateShape(
+        mean_per_h=mean("mean_per_h"),
+        outside=joined("outside"),
+        inside=joined("inside"),
+        spe_per_intensity_h=mean("spe_per_intensity_h"),
+        saa_share=float(sum(q * sh.saa_share for q, sh in zip(share_w, shapes, strict=True))),
+        spe_share=float(sum(q * sh.spe_share for q, sh in zip(share_w, shapes, strict=True))),
     )
 
 
@@ -421,7 +435,7 @@ def fault_processes(
                 env, mission_h, rate, saa_share=saa, spe_share=e.spe_share, heavy_ion_share=hi
             )
             if e.tested_at_c is not None and temperature is not None:
-                shape = _scale_shape(shape, *_heated(e, env, temperature, mission_h), mission_h)
+                shape = _heated_shape(e, env, temperature, mission_h, rate / mean)
             out.append(FaultProcess(name, e.fault_class, eff, shape=shape, recover=e.recover))
     mem = unit.memory
     if mem is not None:

@@ -70,6 +70,7 @@ class Thermal:
     unit_rise_k_per_w: float = 0.0
     reference_c: float = 55.0
     max_unit_c: float | None = None  # the hottest a running unit may run (None: no limit)
+    level: str | None = None  # whose members each carry a radiator (None: the outermost)
 
 
 def arrhenius(ea_ev: float, t_c: float | np.ndarray, reference_c: float) -> np.ndarray:

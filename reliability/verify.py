@@ -287,7 +287,7 @@ def _contact_checks() -> list[Check]:
             float(passes.max()),
             exact,
             1e-6,
-            f"2 lambda / (n - omega_E), {passes.size} passes in a day",
+            f"2 lambda / (du/dt + dOmega/dt - omega_E), {passes.size} passes in a day",
         )
     ]
     for name, lat, alt, inc in (

@@ -31,13 +31,16 @@ from reliability.system.satellite import satellite_links
 CASE = Path("campaigns/validation/link_relay.toml")
 
 
-def test_coverage_angle_is_the_smad_triangle():
-    # lambda = 90 deg - eps - eta, sin(eta) = cos(eps) R / (R + h) (Wertz and Larson)
+def test_coverage_angle_puts_the_satellite_at_the_mask():
+    """At the coverage angle the satellite stands at the mask's elevation, from the
+    position vectors (station on the surface, satellite at R + h)."""
     for h, eps in ((400.0, 5.0), (650.0, 10.0), (35786.0, 0.0)):
-        eta = math.degrees(
-            math.asin(math.cos(math.radians(eps)) * EARTH_RADIUS_KM / (EARTH_RADIUS_KM + h))
-        )
-        assert coverage_angle_deg(h, eps) == pytest.approx(90.0 - eps - eta, abs=1e-9)
+        lam = math.radians(coverage_angle_deg(h, eps))
+        station = np.array([EARTH_RADIUS_KM, 0.0])
+        sat = (EARTH_RADIUS_KM + h) * np.array([math.cos(lam), math.sin(lam)])
+        los = sat - station
+        elevation = math.degrees(math.asin(los @ station / (np.linalg.norm(los) * EARTH_RADIUS_KM)))
+        assert elevation == pytest.approx(eps, abs=1e-9)
 
 
 def test_overhead_pass_from_geometry_is_the_closed_form():
@@ -109,7 +112,7 @@ def _stepped(windows, span, rate, relay, buffer, inputs, dt=1.0 / 3600):
         stalled += np.maximum(y - buffer, 0.0)
         x = np.clip(y, 0.0, buffer)
         held += x * dt
-    return stalled, held
+    return stalled, held, x
 
 
 def test_store_matches_time_stepping():
@@ -121,9 +124,15 @@ def test_store_matches_time_stepping():
     slots = 12
     c = carry(lk, starts, ends, slots=slots, edges=np.array([0.0, 12.0]))
     inputs = np.arange(slots + 1) * lk.output_gb_per_unit_h
-    stalled, _ = _stepped(windows, 12.0, 1.0, 0.02, 60.0, inputs)
+    stalled, held, left = _stepped(windows, 12.0, 1.0, 0.02, 60.0, inputs)
     carried = np.arange(slots + 1) * (1 - stalled / np.maximum(inputs * 12.0, 1e-300))
     np.testing.assert_allclose(c.table, carried, atol=2e-3)
+    # the wait: what the store holds over what it delivers, at the most units carried
+    # in full (here j units while nothing stalls)
+    j = int(np.flatnonzero(stalled <= 1e-9)[-1])
+    delivered = inputs[j] * 12.0 - left[j]  # what went down; the store keeps the rest
+    assert j >= 1
+    assert c.wait_min[0] == pytest.approx(60 * held[j] / delivered, rel=1e-3)
     assert c.table[1] == 1.0 and c.table[-1] < 12.0  # a unit is carried, twelve are not
 
 
@@ -241,7 +250,9 @@ def test_links_need_the_power_level():
         "depth_of_discharge = 0.3\nunit_w = 500\n"
     )
     parse_campaign(text + power)  # links default to the power level
-    with pytest.raises(CampaignError, match=r"links.level = 'plane': must be the power level"):
+    with pytest.raises(
+        CampaignError, match=r"links.level = 'plane': must be the power and thermal level"
+    ):
         parse_campaign(text.replace("[links]", '[links]\nlevel = "plane"') + power)
 
 
@@ -284,3 +295,39 @@ def test_report_shows_links_and_temperatures(tmp_path):
         assert (run / "figures" / f"{fig}.png").is_file(), fig
     assert "run but stalled by the links" in html
     assert "Links per satellite: 1 ground station(s) (SvalSat)" in html
+
+
+def test_a_derating_step_to_zero_with_links_is_no_nan():
+    """Review: the link share divided by x * cf, and a derating may step to 0."""
+    text = DEMO.replace("OUTPUT", "5.0") + (
+        '\n[profiles.dark]\nkind = "steps"\npoints = [[0, 1.0], ["20 d", 0.0], ["40 d", 1.0]]\n'
+        '\n[derating]\nprofile = "dark"\n'
+    )
+    c = parse_campaign(text)
+    carried = satellite_links(c.base, time_edges(c.base.mission_h, c.base.time_step_h))
+    ds = run_campaign(c, n_workers=0)
+    # two thirds of the mission at the links' full-slot share, a third at nothing
+    np.testing.assert_allclose(ds["mean_capacity"].values, carried.table[-1] / 8 * 2 / 3, rtol=1e-9)
+
+
+def test_validate_warns_of_a_station_that_never_sees_the_orbit():
+    from reliability.describe import design_warnings
+
+    text = DEMO.replace("OUTPUT", "1.0").replace('orbit = "sso-650"', 'orbit = "iss-400"')
+    (warning,) = design_warnings(parse_campaign(text))
+    assert "links.stations[0] (SvalSat) never sees the iss-400 orbit" in warning
+    assert "only the relay carries results" in warning
+    assert design_warnings(parse_campaign(DEMO.replace("OUTPUT", "1.0"))) == []
+
+
+def test_throttling_follows_the_thermal_level():
+    """Review: without [power] or [links] the radiator's level was the outermost one."""
+    text = Path("campaigns/validation/heat_throttle.toml").read_text()
+    planes = text.replace(
+        "satellite = { n = 4, k = 1 }", "plane = { n = 1, k = 1 }\nsatellite = { n = 4, k = 1 }"
+    )
+    c = parse_campaign(planes.replace("[thermal]", '[thermal]\nlevel = "satellite"'))
+    assert list(compile_plan(c.base).arrays.pw_sun) == [10]  # per satellite of 16
+    c = parse_campaign(planes)  # by default the outermost level carries the radiator
+    assert list(compile_plan(c.base).arrays.pw_sun) == [10]  # 10 of the plane's 64
+    assert np.size(compile_plan(c.base).arrays.pw_group) == 1

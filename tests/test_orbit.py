@@ -98,3 +98,16 @@ def test_sun_longitude_at_the_2027_march_equinox():
     # 2027 March 20, 20:25 UT (USNO): the Sun's longitude crosses 0
     day = 31 + 28 + 20 + (20 + 25 / 60) / 24
     assert math.degrees(float(sun_longitude(day, 2027))) % 360 == pytest.approx(360, abs=0.02)
+
+
+def test_gmst_turns_a_sidereal_day_a_day():
+    """The rate, not only J2000's constant: 360.98564736629 deg a day, so the Earth
+    turns 360 deg in a sidereal day (23 h 56 min 4.09 s)."""
+    from reliability.orbit import EARTH_ROTATION_RAD_S, gmst_rad
+
+    a, b = gmst_rad(1.0, 2027), gmst_rad(2.0, 2027)
+    assert math.degrees(b - a) % 360 == pytest.approx(0.98564736629, abs=1e-9)
+    sidereal_day = 2 * math.pi / EARTH_ROTATION_RAD_S
+    assert sidereal_day == pytest.approx(86164.09, abs=0.01)
+    # 2027-01-01 0 h UT: 6.6948 h of sidereal time (Astronomical Almanac formula)
+    assert math.degrees(a) / 15 == pytest.approx(6.6948, abs=1e-3)

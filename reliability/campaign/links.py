@@ -25,6 +25,7 @@ from reliability.campaign.model import Level
 from reliability.campaign.reader import Table, read_name
 from reliability.links import Links, Station
 from reliability.power import PowerSystem
+from reliability.thermal import Thermal
 
 __all__ = ["read_links"]
 
@@ -33,6 +34,7 @@ def read_links(
     t: Table | None,
     levels: tuple[Level, ...],
     power: PowerSystem | None,
+    thermal: Thermal | None = None,
     *,
     has_environment: bool,
     training: bool,
@@ -40,8 +42,8 @@ def read_links(
     if t is None:
         return None
     names = [lv.name for lv in levels]
-    default = power.level if power is not None else names[0]
-    level = t.string("level", default, choices=tuple(names[:-1]) or (names[0],))
+    fixed = power.level if power is not None else thermal.level if thermal is not None else None
+    level = t.string("level", fixed or names[0], choices=tuple(names))
     if level == names[-1] and len(names) > 1:
         raise t.error(
             "level",
@@ -49,9 +51,11 @@ def read_links(
             "above the units (e.g. the satellites)",
             level,
         )
-    if power is not None and level != power.level:
+    if fixed is not None and level != fixed:
         raise t.error(
-            "level", f"must be the power level ({power.level!r}): both describe a satellite", level
+            "level",
+            f"must be the power and thermal level ({fixed!r}): all describe a satellite",
+            level,
         )
     if not has_environment:
         raise CampaignError(

@@ -15,6 +15,7 @@ and loads, and its radiator.
     policy = "sun-first"       # or "uniform" (see reliability.power)
 
     [thermal]
+    level = "satellite"        # each member carries a radiator (default: power's, else the outermost)
     radiator_m2 = 20.0         # radiator area per satellite, m^2
     emissivity = 0.85
     absorbed_sun_w_m2 = 150    # environmental heat on the radiator in sunlight, W/m^2
@@ -79,10 +80,26 @@ def read_power(
     return out
 
 
-def read_thermal(t: Table | None, power: PowerSystem | None) -> Thermal | None:
+def read_thermal(
+    t: Table | None, power: PowerSystem | None, levels: tuple[Level, ...]
+) -> Thermal | None:
     if t is None:
         return None
+    names = [lv.name for lv in levels]
+    level = t.string("level", power.level if power else names[0], choices=tuple(names))
+    if level == names[-1] and len(names) > 1:
+        raise t.error(
+            "level",
+            "each member of the thermal level carries a radiator for the units: choose a "
+            "level above the units (e.g. the satellites)",
+            level,
+        )
+    if power is not None and level != power.level:
+        raise t.error(
+            "level", f"must be the power level ({power.level!r}): both describe a satellite", level
+        )
     out = Thermal(
+        level=level if t.data.get("level") is not None else None,  # None: the default
         radiator_m2=t.number("radiator_m2", positive=True, maximum=1e6),
         emissivity=t.number("emissivity", 0.85, positive=True, maximum=1.0),
         absorbed_sun_w_m2=t.number("absorbed_sun_w_m2", 0.0, minimum=0.0, maximum=1e4),

@@ -147,11 +147,12 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
     )
     if power is not None and environment is not None:
         _check_power(top, power, environment, mission)
-    thermal = read_thermal(top.table("thermal"), power)
+    thermal = read_thermal(top.table("thermal"), power, levels)
     links = read_links(
         top.table("links"),
         levels,
         power,
+        thermal,
         has_environment=environment is not None,
         training=workload is not None and workload.kind == "training",
     )

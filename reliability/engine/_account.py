@@ -91,8 +91,10 @@ def _powered(pi, pf, si, cf, demand):
     ``carried(x) / x`` of what its units produce, ``x`` the orbit's mean of units
     running (the store smooths over an orbit). The eclipse share ``f`` of the piece
     weighs sunlight and eclipse: (capacity, served demand, share of the time meeting
-    the SLO, capacity before the links). Exact in expectation: events fall at any phase
-    of the orbit."""
+    the SLO, capacity before the links). The power limits are exact in expectation
+    (events fall at any phase of the orbit); the links' table is the mission's mean
+    (the windows change little from month to month; a mission of days sees their
+    daily swing averaged)."""
     piece = ivar(si, IVar.PW_PIECE)
     n_sun = get(pi, P.PW_SUN, piece)
     f = get(pf, PF.PW_FRAC, piece)
@@ -121,7 +123,7 @@ def _powered(pi, pf, si, cf, demand):
             sun_p += s
             ecl_p += e
             x = (1.0 - f) * s + f * e
-            if links and x > 0.0:
+            if links and x * cf > 0.0:  # a derating may step to 0
                 share = _carried(pf, x * cf) / (x * cf)
                 s *= share
                 e *= share

@@ -13,7 +13,7 @@ import numpy as np
 
 from reliability.campaign import Design
 from reliability.environment import Environment, eclipse_days, orbit_node
-from reliability.links import Carried, Station, carry, contact_windows
+from reliability.links import Carried, Station, carry, contact_windows, station_in_reach
 from reliability.orbit import gmst_rad, initial_raan_rad
 from reliability.power import PowerPieces, power_pieces
 from reliability.thermal import units_cooled
@@ -23,18 +23,21 @@ __all__ = [
     "satellite_links",
     "satellite_power",
     "satellite_slots",
+    "stations_out_of_reach",
     "throttled",
 ]
 
 
 def satellite_level(design: Design) -> int:
     """Index of the level whose members are the satellites: ``power.level``, else
-    ``links.level``, else the outermost."""
+    ``links.level``, else ``thermal.level``, else the outermost."""
     name = design.levels[0].name
     if design.power is not None:
         name = design.power.level
     elif design.links is not None:
         name = design.links.level
+    elif design.thermal is not None and design.thermal.level is not None:
+        name = design.thermal.level
     return [lv.name for lv in design.levels].index(name)
 
 
@@ -85,6 +88,32 @@ def satellite_links(design: Design, edges: np.ndarray) -> Carried | None:
         return None
     starts, ends = _windows(env, lk.stations, lk.elevation_mask_deg, design.mission_h)
     return carry(lk, starts, ends, slots=satellite_slots(design), edges=edges)
+
+
+def stations_out_of_reach(design: Design) -> list[int]:
+    """Indices of ``[links] stations`` that never see the design's orbit."""
+    lk, env = design.links, design.environment
+    if lk is None or env is None:
+        return []
+    node = orbit_node(env)
+    raan0 = initial_raan_rad(
+        raan_deg=node.get("raan_deg"),
+        ltan_h=node.get("ltan_h"),
+        epoch_day=node["epoch_day"],
+        year=node["year"],
+    )
+    return [
+        i
+        for i, st in enumerate(lk.stations)
+        if not station_in_reach(
+            st,
+            altitude_km=node["altitude_km"],
+            inclination_deg=node["inclination_deg"],
+            raan0_rad=raan0,
+            gmst0_rad=gmst_rad(node["epoch_day"], node["year"]),
+            mask_deg=lk.elevation_mask_deg,
+        )
+    ]
 
 
 @lru_cache(maxsize=16)  # a sweep of link rates or stores keeps its geometry
