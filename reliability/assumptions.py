@@ -153,8 +153,9 @@ def at_a_glance(campaign: Campaign) -> list[str]:
     for env in (e for e in envs if e is not None):
         lines.append(
             f"Environment: {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg), "
-            f"dose {env.dose_rad_per_y:g} rad(Si)/y, SAA {env.saa_fraction:.0%} of each "
-            f"orbit carrying {env.saa_share:.1%} of proton upsets, solar {env.solar}."
+            f"dose {env.dose_rad_per_y:g} rad(Si)/y, SAA {env.saa_fraction:.0%} of the time "
+            f"({env.saa_passes_per_day:g} passes a day) carrying {env.saa_share:.1%} of "
+            f"proton upsets, solar {env.solar}."
         )
         beta, shade = eclipse_days(env, base.mission_h)
         lines.append(

@@ -531,8 +531,13 @@ def _describe_radiation(c: Campaign) -> list[str]:
             lines.append(
                 f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
                 f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
-                f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of each orbit, "
-                f"{env.spe_per_active_year:g} solar events per active year{tag}"
+                f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of the time"
+                + (
+                    f" in {env.saa_passes_per_day:g} passes a day, "
+                    if env.saa_fraction > 0 and env.saa_passes_per_day > 0
+                    else ", "
+                )
+                + f"{env.spe_per_active_year:g} solar events per active year{tag}"
             )
             lines.append(_describe_geometry(env, design.mission_h))
             if design.power is not None:

@@ -20,6 +20,7 @@ This module knows no devices and no engine.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
@@ -43,7 +44,9 @@ __all__ = [
     "pattern_time",
     "preset",
     "rate_shape",
+    "saa_pass_h",
     "saa_pattern",
+    "saa_period",
     "solar_steps",
     "spe_process",
     "steps_integral",
@@ -152,6 +155,13 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("geo", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
     ("geo", "trapped_solar_ratio", 1.0, "D", "no trapped-proton term"),
     # solar cycle and solar particle events (all orbits)
+    (
+        "*",
+        "saa_passes_per_day",
+        6.0,
+        "U",
+        "SSO assumed: Swift (20.6 deg) 7 consecutive orbits a day (Swift handbook)",
+    ),
     ("*", "gcr_solar_ratio", 2.0, "U", "heavy-ion SEU rate, solar min / solar max"),
     ("*", "spe_per_active_year", 6.0, "U", "'several' per active year (JPL91/ESP)"),
     ("*", "spe_duration_median_h", 48.0, "U", "lognormal duration, 1-3 day median"),
@@ -177,6 +187,7 @@ class Environment:
     dose_rad_per_y: float
     saa_fraction: float
     saa_share: float
+    saa_passes_per_day: float
     spe_share: float
     gcr_solar_ratio: float
     trapped_solar_ratio: float
@@ -413,27 +424,56 @@ def rate_shape(
 
 
 def saa_pattern(
-    saa_fraction: float, period_h: float, *, inside: bool
+    saa_fraction: float, period_h: float, *, inside: bool, passes: int = 0
 ) -> tuple[list[float], list[float], list[float]]:
-    """One orbit's multiplier of a quiet rate: one SAA pass at the start of each orbit,
-    ``saa_fraction`` of the period long. The part of a rate that arrives inside the
-    SAA runs at 1/f during the pass and 0 after it; the part outside at 0 during the
-    pass and 1/(1 - f) after it; either averages 1 over the orbit. Returned as steps
-    within the period: (piece starts, multipliers, cumulative at the starts).
+    """A day's multiplier of a quiet rate: ``passes`` SAA passes at the starts of as
+    many consecutive orbits (of ``period_h``), then clear orbits until the day ends
+    (the Earth turns the SAA under the orbit once a day), ``saa_fraction`` of the day
+    in all; ``passes = 0``: one pass at the start of every orbit (the pattern's period
+    is then the orbit). The part of a rate that arrives inside the SAA runs at 1/f
+    during a pass and 0 after it; the part outside at 0 during a pass and 1/(1 - f)
+    after it; either averages 1 over the pattern. Returned as steps within its
+    :func:`saa_period` (piece starts, multipliers, cumulative at the starts).
+
+    >>> [round(t, 2) for t in saa_pattern(0.07, 1.6, inside=True, passes=2)[0]]
+    [0.0, 0.84, 1.6, 2.44]
     """
     f = saa_fraction
-    if inside:
-        return [0.0, f * period_h], [1.0 / f, 0.0], [0.0, period_h]
-    return [0.0, f * period_h], [0.0, 1.0 / (1.0 - f)], [0.0, 0.0]
+    day = saa_period(period_h, passes)
+    length = f * day / max(passes, 1)
+    starts: list[float] = []
+    mults: list[float] = []
+    for j in range(max(passes, 1)):
+        starts += [j * period_h, j * period_h + length]
+        mults += [1.0 / f, 0.0] if inside else [0.0, 1.0 / (1.0 - f)]
+    if not inside:  # the clear stretch after the last pass runs at the outside rate
+        mults[-1] = 1.0 / (1.0 - f)
+    cum = [0.0]
+    for i in range(1, len(starts)):
+        cum.append(cum[-1] + mults[i - 1] * (starts[i] - starts[i - 1]))
+    return starts, mults, cum
+
+
+def saa_period(period_h: float, passes: int) -> float:
+    """The SAA pattern's period: a day with ``passes`` consecutive passes, else an
+    orbit."""
+    return 24.0 if passes > 0 else period_h
+
+
+def saa_pass_h(env: Environment) -> tuple[float, float, int]:
+    """(one pass's length, the pattern's period, passes in it) of ``env``'s SAA, h."""
+    passes = int(env.saa_passes_per_day)
+    day = saa_period(env.orbit_period_h, passes)
+    return env.saa_fraction * day / max(passes, 1), day, max(passes, 1)
 
 
 def pattern_time(pattern: tuple[list[float], list[float], list[float]], period_h: float, t: float):
-    """P(t): the integral from 0 to ``t`` of a two-piece ``pattern`` (see
-    :func:`saa_pattern`) repeated every ``period_h``."""
+    """P(t): the integral from 0 to ``t`` of a ``pattern`` (see :func:`saa_pattern`)
+    repeated every ``period_h``."""
     k = math.floor(t / period_h)
     s = t - k * period_h
     pt, pm, pc = pattern
-    i = 1 if s >= pt[1] else 0
+    i = bisect.bisect_right(pt, s) - 1
     return k * period_h + pc[i] + pm[i] * (s - pt[i])
 
 

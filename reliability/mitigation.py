@@ -73,10 +73,12 @@ def secded_due_in_passes(
     period_h: float,
     scrub_h: float,
     kind: str = "periodic",
-    points: int = 2048,
+    passes: int = 0,
+    points: int = 8192,
 ) -> tuple[float, float]:
     """SEC-DED uncorrectable errors per hour when upsets come at ``lam_in`` per bit-hour
-    during a pass of ``pass_h`` each ``period_h`` (the SAA) and ``lam_out`` between:
+    during a pass of ``pass_h`` each ``period_h`` (the SAA; with ``passes``, that many
+    consecutive passes a day, then none until the next day) and ``lam_out`` between:
     (in passes, outside them). The count a word sees between two scrubs is Poisson with
     the rate's integral over the interval, which depends on where the interval falls
     on the passes: averaged over a uniform phase (and, for ``kind = "random"``, over
@@ -91,7 +93,12 @@ def secded_due_in_passes(
     >>> round((i + o) / base, 6)
     1.0
     """
-    phase = (np.arange(points) + 0.5) / points * period_h
+    cycle = 24.0 if passes > 0 else period_h
+    runs = max(passes, 1)
+    # at least 20 phases across the shorter of a scrub and a pass
+    fine = math.ceil(20 * cycle / max(min(scrub_h, pass_h if pass_h > 0 else scrub_h), 1e-9))
+    points = min(max(points, fine), 16384 if kind == "random" else 65536)
+    phase = (np.arange(points) + 0.5) / points * cycle
     if kind == "random":  # interval lengths at the quantiles of the exponential law
         q = (np.arange(64) + 0.5) / 64
         length = -scrub_h * np.log1p(-q)
@@ -101,7 +108,9 @@ def secded_due_in_passes(
     end = start + length[None, :]
 
     def passed(x: np.ndarray) -> np.ndarray:  # hours in passes in [0, x)
-        return np.floor(x / period_h) * pass_h + np.minimum(np.mod(x, period_h), pass_h)
+        y = np.mod(x, cycle)
+        within = sum(np.clip(y - j * period_h, 0.0, pass_h) for j in range(runs))
+        return np.floor(x / cycle) * runs * pass_h + within
 
     t_in = passed(end) - passed(start)
     a_in, a_out = lam_in * t_in, lam_out * (length[None, :] - t_in)
@@ -112,7 +121,8 @@ def secded_due_in_passes(
         ((a_in * a_in + a_in * a_out) * n * n).sum() / max((total * total * n * n).sum(), 1e-300)
     )
     if kind == "random":
-        lam_mean = (lam_in * pass_h + lam_out * (period_h - pass_h)) / period_h
+        f = runs * pass_h / cycle
+        lam_mean = lam_in * f + lam_out * (1.0 - f)
         flat = stats.binom.sf(1, n, -np.expm1(-lam_mean * length)).mean()
         ratio = float(p_word.mean() / flat) if flat > 0 else 1.0
         rate = secded_due_rate_random(words, n, lam_mean, 1.0 / scrub_h) * ratio

@@ -25,7 +25,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import integrate, optimize
 
-from reliability.environment import Environment, RateShape, preset, rate_shape, steps_integral
+from reliability.environment import (
+    Environment,
+    RateShape,
+    preset,
+    rate_shape,
+    saa_pass_h,
+    steps_integral,
+)
 from reliability.laws import Law
 from reliability.mitigation import (
     mbu_due_rate,
@@ -342,6 +349,7 @@ def _secded_shape(upsets: RateShape, env: Environment, mem, words: float, missio
     97.5% of the upsets in 7% of the time). A solar event's errors scale with its
     upsets linearly (its square is not taken: an understatement)."""
     f, period = env.saa_fraction, env.orbit_period_h
+    pass_h, _, _ = saa_pass_h(env)
     n, bits = mem.word_bits, mem.bits
     outside, inside, weights, quiet_up = [], [], [], []
     ends = [t for t, _ in upsets.outside[1:]] + [mission_h]
@@ -355,10 +363,11 @@ def _secded_shape(upsets: RateShape, env: Environment, mem, words: float, missio
             n,
             lam_in,
             lam_out,
-            pass_h=f * period,
+            pass_h=pass_h,
             period_h=period,
             scrub_h=mem.scrub_h,
             kind=mem.scrub_kind,
+            passes=int(env.saa_passes_per_day),
         )
         if f <= 0:
             d_in, d_out = 0.0, d_in + d_out

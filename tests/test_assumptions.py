@@ -54,7 +54,10 @@ def test_the_design_at_a_glance():
         "mission 5 years."
     )
     assert any(line.startswith("Servicing every 2 years") for line in lines)
-    assert any("SAA 7% of each orbit carrying 97.5% of proton upsets" in line for line in lines)
+    assert any(
+        "SAA 7% of the time (6 passes a day) carrying 97.5% of proton upsets" in line
+        for line in lines
+    )
     assert lines[-1] == "Requirement: P(availability >= 0.99) >= 0.9."
 
 

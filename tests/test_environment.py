@@ -158,3 +158,26 @@ def test_trapped_protons_and_cosmic_rays_peak_at_solar_minimum():
         if fp.fault_class == "sefi"
     )
     assert quiet_sefi.shape.inside[0][1] > sefi.shape.inside[0][1]  # more SEFIs when quiet
+
+
+def test_the_saa_comes_as_a_daily_run_of_passes():
+    """Issue 15 item 6: a run of consecutive passes a day, then clear orbits; the
+    pattern keeps the SAA's share of the time and of the rate."""
+    from reliability.environment import pattern_time, preset, saa_pass_h, saa_pattern
+
+    env = preset("sso-650")
+    length, day, passes = saa_pass_h(env)
+    assert (day, passes) == (24.0, 6) and length == pytest.approx(0.07 * 24 / 6)
+    inside = saa_pattern(0.07, env.orbit_period_h, inside=True, passes=6)
+    outside = saa_pattern(0.07, env.orbit_period_h, inside=False, passes=6)
+    for pattern in (inside, outside):
+        assert pattern_time(pattern, 24.0, 24.0) == pytest.approx(24.0)  # mean 1 a day
+        assert pattern_time(pattern, 24.0, 72.0) == pytest.approx(72.0)
+    # in passes at the starts of six consecutive orbits, none after the sixth
+    starts = inside[0][0::2]
+    np.testing.assert_allclose(starts, np.arange(6) * env.orbit_period_h)
+    late = 6 * env.orbit_period_h + 0.5
+    assert pattern_time(inside, 24.0, 23.9) - pattern_time(inside, 24.0, late) == 0.0
+    # 0: one pass every orbit, as before
+    one = saa_pattern(0.07, env.orbit_period_h, inside=True, passes=0)
+    assert one[0] == [0.0, pytest.approx(0.07 * env.orbit_period_h)]

@@ -439,6 +439,25 @@ def read_environment(t: Table | None) -> Environment | None:
     env = preset(orbit, solar, **overrides)
     if env.saa_fraction >= 1.0:
         raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
+    passes = env.saa_passes_per_day
+    if passes != int(passes):
+        raise t.error(
+            "saa_passes_per_day", "must be a whole number (0: a pass every orbit)", passes
+        )
+    if (
+        passes > 0
+        and env.saa_fraction > 0
+        and (
+            passes * env.orbit_period_h > 24.0
+            or env.saa_fraction * 24.0 / passes >= env.orbit_period_h
+        )
+    ):
+        raise t.error(
+            "saa_passes_per_day",
+            f"{passes:g} passes of {60 * env.saa_fraction * 24.0 / passes:.0f} min do not fit "
+            f"a day of {env.orbit_period_h * 60:.0f} min orbits, one pass to an orbit",
+            passes,
+        )
     if env.saa_fraction > 0 and env.saa_share < env.saa_fraction:
         raise t.error(
             "saa_share",

@@ -16,7 +16,13 @@ import numpy as np
 
 from reliability.campaign import Design, Law, Profile
 from reliability.engine.spec import CLOCKED_EFFECTS, LAW_CODES, Effect, ProfileKind, Renew
-from reliability.environment import Environment, pattern_time, saa_pattern, spe_process
+from reliability.environment import (
+    Environment,
+    pattern_time,
+    saa_pattern,
+    saa_period,
+    spe_process,
+)
 from reliability.radiation import FaultProcess, fault_processes
 from reliability.system.heat import arrhenius_steps, unit_heat
 
@@ -197,7 +203,7 @@ class Modes:
             )
 
     def _quiet_domain(self, steps, peak: float, *, inside: bool) -> int:
-        """Steps of the solar cycle over one pass through the SAA per orbit."""
+        """Steps of the solar cycle over the SAA's daily run of passes."""
         env = self.env
         mults = [r / peak for _, r in steps]
         times = [t for t, _ in steps]
@@ -210,12 +216,13 @@ class Modes:
                 ("steps", tuple(times), tuple(mults)), ProfileKind.STEPS, (times, mults, cum)
             )
         assert env is not None
-        period = env.orbit_period_h
-        pattern = saa_pattern(f, period, inside=inside)
+        passes = int(env.saa_passes_per_day)
+        period = saa_period(env.orbit_period_h, passes)
+        pattern = saa_pattern(f, env.orbit_period_h, inside=inside, passes=passes)
         # the envelope's breakpoints in the pattern's own cumulative time
         xs = [pattern_time(pattern, period, t) for t in times]
         cum = _cumulative(xs, mults)
-        key = ("modulated", inside, f, period, tuple(times), tuple(mults))
+        key = ("modulated", inside, f, env.orbit_period_h, passes, tuple(times), tuple(mults))
         return self._domain(
             key,
             ProfileKind.MODULATED,
