@@ -21,6 +21,7 @@ from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
 from reliability.system.heat import unit_heat, unit_temperature_steps
 from reliability.system.satellite import (
+    satellite_level,
     satellite_links,
     satellite_power,
     satellite_slots,
@@ -254,6 +255,14 @@ def _describe_power(design: Any) -> str:
     length = np.diff(np.append(pp.start_h, design.mission_h))
     short = (sun < slots) | ((ecl < slots) & (frac > 0))
     lost = ((slots - sun) * (1 - frac) + (slots - ecl) * frac) * length
+    k = design.levels[satellite_level(design) + 1].k
+    below = ((sun < k) | ((ecl < k) & (frac > 0))) & (length > 0)
+    under_k = (
+        f"; below the satellite's k = {k} on {length[below].sum() / 24:.0f} days, yet it "
+        "counts as up (power does not enter availability: capacity and throughput see it)"
+        if below.any()
+        else ""
+    )
     return (
         f"power         per {ps.level}: array {ps.array_w:g} W (less {100 * ps.degradation_per_y:g}%"
         f"/y), battery {ps.battery_wh:g} Wh at {100 * ps.depth_of_discharge:g}% a cycle, bus "
@@ -262,7 +271,7 @@ def _describe_power(design: Any) -> str:
         f"{_span(ecl.min(), ecl.max())} (every unit usable); short of power "
         f"{length[short].sum() / 24:.0f} days of the mission: "
         f"{100 * lost.sum() / (slots * design.mission_h):.1f}% of slot-hours unpowered "
-        "even with every unit usable"
+        "even with every unit usable" + under_k
     )
 
 

@@ -254,3 +254,17 @@ def test_the_result_stores_the_hours_in_shadow_per_cell():
     hours = (shade / 60.0 / env.orbit_period_h * 24.0).sum()
     assert float(ds["eclipse_h"].sum()) == pytest.approx(hours, rel=1e-12)
     assert ds["eclipse_h"].attrs["units"] == "h"
+
+
+def test_validate_says_when_power_drops_a_satellite_below_its_k():
+    """Power does not enter availability: validate says on how many days a satellite
+    with every unit usable runs fewer than its k (in eclipse here: the battery carries
+    a few of 16 GPUs, k = 8) and still counts as up."""
+    from reliability.describe import describe
+
+    line = next(x for x in describe(load_campaign(CASE)) if x.startswith("power"))
+    assert "below the satellite's k = 8 on" in line and "counts as up" in line
+    roomy = CASE.read_text().replace("battery_wh = 8000", "battery_wh = 80000")
+    roomy = roomy.replace("array_w = 15000", "array_w = 60000")
+    line = next(x for x in describe(parse_campaign(roomy)) if x.startswith("power"))
+    assert "below the satellite's k" not in line
