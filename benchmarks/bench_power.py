@@ -99,15 +99,18 @@ def main() -> None:
         off_design = dataclasses.replace(design, power=None, thermal=None, links=None, units=plain)
         off = compile_plan(off_design).arrays
         _time(on, 2), _time(off, 2), _time(linked, 2)  # compiled and warm
+        # enough trials that each timing takes about half a second (tens of us a trial
+        # on the light cases: a thousand trials is a timer's noise)
+        n = trials if args.quick else max(trials, int(0.5 * 200 / max(_time(off, 200), 1e-9)))
         t_on, t_off, t_link = [], [], []
         for _ in range(repeats):
-            t_off.append(_time(off, trials))
-            t_on.append(_time(on, trials))
-            t_link.append(_time(linked, trials))
+            t_off.append(_time(off, n))
+            t_on.append(_time(on, n))
+            t_link.append(_time(linked, n))
         a, b, c3 = (statistics.median(x) for x in (t_off, t_on, t_link))
         print(
-            f"{label:<10} {len(on.pw_t):>6} {1000 * a / trials:>12.3f} "
-            f"{1000 * b / trials:>10.3f} {b / a:>6.2f} {1000 * c3 / trials:>8.3f} {c3 / a:>6.2f}"
+            f"{label:<10} {len(on.pw_t):>6} {1000 * a / n:>12.3f} "
+            f"{1000 * b / n:>10.3f} {b / a:>6.2f} {1000 * c3 / n:>8.3f} {c3 / a:>6.2f}"
         )
 
 
