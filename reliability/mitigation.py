@@ -117,9 +117,8 @@ def secded_due_in_passes(
     p = -np.expm1(-(a_in + a_out))
     p_word = stats.binom.sf(1, n, p)
     total = a_in + a_out
-    share_in = float(
-        ((a_in * a_in + a_in * a_out) * n * n).sum() / max((total * total * n * n).sum(), 1e-300)
-    )
+    # pairs of upsets with one in a pass at least, over all pairs
+    share_in = float((a_in * (a_in + a_out)).sum() / max((total * total).sum(), 1e-300))
     if kind == "random":
         f = runs * pass_h / cycle
         lam_mean = lam_in * f + lam_out * (1.0 - f)

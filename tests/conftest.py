@@ -61,3 +61,28 @@ def make_campaign():
         return parse_campaign(campaign_text(**kw), source="test.toml")
 
     return make
+
+
+def capped_survivors(
+    cap: int, *, n: int = 16, k: int = 8, mean_h: float = 3 * 8760.0, mission_h: float = 8760.0
+) -> tuple[float, float]:
+    """A satellite of ``n`` exponential units (mean ``mean_h``, never repaired) that
+    counts while ``k`` are usable and runs at most ``cap`` of them: the mission's
+    mean share of its slots that run, E min(U, cap) 1{U >= k} / n, and of those
+    usable but not run, E (U - cap)+ 1{U >= k} / n, with U(t) ~ Binomial(n,
+    exp(-t / mean_h)) (scipy quadrature of the binomial sums). The closed form of the
+    verify cases link_relay (cap 9) and heat_throttle (cap 10)."""
+    import math
+
+    import numpy as np
+    from scipy import integrate, stats
+
+    j = np.arange(n + 1)
+
+    def expect(t, f):
+        w = stats.binom.pmf(j, n, math.exp(-t / mean_h))
+        return float((w * f(j) * (j >= k)).sum())
+
+    ran = integrate.quad(lambda t: expect(t, lambda u: np.minimum(u, cap)), 0, mission_h)[0]
+    lost = integrate.quad(lambda t: expect(t, lambda u: np.maximum(u - cap, 0)), 0, mission_h)[0]
+    return ran / mission_h / n, lost / mission_h / n

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import integrate, stats
 
 from reliability.campaign import CampaignError, load_campaign, parse_campaign
 from reliability.describe import describe
@@ -27,6 +26,7 @@ from reliability.orbit import EARTH_RADIUS_KM, sso_inclination_deg
 from reliability.runner import run_campaign
 from reliability.system import compile_plan, time_edges
 from reliability.system.satellite import satellite_links
+from tests.conftest import capped_survivors
 
 CASE = Path("campaigns/validation/link_relay.toml")
 
@@ -43,17 +43,22 @@ def test_coverage_angle_puts_the_satellite_at_the_mask():
         assert elevation == pytest.approx(eps, abs=1e-9)
 
 
-def test_overhead_pass_from_geometry_is_the_closed_form():
-    eq = (Station(name="eq", lat_deg=0.0, lon_deg=40.0),)
-    starts, ends = contact_windows(
-        altitude_km=650.0,
-        inclination_deg=0.0,
-        raan0_rad=0.0,
+def _windows(lat, lon, alt, inc, span_h, raan0=0.0):
+    """Windows of one station at a 10 deg mask, the Earth's rotation angle 0 at the start."""
+    station = (Station(name="s", lat_deg=lat, lon_deg=lon),)
+    return contact_windows(
+        altitude_km=alt,
+        inclination_deg=inc,
+        raan0_rad=raan0,
         gmst0_rad=0.0,
-        stations=eq,
+        stations=station,
         mask_deg=10.0,
-        span_h=24.0,
+        span_h=span_h,
     )
+
+
+def test_overhead_pass_from_geometry_is_the_closed_form():
+    starts, ends = _windows(0.0, 40.0, 650.0, 0.0, 24.0)
     whole = (starts > 0) & (ends < 24.0)
     assert whole.sum() >= 10
     np.testing.assert_allclose(
@@ -66,16 +71,7 @@ def test_overhead_pass_from_geometry_is_the_closed_form():
     [(78.23, 650.0, sso_inclination_deg(650.0)), (32.5, 400.0, 51.6), (-72.02, 650.0, 97.99)],
 )
 def test_share_in_view_over_a_year_is_the_quadrature(lat, alt, inc):
-    st = (Station(name="s", lat_deg=lat, lon_deg=15.0),)
-    starts, ends = contact_windows(
-        altitude_km=alt,
-        inclination_deg=inc,
-        raan0_rad=0.3,
-        gmst0_rad=0.0,
-        stations=st,
-        mask_deg=10.0,
-        span_h=8760.0,
-    )
+    starts, ends = _windows(lat, 15.0, alt, inc, 8760.0, raan0=0.3)
     assert np.all(ends > starts) and np.all(starts[1:] >= ends[:-1])
     share = (ends - starts).sum() / 8760.0
     assert share == pytest.approx(contact_fraction_integral(alt, inc, lat, 10.0), rel=5e-3)
@@ -83,16 +79,7 @@ def test_share_in_view_over_a_year_is_the_quadrature(lat, alt, inc):
 
 def test_a_station_out_of_reach_sees_nothing():
     # 51.6 deg inclination, coverage 12 deg at 400 km: a station at 78 N is never in view
-    st = (Station(name="s", lat_deg=78.0, lon_deg=0.0),)
-    starts, _ = contact_windows(
-        altitude_km=400.0,
-        inclination_deg=51.6,
-        raan0_rad=0.0,
-        gmst0_rad=0.0,
-        stations=st,
-        mask_deg=10.0,
-        span_h=240.0,
-    )
+    starts, _ = _windows(78.0, 0.0, 400.0, 51.6, 240.0)
     assert starts.size == 0
     assert contact_fraction_integral(400.0, 51.6, 78.0, 10.0) == 0.0
 
@@ -138,17 +125,8 @@ def test_store_matches_time_stepping():
 
 def test_a_large_store_carries_the_mean_rate():
     """With room for every gap, the links carry min(j, share in view x rate / output)."""
-    st = (Station(name="s", lat_deg=78.23, lon_deg=15.4),)
     span = 24.0 * 60
-    starts, ends = contact_windows(
-        altitude_km=650.0,
-        inclination_deg=97.99,
-        raan0_rad=0.0,
-        gmst0_rad=0.0,
-        stations=st,
-        mask_deg=10.0,
-        span_h=span,
-    )
+    starts, ends = _windows(78.23, 15.4, 650.0, 97.99, span)
     lk = Links(level="sat", downlink_gbps=1.0, buffer_gb=1e3, output_gb_per_unit_h=10.0)
     c = carry(lk, starts, ends, slots=16, edges=np.array([0.0, span]))
     mean = (ends - starts).sum() / span * GB_PER_H_PER_GBPS / 10.0  # units' worth
@@ -159,16 +137,7 @@ def test_a_large_store_carries_the_mean_rate():
 
 
 def _binomial_exact() -> tuple[float, float]:
-    mean, year = 3 * 8760.0, 8760.0
-    j = np.arange(17)
-
-    def expect(t, f):
-        w = stats.binom.pmf(j, 16, math.exp(-t / mean))
-        return float((w * f(j) * (j >= 8)).sum())
-
-    cap = integrate.quad(lambda t: expect(t, lambda u: np.minimum(u, 9)), 0, year)[0]
-    lim = integrate.quad(lambda t: expect(t, lambda u: np.maximum(u - 9, 0)), 0, year)[0]
-    return cap / year / 16, lim / year / 16
+    return capped_survivors(9)
 
 
 def test_validation_case_states_the_binomial_values():

@@ -194,7 +194,11 @@ def test_power_runs_on_per_unit_clocks():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("unit_w = 800", 'unit_w = 800\nlevel = "gpu"', "must be one of satellite"),
+        (
+            "unit_w = 800",
+            'unit_w = 800\nlevel = "gpu"',
+            "power.level = .gpu.: the members of the power level carry the compute units",
+        ),
         ("unit_w = 800", 'unit_w = 800\npolicy = "greedy"', "must be one of sun-first, uniform"),
         ("depth_of_discharge = 0.3", "depth_of_discharge = 0", "must be positive"),
         ("unit_w = 800", "unit_w = -5", "must be positive"),

@@ -15,6 +15,7 @@ from reliability.runner import run_campaign
 from reliability.system import compile_plan
 from reliability.system.heat import unit_temperature_steps
 from reliability.thermal import Thermal, arrhenius, radiator_temperature_c, units_cooled
+from tests.conftest import capped_survivors
 
 CASE = Path("campaigns/validation/heat_weibull.toml")
 
@@ -130,17 +131,7 @@ def test_units_cooled_is_the_radiator_balance_solved_for_units():
 
 
 def _throttle_exact() -> tuple[float, float]:
-    from scipy import integrate, stats
-
-    j = np.arange(17)
-
-    def expect(t, f):
-        w = stats.binom.pmf(j, 16, math.exp(-t / (3 * 8760.0)))
-        return float((w * f(j) * (j >= 8)).sum())
-
-    cap = integrate.quad(lambda t: expect(t, lambda u: np.minimum(u, 10)), 0, 8760.0)[0]
-    lost = integrate.quad(lambda t: expect(t, lambda u: np.maximum(u - 10, 0)), 0, 8760.0)[0]
-    return cap / 8760.0 / 16, lost / 8760.0 / 16
+    return capped_survivors(10)
 
 
 def test_throttle_case_states_the_binomial_values():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from reliability.campaign.errors import CampaignError
 from reliability.campaign.model import Level
+from reliability.campaign.power import read_satellite_level
 from reliability.campaign.reader import Table, read_name
 from reliability.links import Links, Station
 from reliability.power import PowerSystem
@@ -41,22 +42,8 @@ def read_links(
 ) -> Links | None:
     if t is None:
         return None
-    names = [lv.name for lv in levels]
     fixed = power.level if power is not None else thermal.level if thermal is not None else None
-    level = t.string("level", fixed or names[0], choices=tuple(names))
-    if level == names[-1] and len(names) > 1:
-        raise t.error(
-            "level",
-            "the members of the links level carry the compute units: choose a level "
-            "above the units (e.g. the satellites)",
-            level,
-        )
-    if fixed is not None and level != fixed:
-        raise t.error(
-            "level",
-            f"must be the power and thermal level ({fixed!r}): all describe a satellite",
-            level,
-        )
+    level = read_satellite_level(t, levels, "links", fixed, "power and thermal")
     if not has_environment:
         raise CampaignError(
             "needs an [environment] orbit: it sets the contacts", source=t.source, path="links"

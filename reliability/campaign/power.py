@@ -37,7 +37,30 @@ from reliability.campaign.reader import Table
 from reliability.power import POLICIES, PowerSystem
 from reliability.thermal import Thermal, units_cooled
 
-__all__ = ["read_power", "read_thermal"]
+__all__ = ["read_power", "read_satellite_level", "read_thermal"]
+
+
+def read_satellite_level(
+    t: Table, levels: tuple[Level, ...], what: str, fixed: str | None = None, by: str = ""
+) -> str:
+    """``[what] level``: the level whose members are the satellites (each carries an
+    array, a radiator or a downlink). It must lie above the units, and be ``fixed``
+    where an earlier table (``by``) named it already; by default that, else the
+    outermost level."""
+    names = [lv.name for lv in levels]
+    level = t.string("level", fixed or names[0], choices=tuple(names))
+    if level == names[-1] and len(names) > 1:
+        raise t.error(
+            "level",
+            f"the members of the {what} level carry the compute units: choose a level "
+            "above the units (e.g. the satellites)",
+            level,
+        )
+    if fixed is not None and level != fixed:
+        raise t.error(
+            "level", f"must be the {by} level ({fixed!r}): all describe a satellite", level
+        )
+    return level
 
 
 def read_power(
@@ -45,15 +68,7 @@ def read_power(
 ) -> PowerSystem | None:
     if t is None:
         return None
-    names = [lv.name for lv in levels]
-    level = t.string("level", names[0], choices=tuple(names[:-1]) or (names[0],))
-    if level == names[-1]:
-        raise t.error(
-            "level",
-            "the members of the power level carry the compute units: choose a level "
-            "above the units (e.g. the satellites)",
-            level,
-        )
+    level = read_satellite_level(t, levels, "power")
     if not has_environment:
         raise CampaignError(
             "needs an [environment] orbit: it sets the eclipses", source=t.source, path="power"
@@ -85,19 +100,7 @@ def read_thermal(
 ) -> Thermal | None:
     if t is None:
         return None
-    names = [lv.name for lv in levels]
-    level = t.string("level", power.level if power else names[0], choices=tuple(names))
-    if level == names[-1] and len(names) > 1:
-        raise t.error(
-            "level",
-            "each member of the thermal level carries a radiator for the units: choose a "
-            "level above the units (e.g. the satellites)",
-            level,
-        )
-    if power is not None and level != power.level:
-        raise t.error(
-            "level", f"must be the power level ({power.level!r}): both describe a satellite", level
-        )
+    level = read_satellite_level(t, levels, "thermal", power and power.level, "power")
     out = Thermal(
         level=level if t.data.get("level") is not None else None,  # None: the default
         radiator_m2=t.number("radiator_m2", positive=True, maximum=1e6),

@@ -23,11 +23,11 @@ from reliability.power import PowerPieces
 from reliability.system.heat import unit_temperature_steps
 from reliability.system.modes import Modes, build_modes
 from reliability.system.satellite import (
+    runs_limited,
     satellite_level,
     satellite_links,
     satellite_power,
     satellite_slots,
-    throttled,
 )
 from reliability.system.tree import tree_fields
 from reliability.workload import checkpoint_schedule
@@ -272,11 +272,18 @@ def eclipse_hours(design: Design) -> np.ndarray | None:
     _, shade = eclipse_days(env, design.mission_h)
     share = shade / 60.0 / env.orbit_period_h
     starts = 24.0 * np.arange(share.size)
-    ends = np.minimum(starts + 24.0, design.mission_h)
+    return _cell_integrals(starts, np.minimum(starts + 24.0, design.mission_h), share, edges)
+
+
+def _cell_integrals(
+    starts: np.ndarray, ends: np.ndarray, values: np.ndarray, edges: np.ndarray
+) -> np.ndarray:
+    """Per grid cell (``edges``), the integral of a step function: ``values[i]`` over
+    [``starts[i]``, ``ends[i]``)."""
     out = np.zeros(len(edges) - 1)
     for c in range(len(out)):
         overlap = np.clip(np.minimum(ends, edges[c + 1]) - np.maximum(starts, edges[c]), 0, None)
-        out[c] = (overlap * share).sum()
+        out[c] = (overlap * values).sum()
     return out
 
 
@@ -294,11 +301,7 @@ def temperature_cells(design: Design) -> np.ndarray | None:
     starts, temps = unit_temperature_steps(design)
     edges = time_edges(design.mission_h, design.time_step_h)
     ends = np.append(starts[1:], design.mission_h)
-    out = np.zeros(len(edges) - 1)
-    for c in range(len(out)):
-        overlap = np.clip(np.minimum(ends, edges[c + 1]) - np.maximum(starts, edges[c]), 0, None)
-        out[c] = (overlap * temps).sum() / (edges[c + 1] - edges[c])
-    return out
+    return _cell_integrals(starts, ends, temps, edges) / np.diff(edges)
 
 
 def link_cells(design: Design) -> dict[str, np.ndarray] | None:
@@ -321,9 +324,7 @@ def power_ceiling(arrays: PlanArrays, design: Design | None = None) -> np.ndarra
     """Per capacity-grid cell: the mean share of unit slots the power limits let run
     with every unit up (None without power limits): the ceiling the array and battery
     put on capacity over the mission."""
-    if not np.size(arrays.pw_t) or (
-        design is not None and design.power is None and not throttled(design)
-    ):
+    if not np.size(arrays.pw_t) or (design is not None and not runs_limited(design)):
         return None
     slots = int(np.asarray(arrays.group_units)[np.asarray(arrays.pw_group)[0]])
     edges = np.asarray(arrays.edges, dtype=float)
@@ -331,12 +332,7 @@ def power_ceiling(arrays: PlanArrays, design: Design | None = None) -> np.ndarra
     full = eclipse_at_full(arrays)
     share = np.minimum(1.0, ((1 - arrays.pw_frac) * arrays.pw_sun + arrays.pw_frac * full) / slots)
     ends = np.append(starts[1:], edges[-1])
-    out = np.zeros(len(edges) - 1)
-    for c in range(len(out)):
-        lo, hi = edges[c], edges[c + 1]
-        overlap = np.clip(np.minimum(ends, hi) - np.maximum(starts, lo), 0.0, None)
-        out[c] = (overlap * share).sum() / (hi - lo)
-    return out
+    return _cell_integrals(starts, ends, share, edges) / np.diff(edges)
 
 
 def _derating_fields(design: Design) -> dict[str, object]:

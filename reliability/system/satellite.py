@@ -19,6 +19,7 @@ from reliability.power import PowerPieces, power_pieces
 from reliability.thermal import units_cooled
 
 __all__ = [
+    "runs_limited",
     "satellite_level",
     "satellite_links",
     "satellite_power",
@@ -49,6 +50,11 @@ def satellite_slots(design: Design) -> int:
     return math.prod(lv.n for lv in levels[satellite_level(design) + 1 :])
 
 
+def runs_limited(design: Design) -> bool:
+    """Do power or cooling limit the units a satellite runs (not links alone)?"""
+    return (design.power is not None and design.environment is not None) or throttled(design)
+
+
 def throttled(design: Design) -> bool:
     """Does the radiator limit the units that run (``[thermal] max_unit_c``)?"""
     return design.thermal is not None and design.thermal.max_unit_c is not None
@@ -58,7 +64,7 @@ def satellite_power(design: Design) -> PowerPieces | None:
     """The units each satellite can run, piece by piece: what its power allows and its
     radiator cools (None without power limits or throttling)."""
     ps, env, th = design.power, design.environment, design.thermal
-    if not (ps is not None and env is not None) and not throttled(design):
+    if not runs_limited(design):
         return None
     days = math.ceil(design.mission_h / 24.0)
     shade = np.zeros(days) if env is None else eclipse_days(env, design.mission_h)[1]
@@ -95,43 +101,36 @@ def stations_out_of_reach(design: Design) -> list[int]:
     lk, env = design.links, design.environment
     if lk is None or env is None:
         return []
-    node = orbit_node(env)
-    raan0 = initial_raan_rad(
-        raan_deg=node.get("raan_deg"),
-        ltan_h=node.get("ltan_h"),
-        epoch_day=node["epoch_day"],
-        year=node["year"],
-    )
+    geometry = _ground_geometry(env)
     return [
         i
         for i, st in enumerate(lk.stations)
-        if not station_in_reach(
-            st,
-            altitude_km=node["altitude_km"],
-            inclination_deg=node["inclination_deg"],
-            raan0_rad=raan0,
-            gmst0_rad=gmst_rad(node["epoch_day"], node["year"]),
-            mask_deg=lk.elevation_mask_deg,
-        )
+        if not station_in_reach(st, mask_deg=lk.elevation_mask_deg, **geometry)
     ]
+
+
+def _ground_geometry(env: Environment) -> dict[str, float]:
+    """The orbit against the turning Earth, as the links' geometry takes it: altitude,
+    inclination, and the node's right ascension and the Earth's rotation angle at the
+    mission start."""
+    node = orbit_node(env)
+    return {
+        "altitude_km": node["altitude_km"],
+        "inclination_deg": node["inclination_deg"],
+        "raan0_rad": initial_raan_rad(
+            raan_deg=node.get("raan_deg"),
+            ltan_h=node.get("ltan_h"),
+            epoch_day=node["epoch_day"],
+            year=node["year"],
+        ),
+        "gmst0_rad": gmst_rad(node["epoch_day"], node["year"]),
+    }
 
 
 @lru_cache(maxsize=16)  # a sweep of link rates or stores keeps its geometry
 def _windows(
     env: Environment, stations: tuple[Station, ...], mask_deg: float, mission_h: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    node = orbit_node(env)
     return contact_windows(
-        altitude_km=node["altitude_km"],
-        inclination_deg=node["inclination_deg"],
-        raan0_rad=initial_raan_rad(
-            raan_deg=node.get("raan_deg"),
-            ltan_h=node.get("ltan_h"),
-            epoch_day=node["epoch_day"],
-            year=node["year"],
-        ),
-        gmst0_rad=gmst_rad(node["epoch_day"], node["year"]),
-        stations=stations,
-        mask_deg=mask_deg,
-        span_h=mission_h,
+        stations=stations, mask_deg=mask_deg, span_h=mission_h, **_ground_geometry(env)
     )
