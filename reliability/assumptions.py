@@ -24,6 +24,7 @@ from reliability.campaign import Campaign, CampaignError, validate_document
 from reliability.devices import DEVICES, MEMORIES
 from reliability.environment import HOURS_PER_YEAR, eclipse_days
 from reliability.environment import provenance as preset_provenance
+from reliability.protons import shielding_note
 from reliability.units import parse_duration_h
 
 __all__ = ["Assumption", "assumptions", "at_a_glance", "suggested_swings"]
@@ -156,6 +157,9 @@ def at_a_glance(campaign: Campaign) -> list[str]:
             f"dose {env.dose_rad_per_y:g} rad(Si)/y, SAA {env.saa_fraction:.0%} of the time "
             f"({env.saa_passes_per_day:g} passes a day) carrying {env.saa_share:.1%} of "
             f"proton upsets, solar {env.solar}."
+        )
+        lines.append(
+            f"Shielding{f' ({env.orbit})' if len(envs) > 1 else ''}: {shielding_note(env)}."
         )
         beta, shade = eclipse_days(env, base.mission_h)
         lines.append(

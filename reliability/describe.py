@@ -15,6 +15,7 @@ from reliability.engine.spec import Effect
 from reliability.environment import NODE_DEFAULTS, eclipse_days, orbit_node
 from reliability.limits import check_events, check_resources
 from reliability.mitigation import mbu_due_rate
+from reliability.protons import shielding_note
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
@@ -549,6 +550,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
                 + f"{env.spe_per_active_year:g} solar events per active year{tag}"
             )
             lines.append(_describe_geometry(env, design.mission_h))
+            lines.append(f"              {shielding_note(env)}")
             if design.power is not None:
                 lines.append(_describe_power(design))
             if design.links is not None:

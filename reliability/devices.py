@@ -63,12 +63,15 @@ MEMORIES: dict[str, tuple[dict[str, Any], dict[str, Any], str, str]] = {
         "Alsat-1 (~690 km SSO) on-orbit SRAM upsets: 4.04e-7 per bit-day, 1.22 % double",
     ),
     "hbm2": (
-        {"per_bit_day": 1e-10},
+        # 32 GiB (2.75e11 bits) x 1.07e-13 x 0.315 x 365.25 = 3.4 multi-bit upsets a year,
+        # each uncorrectable by SEC-DED: the TPU v6e's measured HBM rate in that orbit
+        {"per_bit_day": 1.07e-13},
         {"mbu_fraction": 0.315, "mbu_span": 2},
-        "U",
+        "D",
         (
-            "no HBM beam data exist; rate a placeholder, 31.5 % multi-bit from V100 HBM2 "
-            "neutron data (MICRO'21, S)"
+            "TPU v6e HBM (Suncatcher, S): 3.4 uncorrectable per chip-year at 150 rad/y "
+            "(650 km SSO), read as the 31.5 % multi-bit upsets of V100 HBM2 neutron data "
+            "(MICRO'21, S) over 32 GiB; was 1e-10, about 900x that (issue 15)"
         ),
     ),
 }

@@ -21,23 +21,28 @@ This module knows no devices and no engine.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from reliability.orbit import beta_angle, eclipse_minutes
+from reliability.shielding import DoseDepth, shield_protons
 
 __all__ = [
     "ACTIVE_YEARS",
+    "COEFFICIENTS_SHIELDING_MM",
     "CYCLE_YEARS",
     "NODE_DEFAULTS",
     "PRESET_TABLE",
     "Environment",
     "RateShape",
     "SpeProcess",
+    "dose_depth",
     "eclipse_days",
     "orbit_node",
     "orbit_period_h",
@@ -50,6 +55,7 @@ __all__ = [
     "solar_steps",
     "spe_process",
     "steps_integral",
+    "trapped_protons",
 ]
 
 HOURS_PER_YEAR = 8760.0
@@ -78,7 +84,7 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("iss-400", "inclination_deg", 51.6, "V", "ISS inclination"),
     ("iss-400", "c_heavy_ion", 53.8, "S", "Petersen 1998 C, 400 km 60 deg (digitised)"),
     ("iss-400", "c_proton", 4.7, "S", "Petersen 1998 C, 400 km 60 deg (digitised)"),
-    ("iss-400", "dose_rad_per_y", 30.0, "U", "placeholder; compute for your shielding"),
+    ("iss-400", "dose_rad_per_y", 30.0, "U", "placeholder; the curve: behind about 20 mm Al"),
     ("iss-400", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
     ("iss-400", "saa_share", 0.975, "V", "Xu et al. 2025: 97.5 % of LEO SRAM SEUs in SAA"),
     ("iss-400", "spe_share", 0.005, "U", "geomagnetic shielding at 51.6 deg; placeholder"),
@@ -94,7 +100,7 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("sso-500", "inclination_deg", 97.4, "D", "sun-synchronous at 500 km"),
     ("sso-500", "c_heavy_ion", 97.4, "S", "Petersen 1998 C, 500 km 90 deg (digitised)"),
     ("sso-500", "c_proton", 17.9, "S", "Petersen 1998 C, 500 km 90 deg (digitised)"),
-    ("sso-500", "dose_rad_per_y", 100.0, "U", "placeholder scaled from sso-650"),
+    ("sso-500", "dose_rad_per_y", 100.0, "U", "placeholder; the curve: behind 7.5 mm Al"),
     ("sso-500", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
     ("sso-500", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
     ("sso-500", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
@@ -124,7 +130,7 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("sso-800", "inclination_deg", 98.6, "D", "sun-synchronous at 800 km"),
     ("sso-800", "c_heavy_ion", 104.5, "S", "Petersen 1998 C, 800 km 90 deg (digitised)"),
     ("sso-800", "c_proton", 128.4, "S", "Petersen 1998 C, 800 km 90 deg (digitised)"),
-    ("sso-800", "dose_rad_per_y", 400.0, "U", "placeholder; RASAT 700 km: 3.8 krad/y at 2 mm Al"),
+    ("sso-800", "dose_rad_per_y", 400.0, "U", "placeholder; the curve: behind 12.7 mm Al"),
     ("sso-800", "saa_fraction", 0.08, "U", "reference default 5-10 %"),
     ("sso-800", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
     ("sso-800", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
@@ -140,7 +146,7 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("meo-gnss", "inclination_deg", 55.0, "V", "GPS inclination"),
     ("meo-gnss", "c_heavy_ion", 309.0, "S", "Petersen 1998 C, 20 000 km (306-312)"),
     ("meo-gnss", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
-    ("meo-gnss", "dose_rad_per_y", 2000.0, "U", "outer-belt electrons; strongly shielding-bound"),
+    ("meo-gnss", "dose_rad_per_y", 2000.0, "U", "outer-belt electrons; the curve: 8.5 mm Al"),
     ("meo-gnss", "saa_fraction", 0.0, "D", "no SAA above the inner belt"),
     ("meo-gnss", "saa_share", 0.0, "D", "no SAA above the inner belt"),
     ("meo-gnss", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
@@ -149,7 +155,7 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("geo", "inclination_deg", 0.0, "V", "geostationary"),
     ("geo", "c_heavy_ion", 485.0, "S", "Petersen 1998 C, GEO (older texts: ~200)"),
     ("geo", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
-    ("geo", "dose_rad_per_y", 500.0, "U", "electron dose; placeholder"),
+    ("geo", "dose_rad_per_y", 500.0, "U", "placeholder; the curve: 10.8 mm Al (17 krad/y at 4)"),
     ("geo", "saa_fraction", 0.0, "D", "no SAA"),
     ("geo", "saa_share", 0.0, "D", "no SAA"),
     ("geo", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
@@ -169,6 +175,10 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("*", "spe_intensity_sigma", 1.0, "U", "spread of ln(peak intensity), mean 1"),
     ("*", "cycle_phase_y", 0.0, "U", "years into the cycle at launch (0 = start of active)"),
 )
+
+#: aluminium (mm) behind which the presets' C_p holds, for :func:`reliability.radiation.
+#: proton_shield_factor` [U: taken as CREME's 100 mil default; Petersen 1998 not checked]
+COEFFICIENTS_SHIELDING_MM = 2.54
 
 ORBITS: tuple[str, ...] = tuple(dict.fromkeys(o for o, *_ in PRESET_TABLE if o != "*"))
 
@@ -204,6 +214,14 @@ class Environment:
     ltan_h: float | None = None  # local time of the ascending node, h
     raan_deg: float | None = None  # right ascension of the ascending node at the start
     epoch: str | None = None  # the mission's first day, "YYYY-MM-DD"
+    # aluminium around the parts (centre of a solid sphere, mm): sets the dose from the
+    # dose-depth curve (the preset's, or ``dose_depth`` imported) and slows the trapped
+    # protons; None: the preset's dose_rad_per_y and C_p as they stand
+    shielding_mm: float | None = None
+    dose_depth: DoseDepth | None = None  # imported (SPENVIS SHIELDOSE-2)
+    dose_proton_rad_per_y: float | None = None  # the curve's trapped-proton part
+    trapped_protons: tuple[tuple[float, float], ...] | None = None  # outside, imported
+    let_shielding_mm: float | None = None  # the aluminium an imported LET spectrum is behind
 
     @property
     def dose_rad_per_h(self) -> float:
@@ -221,7 +239,20 @@ OVERRIDABLE: tuple[str, ...] = tuple(
     f.name
     for f in fields(Environment)
     if f.name
-    not in ("orbit", "solar", "let_spectrum", "proton_spectrum", "ltan_h", "raan_deg", "epoch")
+    not in (
+        "orbit",
+        "solar",
+        "let_spectrum",
+        "proton_spectrum",
+        "ltan_h",
+        "raan_deg",
+        "epoch",
+        "shielding_mm",
+        "dose_depth",
+        "dose_proton_rad_per_y",
+        "trapped_protons",
+        "let_shielding_mm",
+    )
 )
 
 #: where each preset's node is when the campaign does not say: (key, value, tag, source)
@@ -290,7 +321,57 @@ def preset(orbit: str, solar: str = "cycle", **overrides: Any) -> Environment:
     altitude = overrides.get("altitude_km", values["altitude_km"])
     values["orbit_period_h"] = orbit_period_h(altitude)
     env = Environment(orbit=orbit, solar=solar, **values)
-    return replace(env, **overrides) if overrides else env
+    env = replace(env, **overrides) if overrides else env
+    if env.shielding_mm is not None:
+        curve = dose_depth(env)
+        env = replace(
+            env,
+            dose_rad_per_y=curve.at(env.shielding_mm),
+            dose_proton_rad_per_y=curve.proton_at(env.shielding_mm),
+        )
+        if env.trapped_protons:  # imported outside the spacecraft: slowed by the shield
+            env = replace(
+                env, proton_spectrum=shield_protons(env.trapped_protons, env.shielding_mm)
+            )
+    return env
+
+
+_DATA = Path(__file__).with_name("data") / "trapped_environment.csv"
+#: where the preset curves and spectra come from (tools/derive_environment.py)
+TRAPPED_SOURCE = (
+    "AP-8 MIN + AE-8 MAX orbit mean, SHIELDOSE-2 centre of Al spheres "
+    "(IRBEM via SpacePy 0.7.0, tools/derive_environment.py)"
+)
+
+
+@functools.cache
+def _trapped_table() -> dict[tuple[str, str], np.ndarray]:
+    rows: dict[tuple[str, str], list] = {}
+    for line in _DATA.read_text().splitlines():
+        if line.startswith(("#", "orbit,")):
+            continue
+        orbit, kind, *nums = line.split(",")
+        rows.setdefault((orbit, kind), []).append([float(v) if v else 0.0 for v in nums])
+    return {k: np.asarray(v) for k, v in rows.items()}
+
+
+def dose_depth(env: Environment) -> DoseDepth:
+    """The dose-depth curve of ``env``: the imported one, else the preset orbit's
+    [D: :data:`TRAPPED_SOURCE`; trapped particles only, no solar protons]."""
+    if env.dose_depth is not None:
+        return env.dose_depth
+    t = _trapped_table()[(env.orbit, "dose")]
+    return DoseDepth(tuple(t[:, 0]), tuple(t[:, 1]), tuple(t[:, 2]), source=env.orbit)
+
+
+def trapped_protons(env: Environment) -> tuple[tuple[float, float], ...]:
+    """The integral trapped-proton spectrum outside the spacecraft ``((MeV, Phi(>E)
+    per cm^2 per s), ...)``: the imported one, else the preset orbit's AP-8 MIN orbit
+    mean (empty where the orbit has no trapped protons)."""
+    if env.trapped_protons:
+        return env.trapped_protons
+    t = _trapped_table()[(env.orbit, "proton")]
+    return tuple((float(e), float(f)) for e, f in t[:, :2] if f > 0)
 
 
 def provenance(orbit: str) -> list[tuple[str, float, str, str]]:

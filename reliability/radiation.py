@@ -26,6 +26,7 @@ import numpy as np
 from scipy import integrate, optimize
 
 from reliability.environment import (
+    HOURS_PER_YEAR,
     Environment,
     RateShape,
     preset,
@@ -39,6 +40,7 @@ from reliability.mitigation import (
     secded_due_in_passes,
     secded_noscrub_weibull_scale,
 )
+from reliability.protons import _BENDEL_A_TYPICAL, bendel, proton_rate, proton_shield_factor
 
 __all__ = [
     "DEFAULT_RECOVER_H",
@@ -52,6 +54,7 @@ __all__ = [
     "l25",
     "proton_fom",
     "proton_rate",
+    "proton_shield_factor",
     "rate_integral",
     "rate_table",
     "weibull_cross_section",
@@ -173,38 +176,6 @@ def rate_integral(
     return k_geo * value
 
 
-def bendel(energy_mev, a: float, b: float | None = None):
-    """Bendel proton cross-section in cm^2/bit.
-
-    One-parameter form (``b`` omitted, Bendel & Petersen 1983): ``(24/A)**14 * F``;
-    two-parameter form (Stapor et al. 1990): ``(B/A)**14 * F``, with
-    ``F = [1 - exp(-0.18 Y**0.5)]**4 * 1e-12`` and ``Y = (18/A)**0.5 (E - A)``.
-
-    Examples
-    --------
-    >>> f"{bendel(30.0, 15.0, 15.0):.3e}"
-    '7.195e-14'
-    """
-    e = np.asarray(energy_mev, dtype=float)
-    y = np.sqrt(18.0 / a) * np.maximum(e - a, 0.0)
-    scale = ((24.0 if b is None else b) / a) ** 14
-    return scale * 1e-12 * (-np.expm1(-0.18 * np.sqrt(y))) ** 4
-
-
-def proton_rate(
-    a: float,
-    b: float | None,
-    flux_above: Sequence[tuple[float, float]],
-) -> float:
-    """Proton upset rate per bit per second: ``integral sigma'(E) Phi(>E) dE`` (k_geo = 1)."""
-    table = np.asarray(flux_above, dtype=float)
-    e = np.geomspace(max(a, table[0, 0]) * (1 + 1e-9), table[-1, 0], 4001)
-    phi = np.exp(np.interp(np.log(e), np.log(table[:, 0]), np.log(np.maximum(table[:, 1], 1e-300))))
-    sig = bendel(e, a, b)
-    # by parts: sigma(A) = 0 and Phi(>E_max) ends the table
-    return float(np.trapezoid(np.gradient(sig, e) * phi, e))
-
-
 # ----------------------------------------------------------------------------- fault processes
 
 
@@ -239,12 +210,18 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
     """
     src = entry.source
     if src == "per_rad":
-        return entry.value * env.dose_rad_per_h, None
+        # a dose proxy is calibrated in a proton beam: behind a chosen shielding it
+        # follows the curve's trapped-proton dose (electron dose upsets nothing)
+        dose = env.dose_proton_rad_per_y
+        dose = env.dose_rad_per_y if dose is None else dose
+        return entry.value * (dose / HOURS_PER_YEAR), None
     if src == "per_device_day":
         return entry.value / 24.0, None
     if src == "per_bit_day":
         return entry.value * entry.bits / 24.0, None
-    c_hi, c_p = env.c_heavy_ion, env.c_proton
+    c_hi = env.c_heavy_ion
+    a_b = _bendel_args(entry.params) if src == "bendel" else (_BENDEL_A_TYPICAL, None)
+    c_p = env.c_proton * proton_shield_factor(env, *a_b)
     if src == "weibull":
         fom = figure_of_merit(*entry.params)
         heavy = c_hi * fom
@@ -520,7 +497,7 @@ class RateRow:
 def rate_table(unit, env: Environment | None, mission_h: float, temperature=None) -> list[RateRow]:
     """Per fault process of ``unit``: mean events per unit-day over the mission and the
     SAA and solar-event shares (what ``reliability validate`` prints)."""
-    from reliability.environment import HOURS_PER_YEAR, solar_steps
+    from reliability.environment import solar_steps
 
     rows = []
     for fp in fault_processes(unit, env, mission_h, temperature):

@@ -25,7 +25,7 @@ from reliability.assumptions import Assumption, assumptions, at_a_glance, sugges
 from reliability.campaign import Campaign, Target, parse_campaign
 from reliability.decision import Decision, decide, pick_warnings, requirement_arithmetic
 from reliability.describe import describe_design
-from reliability.results import SchemaError, atomic_write, open_result
+from reliability.results import SchemaError, atomic_write, config_files, open_result
 from reliability.summary import criticality_rows, summary_rows
 
 __all__ = ["write_report"]
@@ -434,7 +434,9 @@ def _campaign_of(ds: xr.Dataset, run: Path) -> Campaign:
     """The campaign a result was run with: its stored text with the run's overrides,
     checked against its stored configuration hash."""
     where = f"{run / 'result.nc' if run.is_dir() else run} attribute config_toml"
-    c = parse_campaign(str(ds.attrs.get("config_toml", "")), source=where)
+    c = parse_campaign(
+        str(ds.attrs.get("config_toml", "")), source=where, files=config_files(ds, where)
+    )
     a = ds.attrs
     trials = a.get("trials")
     c = c.with_overrides(

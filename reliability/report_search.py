@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from reliability import plots
 from reliability.campaign import Campaign, parse_campaign
 from reliability.describe import describe_design, describe_question
-from reliability.results import SchemaError, atomic_write, open_search
+from reliability.results import SchemaError, atomic_write, config_files, open_search
 from reliability.summary import search_evidence, search_rows
 
 __all__ = ["write_search_report"]
@@ -114,7 +114,9 @@ cheapest. Run the pick (or its neighbours) with
 
 def _campaign(ds, run: Path) -> Campaign:
     where = f"{run / 'search.nc'} attribute config_toml"
-    c = parse_campaign(str(ds.attrs.get("config_toml", "")), source=where)
+    c = parse_campaign(
+        str(ds.attrs.get("config_toml", "")), source=where, files=config_files(ds, where)
+    )
     c = c.with_overrides(
         seed=int(ds.attrs["seed_entropy"], 16), block_size=int(ds.attrs["block_size"])
     )

@@ -316,6 +316,50 @@ def _contact_checks() -> list[Check]:
                 "a year sampled; quadrature over latitude",
             )
         )
+    return out + _shielding_checks()
+
+
+def _shielding_checks() -> list[Check]:
+    """Issue 15 item 7-8: a published SPENVIS SHIELDOSE-2 file read back at its own
+    depths, and the protons' CSDA transport against its closed form."""
+    from reliability import envfiles, shielding
+
+    path = validation_dir().parent / "data" / "spenvis_sd2_550km_95deg.txt"
+    curve = envfiles.read_dose_depth(path)
+    years = 1825.0 / 365.25  # the file's MIS_DUR
+    rows = [line.split(",") for line in path.read_text().splitlines() if line.startswith(" ")]
+    rows = [[float(v) for v in r] for r in rows if len(r) == 5]
+    worst = max(abs(curve.at(r[0]) * years / r[1] - 1.0) for r in rows)
+    out = [
+        _analytic(
+            "S1",
+            "SPENVIS dose at 10 mm (rad/y)",
+            curve.at(10.0),
+            5.6028e2 / years,
+            1e-12,
+            "printed (Pfandzelter 2023, 550 km 95 deg)",
+        ),
+        _analytic(
+            "S1", f"largest deviation, {len(rows)} depths", 1.0 + worst, 1.0, 1e-12, "its table"
+        ),
+    ]
+    # a spectrum that is a function of the range, Phi0 = R^-2, comes out (R + rho t)^-2
+    energies = np.geomspace(1.0, 500.0, 240)
+    outside = [(float(e), float(shielding.proton_range_g_cm2(e)) ** -2.0) for e in energies]
+    rho_t = shielding.AL_DENSITY_G_CM3 * 0.7
+    e, phi = np.asarray(shielding.shield_protons(outside, 7.0)).T
+    exact = (shielding.proton_range_g_cm2(e) + rho_t) ** -2.0
+    exact *= math.exp(-rho_t / shielding.AL_NUCLEAR_LENGTH_G_CM2)
+    out.append(
+        _analytic(
+            "S2",
+            "protons behind 7 mm Al, worst point",
+            1.0 + float(np.max(np.abs(phi / exact - 1.0))),
+            1.0,
+            2e-3,
+            "CSDA range shift, closed form",
+        )
+    )
     return out
 
 

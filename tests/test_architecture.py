@@ -21,11 +21,14 @@ RANKS = {
     "machine": 0,
     "environment": 1,
     "orbit": 0,
+    "shielding": 0,  # dose-depth curves and protons slowed by aluminium
+    "envfiles": 1,  # SPENVIS and CREME96 readers (give shielding's curves)
     "power": 0,
     "thermal": 0,
     "links": 1,  # contact geometry (orbit) and the store
     "mitigation": 1,
     "workload": 1,
+    "protons": 1.5,  # Bendel cross-sections and the shielded proton rate
     "radiation": 2,
     "campaign": 3,
     "system": 4,

@@ -223,8 +223,8 @@ ENV = '[environment]\norbit = "sso-650"'
             r"environment.saa_fraction = 1.5: must be at most 1",
         ),
         (
-            {"environment": '[environment]\norbit = "geo"\nshielding_mm = 3'},
-            r"environment.shielding_mm = 3: unknown key",
+            {"environment": '[environment]\norbit = "geo"\nshielding_cm = 3'},
+            r"environment.shielding_cm = 3: unknown key",
         ),
         (
             {"environment": '[environment]\norbit = "iss-400"\nsaa_share = 0.01'},

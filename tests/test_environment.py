@@ -181,3 +181,37 @@ def test_the_saa_comes_as_a_daily_run_of_passes():
     # 0: one pass every orbit, as before
     one = saa_pattern(0.07, env.orbit_period_h, inside=True, passes=0)
     assert one[0] == [0.0, pytest.approx(0.07 * env.orbit_period_h)]
+
+
+# ----------------------------------------------------------------------------- shielding
+
+
+def test_shielding_reads_the_dose_from_the_orbit_curve():
+    from reliability.environment import dose_depth
+
+    for orbit in ORBITS:
+        curve = dose_depth(preset(orbit))
+        for mm, total in zip(curve.depth_mm, curve.total_rad_per_y, strict=True):
+            env = preset(orbit, shielding_mm=mm)
+            assert env.dose_rad_per_y == pytest.approx(total, rel=1e-12)
+            assert env.dose_proton_rad_per_y <= env.dose_rad_per_y
+        # thicker is never worse
+        doses = [preset(orbit, shielding_mm=mm).dose_rad_per_y for mm in (1, 3, 10, 20)]
+        assert doses == sorted(doses, reverse=True)
+
+
+def test_no_shielding_leaves_the_preset_dose():
+    assert preset("sso-650").dose_rad_per_y == 150.0
+    assert preset("sso-650").dose_proton_rad_per_y is None
+
+
+def test_preset_curves_bracket_the_published_leo_figures():
+    # Google's 750 rad(Si) per 5 y "shielded" in the 650 km SSO [V] lies between the
+    # AP-8 MIN curve's 10 and 20+ mm (AP-8 MIN is the solar-minimum, worse phase)
+    env10 = preset("sso-650", shielding_mm=10.0)
+    env20 = preset("sso-650", shielding_mm=20.0)
+    assert env20.dose_rad_per_y < 150.0 < env10.dose_rad_per_y
+    # the curve is electron-dominated behind thin shields and proton-dominated behind thick
+    thin = preset("sso-650", shielding_mm=1.0)
+    assert thin.dose_proton_rad_per_y / thin.dose_rad_per_y < 0.1
+    assert env10.dose_proton_rad_per_y / env10.dose_rad_per_y > 0.9

@@ -287,3 +287,55 @@ def test_a_test_temperature_is_for_latch_up_fits_with_a_thermal_table():
     no_heat = text.split("[thermal]")[0] + "[verify]" + text.split("[verify]")[1]
     with pytest.raises(CampaignError, match=r"radiation\[0\].tested_at_c = 25.0: a latch-up test"):
         parse_campaign(no_heat)
+
+
+# ----------------------------------------------------------------------------- shielding
+
+
+def test_shield_slows_trapped_protons_and_dose_proxy_follows_proton_dose():
+    from reliability.campaign.model import RadiationEntry
+    from reliability.environment import preset
+    from reliability.protons import proton_shield_factor
+    from reliability.radiation import _entry_rate_per_h
+
+    thin = preset("sso-650", shielding_mm=2.0)
+    thick = preset("sso-650", shielding_mm=10.0)
+    assert proton_shield_factor(preset("sso-650"), 10.0) == 1.0  # no shielding set
+    assert proton_shield_factor(preset("sso-650", shielding_mm=2.54), 10.0) == pytest.approx(1.0)
+    assert 1.0 > proton_shield_factor(thick, 10.0) > 0.5
+    # no trapped protons in GEO: nothing to slow
+    assert proton_shield_factor(preset("geo", shielding_mm=5.0), 10.0) == 1.0
+    entry = RadiationEntry(
+        name="sdc", fault_class="sdc", effect="silent", source="per_rad", value=1 / 17
+    )
+    for env in (thin, thick):
+        rate, _ = _entry_rate_per_h(entry, env)
+        assert rate == pytest.approx(env.dose_proton_rad_per_y / 17 / 8760.0)
+
+
+def test_hbm2_preset_gives_the_tpu_v6e_hbm_rate_in_the_650_km_sso():
+    # issue 15 item 5: the preset was 900x the measured 3.4 uncorrectable errors per
+    # chip-year of the TPU v6e's 32 GiB HBM (Suncatcher) in the 650 km SSO (a long-run
+    # mean: over one whole solar cycle)
+    from reliability.campaign import parse_campaign
+    from reliability.radiation import rate_table
+
+    c = parse_campaign(
+        """
+[campaign]
+name = "hbm"
+mission = "11 y"
+trials = 10
+seed = 1
+[environment]
+orbit = "sso-650"
+[units.tpu]
+failures = [{ law = "exponential", mean = "100 y", repair = "1 d" }]
+memory = { device = "hbm2", bits = 2.748779e11, scrub = "1 h" }
+[cluster]
+tpu = { n = 2, k = 1 }
+"""
+    )
+    rows = rate_table(c.base.units[0], c.base.environment, c.base.mission_h)
+    due = sum(r.per_unit_day for r in rows if r.fault_class == "due") * 365.25
+    assert due == pytest.approx(3.4, rel=0.02)

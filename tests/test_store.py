@@ -212,3 +212,30 @@ def test_a_run_directory_being_written_is_refused_to_a_second_run(campaign, tmp_
         os.close(fd)
     run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)  # released: fine
     assert (tmp_path / "result.nc").is_file()
+
+
+def test_a_run_keeps_the_data_files_its_campaign_names(tmp_path):
+    # the imported SPENVIS file travels with the run and the result: resume and the
+    # report read the copy, not the file next to the campaign (which may be gone)
+    import shutil
+    from pathlib import Path
+
+    from reliability.campaign import load_campaign
+    from reliability.report import write_report
+
+    src = Path(__file__).parents[1] / "campaigns"
+    (tmp_path / "data").mkdir()
+    shutil.copy(src / "data" / "spenvis_sd2_550km_95deg.txt", tmp_path / "data")
+    text = (src / "shielding.toml").read_text()
+    (tmp_path / "c.toml").write_text(text.replace('time_step = "90 d"', 'time_step = "1 y"'))
+    c = load_campaign(tmp_path / "c.toml").with_overrides(trials=4, block_size=2)
+    assert [name for name, _ in c.files] == ["data/spenvis_sd2_550km_95deg.txt"]
+    run = tmp_path / "run"
+    ds = run_campaign(c, out_dir=run, n_workers=0)
+    shutil.rmtree(tmp_path / "data")
+    assert resume_campaign(run).config_sha256 == c.config_sha256
+    assert "config_files" in ds.attrs
+    html = write_report(run, out_dir=tmp_path / "rep")
+    assert "spenvis_sd2_550km_95deg.txt" in Path(html).read_text()
+    with pytest.raises(Exception, match="no such file"):
+        load_campaign(tmp_path / "c.toml")

@@ -81,7 +81,13 @@ def test_validation_campaigns_cover_the_required_cases():
 def test_analytic_radiation_checks_pass_and_cover_cases_1_to_8():
     checks = analytic_checks()
     assert all(c.passed for c in checks), format_table([c for c in checks if not c.passed])
-    assert {c.case for c in checks} == {f"R{i}" for i in range(1, 9)} | {"G1", "G2", "G3"}
+    assert {c.case for c in checks} == {f"R{i}" for i in range(1, 9)} | {
+        "G1",
+        "G2",
+        "G3",
+        "S1",
+        "S2",
+    }
     # every library route is checked against an independent form to 1e-6 at least once
     strict = {c.case for c in checks if c.note != "printed" and c.z <= 1e-6}
     assert strict >= {"R1", "R2", "R4", "R5", "R6", "R7", "R8"}

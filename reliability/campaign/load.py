@@ -7,12 +7,14 @@ the offending value, e.g. ``demo.toml: cluster.satellite.k = 9: exceeds n = 8``.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from reliability.campaign.errors import CampaignError
 from reliability.campaign.model import Campaign, Scenario
+from reliability.campaign.reader import reading_files
 from reliability.campaign.sections import read_document
 from reliability.campaign.space import MAX_DESIGNS, read_optimize
 from reliability.campaign.sweep import expand, read_sweep
@@ -117,7 +119,9 @@ def validate_document(doc: dict[str, Any], *, source: str = "<campaign>") -> Cam
     return _validate_campaign(doc, source, "")
 
 
-def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
+def parse_campaign(
+    text: str, *, source: str = "<campaign>", files: dict[str, str] | None = None
+) -> Campaign:
     """Parse and validate campaign TOML text.
 
     Parameters
@@ -126,6 +130,9 @@ def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
         The TOML document.
     source : str, optional
         Name used in error messages (normally the file path).
+    files : dict, optional
+        The data files it names (name as written -> text), as a result or run keeps
+        them; default: read from disk next to ``source``.
 
     Returns
     -------
@@ -160,7 +167,9 @@ def parse_campaign(text: str, *, source: str = "<campaign>") -> Campaign:
         raise CampaignError(_TOO_DEEP, source=source) from None
     if _depth(doc) > MAX_DEPTH:
         raise CampaignError(_TOO_DEEP, source=source)
-    return _validate_campaign(doc, source, text)
+    with reading_files(files) as read:
+        campaign = _validate_campaign(doc, source, text)
+    return dataclasses.replace(campaign, files=tuple(sorted(read.items())))
 
 
 #: deepest nesting of tables and arrays a campaign file may have (a real one: about 5)
@@ -185,7 +194,7 @@ def _depth(doc: object) -> int:
     return deepest
 
 
-def load_campaign(path: str | Path) -> Campaign:
+def load_campaign(path: str | Path, files: dict[str, str] | None = None) -> Campaign:
     """Read and validate a campaign file; see :func:`parse_campaign`."""
     p = Path(path)
     try:
@@ -205,4 +214,4 @@ def load_campaign(path: str | Path) -> Campaign:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CampaignError(f"not UTF-8 text (byte {exc.start})", source=str(p)) from None
-    return parse_campaign(text, source=str(p))
+    return parse_campaign(text, source=str(p), files=files)

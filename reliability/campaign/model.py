@@ -5,8 +5,7 @@ mission and its time grid, the environment, unit types, the redundancy tree,
 maintenance, workload and costs. A :class:`Campaign` is the design question: the
 baseline design, its :class:`Scenario` variants (a sweep or one-at-a-time swings),
 how many trials with which seed, the method, the requirement and, for validation
-campaigns, the exact values expected. Command-line overrides change the campaign,
-never a design.
+campaigns, the exact values expected. Overrides change the campaign, never a design.
 
 Semantics that reliability tools disagree on are explicit here (see the README):
 
@@ -15,8 +14,7 @@ Semantics that reliability tools disagree on are explicit here (see the README):
 * pending failure clocks survive servicing visits and rate-profile changes; only
   units that are replaced or renewed draw new lives;
 * a unit's clocks pause while that unit is itself failed;
-* a time-varying rate profile scales the unit's ageing rate (accelerated-life
-  model); for exponential modes this is exactly a rate multiplier.
+* a time-varying rate profile scales the unit's ageing rate (accelerated-life model).
 """
 
 from __future__ import annotations
@@ -532,6 +530,7 @@ class Campaign:
     optimize_scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
     source: str = field(default="<campaign>", compare=False)
     toml_text: str = field(default="", compare=False, repr=False)
+    files: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # data
 
     @property
     def mission_h(self) -> float:  # common to every design, as is time_step_h
@@ -552,7 +551,8 @@ class Campaign:
         d = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if f.name not in ("source", "toml_text", "scenarios", "optimize_scenarios", "base")
+            if f.name
+            not in ("source", "toml_text", "files", "scenarios", "optimize_scenarios", "base")
         }
         d.update({f.name: getattr(self.base, f.name) for f in dataclasses.fields(self.base)})
         return _jsonable(dataclasses.asdict(_Plain(d)))["d"]

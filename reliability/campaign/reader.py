@@ -7,9 +7,13 @@ offending value in its :class:`~reliability.campaign.errors.CampaignError`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from scipy import special
@@ -18,7 +22,7 @@ from reliability.campaign.errors import MISSING, CampaignError
 from reliability.laws import LAWS, Law
 from reliability.units import parse_duration_h
 
-__all__ = ["Table", "read_duration_law", "read_law", "read_name"]
+__all__ = ["Table", "data_file", "read_duration_law", "read_law", "read_name", "reading_files"]
 
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
@@ -215,3 +219,59 @@ def read_duration_law(parent: Table, name: str, default: Any = MISSING) -> Law:
     if not math.isfinite(hours) or hours < 0:
         raise parent.error(name, "must be a finite duration of at least 0 h", value)
     return Law(law="fixed", p1=hours)
+
+
+#: the data files a campaign being read names: from a copy kept with a result or run
+#: (name as written -> text) or None (from disk, next to the campaign file)
+_GIVEN: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "given", default=None
+)
+_READ: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("read", default=None)
+#: largest data file a campaign may name (a SPENVIS LET file: a few MiB)
+MAX_DATA_BYTES = 20 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def reading_files(given: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+    """While a campaign is read, the data files it names come from ``given`` (the copy a
+    result or run directory keeps) or from disk; yields every file read, name -> text,
+    each read once however many scenarios name it."""
+    read: dict[str, str] = {}
+    tokens = (_GIVEN.set(given), _READ.set(read))
+    try:
+        yield read
+    finally:
+        _GIVEN.reset(tokens[0])
+        _READ.reset(tokens[1])
+
+
+def data_file(t: Table, key: str) -> tuple[str, str]:
+    """(path for messages, text) of the data file ``t[key]`` names, relative to the
+    campaign file."""
+    raw = t.raw(key)
+    if not isinstance(raw, str) or not raw.strip():
+        raise t.error(key, "expected a file name (relative to the campaign file)", raw)
+    path = Path(raw)
+    if not path.is_absolute() and not t.source.startswith("<") and " attribute " not in t.source:
+        path = Path(t.source).parent / path
+    given, read = _GIVEN.get(), _READ.get()
+    if read is not None and raw in read:
+        return str(path), read[raw]
+    if given is not None:
+        if raw not in given:
+            raise t.error(key, "the result or run does not carry a copy of this file", raw)
+        text = given[raw]
+    else:
+        try:
+            if path.stat().st_size > MAX_DATA_BYTES:
+                raise t.error(key, f"larger than {MAX_DATA_BYTES >> 20} MiB", raw)
+            text = path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            raise t.error(key, f"{path}: no such file", raw) from None
+        except UnicodeDecodeError as err:
+            raise t.error(key, f"{path}: not a text file (byte {err.start})", raw) from None
+        except OSError as err:
+            raise t.error(key, f"{path}: cannot read ({err.strerror})", raw) from None
+    if read is not None:
+        read[raw] = text
+    return str(path), text

@@ -8,6 +8,7 @@ import itertools
 import math
 from typing import Any
 
+from reliability import envfiles
 from reliability.campaign.errors import MISSING, CampaignError
 from reliability.campaign.model import (
     FailureMode,
@@ -17,7 +18,7 @@ from reliability.campaign.model import (
     UnitMaintenance,
     UnitType,
 )
-from reliability.campaign.reader import Table, read_duration_law, read_law, read_name
+from reliability.campaign.reader import Table, data_file, read_duration_law, read_law, read_name
 from reliability.devices import DEVICES, MEMORIES
 from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
 from reliability.laws import Law
@@ -408,6 +409,54 @@ def _read_node(t: Table) -> dict[str, Any]:
     return out
 
 
+def _read_file(t: Table, key: str, reader):
+    path, text = data_file(t, key)
+    try:
+        return reader(path, text=text)
+    except ValueError as err:
+        raise t.error(key, str(err), t.data[key]) from None
+
+
+def _read_shielding(t: Table, given: dict[str, Any]) -> dict[str, Any]:
+    """``shielding_mm`` (aluminium around the parts) and the environment files:
+    ``dose_depth_file`` (SPENVIS SHIELDOSE-2), ``proton_spectrum_file`` (SPENVIS
+    trapped protons, outside the spacecraft) and ``let_spectrum_file`` (SPENVIS or
+    CREME96 ``.let``, behind the shielding it was computed for)."""
+    out: dict[str, Any] = {}
+    if t.has("shielding_mm"):
+        out["shielding_mm"] = t.number("shielding_mm", minimum=0.0, maximum=1e4)
+        if "dose_rad_per_y" in given:
+            raise t.error(
+                "dose_rad_per_y",
+                "give dose_rad_per_y or shielding_mm, not both: shielding_mm reads the dose "
+                "from the dose-depth curve",
+                given["dose_rad_per_y"],
+            )
+        if "proton_spectrum" in given:
+            raise t.error(
+                "proton_spectrum",
+                "is a spectrum behind the shielding already: with shielding_mm give the "
+                "spectrum outside the spacecraft as proton_spectrum_file",
+                t.data["proton_spectrum"],
+            )
+    for key, field, reader in (
+        ("dose_depth_file", "dose_depth", envfiles.read_dose_depth),
+        ("proton_spectrum_file", "trapped_protons", envfiles.read_proton_spectrum),
+    ):
+        if t.has(key):
+            if "shielding_mm" not in out:
+                raise t.error(
+                    key, "needs shielding_mm: the aluminium around the parts", t.data[key]
+                )
+            out[field] = _read_file(t, key, reader)
+    if t.has("let_spectrum_file"):
+        if "let_spectrum" in given:
+            raise t.error("let_spectrum_file", "give let_spectrum or let_spectrum_file, not both")
+        spectrum, mm = _read_file(t, "let_spectrum_file", envfiles.read_let_spectrum)
+        out["let_spectrum"], out["let_shielding_mm"] = spectrum, mm
+    return out
+
+
 def read_environment(t: Table | None) -> Environment | None:
     if t is None:
         return None
@@ -435,8 +484,12 @@ def read_environment(t: Table | None) -> Environment | None:
         if t.has(key):
             overrides[key] = _spectrum(t, key)
     overrides.update(_read_node(t))
+    overrides.update(_read_shielding(t, overrides))
     t.finish()
-    env = preset(orbit, solar, **overrides)
+    try:
+        env = preset(orbit, solar, **overrides)
+    except ValueError as err:  # a depth outside the dose-depth table
+        raise t.error("shielding_mm", str(err), overrides.get("shielding_mm")) from None
     if env.saa_fraction >= 1.0:
         raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
     passes = env.saa_passes_per_day

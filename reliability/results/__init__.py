@@ -15,6 +15,7 @@ from reliability.results.schema import (
     SPLIT_SCHEMA,
     SchemaError,
     assert_schema,
+    config_files,
 )
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "assemble",
     "assert_schema",
     "atomic_write",
+    "config_files",
     "library_versions",
     "open_result",
     "open_search",

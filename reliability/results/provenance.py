@@ -69,4 +69,6 @@ def provenance(campaign: Campaign, command: str, *, block_size: int, title: str)
         "warmup_h": float(base.warmup_h),
         "age_while_down": int(base.age_while_down),
         "library_versions": json.dumps(versions, sort_keys=True),
+        # the data files the campaign names (a SPENVIS dose-depth file...), as read
+        **({"config_files": json.dumps(dict(campaign.files))} if campaign.files else {}),
     }

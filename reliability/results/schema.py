@@ -23,7 +23,15 @@ from reliability.engine.spec import OUTPUTS
 from reliability.results.criticality import CRITICALITY
 from reliability.results.provenance import library_versions
 
-__all__ = ["BY_CLASS", "RARE_SCHEMA", "SCHEMA", "SPLIT_SCHEMA", "SchemaError", "assert_schema"]
+__all__ = [
+    "BY_CLASS",
+    "RARE_SCHEMA",
+    "SCHEMA",
+    "SPLIT_SCHEMA",
+    "SchemaError",
+    "assert_schema",
+    "config_files",
+]
 
 _DIMS = {
     "trial": ("trial", "scenario"),
@@ -161,6 +169,21 @@ def _check_attrs(a: dict[str, Any]) -> None:
             "attribute 'config_toml' does not match 'config_toml_sha256' (the campaign "
             "text was changed after the run)"
         )
+
+
+def config_files(ds: xr.Dataset, where: str) -> dict[str, str] | None:
+    """The data files a result's campaign names, as they were read (attribute
+    ``config_files``); None where it names none."""
+    raw = ds.attrs.get("config_files")
+    if raw is None:
+        return None
+    try:
+        files = json.loads(str(raw))
+    except ValueError:
+        files = None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise SchemaError(f"{where}: attribute config_files is not a table of file texts")
+    return files
 
 
 def _written_by(ds: xr.Dataset) -> str:

@@ -409,6 +409,16 @@ _LINK_CELLS = {
 }
 
 
+#: per scenario, where a scenario sets ``[environment] shielding_mm``
+_SHIELDING = {
+    "dose_rad_per_y": {"units": "rad(Si)/y", "long_name": "total ionising dose rate"},
+    "dose_proton_rad_per_y": {
+        "units": "rad(Si)/y",
+        "long_name": "trapped-proton part of the dose rate (what dose-proxy rates follow)",
+    },
+}
+
+
 def _time_structure(ds: xr.Dataset, designs: list, plans: list[SystemPlan]) -> None:
     """Time structure known before any trial, per scenario and cell, where designs have
     it: eclipses, the power ceiling, and what the links carry."""
@@ -433,6 +443,11 @@ def _time_structure(ds: xr.Dataset, designs: list, plans: list[SystemPlan]) -> N
         np.nan,
         ("degC", "mean temperature of a running unit in the grid cell", "time: mean"),
     )
+    envs = [d.environment for d in designs]
+    if any(e is not None and e.shielding_mm is not None for e in envs):
+        for name, attrs in _SHIELDING.items():
+            values = [np.nan if e is None else getattr(e, name) for e in envs]
+            ds[name] = ("scenario", np.asarray([np.nan if v is None else v for v in values]), attrs)
     cells = [link_cells(d) for d in designs]
     for name, (fill, *attrs) in _LINK_CELLS.items():
         _per_cell(ds, name, [None if c is None else c[name] for c in cells], fill, tuple(attrs))

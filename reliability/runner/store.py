@@ -5,6 +5,7 @@
     RUN_DIR/
       manifest.json            config hash, seed, block size, overrides, scenarios
       campaign.toml            the campaign text as given
+      campaign_files.json      the data files it names, as read (if it names any)
       parts/s000-b00000.nc     one file per (scenario, block), written atomically
       result.nc                assembled when every part is there
 
@@ -73,6 +74,10 @@ def _foreign(folder: Path) -> bool:
     return any(p.name != ".lock" for p in folder.iterdir())
 
 
+#: the data files the campaign names (SPENVIS, CREME96), name -> text, as first read
+FILES = "campaign_files.json"
+
+
 def _write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
@@ -88,7 +93,15 @@ def resume_campaign(run_dir: str | Path) -> Campaign:
         overrides = {k: meta["overrides"][k] for k in ("trials", "seed", "block_size")}
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{manifest}: unreadable manifest ({exc})") from None
-    campaign = load_campaign(run / "campaign.toml")
+    files = None
+    if (run / FILES).is_file():
+        try:
+            files = json.loads((run / FILES).read_text())
+        except ValueError as exc:
+            raise ValueError(f"{run / FILES}: unreadable ({exc})") from None
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise ValueError(f"{run / FILES}: not a table of file texts")
+    campaign = load_campaign(run / "campaign.toml", files=files)
     if overrides["trials"] == campaign.trials:
         # not overridden: a trial count given would replace a precision target
         overrides["trials"] = None
@@ -126,6 +139,8 @@ class RunStore:
             c = self.campaign
             if c.toml_text and not (self.dir / "campaign.toml").exists():
                 _write_text(self.dir / "campaign.toml", c.toml_text)
+            if c.files and not (self.dir / FILES).exists():  # the data it names, as read
+                _write_text(self.dir / FILES, json.dumps(dict(c.files)))
             if not manifest.exists():
                 meta = {
                     "config_sha256": c.config_sha256,

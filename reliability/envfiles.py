@@ -1,0 +1,321 @@
+"""Environment files users already have: SPENVIS and CREME96 outputs.
+
+* **SPENVIS** data files (``spenvis_*.txt``) are in the UNIRAD/TREND "MF" layout:
+  blocks, each opened by a control line ``'*', MF1, ..., MF8`` (MF1 header lines,
+  MF3 meta-variables, MF4 annotation lines, MF5 variable definitions, MF6 columns,
+  MF7 rows, MF8 blocks to come) and closed by ``'End of Block'`` or
+  ``'End of File'``. Read here: the SHIELDOSE-2 dose-depth output (``MOD_ABB``
+  ``SH2``/``SD2``: dose in Si against aluminium thickness, a mission total), the
+  trapped-proton spectrum (``spenvis_tri.txt``: energy, integral flux) and the
+  shielded LET spectrum (``MOD_ABB`` ``LET``, LET in MeV cm^2/g).
+* **CREME96** ``.let`` files: a first line, ``%`` comment lines, a parameter line
+  ``L1 L2 M ...`` (LET from L1 to L2 MeV cm^2/g, M log-spaced points), then M
+  integral fluxes in particles/(m^2 s sr) (Vanderbilt's "CREME96 file formats" page).
+
+Every reader returns plain numbers in the library's units: depth in mm of aluminium,
+dose in rad(Si) per year, energy in MeV, LET in MeV cm^2/mg, omnidirectional flux per
+cm^2 per s (an isotropic flux per sr times 4 pi). A malformed file raises
+``ValueError`` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from reliability.shielding import AL_DENSITY_G_CM3, DoseDepth
+
+__all__ = [
+    "SpenvisBlock",
+    "read_creme96_let",
+    "read_dose_depth",
+    "read_let_spectrum",
+    "read_proton_spectrum",
+    "read_spenvis",
+]
+
+DAYS_PER_YEAR = 365.25
+_MAX_BYTES = 20 * 2**20  # no environment file is this large; refuse before reading
+
+
+@dataclass
+class SpenvisBlock:
+    """One block of a SPENVIS data file."""
+
+    meta: dict[str, list] = field(default_factory=dict)  # name -> values (+ unit)
+    annotations: list[str] = field(default_factory=list)
+    variables: list[tuple[str, str, int, str]] = field(default_factory=list)  # name, unit, n, text
+    data: np.ndarray | None = None
+    line: int = 0  # where the block starts (1-based)
+
+    def column(self, name: str) -> int:
+        """Index of the first column of variable ``name`` (KeyError if absent)."""
+        col = 0
+        for vname, _, n, _ in self.variables:
+            if vname.strip().lower() == name.lower():
+                return col
+            col += n
+        raise KeyError(name)
+
+    def unit(self, name: str) -> str:
+        return next(u for v, u, _, _ in self.variables if v.strip().lower() == name.lower())
+
+    def text(self, name: str) -> str:
+        values = self.meta.get(name, [])
+        return str(values[0]).strip() if values else ""
+
+
+def _fields(line: str) -> list:
+    """The comma-separated fields of a SPENVIS line: quoted strings or numbers."""
+    out: list = []
+    for m in re.finditer(r"\s*('(?:[^']*)'|[^,]+?)\s*(?:,|$)", line.strip()):
+        tok = m.group(1)
+        if tok.startswith("'"):
+            out.append(tok[1:-1])
+        elif tok:
+            out.append(float(tok))
+    return out
+
+
+def _read_text(path: Path, text: str | None = None) -> list[str]:
+    if text is not None:
+        return text.splitlines()
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    if path.stat().st_size > _MAX_BYTES:
+        raise ValueError(f"{path}: larger than {_MAX_BYTES >> 20} MiB, not an environment file")
+    try:
+        return path.read_text(encoding="ascii", errors="strict").splitlines()
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not a text file ({err.reason} at byte {err.start})") from None
+
+
+def read_spenvis(path: str | Path, text: str | None = None) -> list[SpenvisBlock]:
+    """The blocks of a SPENVIS data file (``text``: its content, already read)."""
+    lines = _read_text(Path(path), text)
+    blocks: list[SpenvisBlock] = []
+    i = 0
+
+    def bad(j: int, why: str) -> ValueError:
+        return ValueError(f"{path}, line {j + 1}: {why}")
+
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        try:
+            ctl = _fields(lines[i])
+        except ValueError:
+            raise bad(i, "not a SPENVIS control line ('*', counts...)") from None
+        if len(ctl) != 9 or ctl[0] != "*" or not all(isinstance(v, float) for v in ctl[1:]):
+            raise bad(i, "expected a SPENVIS control line '*', MF1, ..., MF8")
+        n_head, _, n_meta, n_annot, n_var, n_col, n_row, _ = (int(v) for v in ctl[1:])
+        if n_head != 1 + 1 + n_meta + n_annot + n_var or min(n_meta, n_annot, n_var) < 0:
+            raise bad(i, f"header counts do not add up: {n_head} != 2 + {n_meta} + ...")
+        block = SpenvisBlock(line=i + 1)
+        j = i + 2  # past the version line
+        try:
+            for k in range(n_meta):
+                f = _fields(lines[j + k])
+                block.meta[str(f[0])] = f[2:]
+            j += n_meta
+            block.annotations = [ln.strip().strip("'") for ln in lines[j : j + n_annot]]
+            j += n_annot
+            for k in range(n_var):
+                f = _fields(lines[j + k])
+                block.variables.append((str(f[0]), str(f[1]), int(f[2]), str(f[3])))
+            j += n_var
+        except (IndexError, ValueError):
+            raise bad(j, "malformed header line") from None
+        rows = []
+        while j < len(lines) and not lines[j].strip().startswith("'End of"):
+            if lines[j].strip():
+                try:
+                    rows.append([float(v) for v in lines[j].split(",") if v.strip()])
+                except ValueError:
+                    raise bad(j, f"not a row of numbers: {lines[j].strip()[:60]!r}") from None
+                if len(rows[-1]) != n_col:
+                    raise bad(j, f"{len(rows[-1])} values, the header says {n_col} columns")
+            j += 1
+        if j >= len(lines):
+            raise bad(j - 1, "the block has no 'End of Block' or 'End of File' line")
+        if n_row >= 0 and len(rows) != n_row:
+            raise bad(j, f"{len(rows)} rows, the header says {n_row}")
+        data = np.asarray(rows, dtype=float).reshape(len(rows), n_col)
+        if not np.isfinite(data).all():
+            raise bad(j, "a value is not a finite number")
+        block.data = data
+        blocks.append(block)
+        i = j + 1
+        if lines[j].strip().startswith("'End of File"):
+            break
+    if not blocks:
+        raise ValueError(f"{path}: no SPENVIS block found")
+    return blocks
+
+
+def _thickness_mm(values: np.ndarray, unit: str, where: str) -> np.ndarray:
+    u = unit.strip().lower()
+    if u == "mm":
+        return values
+    if u in ("mils", "mil"):
+        return values * 0.0254
+    if u in ("g cm!u-2!n", "g/cm2", "g cm-2", "g/cm^2"):
+        return values / AL_DENSITY_G_CM3 * 10.0
+    raise ValueError(f"{where}: thickness unit {unit!r} (expected mm, mils or g/cm2)")
+
+
+def _mission_years(block: SpenvisBlock, where: str) -> float:
+    dur = block.meta.get("MIS_DUR")
+    if not dur or not isinstance(dur[0], float) or dur[0] <= 0:
+        raise ValueError(f"{where}: no mission duration (MIS_DUR) to turn fluence into a rate")
+    unit = str(dur[1]).strip().lower() if len(dur) > 1 else "days"
+    if unit not in ("days", "day", "d"):
+        raise ValueError(f"{where}: MIS_DUR in {unit!r}, expected days")
+    return dur[0] / DAYS_PER_YEAR
+
+
+def read_dose_depth(path: str | Path, text: str | None = None) -> DoseDepth:
+    """A SPENVIS SHIELDOSE-2 dose-depth file as a :class:`DoseDepth` per year.
+
+    The first dose column is the total; a column named "Trapped Protons" in the legend
+    (``PLT_LEG``) gives the proton part.
+    """
+    for b in read_spenvis(path, text):
+        try:
+            c_thk, c_dose = b.column("Thick"), b.column("Dose")
+        except KeyError:
+            continue
+        where = f"{path}, block at line {b.line}"
+        unit = b.unit("Dose").strip().lower()
+        scale = {"rad": 1.0, "gy": 100.0, "krad": 1e3}.get(unit)
+        if scale is None:
+            raise ValueError(f"{where}: dose unit {b.unit('Dose')!r} (expected rad, krad or Gy)")
+        years = _mission_years(b, where)
+        assert b.data is not None
+        depth = _thickness_mm(b.data[:, c_thk], b.unit("Thick"), where)
+        total = b.data[:, c_dose] * scale / years
+        legend = [str(v).strip().lower() for v in b.meta.get("PLT_LEG", [])]
+        n_dose = next(n for v, _, n, _ in b.variables if v.strip().lower() == "dose")
+        proton = None
+        if "trapped protons" in legend and legend.index("trapped protons") < n_dose:
+            proton = b.data[:, c_dose + legend.index("trapped protons")] * scale / years
+        order = np.argsort(depth)
+        return DoseDepth(
+            tuple(map(float, depth[order])),
+            tuple(map(float, total[order])),
+            None if proton is None else tuple(map(float, proton[order])),
+            source=Path(path).name,
+        )
+    raise ValueError(f"{path}: no dose-depth block (variables 'Thick' and 'Dose')")
+
+
+def _spectrum(x: np.ndarray, phi: np.ndarray, where: str) -> tuple[tuple[float, float], ...]:
+    keep = phi > 0
+    x, phi = x[keep], phi[keep]
+    if len(x) < 2 or np.any(np.diff(x) <= 0) or np.any(np.diff(phi) > 0):
+        raise ValueError(
+            f"{where}: expected at least two points, x increasing and the integral flux "
+            "non-increasing"
+        )
+    return tuple((float(a), float(b)) for a, b in zip(x, phi, strict=True))
+
+
+def read_proton_spectrum(
+    path: str | Path, text: str | None = None
+) -> tuple[tuple[float, float], ...]:
+    """The trapped-proton integral spectrum of a SPENVIS ``spenvis_tri.txt`` file:
+    ``((MeV, Phi(>E) per cm^2 per s), ...)`` (the proton block: its ``SPECIES`` is
+    proton, or an annotation names the trapped-proton model)."""
+    for b in read_spenvis(path, text):
+        species = b.text("SPECIES").lower()
+        protons = species.startswith("proton") or any("proton" in a.lower() for a in b.annotations)
+        if not protons:
+            continue
+        try:
+            c_e, c_f = b.column("Energy"), b.column("IFlux")
+        except KeyError:
+            continue
+        where = f"{path}, block at line {b.line}"
+        unit = b.unit("IFlux").replace(" ", "").lower()
+        if unit not in ("cm!u-2!ns!u-1!n", "cm-2s-1", "/cm2/s"):
+            raise ValueError(f"{where}: integral flux in {b.unit('IFlux')!r}, expected cm-2 s-1")
+        assert b.data is not None
+        return _spectrum(b.data[:, c_e], b.data[:, c_f], where)
+    raise ValueError(f"{path}: no trapped-proton block (Energy and IFlux, species proton)")
+
+
+def read_let_spectrum(
+    path: str | Path, text: str | None = None
+) -> tuple[tuple[tuple[float, float], ...], float | None]:
+    """A LET spectrum ``((MeV cm^2/mg, Phi(>L) per cm^2 per s), ...)`` and the aluminium
+    it was computed behind (mm; None where the file does not say), from a SPENVIS LET
+    file or a CREME96 ``.let`` file (by its suffix)."""
+    if Path(path).suffix.lower() == ".let":
+        return read_creme96_let(path, text), None
+    for b in read_spenvis(path, text):
+        try:
+            c_l, c_f = b.column("LET"), b.column("IFlux")
+        except KeyError:
+            continue
+        where = f"{path}, block at line {b.line}"
+        let_unit = b.unit("LET").replace(" ", "").lower()
+        let_scale = {"mevcm!u2!ng!u-1!n": 1e-3, "mevcm!u2!nmg!u-1!n": 1.0}.get(let_unit)
+        if let_scale is None:
+            raise ValueError(f"{where}: LET in {b.unit('LET')!r}, expected MeV cm2/g or /mg")
+        f_unit = b.unit("IFlux").replace(" ", "").lower()
+        if f_unit == "m!u-2!nsr!u-1!ns!u-1!n":
+            per_s = 1.0
+        elif f_unit == "m!u-2!nsr!u-1!n":  # a mission fluence
+            per_s = 1.0 / (_mission_years(b, where) * DAYS_PER_YEAR * 86400.0)
+        else:
+            raise ValueError(f"{where}: integral flux in {b.unit('IFlux')!r}, expected m-2 sr-1")
+        assert b.data is not None
+        let = b.data[:, c_l] * let_scale
+        phi = b.data[:, c_f] * per_s * 1e-4 * 4.0 * math.pi
+        thk = b.meta.get("LET_THK")
+        mm = None
+        if thk and isinstance(thk[0], float):
+            unit = str(thk[1]).strip().lower() if len(thk) > 1 else "cm"
+            mm = thk[0] * {"cm": 10.0, "mm": 1.0}.get(unit, float("nan"))
+            if not math.isfinite(mm):
+                raise ValueError(f"{where}: LET_THK in {unit!r}, expected cm or mm")
+        return _spectrum(let, phi, where), mm
+    raise ValueError(f"{path}: no LET block (variables LET and IFlux)")
+
+
+def read_creme96_let(path: str | Path, text: str | None = None) -> tuple[tuple[float, float], ...]:
+    """A CREME96 integral LET file: ``((MeV cm^2/mg, Phi(>L) per cm^2 per s), ...)``."""
+    lines = _read_text(Path(path), text)
+    i = 1  # the first line names the file and the program
+    while i < len(lines) and lines[i].strip().startswith("%"):
+        i += 1
+    if i >= len(lines):
+        raise ValueError(f"{path}: no parameter line after the % comments")
+    parts = lines[i].split()
+    try:
+        l1, l2, m = float(parts[0]), float(parts[1]), int(parts[2])
+    except (IndexError, ValueError):
+        raise ValueError(
+            f"{path}, line {i + 1}: expected 'L1 L2 M ...' (LET range, points)"
+        ) from None
+    if not (0 < l1 < l2 and 2 <= m <= 100_000):
+        raise ValueError(f"{path}, line {i + 1}: LET range {l1:g}-{l2:g}, {m} points")
+    values: list[float] = []
+    for j in range(i + 1, len(lines)):
+        try:
+            values += [float(v) for v in lines[j].split()]
+        except ValueError:
+            raise ValueError(f"{path}, line {j + 1}: not a row of numbers") from None
+    if len(values) != m:
+        raise ValueError(f"{path}: {len(values)} fluxes, the parameter line says {m}")
+    let = np.exp(np.linspace(math.log(l1), math.log(l2), m)) * 1e-3
+    phi = np.asarray(values) * 1e-4 * 4.0 * math.pi
+    if not np.isfinite(phi).all() or (phi < 0).any():
+        raise ValueError(f"{path}: a flux is negative or not a number")
+    return _spectrum(let, phi, str(path))

@@ -1,0 +1,141 @@
+"""Trapped protons at a part: the Bendel cross-sections, the proton upset rate over a
+spectrum, and how the aluminium around the parts changes it.
+
+Formulas and sources as in :mod:`reliability.radiation` (Bendel & Petersen 1983,
+Stapor et al. 1990); the shield is :mod:`reliability.shielding`'s.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from reliability.environment import (
+    COEFFICIENTS_SHIELDING_MM,
+    TRAPPED_SOURCE,
+    Environment,
+    dose_depth,
+    trapped_protons,
+)
+from reliability.shielding import shield_protons
+
+__all__ = [
+    "bendel",
+    "equivalent_shielding_mm",
+    "proton_rate",
+    "proton_shield_factor",
+    "shielding_note",
+]
+
+
+def bendel(energy_mev, a: float, b: float | None = None):
+    """Bendel proton cross-section in cm^2/bit.
+
+    One-parameter form (``b`` omitted, Bendel & Petersen 1983): ``(24/A)**14 * F``;
+    two-parameter form (Stapor et al. 1990): ``(B/A)**14 * F``, with
+    ``F = [1 - exp(-0.18 Y**0.5)]**4 * 1e-12`` and ``Y = (18/A)**0.5 (E - A)``.
+
+    Examples
+    --------
+    >>> f"{bendel(30.0, 15.0, 15.0):.3e}"
+    '7.195e-14'
+    """
+    e = np.asarray(energy_mev, dtype=float)
+    y = np.sqrt(18.0 / a) * np.maximum(e - a, 0.0)
+    scale = ((24.0 if b is None else b) / a) ** 14
+    return scale * 1e-12 * (-np.expm1(-0.18 * np.sqrt(y))) ** 4
+
+
+def proton_rate(
+    a: float,
+    b: float | None,
+    flux_above: Sequence[tuple[float, float]],
+) -> float:
+    """Proton upset rate per bit per second: ``integral sigma'(E) Phi(>E) dE`` (k_geo = 1)."""
+    table = np.asarray(flux_above, dtype=float)
+    e = np.geomspace(max(a, table[0, 0]) * (1 + 1e-9), table[-1, 0], 4001)
+    phi = np.exp(np.interp(np.log(e), np.log(table[:, 0]), np.log(np.maximum(table[:, 1], 1e-300))))
+    sig = bendel(e, a, b)
+    # by parts: sigma(A) = 0 and Phi(>E_max) ends the table
+    return float(np.trapezoid(np.gradient(sig, e) * phi, e))
+
+
+#: Bendel A (MeV) that weighs the trapped-proton spectrum for fits that have none (a
+#: heavy-ion Weibull or a proton saturation cross-section) [U: a typical onset of
+#: modern SRAM, e.g. Petersen 1998's examples run 8-20 MeV]
+_BENDEL_A_TYPICAL = 10.0
+
+
+def proton_shield_factor(env: Environment, a: float, b: float | None = None) -> float:
+    """How the aluminium around the parts changes the trapped-proton upset rate of a
+    Bendel(A, B) part, against the shielding the orbit's C_p holds for
+    (``COEFFICIENTS_SHIELDING_MM``): the ratio of :func:`proton_rate` over the orbit's
+    trapped-proton spectrum slowed by each (:func:`reliability.shielding.shield_protons`).
+    1 where no shielding is set or the orbit has no trapped protons.
+
+    >>> from reliability.environment import preset
+    >>> round(proton_shield_factor(preset("sso-650", shielding_mm=10.0), 10.0), 2)
+    0.83
+    """
+    if env.shielding_mm is None or env.c_proton <= 0:
+        return 1.0
+    outside = trapped_protons(env)
+    if len(outside) < 2:
+        return 1.0
+    ref = proton_rate(a, b, shield_protons(outside, COEFFICIENTS_SHIELDING_MM))
+    now = proton_rate(a, b, shield_protons(outside, env.shielding_mm))
+    return now / ref if ref > 0 else 1.0
+
+
+def equivalent_shielding_mm(env: Environment) -> float | None:
+    """The aluminium behind which the orbit's dose-depth curve gives ``env``'s dose
+    (what a preset or overridden ``dose_rad_per_y`` implies); None outside the curve.
+
+    >>> from reliability.environment import preset
+    >>> round(equivalent_shielding_mm(preset("geo")), 1)
+    10.8
+    """
+    curve = dose_depth(env)
+    depth = np.asarray(curve.depth_mm)
+    log_dose = np.log(np.asarray(curve.total_rad_per_y))
+    x = math.log(env.dose_rad_per_y) if env.dose_rad_per_y > 0 else -math.inf
+    if not log_dose[-1] <= x <= log_dose[0]:
+        return None
+    return float(np.interp(x, log_dose[::-1], depth[::-1]))
+
+
+def shielding_note(env: Environment) -> str:
+    """One line on what ``env``'s shielding sets: the dose and its trapped-proton part,
+    where the curve comes from, the trapped-proton upset factor, and the aluminium an
+    imported LET spectrum was computed behind; without ``shielding_mm``, the
+    aluminium the dose as given implies."""
+    mm = env.shielding_mm
+    if mm is None:
+        behind = equivalent_shielding_mm(env)
+        return (
+            f"dose {env.dose_rad_per_y:g} rad(Si)/y as given: the {env.orbit} curve gives it "
+            + (f"behind {behind:.1f} mm Al" if behind is not None else "behind no depth 0.5-20 mm")
+            + " [D]; set shielding_mm to choose the aluminium"
+        )
+    curve = dose_depth(env)
+    source = curve.source if env.dose_depth is not None else f"{env.orbit}: {TRAPPED_SOURCE}"
+    proton = env.dose_proton_rad_per_y
+    text = (
+        f"shielding {mm:g} mm Al (centre of a solid sphere): dose {env.dose_rad_per_y:.4g} "
+        f"rad(Si)/y"
+        + (f", {proton:.4g} of it trapped protons" if proton is not None else "")
+        + f" [D: {source}, no solar protons]"
+    )
+    if env.c_proton > 0:
+        factor = proton_shield_factor(env, _BENDEL_A_TYPICAL)
+        text += (
+            f"; trapped-proton upsets x{factor:.3g} of C_p's {COEFFICIENTS_SHIELDING_MM:g} mm [U]"
+        )
+    if env.let_spectrum:
+        behind = env.let_shielding_mm
+        text += "; heavy ions not transported: the LET spectrum is " + (
+            f"behind {behind:g} mm" if behind is not None else "taken as given"
+        )
+    return text

@@ -1,0 +1,136 @@
+"""Reading SPENVIS and CREME96 environment files (reliability.envfiles)."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from reliability.envfiles import (
+    read_creme96_let,
+    read_dose_depth,
+    read_let_spectrum,
+    read_proton_spectrum,
+    read_spenvis,
+)
+
+SPENVIS_SD2 = Path(__file__).parents[1] / "campaigns" / "data" / "spenvis_sd2_550km_95deg.txt"
+# the published file's rows: mm, total, electrons, bremsstrahlung, trapped protons (rad
+# over its 1825-day mission)
+ROWS = [
+    [float(v) for v in line.split(",")]
+    for line in SPENVIS_SD2.read_text().splitlines()
+    if line.startswith(" ") and len(line.split(",")) == 5
+]
+
+
+def test_dose_depth_reproduces_the_spenvis_table_at_its_depths():
+    curve = read_dose_depth(SPENVIS_SD2)
+    years = 1825.0 / 365.25
+    assert len(ROWS) == 25 and curve.depth_mm == tuple(r[0] for r in ROWS)
+    for mm, total, _, _, proton in ROWS:
+        assert curve.at(mm) == pytest.approx(total / years, rel=1e-12)
+        assert curve.proton_at(mm) == pytest.approx(proton / years, rel=1e-12)
+
+
+def test_spenvis_blocks_parse_meta_and_variables():
+    (block,) = read_spenvis(SPENVIS_SD2)
+    assert block.text("MOD_ABB") == "SH2"
+    assert block.meta["MIS_DUR"] == [1825.0, "days"]
+    assert [v[0] for v in block.variables] == ["Thick", "Dose"]
+    assert block.data.shape == (25, 5)
+
+
+def _spenvis(tmp_path, name, meta, variables, rows):
+    lines = [
+        (
+            f"'*', {2 + len(meta) + len(variables)}, 1, {len(meta)}, 0, {len(variables)}, "
+            f"{len(rows[0])}, {len(rows)}, 0"
+        ),
+        "'SPENVIS test'",
+        *meta,
+        *variables,
+        *(", ".join(f"{v:.4E}" for v in r) for r in rows),
+        "'End of File'",
+    ]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_let_spectrum_of_a_spenvis_fluence_file(tmp_path):
+    path = _spenvis(
+        tmp_path,
+        "let.txt",
+        ["'MOD_ABB', -1,'LET'", "'LET_THK',  1,    0.10,'cm'", "'MIS_DUR',  1, 365.25,'days'"],
+        [
+            "'LET','MeV cm!u2!n g!u-1!n', 1,'LET(Si  )'",
+            "'IFlux','m!u-2!n sr!u-1!n', 1,'Integral Fluence'",
+        ],
+        [[1000.0, 4e10], [10000.0, 4e8], [50000.0, 0.0]],
+    )
+    spectrum, mm = read_let_spectrum(path)
+    assert mm == pytest.approx(1.0)
+    per_s = 1e-4 * 4 * math.pi / (365.25 * 86400)
+    assert [x for x, _ in spectrum] == pytest.approx([1.0, 10.0])
+    assert [y for _, y in spectrum] == pytest.approx([4e10 * per_s, 4e8 * per_s])
+
+
+def test_proton_spectrum_of_a_spenvis_trapped_file(tmp_path):
+    path = _spenvis(
+        tmp_path,
+        "tri.txt",
+        ["'SPECIES', -1,'proton'"],
+        [
+            "'Energy','MeV', 1,'Energy'",
+            "'IFlux','cm!u-2!n s!u-1!n', 1,'Integral Flux'",
+            "'DFlux','cm!u-2!n s!u-1!n MeV!u-1!n', 1,'Differential Flux'",
+        ],
+        [[10.0, 80.0, 2.0], [100.0, 30.0, 0.3]],
+    )
+    assert read_proton_spectrum(path) == ((10.0, 80.0), (100.0, 30.0))
+
+
+def test_creme96_let_file(tmp_path):
+    path = tmp_path / "quiet.let"
+    path.write_text(
+        "2 quiet.let 210 1\n% GCR solar min, 100 mils Al\n% LETSPEC\n"
+        " 1.0000E+03  1.0000E+05      3      1     92  SILICON  210 1\n"
+        " 1.0E+02 1.0E+00\n 1.0E-03\n"
+    )
+    spectrum = read_creme96_let(path)
+    scale = 1e-4 * 4 * math.pi
+    assert [x for x, _ in spectrum] == pytest.approx([1.0, 10.0, 100.0])
+    assert [y for _, y in spectrum] == pytest.approx([1e2 * scale, 1.0 * scale, 1e-3 * scale])
+    assert read_let_spectrum(path) == (spectrum, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("'*', 3, 1, 0, 0, 1, 1, 1, 0\n'v'\n'X','mm',1,'x'\n1.0\n", "no 'End of Block'"),
+        ("'*', 9, 1, 0, 0, 1, 1, 1, 0\n'v'\n", "header counts do not add up"),
+        ("'*', 3, 1, 0, 0, 1, 2, 1, 0\n'v'\n'X','mm',2,'x'\n1.0\n'End of File'\n", "1 values"),
+        ("hello\n", "SPENVIS control line"),
+        ("'*', 3, 1, 0, 0, 1, 1, 2, 0\n'v'\n'X','mm',1,'x'\n1.0\n'End of File'\n", "1 rows"),
+    ],
+)
+def test_malformed_spenvis_files_name_the_line(tmp_path, text, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message) as err:
+        read_spenvis(path)
+    assert str(path) in str(err.value)
+
+
+def test_a_file_without_a_dose_block_is_refused(tmp_path):
+    path = _spenvis(tmp_path, "x.txt", [], ["'Energy','MeV', 1,'E'"], [[1.0], [2.0]])
+    with pytest.raises(ValueError, match="no dose-depth block"):
+        read_dose_depth(path)
+
+
+def test_binary_and_missing_files(tmp_path):
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ValueError, match="not a text file"):
+        read_spenvis(tmp_path / "b.txt")
+    with pytest.raises(ValueError, match="no such file"):
+        read_spenvis(tmp_path / "missing.txt")
