@@ -184,6 +184,11 @@ def describe_question(c: Campaign) -> list[str]:
         every = (
             f"every {w.checkpoint_h:g} h (fixed)"
             if w.checkpoint == "fixed"
+            else (
+                f"ahead of every SAA pass, then Daly's interval at the rate inside and "
+                f"outside the passes ({compile_plan(base).checkpoint_h:.4g} h at the mean)"
+            )
+            if w.checkpoint == "saa"
             else f"every {compile_plan(base).checkpoint_h:.4g} h (mission mean, by "
             f"{w.checkpoint.capitalize()} from the job's MTBF)"
         )

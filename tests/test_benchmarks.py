@@ -20,6 +20,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
         ("bench_memory.py", ("driver peak over result size", "ratio")),
         ("bench_optimize.py", ("optimize: pick cold=7", "coarse sweep")),
         ("bench_power.py", ("sso-650", "iss-400", "ratio")),
+        ("bench_checkpoint.py", ("SAA-aware", "0.975")),
     ],
 )
 def test_benchmark_script_runs_quickly(script, expected):

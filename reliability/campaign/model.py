@@ -364,9 +364,9 @@ class Workload:
     Training: the job spans ``accelerators`` units, computes ``checkpoint_h`` between
     checkpoints costing ``checkpoint_cost_h``, restarts in ``restart_h`` after an
     interrupt of one of its units, and finds silent corruption after
-    ``sdc_detection_h``. ``checkpoint`` records how the interval was chosen
-    (``fixed``, ``young`` or ``daly``, the latter two from ``mtbf_h``, the job's mean
-    time between interrupts, computed from the design when not given).
+    ``sdc_detection_h``. ``checkpoint``: how the interval is chosen (``fixed``, ``young``
+    or ``daly`` from ``mtbf_h``, the job's MTBF, or by the design; ``saa``: ahead of
+    every SAA pass, Daly's inside and outside the passes).
     """
 
     kind: str

@@ -128,7 +128,9 @@ def read_document(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], Des
             source=source,
             path="maintenance.resupply",
         )
-    workload = _validate_workload(top.table("workload"), math.prod(lv.n for lv in levels), profiles)
+    workload = _validate_workload(
+        top.table("workload"), math.prod(lv.n for lv in levels), profiles, environment
+    )
     if workload is not None and workload.kind == "training" and any(lv.platform for lv in levels):
         raise CampaignError(
             "a training job with platforms (group-level failures) is not modelled yet: "
@@ -406,7 +408,7 @@ def _validate_derating(
 
 
 def _validate_workload(
-    t: Table | None, n_units: int, profiles: dict[str, Profile]
+    t: Table | None, n_units: int, profiles: dict[str, Profile], env: Any
 ) -> Workload | None:
     if t is None:
         return None
@@ -433,14 +435,18 @@ def _validate_workload(
     if m > n_units:
         raise t.error("accelerators", f"exceeds the {n_units} unit slots of the cluster", m)
     raw = t.raw("checkpoint")
-    if raw in ("daly", "young"):
+    if raw in ("daly", "young", "saa"):
         how, every = raw, 1.0
     else:
         how, every = "fixed", t.duration("checkpoint", positive=True)
     work = t.duration("work", positive=True) if t.has("work") else math.inf
     mtbf = t.duration("mtbf", positive=True) if t.has("mtbf") else None
-    if mtbf is not None and how == "fixed":
+    if mtbf is not None and how in ("fixed", "saa"):
         raise t.error("mtbf", "only used to choose a Young or Daly checkpoint interval", mtbf)
+    if how == "saa" and (env is None or env.saa_fraction <= 0):
+        raise t.error(
+            "checkpoint", "checkpoints ahead of SAA passes need an orbit that crosses the SAA", raw
+        )
     out = Workload(
         kind=kind,
         accelerators=m,

@@ -99,8 +99,16 @@ def _compute(pi, pf, si, sf, t):
     speed = min(1.0, ivar(si, IVar.JOB_N) / iparam(pi, IParam.WL_M))
     left = fparam(pf, FParam.WL_WORK) - fvar(sf, FVar.COMMITTED)
     # the interval in force now (Daly or Young follow the current failure rate)
-    piece = prof.find(pf[int(pf[PF.TAU_T]) :], 0, count(pf, PF.TAU_T), t)
+    pieces = count(pf, PF.TAU_T)
+    cut = iparam(pi, IParam.WL_CUT)
+    # a checkpoint that ends on a piece's start belongs to it (rounding aside)
+    piece = prof.find(pf[int(pf[PF.TAU_T]) :], 0, pieces, t + 1e-9 if cut else t)
     length = max(0.0, min(get(pf, PF.TAU_V, piece), left / speed))
+    if cut and piece + 1 < pieces:
+        # a predictable change of the interrupt rate (an SAA pass): the checkpoint is
+        # written just before it, or, too close to it already, just after it starts
+        ahead = get(pf, PF.TAU_T, piece + 1) - fparam(pf, FParam.WL_DELTA) - t
+        length = min(length, ahead if ahead > 0.0 else get(pf, PF.TAU_T, piece + 1) - t)
     set_fvar(sf, FVar.SPEED, speed)
     set_fvar(sf, FVar.SEG_START, t)
     set_fvar(sf, FVar.SEG_LEN, length)

@@ -79,6 +79,7 @@ class Modes:
         self.local: list[int] = []
         self.shock: list[float] = []
         self.lot_sigma: list[float] = []
+        self.saa_side: list[int] = []  # 1: outside SAA passes only, 2: inside only, 0: both
         # (modes, unit slots that have them): the last level's units, then platforms
         self.segments: list[tuple[list[int], int]] = []
         self.rate_steps: list[list[tuple[float, float]]] = []
@@ -150,6 +151,7 @@ class Modes:
         self.local.append(kw["local"])
         self.shock.append(float(kw.get("shock", 0.0)))
         self.lot_sigma.append(float(kw.get("lot_sigma", 0.0)))
+        self.saa_side.append(int(kw.get("saa_side", 0)))
 
     def add_process(self, unit: str, fp: FaultProcess, *, local: int) -> None:
         """Add a radiation fault process: one mode with its own life, or up to three
@@ -199,6 +201,7 @@ class Modes:
                 domain=domain,
                 local=local + comp,
                 rate_steps=steps,
+                saa_side=(int(self.env is not None and self.env.saa_fraction > 0), 2, 0)[comp],
                 **common,
             )
 

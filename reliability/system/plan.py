@@ -18,7 +18,7 @@ import numpy as np
 from reliability.campaign import Design, lot_depth
 from reliability.engine import PlanArrays
 from reliability.engine.spec import Effect, WorkloadKind
-from reliability.environment import eclipse_days, steps_integral
+from reliability.environment import eclipse_days, saa_pass_h, steps_integral
 from reliability.power import PowerPieces
 from reliability.system.heat import unit_temperature_steps
 from reliability.system.modes import Modes, build_modes
@@ -30,7 +30,7 @@ from reliability.system.satellite import (
     satellite_slots,
 )
 from reliability.system.tree import tree_fields
-from reliability.workload import checkpoint_schedule
+from reliability.workload import checkpoint_interval, checkpoint_schedule
 
 __all__ = [
     "SystemPlan",
@@ -351,10 +351,47 @@ def _checkpoint_h(design: Design, modes: Modes) -> float:
     if w.checkpoint == "fixed":
         return w.checkpoint_h
     mtbf = w.mtbf_h if w.mtbf_h is not None else job_mtbf_h(design, modes)
-    _, (tau,) = checkpoint_schedule(
-        w.checkpoint, w.checkpoint_cost_h, [(0.0, mtbf)], design.mission_h
-    )
+    how = "daly" if w.checkpoint == "saa" else w.checkpoint  # saa: Daly's at the mean
+    _, (tau,) = checkpoint_schedule(how, w.checkpoint_cost_h, [(0.0, mtbf)], design.mission_h)
     return tau
+
+
+def _saa_schedule(design: Design, modes: Modes) -> tuple[list[float], list[float]]:
+    """SAA-aware checkpoints: Daly's interval at the job's interrupt rate inside each
+    SAA pass and at its rate outside them, in pieces that start at every pass's start
+    and end (the passes are predictable: the job checkpoints just before each)."""
+    w, env = design.workload, design.environment
+    assert w is not None and env is not None and env.saa_fraction > 0
+    f, mission = env.saa_fraction, design.mission_h
+    pass_h, period, passes = saa_pass_h(env)
+    use = _interrupting(design, modes)
+
+    def rate_at(t: float, inside: bool) -> float:
+        total = 0.0
+        for i in use:
+            r = next(r for s, r in reversed(modes.rate_steps[i]) if s <= t)
+            side = modes.saa_side[i]
+            if side == 0:
+                total += r
+            elif (side == 2) == inside:
+                total += r / (f if inside else 1.0 - f)
+        return w.accelerators * total
+
+    starts, intervals = [], []
+    for k in range(math.ceil(mission / period)):
+        for j in range(passes):
+            for inside, t in ((True, k * period + j * env.orbit_period_h), (False, None)):
+                t = starts[-1] + pass_h if t is None else t
+                if t >= mission:
+                    break
+                rate = rate_at(t, inside)
+                starts.append(t)
+                intervals.append(
+                    mission
+                    if rate <= 0
+                    else checkpoint_interval("daly", w.checkpoint_cost_h, 1.0 / rate)
+                )
+    return starts, intervals
 
 
 def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
@@ -375,7 +412,9 @@ def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
             out["dem_m"] = np.array([w.demand_units * m for _, m in p.points])
         return out
     tau_t, tau_v = [0.0], [_checkpoint_h(design, modes)]
-    if w.checkpoint != "fixed" and w.mtbf_h is None:
+    if w.checkpoint == "saa":
+        tau_t, tau_v = _saa_schedule(design, modes)
+    elif w.checkpoint != "fixed" and w.mtbf_h is None:
         # from the current failure rate: Daly or Young anew at every rate change
         tau_t, tau_v = checkpoint_schedule(
             w.checkpoint, w.checkpoint_cost_h, _job_mtbf_steps(design, modes), design.mission_h
@@ -391,4 +430,5 @@ def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
         "wl_restart": w.restart_h,
         "wl_work": w.work_h,
         "wl_sdc_latency": w.sdc_detection_h,
+        "wl_cut": int(w.checkpoint == "saa"),
     }

@@ -229,6 +229,7 @@ PARAMS_INT: tuple[Param, ...] = (
     Param("wl_kind", "workload kind (WorkloadKind)", default=0),
     Param("wl_m", "training: accelerators the job spans", default=0),
     Param("wl_elastic", "training: run slower when fewer than m are up", default=0),
+    Param("wl_cut", "training: 1: checkpoint ahead of each interval piece's start", default=0),
     Param("pm_mode", "the mode of preventive maintenance (Effect.SCHEDULED), -1: none", default=-1),
     Param("retire_any", "1: some group is retired when it falls below its k", default=0),
     Param(
