@@ -283,7 +283,7 @@ def suggested_swings(campaign: Campaign) -> str:
         doc.pop("sweep", None)
         doc.pop("optimize", None)
         doc["swings"] = tomllib.loads(snippet)["swings"]
-        validate_document(doc, source=campaign.source)
+        validate_document(doc, source=campaign.source, files=dict(campaign.files) or None)
     except (CampaignError, ValueError, TypeError):
         return ""
     return snippet

@@ -415,6 +415,14 @@ def design_warnings(c: Campaign) -> list[str]:
                         else ""
                     )
                 ] = None
+        env = d.environment
+        mm = (None, None) if env is None else (env.shielding_mm, env.let_shielding_mm)
+        if None not in mm and abs(mm[0] - mm[1]) > 0.5:
+            out[
+                f"the LET spectrum was computed behind {mm[1]:g} mm of aluminium and the "
+                f"parts sit behind {mm[0]:g} mm: heavy ions are not transported here; "
+                "import the spectrum at that depth"
+            ] = None
         plan = compile_plan(d).arrays
         # a unit's own modes are the modes of its clocks (any mode that takes it down
         # has one); it uses a spare only after one of them that replaces it, or a shock

@@ -132,6 +132,9 @@ def read_spenvis(path: str | Path, text: str | None = None) -> list[SpenvisBlock
             j += n_var
         except (IndexError, ValueError):
             raise bad(j, "malformed header line") from None
+        width = sum(n for _, _, n, _ in block.variables)
+        if width != n_col:
+            raise bad(j - 1, f"the variables span {width} columns, the header says {n_col}")
         rows = []
         while j < len(lines) and not lines[j].strip().startswith("'End of"):
             if lines[j].strip():
@@ -157,6 +160,30 @@ def read_spenvis(path: str | Path, text: str | None = None) -> list[SpenvisBlock
     if not blocks:
         raise ValueError(f"{path}: no SPENVIS block found")
     return blocks
+
+
+def _one_block(path, blocks: list[SpenvisBlock], what: str) -> list[SpenvisBlock]:
+    """The block a reader takes: the only one that qualifies, or the SUMMARY of
+    several (a file of orbit segments); several and no summary is refused."""
+    if len(blocks) <= 1:
+        return blocks
+    summary = [b for b in blocks if b.text("PLT_TYP").upper() == "SUMMARY"]
+    if len(summary) == 1:
+        return summary
+    lines = ", ".join(str(b.line) for b in blocks)
+    raise ValueError(
+        f"{path}: {len(blocks)} {what} blocks (at lines {lines}) and no single SUMMARY "
+        "block: keep the one to use"
+    )
+
+
+def _has(block: SpenvisBlock, *names: str) -> bool:
+    try:
+        for name in names:
+            block.column(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _thickness_mm(values: np.ndarray, unit: str, where: str) -> np.ndarray:
@@ -186,12 +213,19 @@ def read_dose_depth(path: str | Path, text: str | None = None) -> DoseDepth:
     The first dose column is the total; a column named "Trapped Protons" in the legend
     (``PLT_LEG``) gives the proton part.
     """
-    for b in read_spenvis(path, text):
-        try:
-            c_thk, c_dose = b.column("Thick"), b.column("Dose")
-        except KeyError:
-            continue
+    found = [b for b in read_spenvis(path, text) if _has(b, "Thick", "Dose")]
+    for b in _one_block(path, found, "dose-depth"):
+        c_thk, c_dose = b.column("Thick"), b.column("Dose")
         where = f"{path}, block at line {b.line}"
+        # SHIELDOSE-2's own sphere output is half the dose at the centre (SPENVIS
+        # prints the whole 4 pi dose); slab geometries are not a dose at a part inside
+        header = b.text("PLT_HDR").lower()
+        if "sphere" not in header:
+            raise ValueError(
+                f"{where}: geometry {b.text('PLT_HDR')!r}: expected the dose at the centre "
+                "of Al spheres (SHIELDOSE-2's solid sphere, the convention of shielding_mm)"
+            )
+        half = 0.5 if "1/2" in header else 1.0
         unit = b.unit("Dose").strip().lower()
         scale = {"rad": 1.0, "gy": 100.0, "krad": 1e3}.get(unit)
         if scale is None:
@@ -199,6 +233,7 @@ def read_dose_depth(path: str | Path, text: str | None = None) -> DoseDepth:
         years = _mission_years(b, where)
         assert b.data is not None
         depth = _thickness_mm(b.data[:, c_thk], b.unit("Thick"), where)
+        scale /= half
         total = b.data[:, c_dose] * scale / years
         legend = [str(v).strip().lower() for v in b.meta.get("PLT_LEG", [])]
         n_dose = next(n for v, _, n, _ in b.variables if v.strip().lower() == "dose")
@@ -232,15 +267,17 @@ def read_proton_spectrum(
     """The trapped-proton integral spectrum of a SPENVIS ``spenvis_tri.txt`` file:
     ``((MeV, Phi(>E) per cm^2 per s), ...)`` (the proton block: its ``SPECIES`` is
     proton, or an annotation names the trapped-proton model)."""
-    for b in read_spenvis(path, text):
-        species = b.text("SPECIES").lower()
-        protons = species.startswith("proton") or any("proton" in a.lower() for a in b.annotations)
-        if not protons:
-            continue
-        try:
-            c_e, c_f = b.column("Energy"), b.column("IFlux")
-        except KeyError:
-            continue
+    found = [
+        b
+        for b in read_spenvis(path, text)
+        if _has(b, "Energy", "IFlux")
+        and (
+            b.text("SPECIES").lower().startswith("proton")
+            or any("proton" in a.lower() for a in b.annotations)
+        )
+    ]
+    for b in _one_block(path, found, "trapped-proton"):
+        c_e, c_f = b.column("Energy"), b.column("IFlux")
         where = f"{path}, block at line {b.line}"
         unit = b.unit("IFlux").replace(" ", "").lower()
         if unit not in ("cm!u-2!ns!u-1!n", "cm-2s-1", "/cm2/s"):
@@ -258,11 +295,9 @@ def read_let_spectrum(
     file or a CREME96 ``.let`` file (by its suffix)."""
     if Path(path).suffix.lower() == ".let":
         return read_creme96_let(path, text), None
-    for b in read_spenvis(path, text):
-        try:
-            c_l, c_f = b.column("LET"), b.column("IFlux")
-        except KeyError:
-            continue
+    found = [b for b in read_spenvis(path, text) if _has(b, "LET", "IFlux")]
+    for b in _one_block(path, found, "LET"):
+        c_l, c_f = b.column("LET"), b.column("IFlux")
         where = f"{path}, block at line {b.line}"
         let_unit = b.unit("LET").replace(" ", "").lower()
         let_scale = {"mevcm!u2!ng!u-1!n": 1e-3, "mevcm!u2!nmg!u-1!n": 1.0}.get(let_unit)

@@ -17,12 +17,14 @@ from reliability.environment import (
     TRAPPED_SOURCE,
     Environment,
     dose_depth,
+    preset,
     trapped_protons,
 )
 from reliability.shielding import shield_protons
 
 __all__ = [
     "bendel",
+    "dose_proxy_rad_per_y",
     "equivalent_shielding_mm",
     "proton_rate",
     "proton_shield_factor",
@@ -81,12 +83,46 @@ def proton_shield_factor(env: Environment, a: float, b: float | None = None) -> 
     """
     if env.shielding_mm is None or env.c_proton <= 0:
         return 1.0
+    return _behind(env, a, b, env.shielding_mm, COEFFICIENTS_SHIELDING_MM)
+
+
+def _behind(env: Environment, a: float, b: float | None, mm: float, ref_mm: float) -> float:
+    """A Bendel(A, B) part's trapped-proton rate behind ``mm`` over that behind
+    ``ref_mm``, in the orbit's spectrum (1 where it has none)."""
     outside = trapped_protons(env)
     if len(outside) < 2:
         return 1.0
-    ref = proton_rate(a, b, shield_protons(outside, COEFFICIENTS_SHIELDING_MM))
-    now = proton_rate(a, b, shield_protons(outside, env.shielding_mm))
-    return now / ref if ref > 0 else 1.0
+    ref = proton_rate(a, b, shield_protons(outside, ref_mm))
+    return proton_rate(a, b, shield_protons(outside, mm)) / ref if ref > 0 else 1.0
+
+
+def dose_proxy_rad_per_y(env: Environment) -> float:
+    """The dose a dose-proxy (``per_rad``) rate is multiplied by. As given, the orbit's
+    dose; behind a chosen ``shielding_mm``, the preset's dose (where the proxy is
+    calibrated: Google's 150 rad/y in the 650 km SSO) moved as the trapped-proton
+    upset rate moves from the aluminium that dose implies to ``shielding_mm``
+    (:func:`proton_shield_factor`'s Bendel A = 10 MeV weighting [U]). Not the dose
+    behind ``shielding_mm`` itself: its electrons upset nothing, and its protons fall
+    faster with depth than their upsets (low energies carry the dose, high ones the
+    upsets).
+
+    >>> from reliability.environment import preset
+    >>> mm = equivalent_shielding_mm(preset("sso-650"))  # 19.2: the preset's own
+    >>> round(dose_proxy_rad_per_y(preset("sso-650", shielding_mm=mm)), 6)
+    150.0
+    >>> round(dose_proxy_rad_per_y(preset("sso-650", shielding_mm=1.0)), 1)
+    229.8
+    """
+    if env.shielding_mm is None:
+        return env.dose_rad_per_y
+    given = preset(env.orbit)
+    ref_mm = equivalent_shielding_mm(given)
+    curve = dose_depth(given)
+    ref_mm = curve.depth_mm[-1] if ref_mm is None else ref_mm
+    if env.c_proton <= 0:
+        return given.dose_rad_per_y
+    factor = _behind(env, _BENDEL_A_TYPICAL, None, env.shielding_mm, ref_mm)
+    return given.dose_rad_per_y * factor
 
 
 def equivalent_shielding_mm(env: Environment) -> float | None:
@@ -128,6 +164,7 @@ def shielding_note(env: Environment) -> str:
         + (f", {proton:.4g} of it trapped protons" if proton is not None else "")
         + f" [D: {source}, no solar protons]"
     )
+    text += f"; dose-proxy rates at {dose_proxy_rad_per_y(env):.4g} rad/y"
     if env.c_proton > 0:
         factor = proton_shield_factor(env, _BENDEL_A_TYPICAL)
         text += (

@@ -40,7 +40,13 @@ from reliability.mitigation import (
     secded_due_in_passes,
     secded_noscrub_weibull_scale,
 )
-from reliability.protons import _BENDEL_A_TYPICAL, bendel, proton_rate, proton_shield_factor
+from reliability.protons import (
+    _BENDEL_A_TYPICAL,
+    bendel,
+    dose_proxy_rad_per_y,
+    proton_rate,
+    proton_shield_factor,
+)
 
 __all__ = [
     "DEFAULT_RECOVER_H",
@@ -210,11 +216,9 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
     """
     src = entry.source
     if src == "per_rad":
-        # a dose proxy is calibrated in a proton beam: behind a chosen shielding it
-        # follows the curve's trapped-proton dose (electron dose upsets nothing)
-        dose = env.dose_proton_rad_per_y
-        dose = env.dose_rad_per_y if dose is None else dose
-        return entry.value * (dose / HOURS_PER_YEAR), None
+        # calibrated at the orbit's dose; a chosen shielding moves it as it moves the
+        # trapped-proton upsets (protons.dose_proxy_rad_per_y)
+        return entry.value * (dose_proxy_rad_per_y(env) / HOURS_PER_YEAR), None
     if src == "per_device_day":
         return entry.value / 24.0, None
     if src == "per_bit_day":

@@ -32,6 +32,7 @@ import numpy as np
 __all__ = [
     "AL_DENSITY_G_CM3",
     "DoseDepth",
+    "OutsideCurve",
     "proton_range_g_cm2",
     "shield_protons",
 ]
@@ -60,6 +61,10 @@ PSTAR_AL: tuple[tuple[float, float], ...] = (
     (300.0, 65.72),
     (500.0, 148.9),
 )
+
+
+class OutsideCurve(ValueError):
+    """A depth outside a dose-depth table (curves are not extrapolated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,7 @@ class DoseDepth:
     def _interp(self, values: Sequence[float], mm: float) -> float:
         d = self.depth_mm
         if not d[0] - 1e-9 <= mm <= d[-1] + 1e-9:
-            raise ValueError(
+            raise OutsideCurve(
                 f"shielding {mm:g} mm is outside the dose-depth table "
                 f"({d[0]:g}-{d[-1]:g} mm of {self.source}); the curve is not extrapolated"
             )

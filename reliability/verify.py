@@ -337,7 +337,7 @@ def _shielding_checks() -> list[Check]:
             curve.at(10.0),
             5.6028e2 / years,
             1e-12,
-            "printed (Pfandzelter 2023, 550 km 95 deg)",
+            "its table (SPENVIS 4.6.11, Pfandzelter 2023)",
         ),
         _analytic(
             "S1", f"largest deviation, {len(rows)} depths", 1.0 + worst, 1.0, 1e-12, "its table"

@@ -134,3 +134,48 @@ def test_binary_and_missing_files(tmp_path):
         read_spenvis(tmp_path / "b.txt")
     with pytest.raises(ValueError, match="no such file"):
         read_spenvis(tmp_path / "missing.txt")
+
+
+def _sd2(tmp_path, header, name="d.txt", typ="SUMMARY", blocks=1):
+    block = [
+        "'*', 7, 1, 3, 0, 2, 2, 2, {rest}",
+        "'SPENVIS test'",
+        "'MIS_DUR',  1, 365.25,'days'",
+        f"'PLT_TYP', -1,'{typ}'",
+        f"'PLT_HDR', -1,'{header}'",
+        "'Thick','mm',  1,'Aluminium Absorber Thickness'",
+        "'Dose','rad',  1,'Dose in Si'",
+        " 1.0, 100.0",
+        " 2.0, 10.0",
+    ]
+    lines = []
+    for k in range(blocks):
+        lines += [block[0].format(rest=blocks - 1 - k), *block[1:]]
+        lines.append("'End of Block'" if k < blocks - 1 else "'End of File'")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_dose_geometry_is_read_from_the_header(tmp_path):
+    whole = read_dose_depth(_sd2(tmp_path, "4pi Dose at Centre of Al Spheres"))
+    half = read_dose_depth(_sd2(tmp_path, "1/2 Dose at Centre of Al Spheres", "h.txt"))
+    assert whole.at(1.0) == pytest.approx(100.0) and half.at(1.0) == pytest.approx(200.0)
+    with pytest.raises(ValueError, match="expected the dose at the centre of Al spheres"):
+        read_dose_depth(_sd2(tmp_path, "Dose in Semi-infinite Al Medium", "s.txt"))
+
+
+def test_several_blocks_need_a_summary(tmp_path):
+    two = _sd2(tmp_path, "4pi Dose at Centre of Al Spheres", typ="SEGMENT", blocks=2)
+    with pytest.raises(ValueError, match=r"2 dose-depth blocks \(at lines 1, 11\)"):
+        read_dose_depth(two)
+
+
+def test_variables_wider_than_the_columns_are_refused(tmp_path):
+    path = tmp_path / "w.txt"
+    path.write_text(
+        "'*', 4, 1, 0, 0, 2, 2, 1, 0\n'v'\n'Thick','mm',1,'t'\n'Dose','rad',4,'d'\n"
+        " 1.0, 2.0\n'End of File'\n"
+    )
+    with pytest.raises(ValueError, match="the variables span 5 columns, the header says 2"):
+        read_spenvis(path)

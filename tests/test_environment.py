@@ -215,3 +215,59 @@ def test_preset_curves_bracket_the_published_leo_figures():
     thin = preset("sso-650", shielding_mm=1.0)
     assert thin.dose_proton_rad_per_y / thin.dose_rad_per_y < 0.1
     assert env10.dose_proton_rad_per_y / env10.dose_rad_per_y > 0.9
+
+
+def _shielded(tmp_path, env_lines, sweep=""):
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).parents[1] / "campaigns" / "data" / "spenvis_sd2_550km_95deg.txt"
+    shutil.copy(src, tmp_path / "a.txt")
+    shutil.copy(src, tmp_path / "b.txt")
+    text = (
+        '[campaign]\nname = "s"\nmission = "1 y"\ntrials = 10\nseed = 1\n'
+        f'[environment]\norbit = "sso-500"\n{env_lines}\n'
+        '[units.node]\nfailures = [{ law = "exponential", mean = "1000 h", repair = "24 h" }]\n'
+        "[cluster]\nnode = { n = 4, k = 3 }\n" + sweep
+    )
+    (tmp_path / "c.toml").write_text(text)
+    return tmp_path / "c.toml", text
+
+
+def test_data_files_a_sweep_names_are_in_the_config_hash(tmp_path):
+    from reliability.campaign import load_campaign
+
+    path, _ = _shielded(
+        tmp_path,
+        'shielding_mm = 4.0\ndose_depth_file = "a.txt"',
+        '[sweep]\n"environment.dose_depth_file" = ["a.txt", "b.txt"]\n',
+    )
+    before = load_campaign(path)
+    assert [n for n, _ in before.files] == ["a.txt", "b.txt"]
+    text = (
+        (tmp_path / "b.txt").read_text().replace("1.0000E+01, 5.6028E+02", "1.0000E+01, 9.6028E+02")
+    )
+    (tmp_path / "b.txt").write_text(text)
+    assert load_campaign(path).config_sha256 != before.config_sha256
+
+
+def test_relative_files_need_a_folder_and_presets_their_orbit(tmp_path):
+    from reliability.campaign import CampaignError, load_campaign, parse_campaign
+
+    path, text = _shielded(tmp_path, 'shielding_mm = 4.0\ndose_depth_file = "a.txt"')
+    assert load_campaign(path).base.environment.dose_depth is not None
+    with pytest.raises(CampaignError, match="needs the campaign read from its file"):
+        parse_campaign(text)
+    path, _ = _shielded(tmp_path, "shielding_mm = 4.0\naltitude_km = 550.0")
+    with pytest.raises(CampaignError, match="moves the orbit off its preset"):
+        load_campaign(path)
+
+
+def test_suggested_swings_load_from_a_results_copy_of_the_files(tmp_path):
+    from reliability.assumptions import suggested_swings
+    from reliability.campaign import load_campaign, parse_campaign
+
+    path, text = _shielded(tmp_path, 'shielding_mm = 4.0\ndose_depth_file = "a.txt"')
+    c = load_campaign(path)
+    copy = parse_campaign(text, source="result attribute config_toml", files=dict(c.files))
+    assert suggested_swings(copy) == suggested_swings(c)

@@ -292,25 +292,35 @@ def test_a_test_temperature_is_for_latch_up_fits_with_a_thermal_table():
 # ----------------------------------------------------------------------------- shielding
 
 
-def test_shield_slows_trapped_protons_and_dose_proxy_follows_proton_dose():
+def test_shield_slows_trapped_protons_and_the_dose_proxy_with_them():
     from reliability.campaign.model import RadiationEntry
     from reliability.environment import preset
-    from reliability.protons import proton_shield_factor
+    from reliability.protons import (
+        dose_proxy_rad_per_y,
+        equivalent_shielding_mm,
+        proton_shield_factor,
+    )
     from reliability.radiation import _entry_rate_per_h
 
-    thin = preset("sso-650", shielding_mm=2.0)
     thick = preset("sso-650", shielding_mm=10.0)
     assert proton_shield_factor(preset("sso-650"), 10.0) == 1.0  # no shielding set
     assert proton_shield_factor(preset("sso-650", shielding_mm=2.54), 10.0) == pytest.approx(1.0)
     assert 1.0 > proton_shield_factor(thick, 10.0) > 0.5
     # no trapped protons in GEO: nothing to slow
     assert proton_shield_factor(preset("geo", shielding_mm=5.0), 10.0) == 1.0
+    # the proxy is calibrated at the preset's dose and the aluminium it implies: the
+    # same rate there, more behind less, never following the electron dose
+    at = equivalent_shielding_mm(preset("sso-650"))
+    assert dose_proxy_rad_per_y(preset("sso-650", shielding_mm=at)) == pytest.approx(150.0)
+    proxies = [dose_proxy_rad_per_y(preset("sso-650", shielding_mm=mm)) for mm in (1, 4, 10, 20)]
+    assert proxies == sorted(proxies, reverse=True)
+    assert proxies[0] < 2 * 150.0 < preset("sso-650", shielding_mm=1.0).dose_rad_per_y
     entry = RadiationEntry(
         name="sdc", fault_class="sdc", effect="silent", source="per_rad", value=1 / 17
     )
-    for env in (thin, thick):
-        rate, _ = _entry_rate_per_h(entry, env)
-        assert rate == pytest.approx(env.dose_proton_rad_per_y / 17 / 8760.0)
+    rate, _ = _entry_rate_per_h(entry, thick)
+    assert rate == pytest.approx(dose_proxy_rad_per_y(thick) / 17 / 8760.0)
+    assert _entry_rate_per_h(entry, preset("sso-650"))[0] == pytest.approx(150 / 17 / 8760)
 
 
 def test_hbm2_preset_gives_the_tpu_v6e_hbm_rate_in_the_650_km_sso():

@@ -237,5 +237,7 @@ def test_a_run_keeps_the_data_files_its_campaign_names(tmp_path):
     assert "config_files" in ds.attrs
     html = write_report(run, out_dir=tmp_path / "rep")
     assert "spenvis_sd2_550km_95deg.txt" in Path(html).read_text()
-    with pytest.raises(Exception, match="no such file"):
+    from reliability.campaign import CampaignError
+
+    with pytest.raises(CampaignError, match="no such file"):
         load_campaign(tmp_path / "c.toml")

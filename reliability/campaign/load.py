@@ -113,14 +113,22 @@ def _check_optimize(
         )
 
 
-def validate_document(doc: dict[str, Any], *, source: str = "<campaign>") -> Campaign:
+def validate_document(
+    doc: dict[str, Any], *, source: str = "<campaign>", files: dict[str, str] | None = None
+) -> Campaign:
     """Validate a campaign already read from TOML (a dict, e.g. a file with a table
-    added); its ``toml_text`` is empty."""
-    return _validate_campaign(doc, source, "")
+    added); its ``toml_text`` is empty; ``files`` as for :func:`parse_campaign`."""
+    with reading_files(files) as read:
+        campaign = _validate_campaign(doc, source, "")
+    return dataclasses.replace(campaign, files=tuple(sorted(read.items())))
 
 
 def parse_campaign(
-    text: str, *, source: str = "<campaign>", files: dict[str, str] | None = None
+    text: str,
+    *,
+    source: str = "<campaign>",
+    files: dict[str, str] | None = None,
+    folder: str | Path | None = None,
 ) -> Campaign:
     """Parse and validate campaign TOML text.
 
@@ -132,7 +140,10 @@ def parse_campaign(
         Name used in error messages (normally the file path).
     files : dict, optional
         The data files it names (name as written -> text), as a result or run keeps
-        them; default: read from disk next to ``source``.
+        them; default: read from disk.
+    folder : path, optional
+        Where relative data-file names are read from (:func:`load_campaign`: the
+        campaign file's folder); without it and ``files`` they are refused.
 
     Returns
     -------
@@ -167,7 +178,7 @@ def parse_campaign(
         raise CampaignError(_TOO_DEEP, source=source) from None
     if _depth(doc) > MAX_DEPTH:
         raise CampaignError(_TOO_DEEP, source=source)
-    with reading_files(files) as read:
+    with reading_files(files, folder) as read:
         campaign = _validate_campaign(doc, source, text)
     return dataclasses.replace(campaign, files=tuple(sorted(read.items())))
 
@@ -214,4 +225,4 @@ def load_campaign(path: str | Path, files: dict[str, str] | None = None) -> Camp
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CampaignError(f"not UTF-8 text (byte {exc.start})", source=str(p)) from None
-    return parse_campaign(text, source=str(p), files=files)
+    return parse_campaign(text, source=str(p), files=files, folder=p.parent)

@@ -5,7 +5,8 @@ mission and its time grid, the environment, unit types, the redundancy tree,
 maintenance, workload and costs. A :class:`Campaign` is the design question: the
 baseline design, its :class:`Scenario` variants (a sweep or one-at-a-time swings),
 how many trials with which seed, the method, the requirement and, for validation
-campaigns, the exact values expected. Overrides change the campaign, never a design.
+campaigns, the exact values expected. Command-line overrides change the campaign,
+never a design.
 
 Semantics that reliability tools disagree on are explicit here (see the README):
 
@@ -14,18 +15,18 @@ Semantics that reliability tools disagree on are explicit here (see the README):
 * pending failure clocks survive servicing visits and rate-profile changes; only
   units that are replaced or renewed draw new lives;
 * a unit's clocks pause while that unit is itself failed;
-* a time-varying rate profile scales the unit's ageing rate (accelerated-life model).
+* a time-varying rate profile scales the unit's ageing rate (accelerated-life
+  model); for exponential modes this is exactly a rate multiplier.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from reliability.campaign.canonical import canonical, sha256_of
 from reliability.campaign.errors import MAX_TRIALS, check_count, check_seed
 from reliability.campaign.space import Optimize
 from reliability.environment import Environment
@@ -555,12 +556,13 @@ class Campaign:
             not in ("source", "toml_text", "files", "scenarios", "optimize_scenarios", "base")
         }
         d.update({f.name: getattr(self.base, f.name) for f in dataclasses.fields(self.base)})
-        return _jsonable(dataclasses.asdict(_Plain(d)))["d"]
+        if self.files:  # what any scenario read from the data files it names
+            d["data_files_sha256"] = {n: sha256_of(t) for n, t in self.files}
+        return canonical(d)
 
     @property
     def config_sha256(self) -> str:  # SHA-256 of the resolved configuration's canonical JSON
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return sha256_of(self.to_dict())
 
     def with_overrides(
         self, *, trials: int | None = None, seed: int | None = None, block_size: int | None = None
@@ -581,20 +583,3 @@ class Campaign:
         if block_size is None and trials is not None and out.block_size > trials:
             out = dataclasses.replace(out, block_size=trials)
         return out
-
-
-@dataclass
-class _Plain:
-    d: dict[str, Any]
-
-
-def _jsonable(obj: Any) -> Any:
-    # an absent optional setting (None) is left out, so that a feature added to the
-    # library later does not change the hash of a campaign that does not use it
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items() if v is not None}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return str(obj)
-    return obj

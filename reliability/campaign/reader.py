@@ -227,22 +227,31 @@ _GIVEN: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "given", default=None
 )
 _READ: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("read", default=None)
+_FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("folder", default=None)
 #: largest data file a campaign may name (a SPENVIS LET file: a few MiB)
 MAX_DATA_BYTES = 20 * 1024 * 1024
 
 
 @contextlib.contextmanager
-def reading_files(given: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+def reading_files(
+    given: dict[str, str] | None = None, folder: str | Path | None = None
+) -> Iterator[dict[str, str]]:
     """While a campaign is read, the data files it names come from ``given`` (the copy a
-    result or run directory keeps) or from disk; yields every file read, name -> text,
-    each read once however many scenarios name it."""
+    result or run directory keeps) or from disk, relative names from ``folder``;
+    yields every file read, name -> text, each read once however many scenarios name
+    it."""
     read: dict[str, str] = {}
-    tokens = (_GIVEN.set(given), _READ.set(read))
+    tokens = (
+        _GIVEN.set(given),
+        _READ.set(read),
+        _FOLDER.set(None if folder is None else Path(folder)),
+    )
     try:
         yield read
     finally:
         _GIVEN.reset(tokens[0])
         _READ.reset(tokens[1])
+        _FOLDER.reset(tokens[2])
 
 
 def data_file(t: Table, key: str) -> tuple[str, str]:
@@ -251,9 +260,9 @@ def data_file(t: Table, key: str) -> tuple[str, str]:
     raw = t.raw(key)
     if not isinstance(raw, str) or not raw.strip():
         raise t.error(key, "expected a file name (relative to the campaign file)", raw)
-    path = Path(raw)
-    if not path.is_absolute() and not t.source.startswith("<") and " attribute " not in t.source:
-        path = Path(t.source).parent / path
+    path, folder = Path(raw), _FOLDER.get()
+    if not path.is_absolute() and folder is not None:
+        path = folder / path
     given, read = _GIVEN.get(), _READ.get()
     if read is not None and raw in read:
         return str(path), read[raw]
@@ -261,6 +270,8 @@ def data_file(t: Table, key: str) -> tuple[str, str]:
         if raw not in given:
             raise t.error(key, "the result or run does not carry a copy of this file", raw)
         text = given[raw]
+    elif not path.is_absolute() and folder is None:
+        raise t.error(key, "a relative file name needs the campaign read from its file", raw)
     else:
         try:
             if path.stat().st_size > MAX_DATA_BYTES:

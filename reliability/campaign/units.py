@@ -23,6 +23,7 @@ from reliability.devices import DEVICES, MEMORIES
 from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
 from reliability.laws import Law
 from reliability.radiation import DEFAULT_RECOVER_H, EFFECTS, FAULT_CLASSES
+from reliability.shielding import OutsideCurve
 
 __all__ = ["read_environment", "read_unit"]
 
@@ -432,6 +433,14 @@ def _read_shielding(t: Table, given: dict[str, Any]) -> dict[str, Any]:
                 "from the dose-depth curve",
                 given["dose_rad_per_y"],
             )
+        moved = [k for k in ("altitude_km", "inclination_deg") if k in given]
+        if moved and not t.has("dose_depth_file"):
+            raise t.error(
+                moved[0],
+                "moves the orbit off its preset, whose dose-depth curve shielding_mm would "
+                "read: give the curve of this orbit as dose_depth_file (SPENVIS)",
+                given[moved[0]],
+            )
         if "proton_spectrum" in given:
             raise t.error(
                 "proton_spectrum",
@@ -488,7 +497,7 @@ def read_environment(t: Table | None) -> Environment | None:
     t.finish()
     try:
         env = preset(orbit, solar, **overrides)
-    except ValueError as err:  # a depth outside the dose-depth table
+    except OutsideCurve as err:
         raise t.error("shielding_mm", str(err), overrides.get("shielding_mm")) from None
     if env.saa_fraction >= 1.0:
         raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
