@@ -347,3 +347,42 @@ def test_saa_checkpoints_beat_daly_where_the_saa_holds_the_interrupts(make_campa
 def test_saa_checkpoints_need_an_saa(make_campaign):
     with pytest.raises(CampaignError, match="need an orbit that crosses the SAA"):
         _training(make_campaign, 'checkpoint = "saa"\ncheckpoint_cost = "2 min"')
+
+
+def test_only_the_harmful_share_of_silent_corruption_rolls_a_job_back(make_campaign):
+    # issue 15 item 10: a share of SDC derails training; the rest is counted only
+    from reliability.system.modes import build_modes
+
+    def job(harmful):
+        extra = "" if harmful is None else f"\nsdc_harmful = {harmful}"
+        return _training(
+            make_campaign,
+            'accelerators = 64\ncheckpoint = "1 h"\ncheckpoint_cost = "2 min"\n'
+            'restart = "10 min"\nsdc_detection = "30 min"' + extra,
+            failures='{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
+            unit_extra='radiation = [{ class = "sdc", per_device_day = 0.2 }]',
+            mission="500 h",
+            time_step="500 h",
+        )
+
+    def rates(c):
+        m = build_modes(c.base)
+        by = {}
+        for eff, steps in zip(m.effect, m.rate_steps, strict=True):
+            by.setdefault(eff, 0.0)
+            by[eff] += steps[0][1]
+        return by
+
+    from reliability.engine.spec import Effect
+
+    whole, quarter = rates(job(None)), rates(job(0.25))
+    total = whole[Effect.SILENT]
+    assert quarter[Effect.SILENT] == pytest.approx(0.25 * total)
+    assert quarter[Effect.COUNTED] == pytest.approx(0.75 * total)
+    assert Effect.SILENT not in rates(job(0.0)) or rates(job(0.0))[Effect.SILENT] == 0
+    runs = {h: simulate(compile_plan(job(h).base).arrays, 3, 40) for h in (None, 0.25, 0.0)}
+    assert runs[None].throughput.mean() < runs[0.25].throughput.mean()
+    assert runs[0.25].throughput.mean() < runs[0.0].throughput.mean()
+    # every corruption is still counted in its class
+    counts = {h: r.failures.sum() for h, r in runs.items()}
+    assert counts[0.0] == pytest.approx(counts[None], rel=0.1)

@@ -381,6 +381,9 @@ class Workload:
     restart_h: float = 0.0
     work_h: float = math.inf
     sdc_detection_h: float = 1.0
+    # the share of silent corruption that derails the job (found, rolled back); the
+    # rest is benign, counted only (None: all of it)
+    sdc_harmful: float | None = None
     elastic: bool = False
     mtbf_h: float | None = None
 

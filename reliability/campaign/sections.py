@@ -456,6 +456,9 @@ def _validate_workload(
         restart_h=t.duration("restart", 0.0),
         work_h=work,
         sdc_detection_h=t.duration("sdc_detection", 1.0, positive=True),
+        sdc_harmful=(
+            t.number("sdc_harmful", minimum=0.0, maximum=1.0) if t.has("sdc_harmful") else None
+        ),
         elastic=t.boolean("elastic", False),
         mtbf_h=mtbf,
     )

@@ -10,6 +10,7 @@ classes with the same time structure cost one heap between them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ from reliability.campaign import Design, Law, Profile
 from reliability.engine.spec import CLOCKED_EFFECTS, LAW_CODES, Effect, ProfileKind, Renew
 from reliability.environment import (
     Environment,
+    RateShape,
     pattern_time,
     saa_pattern,
     saa_period,
@@ -339,6 +341,17 @@ class Modes:
         }
 
 
+def _scaled(shape: RateShape, x: float) -> RateShape:
+    """``shape`` with every rate times ``x`` (its shares unchanged)."""
+    return dataclasses.replace(
+        shape,
+        mean_per_h=shape.mean_per_h * x,
+        outside=tuple((t, r * x) for t, r in shape.outside),
+        inside=tuple((t, r * x) for t, r in shape.inside),
+        spe_per_intensity_h=shape.spe_per_intensity_h * x,
+    )
+
+
 def build_modes(design: Design) -> Modes:
     """The engine modes of ``design``: its leaf unit type's hardware modes first (local
     stream index = their position), then its radiation fault processes and its
@@ -346,10 +359,25 @@ def build_modes(design: Design) -> Modes:
     unit = design.leaf_unit
     modes = Modes(design)
     _add_hardware(modes, unit)
-    for j, fp in enumerate(
-        fault_processes(unit, design.environment, design.mission_h, unit_heat(design))
-    ):
+    processes = fault_processes(unit, design.environment, design.mission_h, unit_heat(design))
+    benign = []
+    w = design.workload
+    harmful = w.sdc_harmful if w is not None and w.kind == "training" else None
+    for j, fp in enumerate(processes):
+        if harmful is not None and fp.effect == "silent" and fp.shape is not None:
+            # only a share of silent corruption derails a job; the rest is counted
+            benign.append(
+                dataclasses.replace(
+                    fp,
+                    name=f"{fp.name}-benign",
+                    effect="none",
+                    shape=_scaled(fp.shape, 1 - harmful),
+                )
+            )
+            fp = dataclasses.replace(fp, shape=_scaled(fp.shape, harmful))
         modes.add_process(unit.name, fp, local=64 + 3 * j)
+    for i, fp in enumerate(benign):  # streams after every process's
+        modes.add_process(unit.name, fp, local=64 + 3 * (len(processes) + i))
     pm = unit.maintenance
     if pm is not None:  # a scheduled action, restored like a repair in place
         modes.pm_mode = len(modes.labels)
