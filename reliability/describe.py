@@ -14,7 +14,7 @@ from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
 from reliability.environment import NODE_DEFAULTS, eclipse_days, orbit_node
 from reliability.limits import check_events, check_resources
-from reliability.mitigation import mbu_due_rate
+from reliability.mitigation import describe_code, mbu_due_rate
 from reliability.protons import shielding_note
 from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
@@ -540,6 +540,8 @@ def _device_sources(unit: Any) -> list[str]:
     if unit.memory is not None and unit.memory.device:
         _, _, tag, source = MEMORIES[unit.memory.device]
         out.append(f"  memory {unit.memory.device}: [{tag}] {source}")
+    if unit.memory is not None and unit.memory.ecc != "none":
+        out.append(f"  memory code: {describe_code(unit.memory)}")
     return out
 
 

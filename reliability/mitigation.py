@@ -19,6 +19,7 @@ from scipy import stats
 __all__ = [
     "birthday_expected_upsets",
     "birthday_median_upsets",
+    "describe_code",
     "markov_mttf",
     "mbu_due_rate",
     "secded_due_in_passes",
@@ -27,6 +28,7 @@ __all__ = [
     "secded_noscrub_mttf",
     "secded_noscrub_weibull_scale",
     "secded_word_failure",
+    "symbol_mbu_due_rate",
     "tmr_config_failure_per_scrub",
     "tmr_mttf",
     "tmr_mttf_repair",
@@ -176,6 +178,33 @@ def mbu_due_rate(bits: float, lam: float, fraction: float, span: int, interleave
     if fraction <= 0 or span < 2 or math.ceil(span / interleave) < 2:
         return 0.0
     return bits * lam * fraction
+
+
+def symbol_mbu_due_rate(bits: float, lam: float, fraction: float, span: int, symbol: int) -> float:
+    """Uncorrectable errors per hour from multi-bit upsets under a symbol code that
+    corrects any error inside one ``symbol``-bit symbol (chipkill, SSC-DSD).
+
+    A burst of ``span`` adjacent cells starting uniformly within a symbol crosses into
+    the next one with probability ``(span - 1) / symbol`` (1 once it is longer).
+
+    >>> symbol_mbu_due_rate(1.0, 1.0, 0.5, 2, 4)
+    0.125
+    """
+    if fraction <= 0 or span < 2:
+        return 0.0
+    return bits * lam * fraction * min(1.0, (span - 1) / symbol)
+
+
+def describe_code(mem) -> str:
+    """One line on a memory's error-correcting code and scrubbing (a
+    :class:`reliability.campaign.Memory`)."""
+    if mem.ecc == "chipkill":
+        code = f"chipkill, {mem.word_bits // mem.symbol_bits} symbols of {mem.symbol_bits} bits"
+    else:
+        code = f"SEC-DED on {mem.word_bits}-bit words, interleave {mem.interleave}"
+        if mem.miscorrect:
+            code += f", {mem.miscorrect:g} of 3+ bit bursts miscorrected"
+    return code + (f"; scrubbed every {mem.scrub_h:g} h" if mem.scrub_h else "; not scrubbed")
 
 
 def tmr_reliability(lam: float, t):

@@ -39,6 +39,7 @@ from reliability.mitigation import (
     mbu_due_rate,
     secded_due_in_passes,
     secded_noscrub_weibull_scale,
+    symbol_mbu_due_rate,
 )
 from reliability.protons import (
     _BENDEL_A_TYPICAL,
@@ -331,7 +332,8 @@ def _secded_shape(upsets: RateShape, env: Environment, mem, words: float, missio
     upsets linearly (its square is not taken: an understatement)."""
     f, period = env.saa_fraction, env.orbit_period_h
     pass_h, _, _ = saa_pass_h(env)
-    n, bits = mem.word_bits, mem.bits
+    cell = mem.symbol_bits or 1  # chipkill: a symbol fails as a bit does under SEC-DED
+    n, bits = mem.word_bits // cell, mem.bits / cell
     outside, inside, weights, quiet_up = [], [], [], []
     ends = [t for t, _ in upsets.outside[1:]] + [mission_h]
     for (t, o), (_, i), end in zip(upsets.outside, upsets.inside, ends, strict=True):
@@ -452,10 +454,11 @@ def fault_processes(
                     "memory-corrected", "corrected", "none", shape=shaped(bits * lam_bit_h)
                 )
             )
-            n = mem.word_bits
+            cell = mem.symbol_bits or 1  # chipkill: symbols in place of bits
+            n = mem.word_bits // cell
             if mem.scrub_h is None:
                 # no scrubbing: time to the first double error in a word is Weibull(2)
-                scale = secded_noscrub_weibull_scale(words, n, lam_bit_h)
+                scale = secded_noscrub_weibull_scale(words, n, cell * lam_bit_h)
                 out.append(
                     FaultProcess(
                         "memory-due",
@@ -475,13 +478,27 @@ def fault_processes(
                             "memory-due", "due", "transient", shape=due, recover=mem.recover
                         )
                     )
-            mbu = mbu_due_rate(bits, lam_bit_h, mem.mbu_fraction, mem.mbu_span, mem.interleave)
-            if mbu > 0:
+            span, lam, f_mbu = mem.mbu_span, lam_bit_h, mem.mbu_fraction
+            if mem.ecc == "chipkill":
+                mbu = symbol_mbu_due_rate(bits, lam, f_mbu, span, mem.symbol_bits or 4)
+                wrong = 0.0
+            else:
+                mbu = mbu_due_rate(bits, lam, f_mbu, span, mem.interleave)
+                # SEC-DED takes some 3+ bit errors for a single one and "corrects" it
+                wide = math.ceil(span / mem.interleave) >= 3
+                wrong = mbu * (mem.miscorrect or 0.0) if wide else 0.0
+            if mbu - wrong > 0:
                 out.append(
                     FaultProcess(
-                        "memory-mbu-due", "due", "transient", shape=shaped(mbu), recover=mem.recover
+                        "memory-mbu-due",
+                        "due",
+                        "transient",
+                        shape=shaped(mbu - wrong),
+                        recover=mem.recover,
                     )
                 )
+            if wrong > 0:
+                out.append(FaultProcess("memory-mbu-sdc", "sdc", "silent", shape=shaped(wrong)))
     return out
 
 

@@ -349,3 +349,89 @@ tpu = { n = 2, k = 1 }
     rows = rate_table(c.base.units[0], c.base.environment, c.base.mission_h)
     due = sum(r.per_unit_day for r in rows if r.fault_class == "due") * 365.25
     assert due == pytest.approx(3.4, rel=0.02)
+
+
+def _memory_unit(memory):
+    from reliability.campaign import parse_campaign
+    from reliability.radiation import rate_table
+
+    c = parse_campaign(
+        f"""
+[campaign]
+name = "mem"
+mission = "1 y"
+trials = 10
+seed = 1
+[units.node]
+failures = [{{ law = "exponential", mean = "100 y", repair = "1 d" }}]
+memory = {memory}
+[cluster]
+node = {{ n = 2, k = 1 }}
+"""
+    )
+    rows = rate_table(c.base.units[0], None, c.base.mission_h)
+    return {r.name: r.per_unit_day for r in rows}
+
+
+def test_chipkill_fails_on_two_symbols_and_bursts_across_a_symbol():
+    # issue 15 item 5: a symbol code corrects anything inside one 4-bit symbol: a word
+    # of 36 symbols fails when two take an upset between scrubs, a burst when it
+    # crosses a symbol's edge; recomputed here from the per-bit probabilities
+    from scipy import stats
+
+    lam_day, scrub_h, bits = 1e-9, 24.0, 1e12
+    rates = _memory_unit(
+        f'{{ bits = {bits:g}, ecc = "chipkill", scrub = "{scrub_h:g} h", '
+        f"upset = {{ per_bit_day = {lam_day:g} }}, mbu_fraction = 0.2, mbu_span = 2 }}"
+    )
+    p_bit = -math.expm1(-lam_day / 24 * scrub_h)
+    p_symbol = 1 - (1 - p_bit) ** 4
+    words = bits / 144
+    exact = words * stats.binom.sf(1, 36, p_symbol) / scrub_h * 24
+    assert rates["memory-due"] == pytest.approx(exact, rel=1e-6)
+    assert rates["memory-mbu-due"] == pytest.approx(bits * lam_day * 0.2 * 1 / 4, rel=1e-9)
+    secded = _memory_unit(
+        f'{{ bits = {bits:g}, scrub = "{scrub_h:g} h", '
+        f"upset = {{ per_bit_day = {lam_day:g} }}, mbu_fraction = 0.2, mbu_span = 2 }}"
+    )
+    assert secded["memory-mbu-due"] == pytest.approx(4 * rates["memory-mbu-due"])
+
+
+def test_sec_ded_miscorrects_a_share_of_wide_bursts_into_silent_corruption():
+    rates = _memory_unit(
+        "{ bits = 1e10, upset = { per_bit_day = 1e-9 }, mbu_fraction = 0.1, mbu_span = 3, "
+        'scrub = "1 h", miscorrect = 0.3 }'
+    )
+    burst = 1e10 * 1e-9 * 0.1
+    assert rates["memory-mbu-sdc"] == pytest.approx(0.3 * burst)
+    assert rates["memory-mbu-due"] == pytest.approx(0.7 * burst)
+    # a 2-bit burst is detected, never miscorrected
+    two = _memory_unit(
+        "{ bits = 1e10, upset = { per_bit_day = 1e-9 }, mbu_fraction = 0.1, mbu_span = 2, "
+        'scrub = "1 h", miscorrect = 0.3 }'
+    )
+    assert "memory-mbu-sdc" not in two and two["memory-mbu-due"] == pytest.approx(burst)
+
+
+@pytest.mark.parametrize(
+    ("memory", "message"),
+    [
+        (
+            "{ bits = 1e9, upset = { per_bit_day = 1e-9 }, symbol_bits = 8 }",
+            "needs ecc = 'chipkill'",
+        ),
+        (
+            '{ bits = 1e9, ecc = "chipkill", upset = { per_bit_day = 1e-9 }, miscorrect = 0.1 }',
+            "only SEC-DED miscorrects",
+        ),
+        (
+            '{ bits = 1e9, ecc = "chipkill", word_bits = 102, upset = { per_bit_day = 1e-9 } }',
+            "must hold at least 3 symbols of 4 bits",
+        ),
+    ],
+)
+def test_memory_code_errors(memory, message):
+    from reliability.campaign import CampaignError
+
+    with pytest.raises(CampaignError, match=message):
+        _memory_unit(memory)

@@ -187,12 +187,16 @@ class RadiationEntry:
 class Memory:
     """An ECC-protected memory of a unit (HBM, DRAM, SRAM): upsets are counted, and the
     uncorrectable ones (two flips in a word between scrubs, multi-bit upsets) are
-    detected uncorrectable errors (class ``due``) that restart the unit."""
+    detected uncorrectable errors (class ``due``) that restart the unit. ``chipkill``
+    corrects any error inside one ``symbol_bits`` symbol; ``miscorrect`` is the share
+    of 3+ bit errors SEC-DED turns into silent corruption."""
 
     bits: float
     upset: RadiationEntry
     word_bits: int = 72
-    ecc: str = "secded"  # or "none": every upset is silent corruption
+    ecc: str = "secded"  # "chipkill" (symbol code), "none": every upset silent
+    symbol_bits: int | None = None  # chipkill's symbol (4: a x4 DRAM device)
+    miscorrect: float | None = None  # SEC-DED: 3+ bit errors miscorrected (None: 0)
     scrub_h: float | None = None
     scrub_kind: str = "periodic"  # or "random" (exponential intervals, same mean)
     recover: Law

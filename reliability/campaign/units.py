@@ -320,8 +320,19 @@ def _validate_radiation(
 
 def _validate_memory(t: Table, env: Environment | None) -> Memory:
     bits = t.number("bits", positive=True, maximum=1e18)
-    word_bits = t.integer("word_bits", 72, minimum=3, maximum=4096)
-    ecc = t.string("ecc", "secded", choices=("secded", "none"))
+    ecc = t.string("ecc", "secded", choices=("secded", "chipkill", "none"))
+    # chipkill: a 144-bit word of 36 x4 symbols (128 data bits over two channels) [U]
+    word_bits = t.integer("word_bits", 144 if ecc == "chipkill" else 72, minimum=3, maximum=4096)
+    symbol = None
+    if t.has("symbol_bits") or ecc == "chipkill":
+        t.refuse("symbol_bits", "a symbol needs ecc = 'chipkill'", unless=ecc == "chipkill")
+        symbol = t.integer("symbol_bits", 4, minimum=2, maximum=64)
+        if word_bits % symbol or word_bits // symbol < 3:
+            raise t.error("word_bits", f"must hold at least 3 symbols of {symbol} bits", word_bits)
+    miscorrect = None
+    if t.has("miscorrect"):
+        t.refuse("miscorrect", "only SEC-DED miscorrects (ecc = 'secded')", unless=ecc == "secded")
+        miscorrect = t.number("miscorrect", minimum=0.0, maximum=1.0)
     defaults: dict[str, Any] = {}
     device = ""
     if t.has("device"):
@@ -340,12 +351,14 @@ def _validate_memory(t: Table, env: Environment | None) -> Memory:
     kind = t.string("scrub_kind", "periodic", choices=("periodic", "random"))
     if scrub is None and t.has("scrub_kind"):
         raise t.error("scrub_kind", "needs a scrub period (scrub = ...)", kind)
-    t.refuse("scrub", "scrubbing needs ECC (ecc = 'secded')", unless=ecc != "none")
+    t.refuse("scrub", "scrubbing needs ECC (secded or chipkill)", unless=ecc != "none")
     memory = Memory(
         bits=bits,
         upset=upset,
         word_bits=word_bits,
         ecc=ecc,
+        symbol_bits=symbol,
+        miscorrect=miscorrect,
         scrub_h=scrub,
         scrub_kind=kind,
         recover=read_duration_law(t, "recover", Law(law="fixed", p1=DEFAULT_RECOVER_H["due"])),
