@@ -133,6 +133,10 @@ def equivalent_shielding_mm(env: Environment) -> float | None:
     >>> round(equivalent_shielding_mm(preset("geo")), 1)
     10.8
     """
+    base = preset(env.orbit)
+    moved = (env.altitude_km, env.inclination_deg) != (base.altitude_km, base.inclination_deg)
+    if moved and env.dose_depth is None:
+        return None  # the preset's curve is not this orbit's
     curve = dose_depth(env)
     depth = np.asarray(curve.depth_mm)
     log_dose = np.log(np.asarray(curve.total_rad_per_y))
@@ -152,7 +156,11 @@ def shielding_note(env: Environment) -> str:
         behind = equivalent_shielding_mm(env)
         return (
             f"dose {env.dose_rad_per_y:g} rad(Si)/y as given: the {env.orbit} curve gives it "
-            + (f"behind {behind:.1f} mm Al" if behind is not None else "behind no depth 0.5-20 mm")
+            + (
+                f"behind {behind:.1f} mm Al"
+                if behind is not None
+                else "behind no depth 0.5-20 mm (or the orbit is moved off its preset)"
+            )
             + " [D]; set shielding_mm to choose the aluminium"
         )
     curve = dose_depth(env)
