@@ -484,9 +484,10 @@ def fault_processes(
                 wrong = 0.0
             else:
                 mbu = mbu_due_rate(bits, lam, f_mbu, span, mem.interleave)
-                # SEC-DED takes some 3+ bit errors for a single one and "corrects" it
-                wide = math.ceil(span / mem.interleave) >= 3
-                wrong = mbu * (mem.miscorrect or 0.0) if wide else 0.0
+                # SEC-DED takes some odd 3+ bit errors for a single one and "corrects"
+                # it (an even count has an even syndrome: always detected)
+                k = math.ceil(span / mem.interleave)
+                wrong = mbu * (mem.miscorrect or 0.0) if k >= 3 and k % 2 else 0.0
             if mbu - wrong > 0:
                 out.append(
                     FaultProcess(

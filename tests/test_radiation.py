@@ -435,3 +435,17 @@ def test_memory_code_errors(memory, message):
 
     with pytest.raises(CampaignError, match=message):
         _memory_unit(memory)
+
+
+def test_even_bursts_are_never_miscorrected_and_chipkill_refuses_interleave():
+    from reliability.campaign import CampaignError
+
+    four = _memory_unit(
+        "{ bits = 1e10, upset = { per_bit_day = 1e-9 }, mbu_fraction = 0.1, mbu_span = 4, "
+        'scrub = "1 h", miscorrect = 0.3 }'
+    )
+    assert "memory-mbu-sdc" not in four
+    with pytest.raises(CampaignError, match="a symbol code needs no interleaving"):
+        _memory_unit(
+            '{ bits = 1e9, ecc = "chipkill", interleave = 2, upset = { per_bit_day = 1e-9 } }'
+        )

@@ -329,6 +329,11 @@ def _validate_memory(t: Table, env: Environment | None) -> Memory:
         symbol = t.integer("symbol_bits", 4, minimum=2, maximum=64)
         if word_bits % symbol or word_bits // symbol < 3:
             raise t.error("word_bits", f"must hold at least 3 symbols of {symbol} bits", word_bits)
+    t.refuse(
+        "interleave",
+        "a symbol code needs no interleaving (a burst inside a symbol is corrected)",
+        unless=ecc != "chipkill",
+    )
     miscorrect = None
     if t.has("miscorrect"):
         t.refuse("miscorrect", "only SEC-DED miscorrects (ecc = 'secded')", unless=ecc == "secded")
