@@ -30,6 +30,7 @@ import numpy as np
 from reliability.shielding import AL_DENSITY_G_CM3, DoseDepth
 
 __all__ = [
+    "MAX_BYTES",
     "SpenvisBlock",
     "read_creme96_let",
     "read_dose_depth",
@@ -39,7 +40,8 @@ __all__ = [
 ]
 
 DAYS_PER_YEAR = 365.25
-_MAX_BYTES = 20 * 2**20  # no environment file is this large; refuse before reading
+#: the largest environment file read (a SPENVIS LET file: a few MiB); refused unread
+MAX_BYTES = 20 * 2**20
 
 
 @dataclass
@@ -87,8 +89,8 @@ def _read_text(path: Path, text: str | None = None) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
-    if path.stat().st_size > _MAX_BYTES:
-        raise ValueError(f"{path}: larger than {_MAX_BYTES >> 20} MiB, not an environment file")
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError(f"{path}: larger than {MAX_BYTES >> 20} MiB, not an environment file")
     try:
         return path.read_text(encoding="ascii", errors="strict").splitlines()
     except UnicodeDecodeError as err:

@@ -7,6 +7,7 @@ Stapor et al. 1990); the shield is :mod:`reliability.shielding`'s.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -92,8 +93,14 @@ def _behind(env: Environment, a: float, b: float | None, mm: float, ref_mm: floa
     outside = trapped_protons(env)
     if len(outside) < 2:
         return 1.0
-    ref = proton_rate(a, b, shield_protons(outside, ref_mm))
-    return proton_rate(a, b, shield_protons(outside, mm)) / ref if ref > 0 else 1.0
+    ref = _rate_behind(outside, a, b, ref_mm)
+    return _rate_behind(outside, a, b, mm) / ref if ref > 0 else 1.0
+
+
+@functools.lru_cache(maxsize=512)
+def _rate_behind(outside: tuple, a: float, b: float | None, mm: float) -> float:
+    # every radiation entry, latch-up temperature step and scenario asks again
+    return proton_rate(a, b, shield_protons(outside, mm))
 
 
 def dose_proxy_rad_per_y(env: Environment) -> float:
@@ -116,13 +123,11 @@ def dose_proxy_rad_per_y(env: Environment) -> float:
     if env.shielding_mm is None:
         return env.dose_rad_per_y
     given = preset(env.orbit)
-    ref_mm = equivalent_shielding_mm(given)
-    curve = dose_depth(given)
-    ref_mm = curve.depth_mm[-1] if ref_mm is None else ref_mm
     if env.c_proton <= 0:
         return given.dose_rad_per_y
-    factor = _behind(env, _BENDEL_A_TYPICAL, None, env.shielding_mm, ref_mm)
-    return given.dose_rad_per_y * factor
+    ref_mm = equivalent_shielding_mm(given)
+    ref_mm = dose_depth(given).depth_mm[-1] if ref_mm is None else ref_mm
+    return given.dose_rad_per_y * _behind(env, _BENDEL_A_TYPICAL, None, env.shielding_mm, ref_mm)
 
 
 def equivalent_shielding_mm(env: Environment) -> float | None:

@@ -19,6 +19,7 @@ from typing import Any
 from scipy import special
 
 from reliability.campaign.errors import MISSING, CampaignError
+from reliability.envfiles import MAX_BYTES
 from reliability.laws import LAWS, Law
 from reliability.units import parse_duration_h
 
@@ -228,8 +229,6 @@ _GIVEN: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
 )
 _READ: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("read", default=None)
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("folder", default=None)
-#: largest data file a campaign may name (a SPENVIS LET file: a few MiB)
-MAX_DATA_BYTES = 20 * 1024 * 1024
 
 
 @contextlib.contextmanager
@@ -274,8 +273,8 @@ def data_file(t: Table, key: str) -> tuple[str, str]:
         raise t.error(key, "a relative file name needs the campaign read from its file", raw)
     else:
         try:
-            if path.stat().st_size > MAX_DATA_BYTES:
-                raise t.error(key, f"larger than {MAX_DATA_BYTES >> 20} MiB", raw)
+            if path.stat().st_size > MAX_BYTES:
+                raise t.error(key, f"larger than {MAX_BYTES >> 20} MiB", raw)
             text = path.read_text(encoding="ascii")
         except FileNotFoundError:
             raise t.error(key, f"{path}: no such file", raw) from None

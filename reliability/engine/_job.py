@@ -104,15 +104,15 @@ def _compute(pi, pf, si, sf, t):
     # a checkpoint that ends on a piece's start belongs to it (rounding aside)
     piece = prof.find(pf[int(pf[PF.TAU_T]) :], 0, pieces, t + 1e-9 if cut else t)
     length = max(0.0, min(get(pf, PF.TAU_V, piece), left / speed))
-    delta = fparam(pf, FParam.WL_DELTA)
-    if cut and piece + 1 < pieces and get(pf, PF.TAU_V, piece + 1) < get(pf, PF.TAU_V, piece):
-        # a predictable rise of the interrupt rate (an SAA pass starts): the checkpoint
-        # is written just before it, or, too close to it already, just after it starts
-        ahead = get(pf, PF.TAU_T, piece + 1) - delta - t
-        length = min(length, ahead if ahead > 0.0 else get(pf, PF.TAU_T, piece + 1) - t)
     if cut:
-        # and the work is saved before the mission ends (a checkpoint ending on the
-        # end itself would not be counted)
+        delta = fparam(pf, FParam.WL_DELTA)
+        if piece + 1 < pieces and get(pf, PF.TAU_V, piece + 1) < get(pf, PF.TAU_V, piece):
+            # a predictable rise of the interrupt rate (an SAA pass starts): checkpoint
+            # just before it, or, too close to it already, just after it starts
+            ahead = get(pf, PF.TAU_T, piece + 1) - delta - t
+            length = min(length, ahead if ahead > 0.0 else get(pf, PF.TAU_T, piece + 1) - t)
+        # and save the work before the mission ends (a checkpoint ending on the end
+        # itself would not be counted)
         last = fparam(pf, FParam.MISSION_H) - delta - t - 1e-9
         if last > 0.0:
             length = min(length, last)
