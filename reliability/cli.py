@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from reliability.campaign import Campaign, CampaignError, load_campaign
+from reliability.campaign import Campaign, CampaignError, load_campaign, tornado
 
 __all__ = ["main"]
 
@@ -97,6 +97,12 @@ def _cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Run directory (default outputs/<campaign>/<time>-<hash8>/).",
 )
+@click.option(
+    "--swings",
+    is_flag=True,
+    help="Run the campaign's [swings] (its baseline and each uncertain input moved on "
+    "its own: a tornado) in place of its [sweep].",
+)
 @_cluster_options
 @_friendly
 def run(
@@ -106,6 +112,7 @@ def run(
     seed: int | None,
     block_size: int | None,
     out: Path | None,
+    swings: bool,
     workers: int | None,
     scheduler: str | None,
     scheduler_file: str | None,
@@ -124,6 +131,7 @@ def run(
             out,
             {"--trials": trials, "--seed": seed, "--block-size": block_size},
             "run",
+            swings=swings,
         )
         command = "reliability " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         start = time.perf_counter()
@@ -249,19 +257,23 @@ def _campaign_and_dir(
     out: Path | None,
     overrides: dict[str, int | None],
     kind: str,
+    *,
+    swings: bool = False,
 ) -> tuple[Campaign, Path]:
     """The campaign and directory of a ``run`` or ``optimize`` (``kind``: "run" or
-    "search"): the stored ones with --resume, else CAMPAIGN with the ``overrides``
-    (by option name) and --out or the default directory."""
+    "search"): the stored ones with --resume, else CAMPAIGN (its swings study with
+    ``swings``) with the ``overrides`` (by option name) and --out or the default
+    directory."""
     from reliability.runner import default_run_dir, resume_campaign
 
     if resume is not None:
         if (
             campaign is not None
             or out is not None
+            or swings
             or any(v is not None for v in overrides.values())
         ):
-            *first, last = ["--out", *overrides]
+            *first, last = ["--out", *(["--swings"] if kind == "run" else []), *overrides]
             raise click.UsageError(
                 f"--resume takes the campaign and settings of the {kind} directory; give no "
                 f"CAMPAIGN, {', '.join(first)} or {last} with it"
@@ -270,10 +282,15 @@ def _campaign_and_dir(
     if campaign is None:
         raise click.UsageError("give a CAMPAIGN file, or --resume RUN_DIR")
     names = {"--trials": "trials", "--seed": "seed", "--block-size": "block_size"}
-    c = load_campaign(campaign).with_overrides(**{names[k]: v for k, v in overrides.items()})
+    c = load_campaign(campaign)
+    if swings:
+        c = tornado(c)
+    c = c.with_overrides(**{names[k]: v for k, v in overrides.items()})
     if out is not None:
         return c, out
     default = default_run_dir(c)
+    if swings:
+        default = default.with_name(f"{default.name}-swings")
     return c, default if kind == "run" else default.with_name(f"{default.name}-optimize")
 
 

@@ -20,14 +20,8 @@ from reliability.radiation import rate_table
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
+from reliability.system import satellite as sat
 from reliability.system.heat import unit_heat, unit_temperature_steps
-from reliability.system.satellite import (
-    satellite_level,
-    satellite_links,
-    satellite_power,
-    satellite_slots,
-    stations_out_of_reach,
-)
 from reliability.thermal import arrhenius
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
@@ -155,9 +149,14 @@ def describe_design(c: Campaign) -> list[str]:
         p = next(p for p in base.profiles if p.name == base.derating.profile)
         steps = ", ".join(f"{m:g} from {t:g} h" for t, m in p.points)
         lines.append(f"derating      share of usable slots that run: {steps}")
-    if c.sweep is not None:
-        lines.append(f"sweep         {len(c.scenarios)} scenarios over " + ", ".join(c.sweep.paths))
-        lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(c.scenarios)]
+    both = c.sweep is not None and c.swings is not None  # a run does the sweep
+    for what, t, scs in (("sweep ", c.sweep, c.scenarios), ("swings", c.swings, c.swing_scenarios)):
+        if t is not None:
+            how = " (run --swings)" if both and what == "swings" else ""
+            lines.append(
+                f"{what}        {len(scs or c.scenarios)} scenarios{how} over {', '.join(t.paths)}"
+            )
+            lines += [f"  scenario {i:<4} {sc.name}" for i, sc in enumerate(scs or c.scenarios)]
     lines += [f"warning       {w}" for w in design_warnings(c)]
     return lines
 
@@ -260,13 +259,13 @@ def _describe_geometry(env: Any, mission_h: float) -> str:
 def _describe_power(design: Any) -> str:
     """Each satellite's power system and what it lets run, over the mission."""
     ps = design.power
-    pp = satellite_power(design)
+    pp = sat.satellite_power(design)
     sun, ecl, frac = pp.sun, pp.eclipse[:, -1], pp.eclipse_share  # every unit usable
-    slots = satellite_slots(design)
+    slots = sat.satellite_slots(design)
     length = np.diff(np.append(pp.start_h, design.mission_h))
     short = (sun < slots) | ((ecl < slots) & (frac > 0))
     lost = ((slots - sun) * (1 - frac) + (slots - ecl) * frac) * length
-    k = design.levels[satellite_level(design) + 1].k
+    k = design.levels[sat.satellite_level(design) + 1].k
     below = ((sun < k) | ((ecl < k) & (frac > 0))) & (length > 0)
     under_k = (
         f"; below the satellite's k = {k} on {length[below].sum() / 24:.0f} days, yet it "
@@ -289,8 +288,8 @@ def _describe_power(design: Any) -> str:
 def _describe_links(design: Any) -> str:
     """Each satellite's links: contacts, rates and store, and what they carry."""
     lk = design.links
-    carried = satellite_links(design, time_edges(design.mission_h, design.time_step_h))
-    slots = satellite_slots(design)
+    carried = sat.satellite_links(design, time_edges(design.mission_h, design.time_step_h))
+    slots = sat.satellite_slots(design)
     full = float(carried.table[-1])
     ok = np.isfinite(carried.wait_min)
     widths = np.diff(time_edges(design.mission_h, design.time_step_h))[ok]
@@ -335,8 +334,8 @@ def _describe_thermal(design: Any) -> str:
     ]
     throttle = ""
     if th.max_unit_c is not None:
-        pp = satellite_power(design)
-        slots = satellite_slots(design)
+        pp = sat.satellite_power(design)
+        slots = sat.satellite_slots(design)
         days = np.diff(np.append(pp.start_h, design.mission_h))[pp.sun < slots].sum() / 24
         throttle = (
             f"; throttled to keep them at or below {th.max_unit_c:g} C: {pp.sun.min()} to "
@@ -408,7 +407,7 @@ def design_warnings(c: Campaign) -> list[str]:
                     "electronic parts; check radiator_m2 and the loads"
                 ] = None
         if d.links is not None:
-            far = stations_out_of_reach(d)
+            far = sat.stations_out_of_reach(d)
             for i in far:
                 st = d.links.stations[i]
                 out[

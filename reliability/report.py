@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from reliability import plots, plots_orbit
 from reliability.assumptions import Assumption, assumptions, at_a_glance, suggested_swings
-from reliability.campaign import Campaign, Target, parse_campaign
+from reliability.campaign import Campaign, Target, parse_campaign, tornado
 from reliability.decision import Decision, decide, pick_warnings, requirement_arithmetic
 from reliability.describe import describe_design
 from reliability.results import SchemaError, atomic_write, config_files, open_result
@@ -193,9 +193,8 @@ def _placeholder_line(notes: list[Assumption], campaign: Campaign) -> str:
     """How much of the design rests on placeholders, in one line."""
     own = [a for a in notes if a.where == "campaign file"]
     held = [a for a in notes if a.placeholder]
-    swept = set(campaign.sweep.paths if campaign.sweep else ()) | set(
-        campaign.swings.paths if campaign.swings else ()
-    )
+    moved = campaign.sweep or campaign.swings  # a run does its sweep, or its swings
+    swept = set(moved.paths if moved else ())
     line = (
         f"{len(held)} of the {len(notes)} tagged assumptions "
         + ("is a placeholder" if len(held) == 1 else "are placeholders")
@@ -216,10 +215,18 @@ def _placeholder_line(notes: list[Assumption], campaign: Campaign) -> str:
 
 def _sensitivity(notes: list[Assumption], campaign: Campaign) -> str:
     """Where the report's tornado is, or what to run to get one."""
-    if campaign.swings is not None:
+    if campaign.swings is not None and campaign.sweep is None:
         return (
             "Each uncertain input was moved on its own around the baseline, under common "
             "random numbers: the tornado figure below ranks their effect."
+        )
+    if campaign.swings is not None:
+        n = len(campaign.swings.paths)
+        return (
+            f"The campaign's [swings] move {n} uncertain input{'s' if n > 1 else ''} on "
+            f"{'their' if n > 1 else 'its'} own around the baseline; `reliability run "
+            "CAMPAIGN --swings` runs them, and its report draws the tornado that ranks "
+            "their effect."
         )
     uncertain = [a for a in notes if a.placeholder or "U" in a.tags]
     untagged = not any(a.where == "campaign file" for a in notes)
@@ -239,11 +246,9 @@ def _sensitivity(notes: list[Assumption], campaign: Campaign) -> str:
     if not suggested_swings(campaign):
         return text + " Give the campaign a [swings] table of them to see it."
     return (
-        text
-        + " Run a copy of the campaign file with the table below"
-        + (" in place of its [sweep]" if campaign.sweep is not None else "")
-        + " (each life and rate at half and twice its value; it loads as given), and "
-        "its report draws the tornado."
+        text + " Add the table below to the campaign file (each life and rate at half and "
+        "twice its value; it loads as given) and run it with --swings: its report draws "
+        "the tornado."
     )
 
 
@@ -438,6 +443,8 @@ def _campaign_of(ds: xr.Dataset, run: Path) -> Campaign:
         str(ds.attrs.get("config_toml", "")), source=where, files=config_files(ds, where)
     )
     a = ds.attrs
+    if a.get("swings") and c.sweep is not None:  # a `run --swings` of a swept campaign
+        c = tornado(c)
     trials = a.get("trials")
     c = c.with_overrides(
         seed=int(a["seed_entropy"], 16),

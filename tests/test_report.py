@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from matplotlib import image
 from scipy import stats
 
-from reliability.campaign import CampaignError, Target, parse_campaign
+from reliability.campaign import CampaignError, Target, parse_campaign, tornado
 from reliability.cli import main
 from reliability.decision import decide, design_cost, paired_differences
 from reliability.report import write_report
@@ -302,8 +302,41 @@ def test_one_at_a_time_swings_draw_a_tornado(tmp_path):
     out = tmp_path / "rep"
     write_report(run, out_dir=out)
     assert (out / "figures" / "tornado.svg").exists()
-    with pytest.raises(CampaignError, match="not both"):
-        parse_campaign(_text(swings + "\n" + SWEEP), source="x.toml")
+    with pytest.raises(CampaignError, match="no \\[swings\\] table"):
+        tornado(parse_campaign(_text(SWEEP), source="x.toml"))
+
+
+def test_a_sweep_and_its_swings_run_apart(tmp_path):
+    """A campaign may carry both tables: a run does the sweep and says how to run the
+    swings; `run --swings` runs them (resumable), and its report draws the tornado."""
+    swings = '[swings]\n"units.node.failures[0].mean" = ["600 h", "1000 h"]'
+    both = tmp_path / "both.toml"
+    both.write_text(_text(SWEEP + "\n" + swings, trials=40))
+    c = parse_campaign(both.read_text(), source=str(both))
+    assert [sc.name for sc in c.scenarios] == ["cold=0", "cold=1", "cold=3"]
+    t = tornado(c)
+    assert [sc.name for sc in t.scenarios] == ["baseline", "mean=600 h", "mean=1000 h"]
+    assert t.sweep is None and t.config_sha256 != c.config_sha256
+    alone = parse_campaign(_text(swings, trials=40))  # the same designs as swings alone
+    assert [sc.design for sc in t.scenarios] == [sc.design for sc in alone.scenarios]
+    cli = CliRunner()
+    r = cli.invoke(main, ["run", str(both), "--workers", "0", "--out", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    r = cli.invoke(main, ["report", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "s" / "report.md").read_text()
+    assert "`reliability run CAMPAIGN --swings` runs them" in text
+    assert not (tmp_path / "s" / "figures" / "tornado.svg").exists()
+    args = ["run", str(both), "--swings", "--workers", "0", "--out", str(tmp_path / "w")]
+    r = cli.invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert "mean=600 h" in r.output and "cold=3" not in r.output
+    (tmp_path / "w" / "result.nc").unlink()  # resumed from its parts as the swings study
+    r = cli.invoke(main, ["run", "--resume", str(tmp_path / "w"), "--workers", "0"])
+    assert r.exit_code == 0, r.output
+    r = cli.invoke(main, ["report", str(tmp_path / "w")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "w" / "figures" / "tornado.svg").exists()
 
 
 def _sweep_campaign(values):

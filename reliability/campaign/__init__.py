@@ -7,7 +7,7 @@ entry points. See :mod:`reliability.campaign.model` for the semantics.
 
 from reliability.campaign.cluster import lot_depth
 from reliability.campaign.errors import CampaignError
-from reliability.campaign.load import load_campaign, parse_campaign, validate_document
+from reliability.campaign.load import load_campaign, parse_campaign, tornado, validate_document
 from reliability.campaign.model import (
     FAULT_METRICS,
     METRICS,
@@ -73,5 +73,6 @@ __all__ = [
     "load_campaign",
     "lot_depth",
     "parse_campaign",
+    "tornado",
     "validate_document",
 ]

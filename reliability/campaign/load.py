@@ -19,7 +19,7 @@ from reliability.campaign.sections import read_document
 from reliability.campaign.space import MAX_DESIGNS, read_optimize
 from reliability.campaign.sweep import expand, read_sweep
 
-__all__ = ["load_campaign", "parse_campaign", "validate_document"]
+__all__ = ["load_campaign", "parse_campaign", "tornado", "validate_document"]
 
 
 def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
@@ -27,21 +27,35 @@ def _validate_campaign(doc: dict[str, Any], source: str, text: str) -> Campaign:
     settings, base = read_document(base_doc, source)
     if "optimize" in doc:
         settings.update(_optimize_space(doc["optimize"], base_doc, source, settings, base))
-    if "sweep" in doc and "swings" in doc:
-        raise CampaignError(
-            "give a [sweep] grid or one-at-a-time [swings], not both",
-            source=source,
-            path="swings",
-        )
     common = {"base": base, "source": source, "toml_text": text, **settings}
     if "sweep" not in doc and "swings" not in doc:
         only = Scenario(name="baseline", settings=(), design=base)
         return Campaign(**common, scenarios=(only,))
-    swings = "swings" in doc
-    table = "swings" if swings else "sweep"
-    grid = read_sweep(doc[table], source, table)
-    scenarios = expand(base_doc, grid, swings, source, read_document)
-    return Campaign(**common, **{table: grid}, scenarios=scenarios)
+    tables: dict[str, Any] = {}
+    runs: dict[str, tuple[Scenario, ...]] = {}
+    for table in ("sweep", "swings"):
+        if table in doc:
+            tables[table] = read_sweep(doc[table], source, table)
+            runs[table] = expand(base_doc, tables[table], table == "swings", source, read_document)
+    # a run does the sweep; `run --swings` (:func:`tornado`) does the swings in its place
+    scenarios = runs.get("sweep", runs.get("swings"))
+    return Campaign(**common, **tables, scenarios=scenarios, swing_scenarios=runs.get("swings", ()))
+
+
+def tornado(campaign: Campaign) -> Campaign:
+    """The campaign's one-at-a-time ``[swings]`` study: its baseline and each uncertain
+    setting moved on its own, run in place of its ``[sweep]`` (``run --swings``).
+
+    A campaign may carry both tables: the sweep is the design trade a run makes, the
+    swings the sensitivity of its baseline to inputs nobody can choose.
+    """
+    if campaign.swings is None:
+        raise CampaignError("has no [swings] table to run", source=campaign.source, path="swings")
+    if campaign.sweep is None:
+        return campaign
+    return dataclasses.replace(
+        campaign, sweep=None, scenarios=campaign.swing_scenarios, swing_scenarios=()
+    )
 
 
 def _optimize_space(

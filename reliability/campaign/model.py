@@ -536,6 +536,7 @@ class Campaign:
     base: Design
     scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
     optimize_scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
+    swing_scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
     source: str = field(default="<campaign>", compare=False)
     toml_text: str = field(default="", compare=False, repr=False)
     files: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # data
@@ -559,8 +560,7 @@ class Campaign:
         d = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if f.name
-            not in ("source", "toml_text", "files", "scenarios", "optimize_scenarios", "base")
+            if f.compare and f.name != "base"  # the rest are not settings
         }
         d.update({f.name: getattr(self.base, f.name) for f in dataclasses.fields(self.base)})
         if self.files:  # what any scenario read from the data files it names

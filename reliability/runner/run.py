@@ -359,7 +359,7 @@ def _crude(
     )
     ds.attrs["engine"] = engine
     _time_structure(ds, [sc.design for sc in scenarios], plans)
-    if campaign.swings is not None:
+    if campaign.swings is not None and campaign.sweep is None:  # the swings study
         sw = campaign.swings
         ds.attrs["swings"] = json.dumps(
             [[p, list(v)] for p, v in zip(sw.paths, sw.values, strict=True)]

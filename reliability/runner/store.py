@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from reliability.campaign import Campaign, load_campaign
+from reliability.campaign import Campaign, load_campaign, tornado
 
 try:
     import fcntl
@@ -102,6 +102,8 @@ def resume_campaign(run_dir: str | Path) -> Campaign:
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             raise ValueError(f"{run / FILES}: not a table of file texts")
     campaign = load_campaign(run / "campaign.toml", files=files)
+    if meta.get("study") == "swings":
+        campaign = tornado(campaign)
     if overrides["trials"] == campaign.trials:
         # not overridden: a trial count given would replace a precision target
         overrides["trials"] = None
@@ -152,6 +154,8 @@ class RunStore:
                 }
                 if self.kind != "run":  # a run's manifest stays as it was
                     meta["kind"] = self.kind
+                if c.swings is not None and c.sweep is None:  # `run --swings`
+                    meta["study"] = "swings"
                 _write_text(manifest, json.dumps(meta, indent=2) + "\n")
         except BaseException:
             self.close()
