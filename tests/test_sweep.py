@@ -1,11 +1,12 @@
 """Design sweeps: the grid becomes the scenario dimension, with common random numbers."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from reliability.campaign import CampaignError, parse_campaign
+from reliability.campaign import CampaignError, load_campaign, parse_campaign, tornado
 from reliability.runner import run_campaign
 from tests.conftest import campaign_text
 
@@ -111,3 +112,19 @@ def test_switching_off_common_random_numbers_decouples_scenarios():
     assert np.corrcoef(a[:, 0], a[:, 1])[0, 1] > 0.95
     assert abs(np.corrcoef(b[:, 0], b[:, 1])[0, 1]) < 0.3
     assert crn.attrs["common_random_numbers"] == 1 and ind.attrs["common_random_numbers"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).parent.parent / "campaigns").glob("*.toml")),
+    ids=lambda p: p.stem,
+)
+def test_every_shipped_campaign_swings_its_uncertain_inputs(path):
+    """Issue 15: each shipped campaign carries [swings]; every swing moves its design
+    away from the baseline (a path that changed nothing would draw an empty bar)."""
+    c = tornado(load_campaign(path))
+    assert c.swings is not None and c.scenarios[0].name == "baseline"
+    assert len(c.scenarios) == 1 + sum(len(v) for v in c.swings.values)
+    base = c.scenarios[0].design
+    for sc in c.scenarios[1:]:
+        assert sc.design != base, sc.name
