@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from reliability.results import atomic_write
 from reliability.stats import mean_ci, proportion_ci
+from reliability.swings import swing_effects
 
 __all__ = [
     "availability_ecdf",
@@ -416,27 +417,13 @@ def tornado(ds: xr.Dataset, *, metric: str = "availability", ax=None) -> Axes:
     """One-at-a-time sensitivity: for each swung setting, the change of the mean metric
     from the baseline at each of its values (paired differences under common random
     numbers, with 95% CIs), widest swing on top."""
-    import json
-
     ax = _axes(ax)
-    swings = json.loads(ds.attrs.get("swings", "[]"))
-    if not swings:
-        raise ValueError("the run has no [swings]: no tornado to draw")
-    base = ds[metric].sel(scenario="baseline").values.astype(float)
-    names = list(ds["scenario"].values.astype(str))
     bars = []
-    for path, values in swings:
-        leaf = path.rsplit(".", 1)[-1]
-        points = []
-        for v in values:
-            label = str(v).lower() if isinstance(v, bool) else f"{v}"
-            name = f"{leaf}={label}" if f"{leaf}={label}" in names else f"{path}={label}"
-            d = mean_ci(ds[metric].sel(scenario=name).values.astype(float) - base)
-            points.append((label, d))
-        lo = min(d.value for _, d in points)
-        hi = max(d.value for _, d in points)
-        bars.append((path, points, lo, hi))
-    bars.sort(key=lambda b: b[3] - b[2])
+    for path, points in swing_effects(ds, metric):
+        bars.append(
+            (path, points, min(d.value for _, d in points), max(d.value for _, d in points))
+        )
+    bars.reverse()  # widest on top
     for y, (_path, points, lo, hi) in enumerate(bars):
         ax.barh(y, hi - lo, left=lo, color="0.8", edgecolor="0.3")
         for label, d in points:

@@ -27,6 +27,7 @@ from reliability.decision import Decision, decide, pick_warnings, requirement_ar
 from reliability.describe import describe_design
 from reliability.results import SchemaError, atomic_write, config_files, open_result
 from reliability.summary import criticality_rows, summary_rows
+from reliability.swings import swing_table
 
 __all__ = ["write_report"]
 
@@ -86,7 +87,7 @@ unverified (judgement), D derived or a design choice. Placeholders come first.
 
 {{ sensitivity }}
 {% if swings %}
-```toml
+```
 {{ swings }}
 ```
 {% endif %}{% endif %}
@@ -218,7 +219,7 @@ def _sensitivity(notes: list[Assumption], campaign: Campaign) -> str:
     if campaign.swings is not None and campaign.sweep is None:
         return (
             "Each uncertain input was moved on its own around the baseline, under common "
-            "random numbers: the tornado figure below ranks their effect."
+            "random numbers: the table and the tornado figure below rank their effect."
         )
     if campaign.swings is not None:
         n = len(campaign.swings.paths)
@@ -582,7 +583,7 @@ def write_report(
         "assumptions": (notes := assumptions(campaign)),
         "placeholder_line": _placeholder_line(notes, campaign),
         "sensitivity": "" if rare else _sensitivity(notes, campaign),
-        "swings": "" if rare else suggested_swings(campaign),
+        "swings": "" if rare else swing_table(ds, decision.metric) or suggested_swings(campaign),
         "summary": summary_rows(ds),
         "criticality": [] if rare else criticality_rows(ds),
         "arithmetic": [] if rare else requirement_arithmetic(decision, ds),

@@ -40,6 +40,7 @@ RANKS = {
     "runner": 6,
     "describe": 7,
     "summary": 7,
+    "swings": 6,
     "decision": 7,
     "plots": 7,
     "plots_orbit": 7,

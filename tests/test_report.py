@@ -399,7 +399,7 @@ def test_the_report_opens_with_the_design_and_its_assumptions(swept_run, tmp_pat
     # the test campaign tags nothing: the report says so, and what to run for a tornado
     assert "tags none of its own numbers" in md
     assert '"units.node.failures[0].mean" = ["16.67 d", "66.67 d"]' in md
-    assert "in place of its [sweep]" in md
+    assert "run it with --swings" in md
 
 
 def _screenshot(html, tmp_path, name):
