@@ -251,3 +251,52 @@ def test_lots_must_lie_inside_the_groups_that_are_replaced_and_splitting_refuses
     split = text.replace("seed = 1409", 'seed = 1409\nmethod = "splitting"')
     with pytest.raises(CampaignError, match="splitting cannot estimate total-dose thresholds"):
         resolve_method(parse_campaign(split))
+
+
+def test_stored_spares_carry_their_dose():
+    """Issue 15 item 4: a spare on board collects dose from launch, powered or not."""
+    from reliability.campaign import load_campaign
+    from reliability.verify import validation_dir
+
+    c = load_campaign(validation_dir() / "tid_stored_spare.toml")
+    (entry,) = c.base.leaf_unit.radiation
+    _, ln_median, sigma = entry.threshold
+    dose_h, mission = c.base.environment.dose_rad_per_h, c.mission_h
+    life = stats.lognorm(sigma, scale=math.exp(ln_median) / dose_h)  # hours from launch
+    exact = 1.0 - integrate.quad(lambda t: life.cdf(t) ** 3, 0, mission, epsabs=1e-12)[0] / mission
+    (e,) = c.expectations
+    assert e.exact == pytest.approx(exact, abs=1e-9)
+    ds = run_campaign(c.with_overrides(trials=2000, block_size=500), n_workers=0)
+    assert_mean(ds["availability"].values.ravel(), exact)
+
+
+def test_a_fixed_threshold_spare_is_dead_on_arrival_and_dose_runs_while_down(make_campaign):
+    """Thresholds reached at 5 y: the one spare, stored since launch, fails when swapped
+    in (availability 1/2 exactly, not 1); and a unit's dose runs on while the system is
+    down for servicing even when units do not age then (age_while_down = false)."""
+    env = '[environment]\norbit = "sso-650"\ndose_rad_per_y = 1000'
+    tid = 'radiation = [{ class = "tid", threshold_rad = 5000 }]'
+    c = make_campaign(
+        mission="10 y",
+        trials=8,
+        failures="",
+        unit_extra=tid,
+        cluster='node = { n = 1, k = 1, spares = { cold = 1, swap = "1 min" } }',
+        environment=env,
+    )
+    ds = run_campaign(c, n_workers=0)
+    assert np.allclose(ds["availability"].values, 0.5, atol=1e-6)
+    visits = '[maintenance]\nservicing = { every = "3 y", duration = "1 y", system_down = true }'
+    c = make_campaign(
+        mission="5.5 y",
+        trials=4,
+        failures="",
+        unit_extra=tid,
+        cluster="node = { n = 1, k = 1 }",
+        campaign_extra="age_while_down = false",
+        environment=env,
+        rest=visits,
+    )
+    ds = run_campaign(c, n_workers=0)
+    # the visit from 3 to 4 y does not hold the dose back: the threshold comes at 5 y
+    assert np.allclose(ds["time_to_first_failure_h"].values, 5 * 8766.0, rtol=1e-3)

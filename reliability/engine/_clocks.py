@@ -6,7 +6,10 @@ when Lambda reaches origin + life, and its wall time is Lambda^-1 of that, exact
 (solar cycle steps, SAA passes, a sine, this trial's solar particle events): time
 structure is integrated, never stepped. Armed clocks sit in one indexed heap per
 domain, keyed in that domain's operational time. While the system is down and units
-do not age (``age_while_down`` = 0) every domain's operational time is frozen.
+do not age (``age_while_down`` = 0) every domain's operational time is frozen, but
+for the calendar domain: time in orbit, in which total-dose lives are kept. Dose
+accrues while a unit or the system is down, and a spare carries the dose of its time
+in orbit since it came there (``born``).
 """
 
 from __future__ import annotations
@@ -99,7 +102,7 @@ def lam_inv(pi, pf, sf, d, c):
 def op_now(pi, pf, si, sf, d, t):
     """Operational time of domain ``d`` at wall time ``t`` (frozen while the system is
     down when units do not age then)."""
-    if ivar(si, IVar.FROZEN):
+    if ivar(si, IVar.FROZEN) and not get(pi, P.DOM_CALENDAR, d):
         return get(sf, SF.DOM_FROZEN, d) - get(sf, SF.DOM_LAG, d)
     return lam(pi, pf, sf, d, t) - get(sf, SF.DOM_LAG, d)
 
@@ -186,20 +189,32 @@ def redraw_silent(pi, pf, si, sf, su, c):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def renew(pi, pf, si, sf, su, unit, t):
-    """Make ``unit`` as good as new: every failure mode draws a fresh life."""
+def _dose_from(pi, sf, c, origin, t):
+    """Count calendar clock ``c``'s time in orbit from ``origin``; a unit already past
+    its dose threshold at ``t`` fails at once (a part is found dead when powered)."""
+    put(sf, SF.CLK_ORIGIN, c, max(origin, t - get(sf, SF.CLK_DEADLINE, c)))
+
+
+@kernel(forceinline=True, error_model="numpy")
+def renew(pi, pf, si, sf, su, unit, t, born):
+    """Make ``unit`` as good as new: every failure mode draws a fresh life. Its total
+    dose counts from ``born``, when it came to orbit (NaN: the unit's own, kept)."""
     c0 = get(pi, P.UNIT_CLOCK0, unit)
     for c in range(c0, c0 + get(pi, P.UNIT_NMODES, unit)):
         disarm(pi, si, sf, c)
         m = get(pi, P.CLOCK_MODE, c)
         u = life_uniform(pi, su, c)
-        put(sf, SF.CLK_ORIGIN, c, op_now(pi, pf, si, sf, get(pi, P.MODE_DOM, m), t))
+        d = get(pi, P.MODE_DOM, m)
+        origin = get(sf, SF.CLK_ORIGIN, c) if math.isnan(born) else born
+        put(sf, SF.CLK_ORIGIN, c, op_now(pi, pf, si, sf, d, t))
         put(
             sf,
             SF.CLK_DEADLINE,
             c,
             laws.draw(get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m), u),
         )
+        if get(pi, P.DOM_CALENDAR, d):
+            _dose_from(pi, sf, c, origin, t)
         arm(pi, si, sf, c)
 
 
@@ -233,7 +248,8 @@ def resume(pi, pf, si, sf, su, unit, mode, t):
     for c in range(c0, c0 + get(pi, P.UNIT_NMODES, unit)):
         m = get(pi, P.CLOCK_MODE, c)
         age = get(sf, SF.CLK_PAUSED, c)
-        if c == failed or (selected and get(pi, P.MODE_PM_RENEW, m)):
+        drawn = c == failed or (selected and get(pi, P.MODE_PM_RENEW, m))
+        if drawn:
             u = life_uniform(pi, su, c)
             law, p1, p2 = get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m)
             if c != failed or get(pi, P.MODE_RENEW, m) == Renew.CLOCK:
@@ -241,23 +257,26 @@ def resume(pi, pf, si, sf, su, unit, mode, t):
                 put(sf, SF.CLK_DEADLINE, c, laws.draw(law, p1, p2, u))
             else:
                 put(sf, SF.CLK_DEADLINE, c, laws.draw_after(law, p1, p2, age, u))
-        put(sf, SF.CLK_ORIGIN, c, op_now(pi, pf, si, sf, get(pi, P.MODE_DOM, m), t) - age)
+        if not drawn and get(pi, P.DOM_CALENDAR, get(pi, P.MODE_DOM, m)):
+            _dose_from(pi, sf, c, get(sf, SF.CLK_ORIGIN, c), t)  # dose accrued while down
+        else:
+            put(sf, SF.CLK_ORIGIN, c, op_now(pi, pf, si, sf, get(pi, P.MODE_DOM, m), t) - age)
         arm(pi, si, sf, c)
 
 
 @kernel(forceinline=True, error_model="numpy")
 def next_failure(pi, pf, si, sf):
-    """Wall time and domain of the earliest pending failure (inf when none or frozen)."""
+    """Wall time and domain of the earliest pending failure (inf when none, or when
+    frozen: but for the calendar domain, total dose)."""
     best = math.inf
     best_d = -1
-    if ivar(si, IVar.FROZEN):
-        return best, best_d
+    frozen = ivar(si, IVar.FROZEN)
     if iparam(pi, IParam.N_DOM) == 1:  # only the identity clock: wall time = key + lag
-        if get(si, S.FH_SIZE, 0) == 0:
+        if frozen or get(si, S.FH_SIZE, 0) == 0:
             return best, best_d
         return sf[int(sf[SF.FH_KEY])] + get(sf, SF.DOM_LAG, 0), 0
     for d in range(iparam(pi, IParam.N_DOM)):
-        if get(si, S.FH_SIZE, d) == 0:
+        if get(si, S.FH_SIZE, d) == 0 or (frozen and not get(pi, P.DOM_CALENDAR, d)):
             continue
         if get(si, S.DOM_DIRTY, d):
             top = sf[int(sf[SF.FH_KEY]) + get(pi, P.DOM_HOFF, d)]
@@ -276,6 +295,8 @@ def set_frozen(pi, pf, si, sf, want, t):
     if want == ivar(si, IVar.FROZEN):
         return False
     for d in range(iparam(pi, IParam.N_DOM)):
+        if get(pi, P.DOM_CALENDAR, d):
+            continue  # time in orbit runs on
         if want:
             put(sf, SF.DOM_FROZEN, d, lam(pi, pf, sf, d, t))
         else:

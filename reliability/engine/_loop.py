@@ -83,7 +83,7 @@ def reset(pi, pf, si, sf, su, key, own_clocks):
     tree.reset(pi, si)
     for unit in range(n):
         if own_clocks:
-            clocks.renew(pi, pf, si, sf, su, unit, 0.0)
+            clocks.renew(pi, pf, si, sf, su, unit, 0.0, 0.0)
         else:
             tree.uplist_add(si, unit)
     restore.reset(pi, pf, si, sf, su)

@@ -147,9 +147,9 @@ def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
             elif _turn_resumes(pi, fmode) and not replace_all:
                 clocks.resume(pi, pf, si, sf, su, unit, fmode, t)  # the visit ends the turn
             else:
-                clocks.renew(pi, pf, si, sf, su, unit, t)  # a new unit
+                clocks.renew(pi, pf, si, sf, su, unit, t, t)  # a new unit
         elif replace_all and own_clocks:
-            clocks.renew(pi, pf, si, sf, su, unit, t)
+            clocks.renew(pi, pf, si, sf, su, unit, t, t)
     tree.reset(pi, si)
     for pool in range(iparam(pi, IParam.N_CREW)):
         put(si, S.CREW_BUSY, pool, 0)
@@ -160,7 +160,7 @@ def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
         put(si, S.SQ_LEN, sp, 0)
         put(si, S.SQ_HEAD, sp, 0)
         if iparam(pi, IParam.SVC_RESTOCK) and not get(pi, P.SP_GROUP, sp):
-            put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+            orders.stock_fill(pi, si, sf, sp, t)
         restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
     notify.visit_end(pi, pf, si, sf, su, t, row)
 
@@ -170,7 +170,7 @@ def _resupply(pi, pf, si, sf, su, t):
     for sp in range(iparam(pi, IParam.N_SP)):
         if get(pi, P.SP_GROUP, sp):
             continue  # spare groups come by launches, not with the unit spares
-        put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+        orders.stock_fill(pi, si, sf, sp, t)
         restore.serve_spare_queue(pi, pf, si, sf, su, sp, t)
         restore.reschedule_warm(pi, pf, si, sf, su, sp, t)
     _next_resupply(pi, pf, si, sf, su, t, False)
@@ -183,7 +183,7 @@ def _launch_flies(pi, pf, si, sf, su, kind, index, t, row):
     order the pool orders again if its position is still at or below the reorder
     point. (One function for both: the restoration code it calls is compiled once.)"""
     if kind == Event.ORDER_ARRIVES:
-        sp = orders.arrive(pi, pf, si, su, index, t, row)
+        sp = orders.arrive(pi, pf, si, sf, su, index, t, row)
     else:
         sp = index
         orders.cadence(pi, pf, si, sf, su, sp, t, row)

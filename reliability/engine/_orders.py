@@ -14,6 +14,10 @@ A pool with a cadence launches ``Q`` spares every ``sp_every`` hours from
 a failed cadence launch loses its batch and is not replaced (the next flight comes
 on schedule), and on-demand orders, if the pool has a reorder point too, see its
 stock as it is.
+
+Every pool keeps the sum of the times its spares came to orbit (``sp_arrive``): a
+spare carries the total dose of its time in orbit into the slot it is swapped into.
+Which spare of a pool is taken is not tracked; it came to orbit at the pool's mean.
 """
 
 from __future__ import annotations
@@ -25,7 +29,32 @@ from reliability.engine import _laws as laws
 from reliability.engine import streams as rnd
 from reliability.engine._access import add, fparam, get, iparam, next_count, out, put, trial_key
 from reliability.engine._jit import kernel
-from reliability.engine.spec import PF, Counter, Event, FParam, IParam, Out, P, S, Stream
+from reliability.engine.spec import PF, SF, Counter, Event, FParam, IParam, Out, P, S, Stream
+
+
+@kernel(forceinline=True, error_model="numpy")
+def stock_add(si, sf, sp, n, t):
+    """``n`` spares come to orbit at ``t`` and join pool ``sp``."""
+    add(si, S.SP_STOCK, sp, n)
+    add(sf, SF.SP_ARRIVE, sp, n * t)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def stock_fill(pi, si, sf, sp, t):
+    """Pool ``sp`` topped up to its capacity with spares new to orbit at ``t``."""
+    n = get(pi, P.SP_CAPACITY, sp) - get(si, S.SP_STOCK, sp)
+    if n > 0:
+        stock_add(si, sf, sp, n, t)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def stock_take(si, sf, sp):
+    """A spare leaves pool ``sp``: when it came to orbit (the pool's mean)."""
+    n = get(si, S.SP_STOCK, sp)
+    born = get(sf, SF.SP_ARRIVE, sp) / n if n > 0 else 0.0
+    add(si, S.SP_STOCK, sp, -1)
+    add(sf, SF.SP_ARRIVE, sp, -born)
+    return born
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -65,7 +94,7 @@ def reorder(pi, pf, si, sf, su, sp, t):
 
 
 @kernel(forceinline=True, error_model="numpy")
-def _fly(pi, pf, si, su, sp, t, row):
+def _fly(pi, pf, si, sf, su, sp, t, row):
     """A launch of pool ``sp`` flies at ``t``: counted, and its batch joins the stock
     unless it fails."""
     counted = t >= fparam(pf, FParam.WARMUP_H)
@@ -76,7 +105,7 @@ def _fly(pi, pf, si, su, sp, t, row):
         if counted:
             row[out(pi, Out.LAUNCH_FAILURES)] += 1.0
     else:
-        add(si, S.SP_STOCK, sp, get(pi, P.SP_BATCH, sp))
+        stock_add(si, sf, sp, get(pi, P.SP_BATCH, sp), t)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -95,15 +124,15 @@ def cadence(pi, pf, si, sf, su, sp, t, row):
     nxt = t + get(pf, PF.SP_EVERY, sp)
     if nxt <= get(pf, PF.SP_LAST, sp):
         events.schedule(si, sf, events.ident(pi, Event.CADENCE_LAUNCH, sp), nxt)
-    _fly(pi, pf, si, su, sp, t, row)
+    _fly(pi, pf, si, sf, su, sp, t, row)
 
 
 @kernel(error_model="numpy")
-def arrive(pi, pf, si, su, slot, t, row):
+def arrive(pi, pf, si, sf, su, slot, t, row):
     """The launch of order ``slot`` at ``t``: its batch joins the pool's stock unless
     the launch fails. Returns the pool."""
     sp = get(pi, P.ORDER_POOL, slot)
     put(si, S.ORDER_LIVE, slot, 0)
     add(si, S.SP_ONORDER, sp, -get(pi, P.SP_BATCH, sp))
-    _fly(pi, pf, si, su, sp, t, row)
+    _fly(pi, pf, si, sf, su, sp, t, row)
     return sp

@@ -209,7 +209,7 @@ def _repaired(pi, pf, si, sf, su, slot, t):
     """A unit swapped out is repaired: it joins its pool's stock."""
     sp = get(pi, P.SHOP_POOL, slot)
     put(si, S.SHOP_LIVE, slot, 0)
-    add(si, S.SP_STOCK, sp, 1)
+    orders.stock_add(si, sf, sp, 1, 0.0)  # its dose is not kept: taken as in orbit from the start
     if get(si, S.SP_SHOPQ, sp) > 0:
         add(si, S.SP_SHOPQ, sp, -1)
         _repair_in(pi, pf, si, sf, su, slot, sp, t)
@@ -355,7 +355,7 @@ def _back_up(pi, pf, si, sf, su, unit, t, row):
 
 
 @kernel(error_model="numpy")
-def _renew_slot(pi, pf, si, sf, su, unit, t, row):
+def _renew_slot(pi, pf, si, sf, su, unit, t, row, born):
     """A replaced group brings ``unit`` (a unit or a nested platform) back new: its
     restoration, if any, is abandoned (crew and reserved spare released, queues left)."""
     if not get(si, S.UNIT_UP, unit):
@@ -375,30 +375,31 @@ def _renew_slot(pi, pf, si, sf, su, unit, t, row):
             reschedule_warm(pi, pf, si, sf, su, sp, t)
         unit_down_time(pi, pf, sf, unit, t, row, get(si, S.UNIT_FMODE, unit))
         _back_up(pi, pf, si, sf, su, unit, t, row)
-    clocks.renew(pi, pf, si, sf, su, unit, t)
+    clocks.renew(pi, pf, si, sf, su, unit, t, born)
 
 
 @kernel(error_model="numpy")
-def _replace_group(pi, pf, si, sf, su, g, t, row):
-    """Group ``g`` is replaced by a new one: every unit and nested platform of its
-    subtree new (the lots inside it new too), and the spare pools on board full."""
+def _replace_group(pi, pf, si, sf, su, g, t, row, born):
+    """Group ``g`` is replaced by a new one, in orbit since ``born``: every unit and
+    nested platform of its subtree new (the lots inside it new too), and the spare
+    pools on board full."""
     u0 = get(pi, P.GROUP_UNIT0, g)
     u1 = u0 + get(pi, P.GROUP_UNITS, g)
     for lot in range(count(pi, P.LOT_FIRST)):  # the new units come from new lots
         if u0 <= get(pi, P.LOT_FIRST, lot) < u1:
             add(su, SU.LOT_GEN, lot, np.uint64(1))
     for unit in range(u0, u1):
-        _renew_slot(pi, pf, si, sf, su, unit, t, row)
+        _renew_slot(pi, pf, si, sf, su, unit, t, row, born)
     for h in range(g, iparam(pi, IParam.N_GROUPS)):
         # groups are breadth first: h > g with its units inside g's lies below g
         h0 = get(pi, P.GROUP_UNIT0, h)
         if h0 < u0 or h0 + get(pi, P.GROUP_UNITS, h) > u1:
             continue
         if h > g and get(pi, P.GROUP_PLATFORM, h) >= 0:
-            _renew_slot(pi, pf, si, sf, su, get(pi, P.GROUP_PLATFORM, h), t, row)
+            _renew_slot(pi, pf, si, sf, su, get(pi, P.GROUP_PLATFORM, h), t, row, born)
         sp = get(pi, P.GROUP_POOL, h)
         if sp >= 0:  # the new group's own spares: a full pool, nothing in repair
-            put(si, S.SP_STOCK, sp, max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp)))
+            orders.stock_fill(pi, si, sf, sp, born)
             put(si, S.SP_SHOPQ, sp, 0)
             for slot in range(get(pi, P.SP_SOFF, sp), get(pi, P.SP_SOFF, sp + 1)):
                 if get(si, S.SHOP_LIVE, slot):
@@ -430,21 +431,22 @@ def _launch_failed(pi, pf, su, platform, g, t, row):
 @kernel(error_model="numpy")
 def _group_arrives(pi, pf, si, sf, su, unit, t, row):
     """A spare group has taken the slot of platform ``unit``'s group, or a launch
-    carrying its replacement flies: the group is replaced (True), unless the launch
-    fails and another is ordered (False)."""
+    carrying its replacement flies: the group is replaced (the time it came to orbit
+    is returned), unless the launch fails and another is ordered (-1)."""
     g = get(pi, P.UNIT_GROUP, unit)
     sp = get(pi, P.UNIT_SPARE, unit)
+    born = t  # a launch brings the group new
     if sp >= 0:
-        add(si, S.SP_STOCK, sp, -1)
+        born = orders.stock_take(si, sf, sp)  # a spare group parked in orbit since born
         add(si, S.SP_RES, sp, -1)
         if t >= fparam(pf, FParam.WARMUP_H):
             row[out(pi, Out.GROUP_SPARES_USED)] += 1.0
         reschedule_warm(pi, pf, si, sf, su, sp, t)
     elif _launch_failed(pi, pf, su, unit, g, t, row):
         _start(pi, pf, si, sf, su, unit, t)  # another lead time
-        return False
-    _replace_group(pi, pf, si, sf, su, g, t, row)
-    return True
+        return -1.0
+    _replace_group(pi, pf, si, sf, su, g, t, row, born)
+    return born
 
 
 @kernel(inline="always", error_model="numpy")
@@ -455,19 +457,22 @@ def _complete(pi, pf, si, sf, su, unit, t, row, own_clocks):
     m = get(si, S.UNIT_FMODE, unit)
     kind = get(si, S.UNIT_KIND, unit)
     swapped = kind == RestoreKind.SWAP
-    if kind == RestoreKind.GROUP and not _group_arrives(pi, pf, si, sf, su, unit, t, row):
-        return  # the launch failed: another is under way, the platform still down
+    born = math.nan  # repaired in place: the unit keeps its own dose
+    if kind == RestoreKind.GROUP:
+        born = _group_arrives(pi, pf, si, sf, su, unit, t, row)
+        if born < 0.0:
+            return  # the launch failed: another is under way, the platform still down
     unit_down_time(pi, pf, sf, unit, t, row, m)
     if swapped:
         sp = get(pi, P.UNIT_SPARE, unit)
-        add(si, S.SP_STOCK, sp, -1)
+        born = orders.stock_take(si, sf, sp)  # the spare's time in orbit
         add(si, S.SP_RES, sp, -1)
         spare_used(pf, si, t)
         reschedule_warm(pi, pf, si, sf, su, sp, t)
     if not own_clocks:
         tree.uplist_add(si, unit)
     elif swapped or kind == RestoreKind.GROUP or get(pi, P.MODE_RENEW, m) == Renew.UNIT:
-        clocks.renew(pi, pf, si, sf, su, unit, t)
+        clocks.renew(pi, pf, si, sf, su, unit, t, born)
     else:
         clocks.resume(pi, pf, si, sf, su, unit, m, t)
     _back_up(pi, pf, si, sf, su, unit, t, row)
@@ -483,7 +488,7 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
     elif kind == Event.UNIT_REPAIRED:
         _repaired(pi, pf, si, sf, su, index, t)
     elif kind == Event.SPARE_FAILS:
-        add(si, S.SP_STOCK, index, -1)
+        orders.stock_take(si, sf, index)
         reschedule_warm(pi, pf, si, sf, su, index, t)
         orders.reorder(pi, pf, si, sf, su, index, t)
     else:
@@ -495,6 +500,7 @@ def reset(pi, pf, si, sf, su):
     """Start a trial: every pool full, warm spares ageing in storage."""
     for sp in range(iparam(pi, IParam.N_SP)):
         put(si, S.SP_STOCK, sp, get(pi, P.SP_CAPACITY, sp))
+        put(sf, SF.SP_ARRIVE, sp, 0.0)  # launched with the system
     for sp in range(iparam(pi, IParam.N_SP)):
         reschedule_warm(pi, pf, si, sf, su, sp, 0.0)
         orders.reorder(pi, pf, si, sf, su, sp, 0.0)

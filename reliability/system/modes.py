@@ -86,6 +86,7 @@ class Modes:
         self.segments: list[tuple[list[int], int]] = []
         self.rate_steps: list[list[tuple[float, float]]] = []
         self.dom_kind, self.dom_off = [ProfileKind.CONSTANT], [0, 1]
+        self.dom_calendar = [0]  # 1: time in orbit, running while units are down (dose)
         self.dom_t, self.dom_m, self.dom_c = [0.0], [1.0], [0.0]
         self.dom_mean, self.dom_amp, self.dom_period, self.dom_phase = [1.0], [0.0], [1.0], [0.0]
         self.dom_poff, self.pat_t, self.pat_m, self.pat_c = [0, 1], [0.0], [1.0], [0.0]
@@ -97,6 +98,7 @@ class Modes:
         if key in self._keys:
             return self._keys[key]
         self.dom_kind.append(kind)
+        self.dom_calendar.append(int(key == ("calendar",)))
         times, mults, cums = steps
         self.dom_t += times
         self.dom_m += mults
@@ -167,13 +169,14 @@ class Modes:
             "crew": False,
             "renew": Renew.CLOCK if fp.renew_clock else Renew.RESUME,
         }
-        if fp.life is not None:
+        if fp.life is not None:  # total dose: a life in hours of time in orbit
+            calendar = self._domain(("calendar",), ProfileKind.CONSTANT, ([0.0], [1.0], [0.0]))
             self.add(
                 label=f"{unit}.{fp.name}",
                 source="quiet",
                 life=_law(fp.life),
                 lot_sigma=fp.lot_sigma,
-                domain=0,
+                domain=calendar,
                 local=local,
                 rate_steps=[(0.0, 1.0 / fp.life.mean_h)],
                 **common,
@@ -284,6 +287,7 @@ class Modes:
                 i32,
             ),
             "dom_kind": np.array(self.dom_kind, i32),
+            "dom_calendar": np.array(self.dom_calendar, i32),
             "dom_off": np.array(self.dom_off, i32),
             "dom_t": np.array(self.dom_t, dtype=float),
             "dom_m": np.array(self.dom_m, dtype=float),
