@@ -397,3 +397,39 @@ def test_saa_checkpoints_save_the_work_before_a_short_mission_ends(make_campaign
         for how in ("daly", "saa")
     }
     assert runs["saa"].throughput.mean() > runs["daly"].throughput.mean() - 0.02
+
+
+def test_a_random_detection_latency_is_drawn_per_corruption(make_campaign):
+    """Issue 15 item 10: ``sdc_detection`` may be a law. Without checkpoint or restart
+    costs each found corruption loses U + L: the work since the checkpoint before it
+    (U uniform on the 1 h interval) and the latency L, so the mean loss is 1/2 + E L
+    (E L = e^0.5 for a lognormal of median 1 h and sigma 1), and the loss per trial
+    is a compound Poisson sum whose variance grows with Var L (about 2x here)."""
+    base = {
+        "failures": '{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
+        "cluster": "node = { n = 8, k = 1 }",
+        "mission": "2000 h",
+        "trials": 2000,
+        "unit_extra": 'radiation = [{ class = "sdc", per_device_day = 0.003 }]',
+    }
+    body = 'accelerators = 8\ncheckpoint = "1 h"\nrestart = "0 h"\nsdc_detection = '
+    mean_l = math.exp(0.5)
+    runs = {}
+    for name, latency in (
+        ("law", '{ law = "lognormal", median = "1 h", sigma = 1.0 }'),
+        ("fixed", f'"{mean_l} h"'),
+    ):
+        c = _training(make_campaign, body + latency, **base)
+        ds = run_campaign(c, n_workers=0).isel(scenario=0)
+        runs[name] = (
+            ds["lost_work_h"].sel(fault_class="node.sdc").values,
+            ds["fault_count"].sel(fault_class="node.sdc").values,
+        )
+    lost, n = runs["law"]
+    per = lost.sum() / n.sum()
+    spread = math.sqrt(1 / 12 + (math.e - 1) * math.e)  # sd of U + L
+    assert abs(per - (0.5 + mean_l)) < 4 * spread / math.sqrt(n.sum()), per
+    ratio = lost.var() / runs["fixed"][0].var()
+    exact = (1 / 3 + mean_l + math.e**2) / (1 / 3 + mean_l + math.e)  # E(U+L)^2 ratio
+    # the lognormal's fourth moment makes the variance ratio's own sd about 0.2
+    assert abs(ratio - exact) < 0.7, (ratio, exact)

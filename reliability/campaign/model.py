@@ -369,7 +369,7 @@ class Workload:
     Training: the job spans ``accelerators`` units, computes ``checkpoint_h`` between
     checkpoints costing ``checkpoint_cost_h``, restarts in ``restart_h`` after an
     interrupt of one of its units, and finds silent corruption after
-    ``sdc_detection_h``. ``checkpoint``: how the interval is chosen (``fixed``, ``young``
+    ``sdc_detection_h`` (on average; ``sdc_detection_law``: its law, when not fixed). ``checkpoint``: how the interval is chosen (``fixed``, ``young``
     or ``daly`` from ``mtbf_h``, the job's MTBF, or by the design; ``saa``: ahead of
     every SAA pass, Daly's inside and outside the passes).
     """
@@ -385,6 +385,7 @@ class Workload:
     restart_h: float = 0.0
     work_h: float = math.inf
     sdc_detection_h: float = 1.0
+    sdc_detection_law: Law | None = None  # a random latency (None: sdc_detection_h, fixed)
     # the share of silent corruption that derails the job (found, rolled back); the
     # rest is benign, counted only (None: all of it)
     sdc_harmful: float | None = None

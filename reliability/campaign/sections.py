@@ -30,7 +30,7 @@ from reliability.campaign.model import (
     Workload,
 )
 from reliability.campaign.power import read_power, read_thermal
-from reliability.campaign.reader import Table, read_name
+from reliability.campaign.reader import Table, read_duration_law, read_name
 from reliability.campaign.units import read_environment, read_unit
 from reliability.units import parse_duration_h
 
@@ -455,7 +455,7 @@ def _validate_workload(
         checkpoint_cost_h=t.duration("checkpoint_cost", 0.0),
         restart_h=t.duration("restart", 0.0),
         work_h=work,
-        sdc_detection_h=t.duration("sdc_detection", 1.0, positive=True),
+        **_detection(t),
         sdc_harmful=(
             t.number("sdc_harmful", minimum=0.0, maximum=1.0) if t.has("sdc_harmful") else None
         ),
@@ -466,6 +466,19 @@ def _validate_workload(
         raise t.error("checkpoint_cost", f"a {how} interval needs a positive checkpoint cost", 0.0)
     t.finish()
     return out
+
+
+def _detection(t: Table) -> dict[str, Any]:
+    """``sdc_detection``: a fixed latency ("1 h") or a law table (the latency of each
+    silent corruption drawn from it)."""
+    if not isinstance(t.raw("sdc_detection", None), dict):
+        return {"sdc_detection_h": t.duration("sdc_detection", 1.0, positive=True)}
+    law = read_duration_law(t, "sdc_detection")
+    if not 0.0 < law.mean_h < math.inf:
+        raise t.error("sdc_detection", "needs a positive mean latency", t.raw("sdc_detection"))
+    if law.law == "fixed":  # as the plain duration
+        return {"sdc_detection_h": law.p1}
+    return {"sdc_detection_h": law.mean_h, "sdc_detection_law": law}
 
 
 def _validate_verify(t: Table | None, mission_h: float) -> tuple[str, tuple[Expectation, ...]]:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 
 from reliability.engine import _events as events
+from reliability.engine import _laws as laws
 from reliability.engine import _profiles as prof
+from reliability.engine import streams as rnd
 from reliability.engine._access import (
     add_ivar,
     count,
@@ -27,13 +29,15 @@ from reliability.engine._access import (
     get,
     iparam,
     ivar,
+    next_count,
     out,
     put,
     set_fvar,
     set_ivar,
+    trial_key,
 )
 from reliability.engine._jit import kernel
-from reliability.engine.spec import PF, Event, FParam, FVar, IParam, IVar, Out, S
+from reliability.engine.spec import PF, Counter, Event, FParam, FVar, IParam, IVar, Out, S, Stream
 
 # phases of the job
 WAIT, RUN, CKPT, RESTART, DONE = 0, 1, 2, 3, 4
@@ -226,8 +230,9 @@ def on_unit_up(pi, pf, si, sf, t):
 
 
 @kernel(error_model="numpy")
-def on_silent(pi, pf, si, sf, unit, m, t):
-    """Silent corruption on a computing member: found after the detection latency."""
+def on_silent(pi, pf, si, sf, su, unit, m, t):
+    """Silent corruption on a computing member: found after the detection latency
+    (fixed, or drawn from its law)."""
     phase = ivar(si, IVar.JOB_PHASE)
     if not get(si, S.UNIT_MEMBER, unit) or (phase != RUN and phase != CKPT):
         return
@@ -236,9 +241,13 @@ def on_silent(pi, pf, si, sf, unit, m, t):
     set_ivar(si, IVar.SDC_PENDING, 1)
     set_ivar(si, IVar.SDC_MODE, m)
     set_fvar(sf, FVar.GOOD, fvar(sf, FVar.COMMITTED))
-    events.schedule(
-        si, sf, events.ident(pi, Event.SDC_FOUND, 0), t + fparam(pf, FParam.WL_SDC_LATENCY)
-    )
+    latency = fparam(pf, FParam.WL_SDC_LATENCY)
+    law = iparam(pi, IParam.WL_SDC_LAW)
+    if law >= 0:
+        stream = rnd.stream_id(Stream.SDC, 0, 0)
+        u = rnd.uniform(trial_key(su), stream, next_count(su, Counter.SDC))
+        latency = laws.draw(law, fparam(pf, FParam.WL_SDC_P1), fparam(pf, FParam.WL_SDC_P2), u)
+    events.schedule(si, sf, events.ident(pi, Event.SDC_FOUND, 0), t + latency)
 
 
 @kernel(error_model="numpy")

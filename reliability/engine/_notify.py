@@ -32,7 +32,7 @@ def unit_up(pi, pf, si, sf, su, unit, t, row):
 def silent_fault(pi, pf, si, sf, su, unit, m, t, row):
     """A silent fault of mode ``m`` struck ``unit``, which runs on."""
     if iparam(pi, IParam.WL_KIND) == WorkloadKind.TRAINING:
-        job.on_silent(pi, pf, si, sf, unit, m, t)
+        job.on_silent(pi, pf, si, sf, su, unit, m, t)
 
 
 @kernel(inline="always", error_model="numpy")

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from reliability.campaign import Design, lot_depth
 from reliability.engine import PlanArrays
-from reliability.engine.spec import Effect, WorkloadKind
+from reliability.engine.spec import LAW_CODES, Effect, WorkloadKind
 from reliability.environment import eclipse_days, saa_pass_h, steps_integral
+from reliability.laws import Law
 from reliability.power import PowerPieces
 from reliability.system.heat import unit_temperature_steps
 from reliability.system.modes import Modes, build_modes
@@ -191,6 +193,13 @@ def _maintenance_fields(design: Design) -> dict[str, object]:
             rs_every=rs.every_h, rs_first=rs.first_h, rs_poisson=int(rs.cadence == "poisson")
         )
     return out
+
+
+def _latency_law(law: Law | None) -> dict[str, Any]:
+    """The engine's draw of a random silent-corruption latency (none: fixed)."""
+    if law is None:
+        return {}
+    return {"wl_sdc_law": LAW_CODES[law.law], "wl_sdc_p1": law.p1, "wl_sdc_p2": law.p2}
 
 
 def _interrupting(design: Design, modes: Modes) -> list[int]:
@@ -430,5 +439,6 @@ def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
         "wl_restart": w.restart_h,
         "wl_work": w.work_h,
         "wl_sdc_latency": w.sdc_detection_h,
+        **_latency_law(w.sdc_detection_law),
         "wl_cut": int(w.checkpoint == "saa"),
     }

@@ -94,3 +94,4 @@ class Stream(IntEnum):
     ORDER = 11  # replenishment orders of a spare pool: lead times, launch outcomes
     SHOP = 12  # repairs of units swapped out of a pool's slots
     LOT = 13  # the shared factor of each production lot (a generation per replacement)
+    SDC = 14  # latencies of silent corruption until a training job finds it

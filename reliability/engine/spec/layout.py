@@ -234,6 +234,7 @@ PARAMS_INT: tuple[Param, ...] = (
     Param("spe_cap", "most solar particle events per trial", default=0),
     Param("wl_kind", "workload kind (WorkloadKind)", default=0),
     Param("wl_m", "training: accelerators the job spans", default=0),
+    Param("wl_sdc_law", "training: law of the corruption latency (-1: fixed)", default=-1),
     Param("wl_elastic", "training: run slower when fewer than m are up", default=0),
     Param("wl_cut", "training: 1: checkpoint ahead of each interval piece's start", default=0),
     Param("pm_mode", "the mode of preventive maintenance (Effect.SCHEDULED), -1: none", default=-1),
@@ -269,6 +270,8 @@ PARAMS_FLOAT: tuple[Param, ...] = (
     Param("wl_restart", "training: restart cost, h", default=0.0),
     Param("wl_work", "training: total work, h (inf: runs all mission)", default=inf),
     Param("wl_sdc_latency", "training: silent corruption found after, h", default=inf),
+    Param("wl_sdc_p1", "training: the latency law's first parameter (LawKind)", default=0.0),
+    Param("wl_sdc_p2", "training: the latency law's second parameter", default=0.0),
     Param("pm_every", "preventive maintenance: interval between a unit's turns, h", default=inf),
 )
 
@@ -388,4 +391,5 @@ COUNTERS: tuple[str, ...] = (
     "resupply",  # Poisson resupply arrivals
     "order",  # replenishment lead times and launch outcomes
     "shop",  # repair durations of units swapped out
+    "sdc",  # latencies of silent corruption found by a training job
 )
