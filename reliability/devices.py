@@ -60,7 +60,12 @@ MEMORIES: dict[str, tuple[dict[str, Any], dict[str, Any], str, str]] = {
         {"per_bit_day": 4.04e-7},
         {"mbu_fraction": 0.0122, "mbu_span": 2},
         "V",
-        "Alsat-1 (~690 km SSO) on-orbit SRAM upsets: 4.04e-7 per bit-day, 1.22 % double",
+        (
+            "Alsat-1 (~690 km SSO) on-orbit SRAM upsets: 4.04e-7 per bit-day, 1.22 % double; "
+            "legacy sub-micron COTS SRAM (a 2002 80C386EX computer), protons included. "
+            "Modern small-geometry SRAM is lower: 28 nm about 4.4e-8 there [D, from "
+            "Microchip RT PolarFire heavy-ion fits], FinFET lower still [U]"
+        ),
     ),
     "hbm2": (
         # 32 GiB (2.75e11 bits) x 1.07e-13 x 0.315 x 365.25 = 3.4 multi-bit upsets a year,

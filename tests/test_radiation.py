@@ -102,7 +102,7 @@ def test_heavy_ion_fit_uses_the_figure_of_merit(make_campaign):
         environment='orbit = "geo"',
     )
     (fp,) = rad.fault_processes(unit, env, mission)
-    assert fp.shape.mean_per_h * 24 == pytest.approx(485 * 1.0594e-10 * 1e6, rel=1e-3)
+    assert fp.shape.mean_per_h * 24 == pytest.approx(340 * 1.0594e-10 * 1e6, rel=1e-3)
 
 
 def test_memory_without_scrubbing_restarts_with_a_weibull_clock(make_campaign):
@@ -171,7 +171,7 @@ def test_physics_split_keeps_the_whole_rate_without_an_saa(make_campaign):
         "trapped_solar_ratio = 1\nspe_share = 0",
     )
     (row,) = rad.rate_table(unit, env, mission)
-    assert row.per_unit_day == pytest.approx((485 + 100) * 4.5e4 * 1e-9)
+    assert row.per_unit_day == pytest.approx((340 + 100) * 4.5e4 * 1e-9)
     assert row.saa_share == 0.0
 
 
@@ -252,7 +252,8 @@ def test_sel_heat_case_is_the_figure_of_merit_at_the_hot_onset():
     temp += th["unit_rise_k_per_w"] * th["unit_w"]
     onset = 20.0 * 0.4 ** ((temp - 25.0) / 100.0)
     l25 = onset + 30.0 * math.sqrt(math.log(4 / 3))  # closed form, s = 2
-    expected = 485.0 * 1e-3 / l25**2 / 24.0 * 8760.0 * 64  # GEO C_HI (preset)
+    expected = doc["environment"]["c_heavy_ion"] * 1e-3 / l25**2 / 24.0 * 8760.0 * 64
+    assert doc["environment"]["c_heavy_ion"] == 485.0  # Petersen's GEO point, pinned
     assert doc["verify"]["expect"][0]["exact"] == pytest.approx(expected, rel=1e-8)
 
 
