@@ -198,6 +198,7 @@ def describe_question(c: Campaign) -> list[str]:
                 f"costing {w.checkpoint_cost_h:g} h; restart "
                 f"{w.restart_h:g} h; silent corruption found after {w.sdc_detection_h:g} h"
                 + (f" on average, {w.sdc_detection_law.describe()}" if w.sdc_detection_law else "")
+                + (f"; keeps the newest {w.checkpoint_keep}" if w.checkpoint_keep else "")
                 + (
                     f", {w.sdc_harmful:.3g} of it harmful (the rest counted only)"
                     if w.sdc_harmful is not None

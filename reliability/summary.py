@@ -104,6 +104,8 @@ def summary_rows(ds: xr.Dataset) -> list[tuple[str, str, str, str]]:
         metrics.append(
             ("link_limited", "run but stalled by the links (share of slots)", "fraction")
         )
+    if "job_restarts" in ds and ds["job_restarts"].any():
+        metrics.append(("job_restarts", "restarts from the first step per mission", "count"))
     if ds["launches"].any():  # groups (satellites) replaced or restocked by launches
         metrics += [
             ("launches", "launches per mission", "count"),

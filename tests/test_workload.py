@@ -433,3 +433,30 @@ def test_a_random_detection_latency_is_drawn_per_corruption(make_campaign):
     exact = (1 / 3 + mean_l + math.e**2) / (1 / 3 + mean_l + math.e)  # E(U+L)^2 ratio
     # the lognormal's fourth moment makes the variance ratio's own sd about 0.2
     assert abs(ratio - exact) < 0.7, (ratio, exact)
+
+
+@pytest.mark.parametrize(("keep", "exact"), [(2, 1.0), (3, 0.5), (4, 0.0)])
+def test_kept_checkpoints_decide_whether_a_corruption_restarts_the_job(make_campaign, keep, exact):
+    """Issue 15 item 10: only the newest ``checkpoint_keep`` checkpoints are kept. A
+    corruption found 2.5 h later, with a checkpoint every hour (free), has N = 2 +
+    1{U >= 1/2} checkpoints written in between (U: where in its hour it struck); when
+    N >= keep the one before it is gone and the job starts again from its first step.
+    So the share of found corruptions that restart the job is 1, 1/2 and 0 for keep =
+    2, 3, 4 (found ~ all: pending and the mission's end hide 0.4%)."""
+    c = _training(
+        make_campaign,
+        'accelerators = 8\ncheckpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "2.5 h"\n'
+        f"checkpoint_keep = {keep}",
+        failures='{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
+        cluster="node = { n = 8, k = 1 }",
+        mission="2000 h",
+        trials=2000,
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.003 }]',
+    )
+    ds = run_campaign(c, n_workers=0).isel(scenario=0)
+    restarts = float(ds["job_restarts"].sum())
+    found = float(ds["fault_count"].sel(fault_class="node.sdc").sum())
+    share = restarts / found
+    assert abs(share - exact) <= 4 * math.sqrt(0.25 / found) + 0.005, (share, exact)
+    if exact == 0.0:
+        assert restarts == 0.0

@@ -86,6 +86,7 @@ METRICS = (
     "throughput",
     "slo_attainment",
     "job_completion_h",
+    "job_restarts",
     "power_limited",
     "link_limited",
     "failure_probability",
@@ -386,6 +387,7 @@ class Workload:
     work_h: float = math.inf
     sdc_detection_h: float = 1.0
     sdc_detection_law: Law | None = None  # a random latency (None: sdc_detection_h, fixed)
+    checkpoint_keep: int | None = None  # newest checkpoints kept (None: every one)
     # the share of silent corruption that derails the job (found, rolled back); the
     # rest is benign, counted only (None: all of it)
     sdc_harmful: float | None = None

@@ -456,6 +456,9 @@ def _validate_workload(
         restart_h=t.duration("restart", 0.0),
         work_h=work,
         **_detection(t),
+        checkpoint_keep=t.integer("checkpoint_keep", minimum=1)
+        if t.has("checkpoint_keep")
+        else None,
         sdc_harmful=(
             t.number("sdc_harmful", minimum=0.0, maximum=1.0) if t.has("sdc_harmful") else None
         ),

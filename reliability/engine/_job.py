@@ -4,7 +4,8 @@ A synchronous job spans m accelerators (its members). It computes for tau, write
 checkpoint for delta, and commits the work; an interrupt on a member (the unit going
 down) loses the work since the last commit and costs a restart; silent corruption on
 a member is found after a latency and rolls back to the last checkpoint written
-before it. Without m units up the job waits (or, if elastic, runs slower). A
+before it, or, when only the newest ``wl_keep`` checkpoints are kept and that one
+is gone, to the job's first step. Without m units up the job waits (or, if elastic, runs slower). A
 servicing visit that stops the cluster is a planned stop: the job checkpoints at no
 cost and waits for the end of the visit.
 
@@ -141,6 +142,7 @@ def _phase_end(pi, pf, si, sf, t, row):
         start = fvar(sf, FVar.SEG_START)
         work = fvar(sf, FVar.SEG_LEN) * fvar(sf, FVar.SPEED)
         set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
+        add_ivar(si, IVar.CKPTS, 1)
         _credit(pi, pf, row, start, start + fvar(sf, FVar.SEG_LEN), work)
         if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
             set_ivar(si, IVar.JOB_PHASE, DONE)
@@ -177,6 +179,11 @@ def _sdc_found(pi, pf, si, sf, t, row):
         return
     m = ivar(si, IVar.SDC_MODE)
     lost = out(pi, Out.LOST_WORK_H) + m
+    keep = iparam(pi, IParam.WL_KEEP)
+    if keep > 0 and ivar(si, IVar.CKPTS) - ivar(si, IVar.SDC_CKPTS) >= keep:
+        # the checkpoint before the corruption was deleted: every one kept is newer
+        set_fvar(sf, FVar.GOOD, 0.0)
+        row[out(pi, Out.JOB_RESTARTS)] += 1.0
     bad = fvar(sf, FVar.COMMITTED) - fvar(sf, FVar.GOOD)
     if bad > 0:
         row[lost] += bad
@@ -240,6 +247,7 @@ def on_silent(pi, pf, si, sf, su, unit, m, t):
         return
     set_ivar(si, IVar.SDC_PENDING, 1)
     set_ivar(si, IVar.SDC_MODE, m)
+    set_ivar(si, IVar.SDC_CKPTS, ivar(si, IVar.CKPTS))
     set_fvar(sf, FVar.GOOD, fvar(sf, FVar.COMMITTED))
     latency = fparam(pf, FParam.WL_SDC_LATENCY)
     law = iparam(pi, IParam.WL_SDC_LAW)
@@ -264,6 +272,7 @@ def on_planned(pi, pf, si, sf, unit, t, row):
         work = _in_progress(sf, phase, t)
         start = fvar(sf, FVar.SEG_START)
         set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
+        add_ivar(si, IVar.CKPTS, 1)
         _credit(pi, pf, row, start, min(t, start + fvar(sf, FVar.SEG_LEN)), work)
         if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
             set_ivar(si, IVar.JOB_PHASE, DONE)  # the planned checkpoint saved the last work

@@ -440,5 +440,6 @@ def _workload_fields(design: Design, modes: Modes) -> dict[str, object]:
         "wl_work": w.work_h,
         "wl_sdc_latency": w.sdc_detection_h,
         **_latency_law(w.sdc_detection_law),
+        "wl_keep": w.checkpoint_keep or 0,
         "wl_cut": int(w.checkpoint == "saa"),
     }

@@ -235,6 +235,7 @@ PARAMS_INT: tuple[Param, ...] = (
     Param("wl_kind", "workload kind (WorkloadKind)", default=0),
     Param("wl_m", "training: accelerators the job spans", default=0),
     Param("wl_sdc_law", "training: law of the corruption latency (-1: fixed)", default=-1),
+    Param("wl_keep", "training: newest checkpoints kept (0: every one)", default=0),
     Param("wl_elastic", "training: run slower when fewer than m are up", default=0),
     Param("wl_cut", "training: 1: checkpoint ahead of each interval piece's start", default=0),
     Param("pm_mode", "the mode of preventive maintenance (Effect.SCHEDULED), -1: none", default=-1),
@@ -361,6 +362,8 @@ IVARS: tuple[str, ...] = (
     "cf_piece",  # current piece of the capacity factor
     "events",  # events taken by this trial (against the max_events parameter)
     "pw_piece",  # current piece of the power limits
+    "ckpts",  # training: checkpoints written
+    "sdc_ckpts",  # training: checkpoints written when the pending corruption happened
 )
 
 FVARS: tuple[str, ...] = (

@@ -223,4 +223,13 @@ OUTPUTS: tuple[Output, ...] = (
         "mean fraction of unit slots powered but idle: the links could not carry their results",
         "time: mean",
     ),
+    Output(
+        "job_restarts",
+        "trial",
+        "f8",
+        "1",
+        "training: corruptions found after every kept checkpoint was newer than them: the "
+        "job started again from its first step",
+        "time: sum",
+    ),
 )
