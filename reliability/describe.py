@@ -16,7 +16,7 @@ from reliability.environment import NODE_DEFAULTS, eclipse_days, orbit_node
 from reliability.limits import check_events, check_resources
 from reliability.mitigation import describe_code, mbu_due_rate
 from reliability.protons import shielding_note
-from reliability.radiation import rate_table
+from reliability.radiation import rate_table, spe_worst_factor
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, time_edges
@@ -568,7 +568,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
                     if env.saa_fraction > 0 and env.saa_passes_per_day > 0
                     else ", "
                 )
-                + f"{env.spe_per_active_year:g} solar events per active year{tag}"
+                + f"{env.spe_per_active_year:g} solar events per active year, the worst "
+                f"x{spe_worst_factor(env):.3g} a rate's mean{tag}"
             )
             lines.append(_describe_geometry(env, design.mission_h))
             lines.append(f"              {shielding_note(env)}")

@@ -23,9 +23,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import integrate, optimize
+from scipy import integrate, optimize, stats
 
 from reliability.environment import (
+    ACTIVE_YEARS,
+    CYCLE_YEARS,
     HOURS_PER_YEAR,
     Environment,
     RateShape,
@@ -64,6 +66,7 @@ __all__ = [
     "proton_shield_factor",
     "rate_integral",
     "rate_table",
+    "spe_worst_factor",
     "weibull_cross_section",
 ]
 
@@ -561,3 +564,30 @@ def rate_table(unit, env: Environment | None, mission_h: float, temperature=None
             )
         )
     return rows
+
+
+def spe_worst_factor(env: Environment, spe_share: float | None = None) -> float:
+    """How many times its long-run mean a rate runs during the most intense solar
+    particle event of a solar cycle (the median of the largest of the cycle's events,
+    ``spe_per_active_year`` x 7 active years of lognormal intensity of mean 1), for a
+    rate whose ``spe_share`` (default the orbit's) comes from events; outside the
+    SAA, quiet part at its mean.
+
+    The check against a published worst case: CREME96's worst day (October 1989)
+    is about 3,300 times the solar-minimum GCR flux of >32 MeV protons in an 825 km
+    polar orbit (SPENVIS, geomagnetic attenuation included) and about 100-200 times
+    the trapped-proton orbit mean there; the presets' factor is far below that.
+
+    Examples
+    --------
+    >>> round(spe_worst_factor(preset("sso-650", solar="cycle")), 2)
+    5.31
+    """
+    share = env.spe_share if spe_share is None else spe_share
+    events = env.spe_per_active_year * ACTIVE_YEARS
+    if share <= 0 or events <= 0:
+        return 1.0 - share
+    event_h_per_h = events / (CYCLE_YEARS * HOURS_PER_YEAR) * env.spe_mean_duration_h
+    sigma = env.spe_intensity_sigma
+    largest = math.exp(-0.5 * sigma**2 + sigma * stats.norm.ppf(0.5 ** (1.0 / events)))
+    return (1.0 - share) + share / event_h_per_h * largest

@@ -450,3 +450,19 @@ def test_even_bursts_are_never_miscorrected_and_chipkill_refuses_interleave():
         _memory_unit(
             '{ bits = 1e9, ecc = "chipkill", interleave = 2, upset = { per_bit_day = 1e-9 } }'
         )
+
+
+def test_the_worst_solar_event_of_a_cycle_against_the_shape_and_a_simulation():
+    """spe_worst_factor: the median largest of a cycle's 42 lognormal intensities (mean
+    1), at the SPE rate per unit intensity that rate_shape gives an entry."""
+    from reliability.environment import preset, rate_shape
+
+    env = preset("geo", solar="cycle")
+    factor = rad.spe_worst_factor(env)
+    shape = rate_shape(env, 11 * 8766.0, 1.0)  # a mean rate of 1 per hour
+    rng = np.random.default_rng(7)
+    sigma = env.spe_intensity_sigma
+    largest = np.median(rng.lognormal(-0.5 * sigma**2, sigma, (20_000, 42)).max(axis=1))
+    simulated = (1.0 - env.spe_share) + shape.spe_per_intensity_h * largest
+    assert factor == pytest.approx(simulated, rel=0.02)
+    assert rad.spe_worst_factor(env, spe_share=0.0) == 1.0
