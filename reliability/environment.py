@@ -153,18 +153,7 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ("meo-gnss", "trapped_solar_ratio", 1.0, "D", "no trapped-proton term"),
     ("geo", "altitude_km", 35786.0, "V", "geostationary altitude"),
     ("geo", "inclination_deg", 0.0, "V", "geostationary"),
-    (
-        "geo",
-        "c_heavy_ion",
-        340.0,
-        "D",
-        (
-            "Petersen 1998 C as digitised: 306-343 at 20-30 Mm, where geomagnetic "
-            "shielding of heavy ions has ended; its GEO point, 485, is off that plateau. "
-            "CREME96 GEO solar-min 100 mil rates of 28 nm SRAM (Microchip RT PolarFire "
-            "test report, 2020) over their FOM give 327-344. Older texts ~200: swing 200-485"
-        ),
-    ),
+    ("geo", "c_heavy_ion", 340.0, "D", "Petersen's 20-30 Mm plateau, not 485; CREME96: 327-344"),
     ("geo", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
     ("geo", "dose_rad_per_y", 500.0, "U", "placeholder; the curve: 10.8 mm Al (17 krad/y at 4)"),
     ("geo", "saa_fraction", 0.0, "D", "no SAA"),

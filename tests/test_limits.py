@@ -67,7 +67,7 @@ def test_memory_budgets_follow_the_machine(make_campaign, monkeypatch):
     assert block == pytest.approx(0.6 * 2**30 / 2)
     assert result == pytest.approx(0.6 * 2**30 / limits.DRIVER_PEAK)
     c = make_campaign(trials=20000, mission="2000 h", time_step="2 h")  # 327 MiB
-    with pytest.raises(ResourceError, match=r"about 327\.2 MiB .* in 1\.0 GiB of memory"):
+    with pytest.raises(ResourceError, match=r"about 327\.4 MiB .* in 1\.0 GiB of memory"):
         check_resources(c)
     monkeypatch.setenv("RELIABILITY_MAX_RESULT_GB", "1")
     check_resources(c)
