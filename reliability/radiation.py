@@ -529,9 +529,10 @@ def rate_table(unit, env: Environment | None, mission_h: float, temperature=None
         if fp.shape is None:
             assert fp.life is not None
             mean_life = fp.life.mean_h * math.exp(0.5 * fp.lot_sigma**2)  # lots widen it
-            note = (
-                f"{fp.life.law} life, mean {mean_life / HOURS_PER_YEAR:.3g} y in orbit "
-                "(dose runs while down; a spare carries its time in orbit)"
+            note = f"{fp.life.law} life, mean {mean_life / HOURS_PER_YEAR:.3g} y" + (
+                " in orbit (dose runs while down; a spare carries its time in orbit)"
+                if fp.fault_class == "tid"
+                else ""
             )
             if fp.lot_sigma:
                 note += f" (sigma {fp.lot_sigma:g} of ln life shared by each lot)"

@@ -87,7 +87,7 @@ unverified (judgement), D derived or a design choice. Placeholders come first.
 
 {{ sensitivity }}
 {% if swings %}
-```
+```{{ "toml" if swings.startswith("[swings]") else "" }}
 {{ swings }}
 ```
 {% endif %}{% endif %}
@@ -569,6 +569,7 @@ def write_report(
             *(["--trials", str(ds.sizes["trial"])] if not rare else []),
             "--block-size",
             str(ds.attrs.get("block_size")),
+            *(["--swings"] if ds.attrs.get("swings") else []),
         ]
     )
     env = jinja2.Environment(autoescape=False, keep_trailing_newline=True)

@@ -300,3 +300,40 @@ def test_a_fixed_threshold_spare_is_dead_on_arrival_and_dose_runs_while_down(mak
     ds = run_campaign(c, n_workers=0)
     # the visit from 3 to 4 y does not hold the dose back: the threshold comes at 5 y
     assert np.allclose(ds["time_to_first_failure_h"].values, 5 * 8766.0, rtol=1e-3)
+
+
+def test_a_renewing_repair_keeps_the_parts_dose_and_threshold(make_campaign):
+    """A unit repaired in place (renew = true, the default) is the same silicon: its
+    total-dose threshold and dose are kept, so the unit dies at X whatever its other
+    repairs. Availability = (up share between repairs) x E min(X, T) / T."""
+    env = '[environment]\norbit = "sso-650"\ndose_rad_per_y = 1000'
+    c = make_campaign(
+        mission="10 y",
+        trials=2000,
+        failures='{ law = "exponential", mean = "30 d", repair = "1 h" }',
+        unit_extra='radiation = [{ class = "tid", threshold_rad = { median = 5000, sigma = 0.5 } }]',
+        cluster="node = { n = 1, k = 1 }",
+        environment=env,
+    )
+    mission = c.mission_h
+    life = stats.lognorm(0.5, scale=5000 / c.base.environment.dose_rad_per_h)
+    alive = integrate.quad(life.sf, 0, mission)[0] / mission  # E min(X, T) / T
+    up = 720.0 / 721.0
+    ds = run_campaign(c, n_workers=0)
+    assert_mean(ds["availability"].values.ravel(), up * alive)
+
+
+def test_only_total_dose_lives_in_the_calendar_domain(make_campaign):
+    from reliability.system import compile_plan
+
+    c = make_campaign(
+        failures='{ law = "exponential", mean = "30 d", repair = "1 h" }',
+        unit_extra='radiation = [{ class = "tid", threshold_rad = 5000 }]\n'
+        "memory = { bits = 7.2e7, upset = { per_bit_day = 1e-9 } }",
+        environment='[environment]\norbit = "sso-650"',
+    )
+    plan = compile_plan(c.base)
+    doms = {lab: int(plan.arrays.mode_dom[i]) for i, lab in enumerate(plan.mode_labels)}
+    calendar = [d for d, flag in enumerate(plan.arrays.dom_calendar) if flag]
+    assert len(calendar) == 1
+    assert [lab for lab, d in doms.items() if d in calendar] == ["node.tid"]

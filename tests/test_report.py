@@ -4,6 +4,7 @@ import dataclasses
 import math
 import shutil
 import subprocess
+from pathlib import Path
 
 import netCDF4
 import numpy as np
@@ -492,3 +493,19 @@ def test_a_tie_on_cost_is_named_in_the_recommendation(tmp_path):
     d = decide(ds, c)
     assert d.recommended is not None
     assert "which it shares with" in d.statement and "highest probability" in d.statement
+
+
+def test_a_rare_event_swings_run_is_reported(tmp_path):
+    """run --swings of a rare-event campaign (importance sampling) records its study,
+    so its report reads it back against its own configuration."""
+    from reliability.campaign import load_campaign
+
+    text = Path("campaigns/rare-constellation.toml").read_text()
+    small = tmp_path / "rare.toml"
+    small.write_text(text.replace("cycles = 600000", "cycles = 20000"))
+    c = tornado(load_campaign(small))
+    run = tmp_path / "run"
+    ds = run_campaign(c, n_workers=0, out_dir=run)
+    assert ds.attrs["swings"]
+    write_report(run, out_dir=tmp_path / "rep")
+    assert (tmp_path / "rep" / "report.md").exists()

@@ -370,9 +370,11 @@ class Workload:
     Training: the job spans ``accelerators`` units, computes ``checkpoint_h`` between
     checkpoints costing ``checkpoint_cost_h``, restarts in ``restart_h`` after an
     interrupt of one of its units, and finds silent corruption after
-    ``sdc_detection_h`` (on average; ``sdc_detection_law``: its law, when not fixed). ``checkpoint``: how the interval is chosen (``fixed``, ``young``
-    or ``daly`` from ``mtbf_h``, the job's MTBF, or by the design; ``saa``: ahead of
-    every SAA pass, Daly's inside and outside the passes).
+    ``sdc_detection_h`` (on average; ``sdc_detection_law``: its law, when not
+    fixed), keeping the newest ``checkpoint_keep`` checkpoints (None: every one).
+    ``checkpoint``: how the interval is chosen (``fixed``, ``young`` or ``daly`` from
+    ``mtbf_h``, the job's MTBF, or by the design; ``saa``: ahead of every SAA pass,
+    Daly's inside and outside the passes).
     """
 
     kind: str

@@ -192,7 +192,11 @@ def redraw_silent(pi, pf, si, sf, su, c):
 def _dose_from(pi, sf, c, origin, t):
     """Count calendar clock ``c``'s time in orbit from ``origin``; a unit already past
     its dose threshold at ``t`` fails at once (a part is found dead when powered)."""
-    put(sf, SF.CLK_ORIGIN, c, max(origin, t - get(sf, SF.CLK_DEADLINE, c)))
+    life = get(sf, SF.CLK_DEADLINE, c)
+    o = max(origin, t - life)
+    if o + life < t:  # rounding: the key must not fall before t
+        o += t - (o + life)
+    put(sf, SF.CLK_ORIGIN, c, o)
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -203,9 +207,14 @@ def renew(pi, pf, si, sf, su, unit, t, born):
     for c in range(c0, c0 + get(pi, P.UNIT_NMODES, unit)):
         disarm(pi, si, sf, c)
         m = get(pi, P.CLOCK_MODE, c)
-        u = life_uniform(pi, su, c)
         d = get(pi, P.MODE_DOM, m)
-        origin = get(sf, SF.CLK_ORIGIN, c) if math.isnan(born) else born
+        if math.isnan(born) and get(pi, P.DOM_CALENDAR, d):
+            # the same part, repaired: its threshold and its dose are kept
+            _dose_from(pi, sf, c, get(sf, SF.CLK_ORIGIN, c), t)
+            arm(pi, si, sf, c)
+            continue
+        u = life_uniform(pi, su, c)
+        origin = born
         put(sf, SF.CLK_ORIGIN, c, op_now(pi, pf, si, sf, d, t))
         put(
             sf,

@@ -146,6 +146,8 @@ def _service_end(pi, pf, si, sf, su, t, row, own_clocks):
                 tree.uplist_add(si, unit)
             elif _turn_resumes(pi, fmode) and not replace_all:
                 clocks.resume(pi, pf, si, sf, su, unit, fmode, t)  # the visit ends the turn
+            elif get(pi, P.MODE_EFFECT, fmode) == Effect.SCHEDULED and not replace_all:
+                clocks.renew(pi, pf, si, sf, su, unit, t, math.nan)  # renewed, its own dose
             else:
                 clocks.renew(pi, pf, si, sf, su, unit, t, t)  # a new unit
         elif replace_all and own_clocks:

@@ -48,10 +48,25 @@ def stock_fill(pi, si, sf, sp, t):
 
 
 @kernel(forceinline=True, error_model="numpy")
+def stock_born(si, sf, sp, t):
+    """When the spares of pool ``sp`` came to orbit, on average (``t``: none there)."""
+    n = get(si, S.SP_STOCK, sp)
+    return max(0.0, get(sf, SF.SP_ARRIVE, sp) / n) if n > 0 else t
+
+
+@kernel(forceinline=True, error_model="numpy")
+def stock_renew(pi, si, sf, sp, t):
+    """Pool ``sp`` comes new at ``t`` with a new group: full, every spare new to orbit
+    (the old group's spares left with it)."""
+    n = max(get(si, S.SP_STOCK, sp), get(pi, P.SP_CAPACITY, sp))
+    put(si, S.SP_STOCK, sp, n)
+    put(sf, SF.SP_ARRIVE, sp, n * t)
+
+
+@kernel(forceinline=True, error_model="numpy")
 def stock_take(si, sf, sp):
     """A spare leaves pool ``sp``: when it came to orbit (the pool's mean)."""
-    n = get(si, S.SP_STOCK, sp)
-    born = get(sf, SF.SP_ARRIVE, sp) / n if n > 0 else 0.0
+    born = stock_born(si, sf, sp, 0.0)
     add(si, S.SP_STOCK, sp, -1)
     add(sf, SF.SP_ARRIVE, sp, -born)
     return born

@@ -209,7 +209,7 @@ def _repaired(pi, pf, si, sf, su, slot, t):
     """A unit swapped out is repaired: it joins its pool's stock."""
     sp = get(pi, P.SHOP_POOL, slot)
     put(si, S.SHOP_LIVE, slot, 0)
-    orders.stock_add(si, sf, sp, 1, 0.0)  # its dose is not kept: taken as in orbit from the start
+    orders.stock_add(si, sf, sp, 1, orders.stock_born(si, sf, sp, t))  # its own is not kept
     if get(si, S.SP_SHOPQ, sp) > 0:
         add(si, S.SP_SHOPQ, sp, -1)
         _repair_in(pi, pf, si, sf, su, slot, sp, t)
@@ -399,7 +399,7 @@ def _replace_group(pi, pf, si, sf, su, g, t, row, born):
             _renew_slot(pi, pf, si, sf, su, get(pi, P.GROUP_PLATFORM, h), t, row, born)
         sp = get(pi, P.GROUP_POOL, h)
         if sp >= 0:  # the new group's own spares: a full pool, nothing in repair
-            orders.stock_fill(pi, si, sf, sp, born)
+            orders.stock_renew(pi, si, sf, sp, born)
             put(si, S.SP_SHOPQ, sp, 0)
             for slot in range(get(pi, P.SP_SOFF, sp), get(pi, P.SP_SOFF, sp + 1)):
                 if get(si, S.SHOP_LIVE, slot):

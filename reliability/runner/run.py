@@ -221,6 +221,11 @@ def run_campaign(
                 ds = _splitting(campaign, plans, executor, store, command, on_block)
             else:
                 ds = _crude(campaign, plans, executor, store, command, on_block)
+            if campaign.swings is not None and campaign.sweep is None:  # the swings study
+                sw = campaign.swings
+                ds.attrs["swings"] = json.dumps(
+                    [[p, list(v)] for p, v in zip(sw.paths, sw.values, strict=True)]
+                )
             if out_dir is not None:
                 write_result(ds, Path(out_dir) / "result.nc")
         finally:
@@ -359,11 +364,6 @@ def _crude(
     )
     ds.attrs["engine"] = engine
     _time_structure(ds, [sc.design for sc in scenarios], plans)
-    if campaign.swings is not None and campaign.sweep is None:  # the swings study
-        sw = campaign.swings
-        ds.attrs["swings"] = json.dumps(
-            [[p, list(v)] for p, v in zip(sw.paths, sw.values, strict=True)]
-        )
     workload = campaign.base.workload
     if workload is not None:
         ds.attrs["workload"] = workload.kind

@@ -169,8 +169,12 @@ class Modes:
             "crew": False,
             "renew": Renew.CLOCK if fp.renew_clock else Renew.RESUME,
         }
-        if fp.life is not None:  # total dose: a life in hours of time in orbit
-            calendar = self._domain(("calendar",), ProfileKind.CONSTANT, ([0.0], [1.0], [0.0]))
+        if fp.life is not None:  # total dose (a life in time in orbit) or a memory's clock
+            calendar = (
+                self._domain(("calendar",), ProfileKind.CONSTANT, ([0.0], [1.0], [0.0]))
+                if fp.fault_class == "tid"
+                else 0
+            )
             self.add(
                 label=f"{unit}.{fp.name}",
                 source="quiet",
