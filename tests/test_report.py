@@ -318,6 +318,10 @@ def test_a_sweep_and_its_swings_run_apart(tmp_path):
     t = tornado(c)
     assert [sc.name for sc in t.scenarios] == ["baseline", "mean=600 h", "mean=1000 h"]
     assert t.sweep is None and t.config_sha256 != c.config_sha256
+    # editing the swings leaves the sweep's configuration (and its resume) alone
+    edited = parse_campaign(both.read_text().replace('"1000 h"]', '"1200 h"]'), source="b")
+    assert edited.config_sha256 == c.config_sha256
+    assert tornado(edited).config_sha256 != t.config_sha256
     alone = parse_campaign(_text(swings, trials=40))  # the same designs as swings alone
     assert [sc.design for sc in t.scenarios] == [sc.design for sc in alone.scenarios]
     cli = CliRunner()

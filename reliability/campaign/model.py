@@ -567,6 +567,8 @@ class Campaign:
             for f in dataclasses.fields(self)
             if f.compare and f.name != "base"  # the rest are not settings
         }
+        if self.sweep is not None:  # a sweep's run does not run its swings
+            d["swings"] = None
         d.update({f.name: getattr(self.base, f.name) for f in dataclasses.fields(self.base)})
         if self.files:  # what any scenario read from the data files it names
             d["data_files_sha256"] = {n: sha256_of(t) for n, t in self.files}
