@@ -133,21 +133,24 @@ def overheads(quick: bool) -> None:
     """Table 3: a trial's cost split into a fixed part and a part per event, by a
     least-squares line through the cost per trial of k10n12 at five mission lengths
     (events per trial grow with the mission; the fixed part, a trial's set-up and
-    result, does not). Then n = 100,000 (k = 95,000, one year), issue 18's size."""
-    print("Table 3. cost per trial = fixed + per event x events (k10n12, 5 missions)")
+    result, does not). Then n = 100,000 (k = 95,000, one year), issue 18's size
+    (``quick``: three missions and 12,000 nodes, a smoke run)."""
+    missions = (876, 8760, 87600) if quick else (876, 4380, 8760, 43800, 87600)
+    print(
+        f"Table 3. cost per trial = fixed + per event x events (k10n12, {len(missions)} missions)"
+    )
     print(f"{'engine':<7} {'fixed us/trial':>15} {'ns/event':>9} {'fixed share at 87,600 h':>24}")
-    missions = (876, 4380, 8760, 43800, 87600)
     for kind in ("units", "counts"):
         xs, ys = [], []
         for h in missions:
-            trials = (400 if quick else 4000) * 8760 // max(h, 8760)
+            trials = (100 if quick else 4000) * 8760 // max(h, 8760)
             r, secs = engine(12, 10, f"{h} h", trials, 5, kind)
             xs.append(2 * r.failures.sum(axis=1).mean())
             ys.append(secs / trials)
         slope, fixed = np.polyfit(xs, ys, 1)
         print(f"{kind:<7} {fixed * 1e6:>15.2f} {slope * 1e9:>9.1f} {fixed / ys[-1]:>24.3f}")
     print()
-    n, k = 100_000, 95_000
+    n, k = (12_000, 11_400) if quick else (100_000, 95_000)  # the smoke run stays small
     trials = 2 if quick else 6
     print(f"n = {n:,}, k = {k:,}, 8,760 h: ms per trial ({trials} trials)")
     for kind in ("units", "counts"):
