@@ -253,6 +253,10 @@ def test_lots_must_lie_inside_the_groups_that_are_replaced_and_splitting_refuses
         resolve_method(parse_campaign(split))
 
 
+#: a dose rate of 1000 rad a year: a 5000 rad threshold is reached at 5 years
+DOSE_ENV = '[environment]\norbit = "sso-650"\ndose_rad_per_y = 1000'
+
+
 def test_stored_spares_carry_their_dose():
     """Issue 15 item 4: a spare on board collects dose from launch, powered or not."""
     from reliability.campaign import load_campaign
@@ -274,7 +278,6 @@ def test_a_fixed_threshold_spare_is_dead_on_arrival_and_dose_runs_while_down(mak
     """Thresholds reached at 5 y: the one spare, stored since launch, fails when swapped
     in (availability 1/2 exactly, not 1); and a unit's dose runs on while the system is
     down for servicing even when units do not age then (age_while_down = false)."""
-    env = '[environment]\norbit = "sso-650"\ndose_rad_per_y = 1000'
     tid = 'radiation = [{ class = "tid", threshold_rad = 5000 }]'
     c = make_campaign(
         mission="10 y",
@@ -282,7 +285,7 @@ def test_a_fixed_threshold_spare_is_dead_on_arrival_and_dose_runs_while_down(mak
         failures="",
         unit_extra=tid,
         cluster='node = { n = 1, k = 1, spares = { cold = 1, swap = "1 min" } }',
-        environment=env,
+        environment=DOSE_ENV,
     )
     ds = run_campaign(c, n_workers=0)
     assert np.allclose(ds["availability"].values, 0.5, atol=1e-6)
@@ -294,7 +297,7 @@ def test_a_fixed_threshold_spare_is_dead_on_arrival_and_dose_runs_while_down(mak
         unit_extra=tid,
         cluster="node = { n = 1, k = 1 }",
         campaign_extra="age_while_down = false",
-        environment=env,
+        environment=DOSE_ENV,
         rest=visits,
     )
     ds = run_campaign(c, n_workers=0)
@@ -306,14 +309,13 @@ def test_a_renewing_repair_keeps_the_parts_dose_and_threshold(make_campaign):
     """A unit repaired in place (renew = true, the default) is the same silicon: its
     total-dose threshold and dose are kept, so the unit dies at X whatever its other
     repairs. Availability = (up share between repairs) x E min(X, T) / T."""
-    env = '[environment]\norbit = "sso-650"\ndose_rad_per_y = 1000'
     c = make_campaign(
         mission="10 y",
         trials=2000,
         failures='{ law = "exponential", mean = "30 d", repair = "1 h" }',
         unit_extra='radiation = [{ class = "tid", threshold_rad = { median = 5000, sigma = 0.5 } }]',
         cluster="node = { n = 1, k = 1 }",
-        environment=env,
+        environment=DOSE_ENV,
     )
     mission = c.mission_h
     life = stats.lognorm(0.5, scale=5000 / c.base.environment.dose_rad_per_h)

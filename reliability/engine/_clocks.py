@@ -214,7 +214,6 @@ def renew(pi, pf, si, sf, su, unit, t, born):
             arm(pi, si, sf, c)
             continue
         u = life_uniform(pi, su, c)
-        origin = born
         put(sf, SF.CLK_ORIGIN, c, op_now(pi, pf, si, sf, d, t))
         put(
             sf,
@@ -223,7 +222,7 @@ def renew(pi, pf, si, sf, su, unit, t, born):
             laws.draw(get(pi, P.MODE_LAW, m), life_p1(pi, pf, su, m, c), get(pf, PF.MODE_P2, m), u),
         )
         if get(pi, P.DOM_CALENDAR, d):
-            _dose_from(pi, sf, c, origin, t)
+            _dose_from(pi, sf, c, born, t)
         arm(pi, si, sf, c)
 
 

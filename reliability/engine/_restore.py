@@ -499,8 +499,7 @@ def on_event(pi, pf, si, sf, su, kind, index, t, row, own_clocks):
 def reset(pi, pf, si, sf, su):
     """Start a trial: every pool full, warm spares ageing in storage."""
     for sp in range(iparam(pi, IParam.N_SP)):
-        put(si, S.SP_STOCK, sp, get(pi, P.SP_CAPACITY, sp))
-        put(sf, SF.SP_ARRIVE, sp, 0.0)  # launched with the system
+        put(si, S.SP_STOCK, sp, get(pi, P.SP_CAPACITY, sp))  # sp_arrive 0: launched with it
     for sp in range(iparam(pi, IParam.N_SP)):
         reschedule_warm(pi, pf, si, sf, su, sp, 0.0)
         orders.reorder(pi, pf, si, sf, su, sp, 0.0)
