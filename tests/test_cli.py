@@ -150,7 +150,7 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
     import sys
 
     p = tmp_path / "long.toml"
-    p.write_text(campaign_text(trials=6000, mission="87600 h", campaign_extra="block_size = 30"))
+    p.write_text(campaign_text(trials=2000, mission="87600 h", campaign_extra="block_size = 10"))
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "reliability.cli"]
     env = dict(os.environ)
@@ -183,7 +183,7 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert open_result(out / "result.nc").sizes["trial"] == 6000
+    assert open_result(out / "result.nc").sizes["trial"] == 2000
 
 
 def test_progress_leaves_compiling_out_of_the_time_left(monkeypatch):

@@ -192,7 +192,7 @@ def test_a_killed_scheduler_ends_the_run_in_one_line_and_it_resumes(campaign, lo
 
     path = tmp_path / "c.toml"
     path.write_text(
-        campaign.toml_text.replace("trials = 70", "trials = 600").replace(
+        campaign.toml_text.replace("trials = 70", "trials = 240").replace(
             "block_size = 16", "block_size = 4"
         )
     )
@@ -226,7 +226,7 @@ def test_a_killed_scheduler_ends_the_run_in_one_line_and_it_resumes(campaign, lo
     assert last.endswith(f"go on with: reliability run --resume {run_dir}"), last
     assert not (run_dir / "result.nc").exists()
     kept = len(list(run_dir.glob("parts/*.nc")))
-    assert 3 <= kept < 300
+    assert 3 <= kept < 60  # of 60 blocks
 
     scheduler = start_scheduler(sched_file)
     worker = None
@@ -375,6 +375,40 @@ def test_a_fresh_machine_compiles_the_kernel_once(tmp_path):
     assert len(seen["workers"]) == 2
     assert all(misses == 0 for misses, _ in seen["workers"])  # no worker compiled
     assert sum(hits for _, hits in seen["workers"]) >= 1  # they loaded it instead
+    _warm_the_suites_cache(tmp_path / "numba")
+
+
+def _warm_the_suites_cache(numba_dir):
+    """Copy the machine code this test compiled into the package's own cache, where the
+    rest of the suite looks, wherever that cache is still empty: on a clean checkout
+    (CI) the kernel is then compiled once for the whole run, not twice. conftest.py runs
+    this test first. Numba names a relocated cache folder after the source folder's
+    name and the SHA-1 of its path; the files are the same as in-tree."""
+    import hashlib
+    import shutil
+    from pathlib import Path
+
+    import reliability
+
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return  # the suite's cache is elsewhere, the user's to manage
+    root = Path(os.path.abspath(os.path.dirname(reliability.__file__)))
+    for folder in (root, *(p for p in root.rglob("*") if p.is_dir())):
+        if folder.name == "__pycache__":
+            continue
+        built = numba_dir / f"{folder.name}_{hashlib.sha1(str(folder).encode()).hexdigest()}"
+        if not built.is_dir():
+            continue
+        dest = folder / "__pycache__"
+        dest.mkdir(exist_ok=True)
+        for index in built.glob("*.nbi"):
+            if (dest / index.name).exists():
+                continue  # a warm cache of its own: leave it
+            stem = index.name.removesuffix(".nbi")
+            for f in (*built.glob(f"{stem}.*.nbc"), index):  # the index last: it names them
+                tmp = dest / f".{f.name}.{os.getpid()}.tmp"
+                shutil.copy2(f, tmp)
+                os.replace(tmp, dest / f.name)
 
 
 def test_a_bad_scheduler_file_ends_the_run_before_anything_is_written(
