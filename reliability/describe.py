@@ -1,5 +1,4 @@
-"""What a campaign resolved to, in words: the check a reliability engineer reads
-before launching (``reliability validate``) and the report's design summary."""
+"""What a campaign resolved to, in words: ``reliability validate`` and the report's summary."""
 
 from __future__ import annotations
 
@@ -568,8 +567,9 @@ def _describe_radiation(c: Campaign) -> list[str]:
                     if env.saa_fraction > 0 and env.saa_passes_per_day > 0
                     else ", "
                 )
-                + f"{env.spe_per_active_year:g} solar events per active year, the worst "
-                f"x{spe_worst_factor(env):.3g} a rate's mean{tag}"
+                + f"{env.spe_per_active_year:g} solar events per active year, the worst x"
+                f"{spe_worst_factor(env, heavy_ion_share=0.0):.3g} a trapped-proton rate's mean"
+                f" (x{spe_worst_factor(env, heavy_ion_share=1.0):.3g} a heavy-ion rate's){tag}"
             )
             lines.append(_describe_geometry(env, design.mission_h))
             lines.append(f"              {shielding_note(env)}")

@@ -30,7 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from reliability import solar as _solar
 from reliability.orbit import beta_angle, eclipse_minutes
+from reliability.presets import PRESET_TABLE
 from reliability.shielding import DoseDepth, shield_protons
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "saa_period",
     "solar_steps",
     "spe_process",
+    "spe_share",
     "steps_integral",
     "trapped_protons",
 ]
@@ -77,105 +80,6 @@ def orbit_period_h(altitude_km: float) -> float:
     return 2.0 * math.pi * math.sqrt(a**3 / _MU_EARTH_KM3_S2) / 3600.0
 
 
-# (orbit, key, value, tag, source or note). Units are in the key names.
-PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
-    # ISS-like LEO, 400 km, 51.6 deg
-    ("iss-400", "altitude_km", 400.0, "V", "ISS nominal altitude"),
-    ("iss-400", "inclination_deg", 51.6, "V", "ISS inclination"),
-    ("iss-400", "c_heavy_ion", 53.8, "S", "Petersen 1998 C, 400 km 60 deg (digitised)"),
-    ("iss-400", "c_proton", 4.7, "S", "Petersen 1998 C, 400 km 60 deg (digitised)"),
-    ("iss-400", "dose_rad_per_y", 30.0, "U", "placeholder; the curve: behind about 20 mm Al"),
-    ("iss-400", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
-    ("iss-400", "saa_share", 0.975, "V", "Xu et al. 2025: 97.5 % of LEO SRAM SEUs in SAA"),
-    ("iss-400", "spe_share", 0.005, "U", "geomagnetic shielding at 51.6 deg; placeholder"),
-    (
-        "iss-400",
-        "trapped_solar_ratio",
-        1.6,
-        "U",
-        "as sso-500; lower is higher (x5-10 measured, Huston et al. 1996)",
-    ),
-    # dawn-dusk sun-synchronous orbits
-    ("sso-500", "altitude_km", 500.0, "V", "preset definition"),
-    ("sso-500", "inclination_deg", 97.4, "D", "sun-synchronous at 500 km"),
-    ("sso-500", "c_heavy_ion", 97.4, "S", "Petersen 1998 C, 500 km 90 deg (digitised)"),
-    ("sso-500", "c_proton", 17.9, "S", "Petersen 1998 C, 500 km 90 deg (digitised)"),
-    ("sso-500", "dose_rad_per_y", 100.0, "U", "placeholder; the curve: behind 7.5 mm Al"),
-    ("sso-500", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
-    ("sso-500", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
-    ("sso-500", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
-    (
-        "sso-500",
-        "trapped_solar_ratio",
-        1.6,
-        "D",
-        "AP-8 MIN/MAX, IRBEM aep8 (2026-12-07): 1.61 >10 MeV, 1.51 >30 MeV",
-    ),
-    ("sso-650", "altitude_km", 650.0, "S", "Project Suncatcher orbit (~650 km)"),
-    ("sso-650", "inclination_deg", 98.0, "D", "sun-synchronous at 650 km"),
-    ("sso-650", "c_heavy_ion", 101.75, "D", "Petersen C interpolated 600-700 km 90 deg"),
-    ("sso-650", "c_proton", 62.25, "D", "Petersen C interpolated 600-700 km 90 deg"),
-    ("sso-650", "dose_rad_per_y", 150.0, "V", "Google: 750 rad(Si) per 5 y, shielded"),
-    ("sso-650", "saa_fraction", 0.07, "U", "reference default 5-10 %"),
-    ("sso-650", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
-    ("sso-650", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
-    (
-        "sso-650",
-        "trapped_solar_ratio",
-        1.4,
-        "D",
-        "AP-8 MIN/MAX, IRBEM aep8 (2026-12-07): 1.38 >10 MeV, 1.34 >30 MeV",
-    ),
-    ("sso-800", "altitude_km", 800.0, "V", "preset definition"),
-    ("sso-800", "inclination_deg", 98.6, "D", "sun-synchronous at 800 km"),
-    ("sso-800", "c_heavy_ion", 104.5, "S", "Petersen 1998 C, 800 km 90 deg (digitised)"),
-    ("sso-800", "c_proton", 128.4, "S", "Petersen 1998 C, 800 km 90 deg (digitised)"),
-    ("sso-800", "dose_rad_per_y", 400.0, "U", "placeholder; the curve: behind 12.7 mm Al"),
-    ("sso-800", "saa_fraction", 0.08, "U", "reference default 5-10 %"),
-    ("sso-800", "saa_share", 0.975, "V", "Xu et al. 2025 (LEO SRAM)"),
-    ("sso-800", "spe_share", 0.02, "U", "SPE flux only over the polar caps; placeholder"),
-    (
-        "sso-800",
-        "trapped_solar_ratio",
-        1.3,
-        "D",
-        "AP-8 MIN/MAX, IRBEM aep8 (2026-12-07): 1.26 >10 MeV, 1.27 >30 MeV",
-    ),
-    # GNSS-like MEO and GEO: no trapped protons, full GCR and SPE exposure
-    ("meo-gnss", "altitude_km", 20200.0, "V", "GPS constellation altitude"),
-    ("meo-gnss", "inclination_deg", 55.0, "V", "GPS inclination"),
-    ("meo-gnss", "c_heavy_ion", 309.0, "S", "Petersen 1998 C, 20 000 km (306-312)"),
-    ("meo-gnss", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
-    ("meo-gnss", "dose_rad_per_y", 2000.0, "U", "outer-belt electrons; the curve: 8.5 mm Al"),
-    ("meo-gnss", "saa_fraction", 0.0, "D", "no SAA above the inner belt"),
-    ("meo-gnss", "saa_share", 0.0, "D", "no SAA above the inner belt"),
-    ("meo-gnss", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
-    ("meo-gnss", "trapped_solar_ratio", 1.0, "D", "no trapped-proton term"),
-    ("geo", "altitude_km", 35786.0, "V", "geostationary altitude"),
-    ("geo", "inclination_deg", 0.0, "V", "geostationary"),
-    ("geo", "c_heavy_ion", 340.0, "D", "Petersen's 20-30 Mm plateau, not 485; CREME96: 327-344"),
-    ("geo", "c_proton", 0.0, "S", "Petersen 1998: no trapped-proton term"),
-    ("geo", "dose_rad_per_y", 500.0, "U", "placeholder; the curve: 10.8 mm Al (17 krad/y at 4)"),
-    ("geo", "saa_fraction", 0.0, "D", "no SAA"),
-    ("geo", "saa_share", 0.0, "D", "no SAA"),
-    ("geo", "spe_share", 0.1, "U", "no geomagnetic shielding; placeholder"),
-    ("geo", "trapped_solar_ratio", 1.0, "D", "no trapped-proton term"),
-    # solar cycle and solar particle events (all orbits)
-    (
-        "*",
-        "saa_passes_per_day",
-        6.0,
-        "U",
-        "SSO assumed: Swift (20.6 deg) 7 consecutive orbits a day (Swift handbook)",
-    ),
-    ("*", "gcr_solar_ratio", 2.0, "U", "heavy-ion SEU rate, solar min / solar max"),
-    ("*", "spe_per_active_year", 6.0, "U", "'several' per active year (JPL91/ESP)"),
-    ("*", "spe_duration_median_h", 48.0, "U", "lognormal duration, 1-3 day median"),
-    ("*", "spe_duration_sigma", 0.5, "U", "spread of ln(duration)"),
-    ("*", "spe_intensity_sigma", 1.0, "U", "spread of ln(peak intensity), mean 1"),
-    ("*", "cycle_phase_y", 0.0, "U", "years into the cycle at launch (0 = start of active)"),
-)
-
 #: aluminium (mm) behind which the presets' C_p holds, for :func:`reliability.radiation.
 #: proton_shield_factor` [U: taken as CREME's 100 mil default; Petersen 1998 not checked]
 COEFFICIENTS_SHIELDING_MM = 2.54
@@ -198,7 +102,12 @@ class Environment:
     saa_fraction: float
     saa_share: float
     saa_passes_per_day: float
-    spe_share: float
+    spe_ion_share: float  # share of heavy-ion (GCR-like) rates from solar events
+    spe_transmission: float  # share of the interplanetary event fluence reaching the orbit
+    spe_fluence_per_active_year: float  # mean >30 MeV fluence at 1 AU, per cm^2
+    # a campaign's share of every rate from solar events; None: from the orbit's
+    # fluences (:func:`spe_share`)
+    spe_share: float | None = None
     gcr_solar_ratio: float
     trapped_solar_ratio: float
     spe_per_active_year: float
@@ -374,6 +283,41 @@ def trapped_protons(env: Environment) -> tuple[tuple[float, float], ...]:
     return tuple((float(e), float(f)) for e, f in t[:, :2] if f > 0)
 
 
+def spe_share(
+    env: Environment, heavy_ion_share: float | None = None, saa_share: float | None = None
+) -> float:
+    """Share of a rate's long-run mean that solar particle events bring.
+
+    The campaign's ``spe_share`` when it gives one. Otherwise the quiet rate's heavy-ion
+    part (``heavy_ion_share``; else what the SAA split leaves outside the SAA) takes
+    ``spe_ion_share`` [U] and its trapped-proton part the share of the orbit's >30 MeV
+    proton fluence from events (:func:`reliability.solar.proton_share`: ESP-PSYCHIC's
+    mean through the orbit's ``spe_transmission``, against the AP-8 MIN orbit mean).
+
+    Examples
+    --------
+    >>> round(spe_share(preset("sso-650"), heavy_ion_share=0.0), 3)
+    0.127
+    """
+    if env.spe_share is not None:
+        return env.spe_share
+    known = env.trapped_protons or (env.orbit, "proton") in _trapped_table()
+    trapped = np.log(np.asarray(trapped_protons(env) if known else ((1.0, 1.0),)))
+    p30 = 0.0  # nothing above 30 MeV where the spectrum stops below it
+    if known and trapped[-1, 0] >= np.log(30.0):
+        p30 = float(np.exp(np.interp(np.log(30.0), trapped[:, 0], trapped[:, 1])))
+    protons = _solar.proton_share(
+        env.spe_fluence_per_active_year, env.spe_transmission, p30, ACTIVE_YEARS / CYCLE_YEARS
+    )
+    if heavy_ion_share is None:
+        f = env.saa_fraction
+        saa = env.saa_share if saa_share is None else saa_share
+        heavy_ion_share = min(1.0, max(0.0, (1.0 - saa) / (1.0 - f))) if f > 0 else 1.0
+    if p30 <= 0:
+        heavy_ion_share = 1.0  # no trapped protons: the quiet rate is all GCR
+    return _solar.combined_share(env.spe_ion_share, protons, heavy_ion_share)
+
+
 def provenance(orbit: str) -> list[tuple[str, float, str, str]]:
     """(key, value, tag, source) of every preset value used by ``orbit``."""
     return [(k, v, tag, src) for o, k, v, tag, src in PRESET_TABLE if o in (orbit, "*")]
@@ -431,6 +375,9 @@ class RateShape:
     spe_share: float
 
 
+spe_share_of = spe_share  # rate_shape's argument of that name hides the function
+
+
 def rate_shape(
     env: Environment,
     mission_h: float,
@@ -452,7 +399,7 @@ def rate_shape(
         Share of quiet events that happen in SAA passes (default: the environment's).
         Must be at least the SAA time fraction (the SAA never lowers a rate).
     spe_share : float, optional
-        Share of all events due to solar particle events (default: the environment's).
+        Share of all events due to solar particle events (default: :func:`spe_share`).
     heavy_ion_share : float, optional
         Share of the quiet rate driven by GCR heavy ions (uniform, solar-modulated with
         ``gcr_solar_ratio``); the rest is trapped protons (in SAA passes, following
@@ -460,7 +407,7 @@ def rate_shape(
         quiet rate outside the SAA is GCR, the excess inside it trapped protons.
     """
     f = env.saa_fraction
-    spe = env.spe_share if spe_share is None else spe_share
+    spe = spe_share_of(env, heavy_ion_share, saa_share) if spe_share is None else spe_share
     quiet = mean_per_h * (1.0 - spe)
     if saa_share is None and heavy_ion_share is not None:
         # split by physics: GCR heavy ions are uniform over the orbit, trapped protons

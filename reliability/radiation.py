@@ -36,6 +36,7 @@ from reliability.environment import (
     saa_pass_h,
     steps_integral,
 )
+from reliability.environment import spe_share as env_spe_share
 from reliability.laws import Law
 from reliability.mitigation import (
     mbu_due_rate,
@@ -567,24 +568,28 @@ def rate_table(unit, env: Environment | None, mission_h: float, temperature=None
     return rows
 
 
-def spe_worst_factor(env: Environment, spe_share: float | None = None) -> float:
+def spe_worst_factor(
+    env: Environment, spe_share: float | None = None, heavy_ion_share: float | None = None
+) -> float:
     """How many times its long-run mean a rate runs during the most intense solar
     particle event of a solar cycle (the median of the largest of the cycle's events,
     ``spe_per_active_year`` x 7 active years of lognormal intensity of mean 1), for a
-    rate whose ``spe_share`` (default the orbit's) comes from events; outside the
-    SAA, quiet part at its mean.
+    rate whose ``spe_share`` (default the orbit's, :func:`reliability.environment.
+    spe_share` for ``heavy_ion_share``) comes from events; outside the SAA, quiet part
+    at its mean.
 
     The check against a published worst case: CREME96's worst day (October 1989)
     is about 3,300 times the solar-minimum GCR flux of >32 MeV protons in an 825 km
     polar orbit (SPENVIS, geomagnetic attenuation included) and about 100-200 times
-    the trapped-proton orbit mean there; the presets' factor is far below that.
+    the trapped-proton orbit mean there (:func:`reliability.solar.cycle_exceedance`
+    puts it as the chance a cycle holds an event above it).
 
     Examples
     --------
-    >>> round(spe_worst_factor(preset("sso-650", solar="cycle")), 2)
-    5.31
+    >>> round(spe_worst_factor(preset("sso-650", solar="cycle"), heavy_ion_share=0.0), 1)
+    52.9
     """
-    share = env.spe_share if spe_share is None else spe_share
+    share = env_spe_share(env, heavy_ion_share) if spe_share is None else spe_share
     events = env.spe_per_active_year * ACTIVE_YEARS
     if share <= 0 or events <= 0:
         return 1.0 - share

@@ -360,6 +360,34 @@ def _shielding_checks() -> list[Check]:
             "CSDA range shift, closed form",
         )
     )
+    return out + _solar_checks()
+
+
+def _solar_checks() -> list[Check]:
+    """Issue 15 item 3: the presets' solar events (Poisson events of lognormal fluence,
+    :mod:`reliability.solar`) against the ESP-PSYCHIC 95% mission fluences they were
+    fitted to in mean and variance; the compound Poisson's tail is lighter."""
+    from reliability import solar
+    from reliability.environment import preset
+
+    env = preset("sso-650")
+    sigma = math.hypot(env.spe_intensity_sigma, env.spe_duration_sigma)
+    rng = np.random.default_rng(20261207)
+    out = []
+    for years, fluence in solar.ESP_RUNS_30MEV:
+        q = solar.compound_quantile(
+            env.spe_fluence_per_active_year, env.spe_per_active_year, sigma, years, 0.95, rng=rng
+        )
+        out.append(
+            _analytic(
+                "S3",
+                f"95% >30 MeV fluence, {years:g} active y / ESP",
+                q / fluence,
+                1.0,
+                0.3,
+                f"ESP-PSYCHIC {fluence:.3g}/cm2 at 1 AU (SPENVIS 4.6.13)",
+            )
+        )
     return out
 
 

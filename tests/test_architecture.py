@@ -20,6 +20,8 @@ RANKS = {
     "stats": 0,
     "machine": 0,
     "environment": 1,
+    "solar": 0,  # the solar-event fluence model: plain numbers
+    "presets": 0.5,  # the orbit presets' table (uses solar's derived numbers)
     "orbit": 0,
     "shielding": 0,  # dose-depth curves and protons slowed by aluminium
     "envfiles": 1,  # SPENVIS and CREME96 readers (give shielding's curves)

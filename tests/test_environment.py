@@ -28,7 +28,13 @@ def test_every_preset_value_has_a_tag_and_a_source():
         assert math.isfinite(value)
     for orbit in ORBITS:
         keys = {k for k, *_ in provenance(orbit)}
-        assert {"c_heavy_ion", "dose_rad_per_y", "saa_fraction", "spe_share"} <= keys
+        assert {
+            "c_heavy_ion",
+            "dose_rad_per_y",
+            "saa_fraction",
+            "spe_ion_share",
+            "spe_transmission",
+        } <= keys
 
 
 def test_required_orbits_are_present():

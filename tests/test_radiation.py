@@ -463,6 +463,6 @@ def test_the_worst_solar_event_of_a_cycle_against_the_shape_and_a_simulation():
     rng = np.random.default_rng(7)
     sigma = env.spe_intensity_sigma
     largest = np.median(rng.lognormal(-0.5 * sigma**2, sigma, (20_000, 42)).max(axis=1))
-    simulated = (1.0 - env.spe_share) + shape.spe_per_intensity_h * largest
+    simulated = (1.0 - shape.spe_share) + shape.spe_per_intensity_h * largest
     assert factor == pytest.approx(simulated, rel=0.02)
     assert rad.spe_worst_factor(env, spe_share=0.0) == 1.0

@@ -490,14 +490,16 @@ def read_environment(t: Table | None) -> Environment | None:
     orbit = t.string("orbit", choices=ORBITS)
     solar = t.string("solar", "cycle", choices=("min", "max", "cycle"))
     overrides: dict[str, float] = {}
-    fractions = ("saa_fraction", "saa_share", "spe_share")
+    fractions = ("saa_fraction", "saa_share", "spe_share", "spe_ion_share", "spe_transmission")
     for key in OVERRIDABLE:
         if not t.has(key):
             continue
         if key in fractions:
             overrides[key] = t.number(key, minimum=0.0, maximum=1.0)
-            if key == "spe_share" and overrides[key] >= 1.0:
+            if key in ("spe_share", "spe_ion_share") and overrides[key] >= 1.0:
                 raise t.error(key, "must be below 1", t.data[key])
+        elif key == "spe_fluence_per_active_year":  # protons per cm^2: 1e9-1e10
+            overrides[key] = t.number(key, minimum=0.0, maximum=1e13)
         elif (
             key in ("orbit_period_h", "spe_duration_median_h", "gcr_solar_ratio")
             or key == "trapped_solar_ratio"

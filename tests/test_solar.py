@@ -1,0 +1,105 @@
+"""The solar-event fluence model (issue 15 item 3): ESP's mean and variance from two
+SPENVIS runs, the event spread that matches them, geomagnetic transmission, and the
+worst case against CREME96's worst day."""
+
+import math
+
+import numpy as np
+import pytest
+
+from reliability import radiation as rad
+from reliability import solar
+from reliability.environment import ACTIVE_YEARS, preset, spe_share
+
+
+def test_the_esp_fit_gives_back_both_spenvis_runs():
+    m, v = solar.SPE_FLUENCE_30MEV, solar.SPE_FLUENCE_VARIANCE
+    for years, fluence in solar.ESP_RUNS_30MEV:
+        assert solar.esp_quantile(m, v, years, 0.95) == pytest.approx(fluence, rel=1e-9)
+    # a few 1e9 protons above 30 MeV per cm^2 per active year, and a spread that puts
+    # most of it in rare large events
+    assert 1e9 < m < 4e9
+    assert 10.0 < v < 100.0
+
+
+def test_the_event_spread_gives_esp_mean_and_variance_by_simulation():
+    w = 6.0
+    sigma = solar.event_sigma(w, solar.SPE_FLUENCE_VARIANCE)
+    rng = np.random.default_rng(11)
+    n = rng.poisson(w, size=400_000)
+    owner = np.repeat(np.arange(n.size), n)
+    x = np.exp(-0.5 * sigma**2 + sigma * rng.standard_normal(owner.size)) / w
+    year = np.bincount(owner, weights=x, minlength=n.size)  # in units of the mean
+    assert year.mean() == pytest.approx(1.0, abs=4 * year.std() / math.sqrt(year.size))
+    # the variance of a heavy-tailed sum converges slowly: a loose, seeded check
+    assert year.var() == pytest.approx(solar.SPE_FLUENCE_VARIANCE, rel=0.35)
+
+
+def test_the_event_models_95_percent_fluences_sit_just_under_esps():
+    env = preset("sso-650")
+    rng = np.random.default_rng(3)
+    sigma_f = math.hypot(env.spe_intensity_sigma, env.spe_duration_sigma)
+    for years, fluence in solar.ESP_RUNS_30MEV:
+        q = solar.compound_quantile(
+            env.spe_fluence_per_active_year, env.spe_per_active_year, sigma_f, years, 0.95, rng=rng
+        )
+        assert 0.7 < q / fluence < 1.0  # lighter tail than ESP's lognormal
+
+
+def test_transmission_and_trapped_protons_order_the_orbits():
+    share = {o: spe_share(preset(o), heavy_ion_share=0.0) for o in ("iss-400", "sso-500")}
+    share |= {o: spe_share(preset(o), heavy_ion_share=0.0) for o in ("sso-650", "sso-800")}
+    # the polar caps let events in; the lower the orbit, the fewer trapped protons
+    assert share["iss-400"] < share["sso-800"] < share["sso-650"] < share["sso-500"]
+    # no trapped protons above 30 MeV in GEO: every rate takes the heavy-ion share
+    geo = preset("geo")
+    assert spe_share(geo, heavy_ion_share=0.0) == spe_share(geo) == geo.spe_ion_share
+    # a campaign's own share wins
+    assert spe_share(preset("sso-650", spe_share=0.3), heavy_ion_share=0.0) == 0.3
+
+
+def test_a_trapped_proton_rates_worst_event_is_tens_of_times_its_mean():
+    """Before the fluence model the 650 km SSO's worst event lifted a rate 5.3 times;
+    CREME96's worst day is 100-200 times the trapped-proton orbit mean at 825 km."""
+    env = preset("sso-650")
+    assert rad.spe_worst_factor(env, heavy_ion_share=0.0) > 30.0
+    assert rad.spe_worst_factor(env, heavy_ion_share=1.0) < 15.0
+
+
+def test_the_worst_events_reach_creme96s_worst_day_within_a_few_cycles():
+    """October 1989, CREME96's worst day, is one of the few largest events of the space
+    age: a cycle should hold an event averaging above it with a chance between 1 in 10
+    and 9 in 10."""
+    env = preset("geo")
+    p = solar.cycle_exceedance(
+        solar.CREME96_WORST_DAY_30MEV,
+        fluence_per_active_year=env.spe_fluence_per_active_year,
+        events_per_year=env.spe_per_active_year,
+        mean_duration_h=env.spe_mean_duration_h,
+        intensity_sigma=env.spe_intensity_sigma,
+        active_years=ACTIVE_YEARS,
+    )
+    assert 0.1 < p < 0.9
+    old = solar.cycle_exceedance(
+        solar.CREME96_WORST_DAY_30MEV,
+        fluence_per_active_year=env.spe_fluence_per_active_year,
+        events_per_year=env.spe_per_active_year,
+        mean_duration_h=env.spe_mean_duration_h,
+        intensity_sigma=1.0,
+        active_years=ACTIVE_YEARS,
+    )
+    assert old < 0.05  # the old spread of 1: one cycle in 40
+
+
+def test_combined_share_weighs_the_parts_by_their_quiet_rates():
+    # half heavy ions (events add 1/9 of them), half protons (events add 1/3)
+    got = solar.combined_share(0.1, 0.25, 0.5)
+    extra = 0.5 / 9 + 0.5 / 3
+    assert got == pytest.approx(extra / (1 + extra), rel=1e-12)
+    assert solar.combined_share(0.1, 1.0, 1.0) == pytest.approx(0.1)
+    assert solar.combined_share(0.1, 1.0, 0.5) == 1.0
+
+
+def test_event_sigma_refuses_a_variance_it_cannot_give():
+    with pytest.raises(ValueError, match="no spread"):
+        solar.event_sigma(2.0, 0.1, 0.5)
