@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from reliability import solar as _solar
 from reliability.orbit import beta_angle, eclipse_minutes
@@ -57,7 +58,9 @@ __all__ = [
     "solar_steps",
     "spe_process",
     "spe_share",
+    "spe_worst_factor",
     "steps_integral",
+    "trapped_above_30",
     "trapped_protons",
 ]
 
@@ -229,6 +232,13 @@ def preset(orbit: str, solar: str = "cycle", **overrides: Any) -> Environment:
     # the period follows the altitude, the campaign's if it sets one (and not the period)
     altitude = overrides.get("altitude_km", values["altitude_km"])
     values["orbit_period_h"] = orbit_period_h(altitude)
+    if {"spe_per_active_year", "spe_duration_sigma"} & set(overrides):
+        # the event spread keeps ESP's variance with the campaign's events
+        values["spe_intensity_sigma"] = _solar.event_sigma(
+            overrides.get("spe_per_active_year", values["spe_per_active_year"]),
+            _solar.SPE_FLUENCE_VARIANCE,
+            overrides.get("spe_duration_sigma", values["spe_duration_sigma"]),
+        )
     env = Environment(orbit=orbit, solar=solar, **values)
     env = replace(env, **overrides) if overrides else env
     if env.shielding_mm is not None:
@@ -283,6 +293,20 @@ def trapped_protons(env: Environment) -> tuple[tuple[float, float], ...]:
     return tuple((float(e), float(f)) for e, f in t[:, :2] if f > 0)
 
 
+def trapped_above_30(env: Environment) -> float:
+    """The orbit's trapped-proton flux above 30 MeV outside the spacecraft (per cm^2
+    s): the imported spectrum's or the preset's AP-8 MIN orbit mean, 0 where the
+    spectrum stops below 30 MeV (MEO, GEO). An orbit moved off its preset
+    (``altitude_km``) keeps the preset's, as it keeps its other coefficients."""
+    known = env.trapped_protons or (env.orbit, "proton") in _trapped_table()
+    if not known:
+        return 0.0
+    trapped = np.log(np.asarray(trapped_protons(env)))
+    if trapped[-1, 0] < np.log(30.0):
+        return 0.0
+    return float(np.exp(np.interp(np.log(30.0), trapped[:, 0], trapped[:, 1])))
+
+
 def spe_share(
     env: Environment, heavy_ion_share: float | None = None, saa_share: float | None = None
 ) -> float:
@@ -292,7 +316,8 @@ def spe_share(
     part (``heavy_ion_share``; else what the SAA split leaves outside the SAA) takes
     ``spe_ion_share`` [U] and its trapped-proton part the share of the orbit's >30 MeV
     proton fluence from events (:func:`reliability.solar.proton_share`: ESP-PSYCHIC's
-    mean through the orbit's ``spe_transmission``, against the AP-8 MIN orbit mean).
+    mean through the orbit's ``spe_transmission``, against :func:`trapped_above_30`).
+    Where no trapped protons reach 30 MeV every rate takes ``spe_ion_share``.
 
     Examples
     --------
@@ -301,11 +326,9 @@ def spe_share(
     """
     if env.spe_share is not None:
         return env.spe_share
-    known = env.trapped_protons or (env.orbit, "proton") in _trapped_table()
-    trapped = np.log(np.asarray(trapped_protons(env) if known else ((1.0, 1.0),)))
-    p30 = 0.0  # nothing above 30 MeV where the spectrum stops below it
-    if known and trapped[-1, 0] >= np.log(30.0):
-        p30 = float(np.exp(np.interp(np.log(30.0), trapped[:, 0], trapped[:, 1])))
+    p30 = trapped_above_30(env)
+    if p30 <= 0:
+        return env.spe_ion_share  # no trapped protons: the quiet rate is all GCR
     protons = _solar.proton_share(
         env.spe_fluence_per_active_year, env.spe_transmission, p30, ACTIVE_YEARS / CYCLE_YEARS
     )
@@ -313,9 +336,39 @@ def spe_share(
         f = env.saa_fraction
         saa = env.saa_share if saa_share is None else saa_share
         heavy_ion_share = min(1.0, max(0.0, (1.0 - saa) / (1.0 - f))) if f > 0 else 1.0
-    if p30 <= 0:
-        heavy_ion_share = 1.0  # no trapped protons: the quiet rate is all GCR
     return _solar.combined_share(env.spe_ion_share, protons, heavy_ion_share)
+
+
+def spe_worst_factor(
+    env: Environment, spe_share: float | None = None, heavy_ion_share: float | None = None
+) -> float:
+    """How many times its long-run mean a rate runs during the most intense solar
+    particle event of a solar cycle (the median of the largest of the cycle's events,
+    ``spe_per_active_year`` x 7 active years of lognormal intensity of mean 1), for a
+    rate whose ``spe_share`` (default the orbit's, :func:`reliability.environment.
+    spe_share` for ``heavy_ion_share``) comes from events; outside the SAA, quiet part
+    at its mean.
+
+    The check against a published worst case: CREME96's worst day (October 1989)
+    is about 3,300 times the solar-minimum GCR flux of >32 MeV protons in an 825 km
+    polar orbit (SPENVIS, geomagnetic attenuation included) and about 40 times the
+    AP-8 MIN trapped-proton orbit mean of the 800 km preset, though that day is the
+    record of some six cycles, not a cycle's median worst
+    (:func:`reliability.solar.cycle_exceedance`).
+
+    Examples
+    --------
+    >>> round(spe_worst_factor(preset("sso-650", solar="cycle"), heavy_ion_share=0.0), 1)
+    52.9
+    """
+    share = spe_share_of(env, heavy_ion_share) if spe_share is None else spe_share
+    events = env.spe_per_active_year * ACTIVE_YEARS
+    if share <= 0 or events <= 0:
+        return 1.0 - share
+    event_h_per_h = events / (CYCLE_YEARS * HOURS_PER_YEAR) * env.spe_mean_duration_h
+    sigma = env.spe_intensity_sigma
+    largest = math.exp(-0.5 * sigma**2 + sigma * stats.norm.ppf(0.5 ** (1.0 / events)))
+    return (1.0 - share) + share / event_h_per_h * largest
 
 
 def provenance(orbit: str) -> list[tuple[str, float, str, str]]:

@@ -23,17 +23,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import integrate, optimize, stats
+from scipy import integrate, optimize
 
 from reliability.environment import (
-    ACTIVE_YEARS,
-    CYCLE_YEARS,
     HOURS_PER_YEAR,
     Environment,
     RateShape,
     preset,
     rate_shape,
     saa_pass_h,
+    spe_worst_factor,
     steps_integral,
 )
 from reliability.environment import spe_share as env_spe_share
@@ -256,7 +255,9 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
     total = heavy + proton
     if total <= 0:
         return 0.0, None
-    return total * entry.bits / 24.0, heavy / total
+    # fits and coefficients give the quiet rate: solar events come on top of it
+    spe = entry.spe_share if entry.spe_share is not None else env_spe_share(env, heavy / total)
+    return total * entry.bits / 24.0 / (1.0 - spe), heavy / total
 
 
 #: latch-up heats up: the onset LET of CMOS test structures at 125 C was about 0.4 of
@@ -566,34 +567,3 @@ def rate_table(unit, env: Environment | None, mission_h: float, temperature=None
             )
         )
     return rows
-
-
-def spe_worst_factor(
-    env: Environment, spe_share: float | None = None, heavy_ion_share: float | None = None
-) -> float:
-    """How many times its long-run mean a rate runs during the most intense solar
-    particle event of a solar cycle (the median of the largest of the cycle's events,
-    ``spe_per_active_year`` x 7 active years of lognormal intensity of mean 1), for a
-    rate whose ``spe_share`` (default the orbit's, :func:`reliability.environment.
-    spe_share` for ``heavy_ion_share``) comes from events; outside the SAA, quiet part
-    at its mean.
-
-    The check against a published worst case: CREME96's worst day (October 1989)
-    is about 3,300 times the solar-minimum GCR flux of >32 MeV protons in an 825 km
-    polar orbit (SPENVIS, geomagnetic attenuation included) and about 100-200 times
-    the trapped-proton orbit mean there (:func:`reliability.solar.cycle_exceedance`
-    puts it as the chance a cycle holds an event above it).
-
-    Examples
-    --------
-    >>> round(spe_worst_factor(preset("sso-650", solar="cycle"), heavy_ion_share=0.0), 1)
-    52.9
-    """
-    share = env_spe_share(env, heavy_ion_share) if spe_share is None else spe_share
-    events = env.spe_per_active_year * ACTIVE_YEARS
-    if share <= 0 or events <= 0:
-        return 1.0 - share
-    event_h_per_h = events / (CYCLE_YEARS * HOURS_PER_YEAR) * env.spe_mean_duration_h
-    sigma = env.spe_intensity_sigma
-    largest = math.exp(-0.5 * sigma**2 + sigma * stats.norm.ppf(0.5 ** (1.0 / events)))
-    return (1.0 - share) + share / event_h_per_h * largest

@@ -8,8 +8,8 @@ numbers from published model outputs rather than placeholders:
 * **Mean fluence and spread.** ESP (Xapsos et al., NASA/TP-1999-209763), the
   ECSS-E-ST-10-04C baseline, models the fluence of ``T`` active years as lognormal
   with ``sigma_T**2 = ln(1 + v/T)`` and ``mu_T = ln(T m) - sigma_T**2/2`` (``m``
-  the mean fluence per active year, ``v`` its variance over ``m**2``) [V: ECSS
-  eqs. B-10 to B-12]. Two SPENVIS 4.6.13 runs of ESP-PSYCHIC at 95% confidence, for
+  the mean fluence per active year, ``v`` its variance over ``m**2``) [V: the
+  structure, ECSS eqs. B-10 to B-12; U: the exact algebra, not read in Xapsos]. Two SPENVIS 4.6.13 runs of ESP-PSYCHIC at 95% confidence, for
   3 and for 2 active years, fix both numbers (:func:`esp_fit`) [D].
 * **Events.** Events arrive at ``w`` per active year [U]; a compound Poisson process
   of lognormal event fluences has the ESP mean and variance when the spread of ln
@@ -21,7 +21,9 @@ numbers from published model outputs rather than placeholders:
   0.21 in an 825 km, 98.8 deg polar orbit, 0.006 at 530 km, 53 deg, 0.90 in a
   high orbit (:data:`TRANSMISSION_SOURCES`).
 * **Worst case.** CREME96's worst day (October 1989) at 1 AU, for the check that
-  the model's largest events reach it (:func:`cycle_exceedance`).
+  the model's largest events reach it (:func:`cycle_exceedance`): a day at its flux
+  comes in about one cycle in three, harsher than the record, where October 1989 is
+  the worst day of some six cycles measured [U].
 
 Plain numbers in and out: this module knows no orbits' other properties.
 """
@@ -86,8 +88,9 @@ TRANSMISSION_SOURCES: dict[str, tuple[float, str]] = {
 def esp_quantile(mean_per_year: float, v: float, years: float, p: float) -> float:
     """The ESP fluence of ``years`` active years not exceeded with probability ``p``.
 
-    ``sigma_T**2 = ln(1 + v/T)``, ``mu_T = ln(T m) - sigma_T**2/2`` [V: ECSS-E-ST-10-04C
-    eqs. B-10 to B-12, as quoted in ``shared/reference/radiation.md`` 2.4].
+    ``sigma_T**2 = ln(1 + v/T)``, ``mu_T = ln(T m) - sigma_T**2/2`` (ECSS-E-ST-10-04C
+    eqs. B-10 to B-12 as quoted in ``shared/reference/radiation.md`` 2.4: the
+    structure [V], the exact algebra [U]).
 
     Examples
     --------
@@ -163,8 +166,11 @@ def proton_share(
     bring: ``S / (S + P)`` with ``S`` the transmitted event fluence averaged over the
     cycle and ``P`` the trapped-proton orbit mean (both omnidirectional, per cm^2 s).
 
-    The share stands in for a proton-driven upset rate's share: event spectra are
-    softer than the trapped ones above 30 MeV, so it leans high for hard parts [U].
+    The share stands in for a proton-driven upset rate's share [U]: event spectra are
+    softer than the trapped ones above 30 MeV, so it leans high for parts of high
+    proton threshold or behind thick shielding, and low for parts that low-energy
+    protons upset or behind thin shielding. ``P`` is AP-8 MIN, the spectrum the quiet
+    rates are computed from, so the events add ``S/P`` of a part's quiet response.
 
     Examples
     --------
@@ -200,26 +206,35 @@ def cycle_exceedance(
     *,
     fluence_per_active_year: float,
     events_per_year: float,
-    mean_duration_h: float,
+    duration_median_h: float,
+    duration_sigma: float,
     intensity_sigma: float,
     active_years: float,
+    window_h: float = 24.0,
 ) -> float:
-    """Probability that a solar cycle holds an event whose mean flux over its duration
+    """Probability that a solar cycle holds a ``window_h`` (a day) whose mean flux
     exceeds ``flux`` (per cm^2 s, same energy and place as the fluence).
 
-    An event of intensity ``I`` (lognormal, mean 1) runs at ``I`` times the mean event
-    flux ``m / (w E[D])`` for its whole duration ``D``.
+    Events are boxes: an event of intensity ``I`` (lognormal, mean 1) and duration
+    ``D`` (lognormal) runs at ``I`` times the mean event flux ``m / (w E[D])``, so its
+    worst window averages that times ``min(D, window) / window``.
 
     Examples
     --------
-    >>> p = cycle_exceedance(1.0, fluence_per_active_year=3.6e3 * 8.0, events_per_year=1.0,
-    ...                      mean_duration_h=8.0, intensity_sigma=1e-9, active_years=7.0)
-    >>> round(p, 6)  # every event runs at exactly 1/cm^2 s: a coin flip at the edge
+    >>> p = cycle_exceedance(1.0, fluence_per_active_year=3.6e3 * 48.0, events_per_year=1.0,
+    ...                      duration_median_h=48.0, duration_sigma=1e-9,
+    ...                      intensity_sigma=1e-9, active_years=7.0)
+    >>> round(p, 6)  # every event runs at exactly 1/cm^2 s for two days: a coin flip
     0.969803
     """
-    base = fluence_per_active_year / (events_per_year * mean_duration_h * 3600.0)
-    z = (math.log(flux / base) + 0.5 * intensity_sigma**2) / intensity_sigma
-    per_event = float(stats.norm.sf(z))
+    mean_d = duration_median_h * math.exp(0.5 * duration_sigma**2)
+    base = fluence_per_active_year / (events_per_year * mean_d * 3600.0)
+    # the duration's quantiles on a fine grid: the expectation over D of P(I > need)
+    u = (np.arange(400) + 0.5) / 400
+    d = duration_median_h * np.exp(duration_sigma * stats.norm.ppf(u))
+    need = flux / (base * np.minimum(d, window_h) / window_h)
+    z = (np.log(need) + 0.5 * intensity_sigma**2) / intensity_sigma
+    per_event = float(np.mean(stats.norm.sf(z)))
     return -math.expm1(-events_per_year * active_years * per_event)
 
 

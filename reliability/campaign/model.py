@@ -160,8 +160,9 @@ class RadiationEntry:
     (sigma_sat cm^2/bit, L0, W, s), rate by Petersen's figure of merit and the orbit's
     coefficients), ``bendel`` (proton fit ``params`` = (A,) or (A, B)), or
     ``threshold_rad`` (total-dose wear-out: ``threshold`` = (law, p1, p2) in rad).
-    Rates are long-run means (solar cycle and solar events included); the
-    environment lays them out in time (``saa_share``, ``spe_share`` override its split).
+    Given rates are long-run means (solar cycle and events included); fitted ones are
+    the quiet rate, events coming on top. The environment lays them out in time
+    (``saa_share``, ``spe_share`` override its split).
     """
 
     name: str

@@ -20,7 +20,7 @@ from reliability.campaign.model import (
 )
 from reliability.campaign.reader import Table, data_file, read_duration_law, read_law, read_name
 from reliability.devices import DEVICES, MEMORIES
-from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset
+from reliability.environment import ORBITS, OVERRIDABLE, Environment, preset, trapped_above_30
 from reliability.laws import Law
 from reliability.radiation import DEFAULT_RECOVER_H, EFFECTS, FAULT_CLASSES
 from reliability.shielding import OutsideCurve
@@ -519,6 +519,17 @@ def read_environment(t: Table | None) -> Environment | None:
         env = preset(orbit, solar, **overrides)
     except OutsideCurve as err:
         raise t.error("shielding_mm", str(err), overrides.get("shielding_mm")) from None
+    except ValueError as err:  # too few events to carry ESP's variance
+        key = "spe_per_active_year"
+        raise t.error(key, str(err), overrides.get(key, t.data.get(key))) from None
+    idle = [k for k in ("spe_transmission", "spe_fluence_per_active_year") if k in overrides]
+    if idle and trapped_above_30(env) <= 0 and env.spe_share is None:
+        raise t.error(
+            idle[0],
+            f"has no effect in orbit {orbit!r}: no trapped protons above 30 MeV there, so "
+            "every rate's solar-event share is spe_ion_share (or give spe_share)",
+            overrides[idle[0]],
+        )
     if env.saa_fraction >= 1.0:
         raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
     passes = env.saa_passes_per_day
