@@ -41,6 +41,7 @@ RANKS = {
     "selection": 5,
     "runner": 6,
     "describe": 7,
+    "describe_orbit": 6.5,  # the environment lines of describe
     "summary": 7,
     "swings": 6,
     "decision": 7,

@@ -69,3 +69,17 @@ def test_the_multi_bit_warning_goes_once_words_are_interleaved(make_campaign):
         environment='[environment]\norbit = "sso-650"', unit_extra=memory.format(", interleave = 2")
     )
     assert design_warnings(c) == []
+
+
+def test_validate_says_where_the_solar_event_shares_come_from(make_campaign):
+    def solar_line(environment):
+        c = make_campaign(environment=f"[environment]\n{environment}\n")
+        return next(line for line in describe(c) if line.startswith("solar events"))
+
+    sso = solar_line('orbit = "sso-650"')
+    assert "ESP-PSYCHIC" in sso and "x0.2138" in sso
+    assert "a trapped-proton rate 12.7% from events, a heavy-ion rate 2.0%" in sso
+    assert "no trapped protons reach 30 MeV" in solar_line('orbit = "geo"')
+    assert "every rate 5.0% from events (spe_share)" in solar_line(
+        'orbit = "sso-650"\nspe_share = 0.05'
+    )
