@@ -108,6 +108,9 @@ class Environment:
     spe_ion_share: float  # share of heavy-ion (GCR-like) rates from solar events
     spe_transmission: float  # share of the interplanetary event fluence reaching the orbit
     spe_fluence_per_active_year: float  # mean >30 MeV fluence at 1 AU, per cm^2
+    # where no trapped protons reach 30 MeV: a proton-sensitive part's upsets per bit-day
+    # per figure of merit per unit >30 MeV flux (/cm^2 s) of the events
+    spe_proton_response: float
     # a campaign's share of every rate from solar events; None: from the orbit's
     # fluences (:func:`spe_share`)
     spe_share: float | None = None

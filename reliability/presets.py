@@ -188,6 +188,13 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ),
     (
         "*",
+        "spe_proton_response",
+        0.96,
+        "D",
+        "MEO/GEO event protons: C_p per >30 MeV trapped flux, SSO presets 0.84-1.04",
+    ),
+    (
+        "*",
         "spe_intensity_sigma",
         round(_solar.event_sigma(6.0, _solar.SPE_FLUENCE_VARIANCE, 0.5), 3),
         "D",

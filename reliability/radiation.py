@@ -26,6 +26,8 @@ import numpy as np
 from scipy import integrate, optimize
 
 from reliability.environment import (
+    ACTIVE_YEARS,
+    CYCLE_YEARS,
     HOURS_PER_YEAR,
     Environment,
     RateShape,
@@ -34,6 +36,7 @@ from reliability.environment import (
     saa_pass_h,
     spe_worst_factor,
     steps_integral,
+    trapped_above_30,
 )
 from reliability.environment import spe_share as env_spe_share
 from reliability.laws import Law
@@ -208,8 +211,10 @@ class FaultProcess:
     lot_sigma: float = 0.0  # of a lognormal life: the part of ln life's spread a lot shares
 
 
-def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
-    """Mean rate per device-hour of a rate source, and its heavy-ion share (if known).
+def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, float]:
+    """Mean rate per device-hour of a rate source, its heavy-ion share (if known) and
+    its share from solar events (the entry's, else :func:`_fitted_spe_share` for a fit,
+    :func:`reliability.environment.spe_share` for a given rate).
 
     Cross-section fits use the environment's LET or proton spectrum when it has one
     (rate integral), and otherwise Petersen's figure of merit with the orbit's
@@ -219,14 +224,14 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
     proton term.
     """
     src = entry.source
-    if src == "per_rad":
-        # calibrated at the orbit's dose; a chosen shielding moves it as it moves the
-        # trapped-proton upsets (protons.dose_proxy_rad_per_y)
-        return entry.value * (dose_proxy_rad_per_y(env) / HOURS_PER_YEAR), None
-    if src == "per_device_day":
-        return entry.value / 24.0, None
-    if src == "per_bit_day":
-        return entry.value * entry.bits / 24.0, None
+    given = entry.spe_share
+    if src in ("per_rad", "per_device_day", "per_bit_day"):
+        spe = given if given is not None else env_spe_share(env, None, entry.saa_share)
+        if src == "per_rad":
+            # calibrated at the orbit's dose; a chosen shielding moves it as it moves the
+            # trapped-proton upsets (protons.dose_proxy_rad_per_y)
+            return entry.value * (dose_proxy_rad_per_y(env) / HOURS_PER_YEAR), None, spe
+        return entry.value * (entry.bits if src == "per_bit_day" else 1.0) / 24.0, None, spe
     c_hi = env.c_heavy_ion
     a_b = _bendel_args(entry.params) if src == "bendel" else (_BENDEL_A_TYPICAL, None)
     c_p = env.c_proton * proton_shield_factor(env, *a_b)
@@ -239,25 +244,45 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None]:
         # protons upset a part through the recoils of their nuclear reactions, whose LET
         # stays below RECOIL_LET_MAX: a part whose onset is above it has no proton term
         proton = c_p * fom if entry.params[1] < RECOIL_LET_MAX else 0.0
+        fom_p = fom if entry.params[1] < RECOIL_LET_MAX else 0.0
     elif src == "bendel":
         # a proton fit; its heavy-ion rate comes from the figure of merit either way
-        fom = proton_fom(float(bendel(150.0, *_bendel_args(entry.params))))
+        fom = fom_p = proton_fom(float(bendel(150.0, *_bendel_args(entry.params))))
         heavy = c_hi * fom
         proton = c_p * fom
         if env.proton_spectrum:
             proton = proton_rate(*_bendel_args(entry.params), env.proton_spectrum)
             proton *= SECONDS_PER_DAY
     elif src == "proton_sigma":
-        fom = proton_fom(entry.value)
+        fom = fom_p = proton_fom(entry.value)
         heavy, proton = c_hi * fom, c_p * fom
     else:
         raise ValueError(f"unknown rate source {src!r}")
     total = heavy + proton
     if total <= 0:
-        return 0.0, None
+        return 0.0, None, 0.0
     # fits and coefficients give the quiet rate: solar events come on top of it
-    spe = entry.spe_share if entry.spe_share is not None else env_spe_share(env, heavy / total)
-    return total * entry.bits / 24.0 / (1.0 - spe), heavy / total
+    spe = given if given is not None else _fitted_spe_share(env, heavy, proton, fom_p)
+    return total * entry.bits / 24.0 / (1.0 - spe), heavy / total, spe
+
+
+def _fitted_spe_share(env: Environment, heavy: float, proton: float, fom_p: float) -> float:
+    """Solar-event share of a fit's rate whose quiet part is ``heavy`` + ``proton`` (per
+    bit-day) and whose proton figure of merit is ``fom_p`` (0: no proton upsets).
+
+    Where trapped protons reach 30 MeV, :func:`reliability.environment.spe_share`.
+    Where none do (MEO, GEO: full exposure), the events' protons still upset a part
+    that protons can: at ``spe_proton_response`` per unit of >30 MeV flux (what the
+    SSO presets' C_p gives per unit of trapped flux [D]) times the orbit's cycle-mean
+    event flux, beside ``spe_ion_share`` of the heavy-ion rate."""
+    total = heavy + proton
+    if env.spe_share is not None or trapped_above_30(env) > 0:
+        return env_spe_share(env, heavy / total)
+    flux = env.spe_fluence_per_active_year * env.spe_transmission * ACTIVE_YEARS / CYCLE_YEARS
+    flux /= HOURS_PER_YEAR * 3600.0
+    extra = heavy * env.spe_ion_share / (1.0 - env.spe_ion_share)
+    extra += env.spe_proton_response * flux * fom_p
+    return extra / (total + extra)
 
 
 #: latch-up heats up: the onset LET of CMOS test structures at 125 C was about 0.4 of
@@ -288,14 +313,14 @@ def _heated_shape(entry, env: Environment, temperature, mission_h: float, scale:
     shapes = []
     for t in temps:
         hot = replace(entry, params=(sigma, float(sel_onset(l0, t, entry.tested_at_c)), w, s))
-        rate, hi = _entry_rate_per_h(hot, env)
+        rate, hi, spe = _entry_rate_per_h(hot, env)
         shapes.append(
             rate_shape(
                 env,
                 mission_h,
                 rate * scale,
                 saa_share=entry.saa_share,
-                spe_share=entry.spe_share,
+                spe_share=spe,
                 heavy_ion_share=hi,
             )
         )
@@ -417,7 +442,7 @@ def fault_processes(
                 FaultProcess(e.name, e.fault_class, effect, life=life, lot_sigma=e.lot_sigma or 0.0)
             )
             continue
-        mean, hi = _entry_rate_per_h(e, env)
+        mean, hi, spe = _entry_rate_per_h(e, env)
         saa = e.saa_share
         parts = [(e.name, effect, mean)]
         if e.destructive > 0:
@@ -429,14 +454,14 @@ def fault_processes(
             if rate <= 0:
                 continue
             shape = rate_shape(
-                env, mission_h, rate, saa_share=saa, spe_share=e.spe_share, heavy_ion_share=hi
+                env, mission_h, rate, saa_share=saa, spe_share=spe, heavy_ion_share=hi
             )
             if e.tested_at_c is not None and temperature is not None:
                 shape = _heated_shape(e, env, temperature, mission_h, rate / mean)
             out.append(FaultProcess(name, e.fault_class, eff, shape=shape, recover=e.recover))
     mem = unit.memory
     if mem is not None:
-        lam_bit_h, hi = _entry_rate_per_h(mem.upset, env)  # per bit-hour (bits = 1)
+        lam_bit_h, hi, spe = _entry_rate_per_h(mem.upset, env)  # per bit-hour (bits = 1)
         saa = mem.upset.saa_share
         bits = mem.bits
         words = bits / mem.word_bits
@@ -447,7 +472,7 @@ def fault_processes(
                 mission_h,
                 rate,
                 saa_share=saa,
-                spe_share=mem.upset.spe_share,
+                spe_share=spe,
                 heavy_ion_share=hi,
             )
 

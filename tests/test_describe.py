@@ -79,7 +79,9 @@ def test_validate_says_where_the_solar_event_shares_come_from(make_campaign):
     sso = solar_line('orbit = "sso-650"')
     assert "ESP-PSYCHIC" in sso and "x0.2138" in sso
     assert "a trapped-proton rate 12.7% from events, a heavy-ion rate 2.0%" in sso
-    assert "no trapped protons reach 30 MeV" in solar_line('orbit = "geo"')
+    geo = solar_line('orbit = "geo"')
+    assert "no trapped protons reach 30 MeV here: a heavy-ion rate 10.0% from events" in geo
+    assert "the events' 40.9 protons/cm^2 s above 30 MeV" in geo
     assert "every rate 5.0% from events (spe_share)" in solar_line(
         'orbit = "sso-650"\nspe_share = 0.05'
     )

@@ -118,7 +118,7 @@ def test_fitted_rates_are_quiet_and_solar_events_come_on_top():
         source="weibull",
         params=(1e-7, 1.0, 15.0, 1.5),
     )
-    mean, hi = rad._entry_rate_per_h(entry, env)
+    mean, hi, _ = rad._entry_rate_per_h(entry, env)
     fom = rad.figure_of_merit(*entry.params)
     quiet = (env.c_heavy_ion + env.c_proton * rad.proton_shield_factor(env, 10.0)) * fom / 24
     share = spe_share(env, hi)
@@ -145,6 +145,9 @@ def test_keys_that_would_do_nothing_are_refused():
     geo = '[environment]\norbit = "geo"\nspe_transmission = 0.5\n'
     with pytest.raises(CampaignError, match=r"spe_transmission = 0.5: has no effect in orbit"):
         parse_campaign(campaign_text(environment=geo), source="x.toml")
+    leo = '[environment]\norbit = "sso-650"\nspe_proton_response = 2.0\n'
+    with pytest.raises(CampaignError, match=r"spe_proton_response = 2.0: has no effect in orbit"):
+        parse_campaign(campaign_text(environment=leo), source="x.toml")
     few = '[environment]\norbit = "sso-650"\nspe_per_active_year = 0.01\n'
     with pytest.raises(CampaignError, match=r"spe_per_active_year = 0.01: .*no spread"):
         parse_campaign(campaign_text(environment=few), source="x.toml")
@@ -162,3 +165,31 @@ def test_combined_share_weighs_the_parts_by_their_quiet_rates():
 def test_event_sigma_refuses_a_variance_it_cannot_give():
     with pytest.raises(ValueError, match="no spread"):
         solar.event_sigma(2.0, 0.1, 0.5)
+
+
+def test_geo_event_protons_upset_the_parts_protons_can():
+    """No trapped protons reach 30 MeV in GEO, but events' protons arrive in full: a
+    part with a low onset takes them at the SSO presets' response per unit flux, beside
+    the heavy-ion share; a part above the recoils' LET takes the heavy-ion share only."""
+    from reliability.campaign.model import RadiationEntry
+
+    env = preset("geo")
+
+    def share(l0):
+        e = RadiationEntry(
+            name="x",
+            fault_class="sefi",
+            effect="transient",
+            source="weibull",
+            params=(1e-7, l0, 15.0, 1.5),
+        )
+        return rad._entry_rate_per_h(e, env)[2]
+
+    fom = rad.figure_of_merit(1e-7, 1.0, 15.0, 1.5)
+    heavy = env.c_heavy_ion * fom
+    flux = env.spe_fluence_per_active_year * env.spe_transmission * 7 / 11 / (8760 * 3600)
+    extra = heavy * env.spe_ion_share / (1 - env.spe_ion_share)
+    extra += env.spe_proton_response * flux * fom
+    assert share(1.0) == pytest.approx(extra / (heavy + extra), rel=1e-12)
+    assert share(1.0) > 0.15
+    assert share(25.0) == pytest.approx(env.spe_ion_share, rel=1e-12)

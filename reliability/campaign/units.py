@@ -530,6 +530,13 @@ def read_environment(t: Table | None) -> Environment | None:
             "every rate's solar-event share is spe_ion_share (or give spe_share)",
             overrides[idle[0]],
         )
+    if "spe_proton_response" in overrides and trapped_above_30(env) > 0:
+        raise t.error(
+            "spe_proton_response",
+            f"has no effect in orbit {orbit!r}: trapped protons reach 30 MeV there, so "
+            "events scale each part's own trapped-proton rate (spe_transmission)",
+            overrides["spe_proton_response"],
+        )
     if env.saa_fraction >= 1.0:
         raise t.error("saa_fraction", "must be below 1", env.saa_fraction)
     passes = env.saa_passes_per_day
