@@ -142,9 +142,9 @@ def test_keys_that_would_do_nothing_are_refused():
     from reliability.campaign import CampaignError, parse_campaign
     from tests.conftest import campaign_text
 
+    # in GEO the transmission moves the events' protons on parts they upset: accepted
     geo = '[environment]\norbit = "geo"\nspe_transmission = 0.5\n'
-    with pytest.raises(CampaignError, match=r"spe_transmission = 0.5: has no effect in orbit"):
-        parse_campaign(campaign_text(environment=geo), source="x.toml")
+    assert parse_campaign(campaign_text(environment=geo)).base.environment.spe_transmission == 0.5
     leo = '[environment]\norbit = "sso-650"\nspe_proton_response = 2.0\n'
     with pytest.raises(CampaignError, match=r"spe_proton_response = 2.0: has no effect in orbit"):
         parse_campaign(campaign_text(environment=leo), source="x.toml")

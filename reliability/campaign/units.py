@@ -522,14 +522,6 @@ def read_environment(t: Table | None) -> Environment | None:
     except ValueError as err:  # too few events to carry ESP's variance
         key = "spe_per_active_year"
         raise t.error(key, str(err), overrides.get(key, t.data.get(key))) from None
-    idle = [k for k in ("spe_transmission", "spe_fluence_per_active_year") if k in overrides]
-    if idle and trapped_above_30(env) <= 0 and env.spe_share is None:
-        raise t.error(
-            idle[0],
-            f"has no effect in orbit {orbit!r}: no trapped protons above 30 MeV there, so "
-            "every rate's solar-event share is spe_ion_share (or give spe_share)",
-            overrides[idle[0]],
-        )
     if "spe_proton_response" in overrides and trapped_above_30(env) > 0:
         raise t.error(
             "spe_proton_response",
