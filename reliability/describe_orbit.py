@@ -13,6 +13,7 @@ from reliability.environment import (
     NODE_DEFAULTS,
     eclipse_days,
     orbit_node,
+    spe_flux_30,
     spe_share,
     trapped_above_30,
 )
@@ -39,12 +40,10 @@ def describe_solar(env: Any) -> str:
     if env.spe_share is not None:
         return events + f"every rate {env.spe_share:.1%} from events (spe_share)"
     if trapped_above_30(env) <= 0:
-        flux = env.spe_fluence_per_active_year * env.spe_transmission * ACTIVE_YEARS
-        flux /= CYCLE_YEARS * 8760.0 * 3600.0
         return events + (
             f"no trapped protons reach 30 MeV here: a heavy-ion rate {env.spe_ion_share:.1%} "
             f"from events (spe_ion_share); a part protons upset also takes the events' "
-            f"{flux:.3g} protons/cm^2 s above 30 MeV (cycle mean, x{env.spe_transmission:g} "
+            f"{spe_flux_30(env):.3g} protons/cm^2 s above 30 MeV (cycle mean, x{env.spe_transmission:g} "
             f"of ESP-PSYCHIC's) at {env.spe_proton_response:g} per unit (spe_proton_response)"
         )
     return events + (

@@ -33,7 +33,7 @@ from scipy import stats
 
 from reliability import solar as _solar
 from reliability.orbit import beta_angle, eclipse_minutes
-from reliability.presets import PRESET_TABLE
+from reliability.presets import NODE_DEFAULTS, PRESET_TABLE
 from reliability.shielding import DoseDepth, shield_protons
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "saa_pattern",
     "saa_period",
     "solar_steps",
+    "spe_flux_30",
     "spe_process",
     "spe_share",
     "spe_worst_factor",
@@ -170,20 +171,6 @@ OVERRIDABLE: tuple[str, ...] = tuple(
     )
 )
 
-#: where each preset's node is when the campaign does not say: (key, value, tag, source)
-NODE_DEFAULTS: dict[str, tuple[str, float, str, str]] = {
-    "sso-500": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition"),
-    "sso-650": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition (Suncatcher)"),
-    "sso-800": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition"),
-    "iss-400": (
-        "raan_deg",
-        0.0,
-        "U",
-        "placeholder: the node drifts 5 deg a day, so the season sets beta more than the start",
-    ),
-    "meo-gnss": ("raan_deg", 0.0, "U", "placeholder: one of the six GPS planes"),
-    "geo": ("raan_deg", 0.0, "D", "equatorial: the node does not matter"),
-}
 #: the mission's first day when the campaign does not say [D, placeholder]
 DEFAULT_EPOCH = "2027-01-01"
 
@@ -310,17 +297,30 @@ def trapped_above_30(env: Environment) -> float:
     return float(np.exp(np.interp(np.log(30.0), trapped[:, 0], trapped[:, 1])))
 
 
+def spe_flux_30(env: Environment) -> float:
+    """The events' >30 MeV proton flux at the orbit, cycle mean, per cm^2 s."""
+    return _solar.event_flux(
+        env.spe_fluence_per_active_year, env.spe_transmission, ACTIVE_YEARS / CYCLE_YEARS
+    )
+
+
 def spe_share(
-    env: Environment, heavy_ion_share: float | None = None, saa_share: float | None = None
+    env: Environment,
+    heavy_ion_share: float | None = None,
+    saa_share: float | None = None,
+    proton_fom_per_quiet: float = 0.0,
 ) -> float:
     """Share of a rate's long-run mean that solar particle events bring.
 
     The campaign's ``spe_share`` when it gives one. Otherwise the quiet rate's heavy-ion
     part (``heavy_ion_share``; else what the SAA split leaves outside the SAA) takes
     ``spe_ion_share`` [U] and its trapped-proton part the share of the orbit's >30 MeV
-    proton fluence from events (:func:`reliability.solar.proton_share`: ESP-PSYCHIC's
-    mean through the orbit's ``spe_transmission``, against :func:`trapped_above_30`).
-    Where no trapped protons reach 30 MeV every rate takes ``spe_ion_share``.
+    proton fluence from events (:func:`reliability.solar.proton_share`:
+    :func:`spe_flux_30` against :func:`trapped_above_30`). Where no trapped protons
+    reach 30 MeV (MEO, GEO) the quiet rate is all heavy ions, and the events' protons
+    arrive in full: a part whose proton figure of merit is ``proton_fom_per_quiet`` of
+    its quiet rate (per bit-day) takes them at ``spe_proton_response`` per unit flux
+    (what the SSO presets' C_p gives per unit of trapped flux [D]).
 
     Examples
     --------
@@ -331,7 +331,9 @@ def spe_share(
         return env.spe_share
     p30 = trapped_above_30(env)
     if p30 <= 0:
-        return env.spe_ion_share  # no trapped protons: the quiet rate is all GCR
+        extra = env.spe_ion_share / (1.0 - env.spe_ion_share)
+        extra += env.spe_proton_response * spe_flux_30(env) * proton_fom_per_quiet
+        return extra / (1.0 + extra)
     protons = _solar.proton_share(
         env.spe_fluence_per_active_year, env.spe_transmission, p30, ACTIVE_YEARS / CYCLE_YEARS
     )

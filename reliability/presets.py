@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from reliability import solar as _solar
 
-__all__ = ["PRESET_TABLE"]
+__all__ = ["NODE_DEFAULTS", "PRESET_TABLE"]
 
 # (orbit, key, value, tag, source or note). Units are in the key names.
 PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
@@ -202,3 +202,18 @@ PRESET_TABLE: tuple[tuple[str, str, float, str, str], ...] = (
     ),
     ("*", "cycle_phase_y", 0.0, "U", "years into the cycle at launch (0 = start of active)"),
 )
+
+#: where each preset's node is when the campaign does not say: (key, value, tag, source)
+NODE_DEFAULTS: dict[str, tuple[str, float, str, str]] = {
+    "sso-500": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition"),
+    "sso-650": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition (Suncatcher)"),
+    "sso-800": ("ltan_h", 18.0, "D", "dawn-dusk by the preset's definition"),
+    "iss-400": (
+        "raan_deg",
+        0.0,
+        "U",
+        "placeholder: the node drifts 5 deg a day, so the season sets beta more than the start",
+    ),
+    "meo-gnss": ("raan_deg", 0.0, "U", "placeholder: one of the six GPS planes"),
+    "geo": ("raan_deg", 0.0, "D", "equatorial: the node does not matter"),
+}

@@ -26,8 +26,6 @@ import numpy as np
 from scipy import integrate, optimize
 
 from reliability.environment import (
-    ACTIVE_YEARS,
-    CYCLE_YEARS,
     HOURS_PER_YEAR,
     Environment,
     RateShape,
@@ -36,7 +34,6 @@ from reliability.environment import (
     saa_pass_h,
     spe_worst_factor,
     steps_integral,
-    trapped_above_30,
 )
 from reliability.environment import spe_share as env_spe_share
 from reliability.laws import Law
@@ -213,8 +210,8 @@ class FaultProcess:
 
 def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, float]:
     """Mean rate per device-hour of a rate source, its heavy-ion share (if known) and
-    its share from solar events (the entry's, else :func:`_fitted_spe_share` for a fit,
-    :func:`reliability.environment.spe_share` for a given rate).
+    its share from solar events (the entry's, else
+    :func:`reliability.environment.spe_share`).
 
     Cross-section fits use the environment's LET or proton spectrum when it has one
     (rate integral), and otherwise Petersen's figure of merit with the orbit's
@@ -262,27 +259,8 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, flo
     if total <= 0:
         return 0.0, None, 0.0
     # fits and coefficients give the quiet rate: solar events come on top of it
-    spe = given if given is not None else _fitted_spe_share(env, heavy, proton, fom_p)
+    spe = given if given is not None else env_spe_share(env, heavy / total, None, fom_p / total)
     return total * entry.bits / 24.0 / (1.0 - spe), heavy / total, spe
-
-
-def _fitted_spe_share(env: Environment, heavy: float, proton: float, fom_p: float) -> float:
-    """Solar-event share of a fit's rate whose quiet part is ``heavy`` + ``proton`` (per
-    bit-day) and whose proton figure of merit is ``fom_p`` (0: no proton upsets).
-
-    Where trapped protons reach 30 MeV, :func:`reliability.environment.spe_share`.
-    Where none do (MEO, GEO: full exposure), the events' protons still upset a part
-    that protons can: at ``spe_proton_response`` per unit of >30 MeV flux (what the
-    SSO presets' C_p gives per unit of trapped flux [D]) times the orbit's cycle-mean
-    event flux, beside ``spe_ion_share`` of the heavy-ion rate."""
-    total = heavy + proton
-    if env.spe_share is not None or trapped_above_30(env) > 0:
-        return env_spe_share(env, heavy / total)
-    flux = env.spe_fluence_per_active_year * env.spe_transmission * ACTIVE_YEARS / CYCLE_YEARS
-    flux /= HOURS_PER_YEAR * 3600.0
-    extra = heavy * env.spe_ion_share / (1.0 - env.spe_ion_share)
-    extra += env.spe_proton_response * flux * fom_p
-    return extra / (total + extra)
 
 
 #: latch-up heats up: the onset LET of CMOS test structures at 125 C was about 0.4 of

@@ -46,6 +46,7 @@ __all__ = [
     "cycle_exceedance",
     "esp_fit",
     "esp_quantile",
+    "event_flux",
     "event_sigma",
     "proton_share",
 ]
@@ -156,6 +157,23 @@ def event_sigma(events_per_year: float, v: float, duration_sigma: float = 0.0) -
     return math.sqrt(s2)
 
 
+#: a Julian year, the unit of the per-year fluences
+SECONDS_PER_YEAR = 365.25 * 86400.0
+
+
+def event_flux(fluence_per_active_year: float, transmission: float, active_fraction: float):
+    """The events' flux at the orbit averaged over the solar cycle, per cm^2 s: the
+    fluence of an active year, the share of years that are active, and the share the
+    geomagnetic field lets through.
+
+    Examples
+    --------
+    >>> round(event_flux(SECONDS_PER_YEAR, 0.5, 0.5), 12)
+    0.25
+    """
+    return fluence_per_active_year * active_fraction * transmission / SECONDS_PER_YEAR
+
+
 def proton_share(
     fluence_per_active_year: float,
     transmission: float,
@@ -177,7 +195,7 @@ def proton_share(
     >>> round(proton_share(2e9, 0.2, 60.0, 7 / 11), 4)
     0.1185
     """
-    solar = fluence_per_active_year * active_fraction * transmission / (365.25 * 86400.0)
+    solar = event_flux(fluence_per_active_year, transmission, active_fraction)
     total = solar + trapped_per_cm2_s
     return solar / total if total > 0 else 0.0
 

@@ -187,7 +187,7 @@ def test_geo_event_protons_upset_the_parts_protons_can():
 
     fom = rad.figure_of_merit(1e-7, 1.0, 15.0, 1.5)
     heavy = env.c_heavy_ion * fom
-    flux = env.spe_fluence_per_active_year * env.spe_transmission * 7 / 11 / (8760 * 3600)
+    flux = env.spe_fluence_per_active_year * env.spe_transmission * 7 / 11 / (365.25 * 86400)
     extra = heavy * env.spe_ion_share / (1 - env.spe_ion_share)
     extra += env.spe_proton_response * flux * fom
     assert share(1.0) == pytest.approx(extra / (heavy + extra), rel=1e-12)

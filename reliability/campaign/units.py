@@ -520,8 +520,10 @@ def read_environment(t: Table | None) -> Environment | None:
     except OutsideCurve as err:
         raise t.error("shielding_mm", str(err), overrides.get("shielding_mm")) from None
     except ValueError as err:  # too few events to carry ESP's variance
-        key = "spe_per_active_year"
-        raise t.error(key, str(err), overrides.get(key, t.data.get(key))) from None
+        keys = [k for k in ("spe_per_active_year", "spe_duration_sigma") if k in overrides]
+        if not keys:
+            raise
+        raise t.error(keys[0], str(err), overrides[keys[0]]) from None
     if "spe_proton_response" in overrides and trapped_above_30(env) > 0:
         raise t.error(
             "spe_proton_response",
