@@ -6,15 +6,12 @@ S secondary, U unverified placeholder, D derived here). A campaign picks a prese
 with ``[environment] orbit = "sso-650"`` and may override any value by its key.
 
 The environment does not change how many faults a device has on average; it says
-*when* they happen. A fault rate given to the library is the **long-run mean over
-a full solar cycle**, solar particle events included. The environment splits it into
-
-* a quiet part outside the South Atlantic Anomaly (SAA), uniform over the orbit;
-* a quiet part inside SAA passes (one pass per orbit, a fixed share of its period);
-* a solar-particle-event (SPE) part, present only while a random event is under way;
-
-and modulates the quiet parts with the solar cycle (galactic cosmic rays, GCR, peak
-at solar minimum). ECSS-E-ST-10-04C counts 7 active and 4 quiet years per cycle.
+*when* they happen. A given rate is the **long-run mean over a full solar cycle** (a
+fitted one is the quiet rate, events on top). It splits into a quiet part outside the
+South Atlantic Anomaly (SAA), a quiet part in the SAA passes (a daily run on
+consecutive orbits) and a solar-particle-event (SPE) part, present only while an
+event is under way; the quiet parts follow the solar cycle (ECSS-E-ST-10-04C: 7
+active and 4 quiet years a cycle; GCR and trapped protons peak at solar minimum).
 This module knows no devices and no engine.
 """
 
@@ -135,6 +132,7 @@ class Environment:
     # protons; None: the preset's dose_rad_per_y and C_p as they stand
     shielding_mm: float | None = None
     dose_depth: DoseDepth | None = None  # imported (SPENVIS SHIELDOSE-2)
+    electron_dose_factor: float | None = None  # the curve's electron dose times this
     dose_proton_rad_per_y: float | None = None  # the curve's trapped-proton part
     trapped_protons: tuple[tuple[float, float], ...] | None = None  # outside, imported
     let_shielding_mm: float | None = None  # the aluminium an imported LET spectrum is behind
@@ -266,11 +264,14 @@ def _trapped_table() -> dict[tuple[str, str], np.ndarray]:
 
 def dose_depth(env: Environment) -> DoseDepth:
     """The dose-depth curve of ``env``: the imported one, else the preset orbit's
-    [D: :data:`TRAPPED_SOURCE`; trapped particles only, no solar protons]."""
-    if env.dose_depth is not None:
-        return env.dose_depth
-    t = _trapped_table()[(env.orbit, "dose")]
-    return DoseDepth(tuple(t[:, 0]), tuple(t[:, 1]), tuple(t[:, 2]), source=env.orbit)
+    [D: :data:`TRAPPED_SOURCE`; trapped particles only, no solar protons]; its
+    electrons times ``electron_dose_factor`` when the campaign sets one."""
+    c = env.dose_depth
+    if c is None:
+        t = _trapped_table()[(env.orbit, "dose")]
+        c = DoseDepth(tuple(t[:, 0]), tuple(t[:, 1]), tuple(t[:, 2]), source=env.orbit)
+    f = env.electron_dose_factor
+    return c if f is None else c.electrons_scaled(f)
 
 
 def trapped_protons(env: Environment) -> tuple[tuple[float, float], ...]:
@@ -299,9 +300,8 @@ def trapped_above_30(env: Environment) -> float:
 
 def spe_flux_30(env: Environment) -> float:
     """The events' >30 MeV proton flux at the orbit, cycle mean, per cm^2 s."""
-    return _solar.event_flux(
-        env.spe_fluence_per_active_year, env.spe_transmission, ACTIVE_YEARS / CYCLE_YEARS
-    )
+    share = ACTIVE_YEARS / CYCLE_YEARS
+    return _solar.event_flux(env.spe_fluence_per_active_year, env.spe_transmission, share)
 
 
 def spe_share(

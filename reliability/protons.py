@@ -168,8 +168,7 @@ def shielding_note(env: Environment) -> str:
             )
             + " [D]; set shielding_mm to choose the aluminium"
         )
-    curve = dose_depth(env)
-    source = curve.source if env.dose_depth is not None else f"{env.orbit}: {TRAPPED_SOURCE}"
+    source = f"{env.orbit}: {TRAPPED_SOURCE}" if env.dose_depth is None else env.dose_depth.source
     proton = env.dose_proton_rad_per_y
     text = (
         f"shielding {mm:g} mm Al (centre of a solid sphere): dose {env.dose_rad_per_y:.4g} "
@@ -177,6 +176,8 @@ def shielding_note(env: Environment) -> str:
         + (f", {proton:.4g} of it trapped protons" if proton is not None else "")
         + f" [D: {source}, no solar protons]"
     )
+    if env.electron_dose_factor is not None:
+        text += f"; electrons x{env.electron_dose_factor:g} of the curve's"
     text += f"; dose-proxy rates at {dose_proxy_rad_per_y(env):.4g} rad/y"
     if env.c_proton > 0:
         factor = proton_shield_factor(env, _BENDEL_A_TYPICAL)

@@ -223,6 +223,32 @@ def test_preset_curves_bracket_the_published_leo_figures():
     assert env10.dose_proton_rad_per_y / env10.dose_rad_per_y > 0.9
 
 
+def test_electron_dose_factor_moves_only_the_electron_dose(make_campaign):
+    from reliability.campaign import CampaignError
+
+    for orbit, mm in (("sso-650", 1.0), ("sso-650", 4.0), ("iss-400", 2.0), ("geo", 8.0)):
+        full = preset(orbit, shielding_mm=mm)
+        sixth = preset(orbit, shielding_mm=mm, electron_dose_factor=1 / 6)
+        electrons = full.dose_rad_per_y - full.dose_proton_rad_per_y
+        assert sixth.dose_proton_rad_per_y == full.dose_proton_rad_per_y
+        assert sixth.dose_rad_per_y == pytest.approx(
+            full.dose_proton_rad_per_y + electrons / 6, rel=1e-9
+        )
+    # a thin shield's dose is nearly all electrons, a thick one's nearly all protons
+    for mm, low, high in ((1.0, 0.1, 0.2), (20.0, 0.95, 1.0)):
+        ratio = (
+            preset("sso-650", shielding_mm=mm, electron_dose_factor=0.1).dose_rad_per_y
+            / preset("sso-650", shielding_mm=mm).dose_rad_per_y
+        )
+        assert low < ratio < high, (mm, ratio)
+    for extra, message in (
+        ("electron_dose_factor = 0.2", r"electron_dose_factor = 0.2: needs shielding_mm"),
+        ("shielding_mm = 2.0\nelectron_dose_factor = 0", "must be positive"),
+    ):
+        with pytest.raises(CampaignError, match=message):
+            make_campaign(environment=f'[environment]\norbit = "sso-650"\n{extra}')
+
+
 def _shielded(tmp_path, env_lines, sweep=""):
     import shutil
     from pathlib import Path

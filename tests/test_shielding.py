@@ -75,3 +75,19 @@ def test_more_aluminium_never_lets_more_protons_through(a, b):
 def test_negative_shielding_is_refused():
     with pytest.raises(ValueError, match="non-negative"):
         shield_protons(((1.0, 2.0), (2.0, 1.0)), -1.0)
+
+
+def test_electron_factor_scales_only_what_the_protons_leave():
+    c = DoseDepth((1.0, 2.0, 4.0), (1000.0, 100.0, 50.0), (10.0, 8.0, 5.0), source="t")
+    half = c.electrons_scaled(0.5)
+    for mm in (1.0, 2.0, 3.0, 4.0):
+        electrons = c.at(mm) - c.proton_at(mm) if mm in c.depth_mm else None
+        if electrons is not None:  # at the table's depths exactly; log-linear between
+            assert half.at(mm) == pytest.approx(c.proton_at(mm) + 0.5 * electrons, rel=1e-12)
+        assert half.proton_at(mm) == pytest.approx(c.proton_at(mm), rel=1e-12)
+        assert half.at(mm) < c.at(mm)
+    assert c.electrons_scaled(1.0) == DoseDepth(
+        c.depth_mm, c.total_rad_per_y, c.proton_rad_per_y, source="t, electrons x1"
+    )
+    with pytest.raises(ValueError, match="no trapped-proton part"):
+        DoseDepth((1.0, 2.0), (10.0, 5.0), source="x").electrons_scaled(0.5)

@@ -500,9 +500,12 @@ def read_environment(t: Table | None) -> Environment | None:
                 raise t.error(key, "must be below 1", t.data[key])
         elif key == "spe_fluence_per_active_year":  # protons per cm^2: 1e9-1e10
             overrides[key] = t.number(key, minimum=0.0, maximum=1e13)
-        elif (
-            key in ("orbit_period_h", "spe_duration_median_h", "gcr_solar_ratio")
-            or key == "trapped_solar_ratio"
+        elif key in (
+            "orbit_period_h",
+            "spe_duration_median_h",
+            "gcr_solar_ratio",
+            "trapped_solar_ratio",
+            "electron_dose_factor",
         ):
             overrides[key] = t.number(key, positive=True, maximum=1e6)
         elif key == "inclination_deg":
@@ -515,6 +518,14 @@ def read_environment(t: Table | None) -> Environment | None:
     overrides.update(_read_node(t))
     overrides.update(_read_shielding(t, overrides))
     t.finish()
+    if "electron_dose_factor" in overrides:
+        factor, curve = overrides["electron_dose_factor"], overrides.get("dose_depth")
+        if "shielding_mm" not in overrides:
+            why = "needs shielding_mm: it scales the electron part of the dose-depth curve"
+            raise t.error("electron_dose_factor", why, factor)
+        if curve is not None and curve.proton_rad_per_y is None:
+            why = "needs a dose_depth_file with a trapped-proton part, to tell electrons apart"
+            raise t.error("electron_dose_factor", why, factor)
     try:
         env = preset(orbit, solar, **overrides)
     except OutsideCurve as err:
