@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from reliability.campaign import Campaign, CampaignError, validate_document
 from reliability.devices import DEVICES, MEMORIES
-from reliability.environment import HOURS_PER_YEAR, eclipse_days
+from reliability.eclipses import eclipse_days
+from reliability.environment import HOURS_PER_YEAR
 from reliability.environment import provenance as preset_provenance
 from reliability.protons import shielding_note
 from reliability.units import parse_duration_h

@@ -7,12 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from reliability.eclipses import eclipse_days, orbit_node
 from reliability.environment import (
     ACTIVE_YEARS,
     CYCLE_YEARS,
     NODE_DEFAULTS,
-    eclipse_days,
-    orbit_node,
     spe_flux_30,
     spe_share,
     trapped_above_30,

@@ -22,6 +22,7 @@ RANKS = {
     "environment": 1,
     "solar": 0,  # the solar-event fluence model: plain numbers
     "presets": 0.5,  # the orbit presets' table (uses solar's derived numbers)
+    "eclipses": 1.25,  # the node and the eclipses of a resolved environment
     "orbit": 0,
     "shielding": 0,  # dose-depth curves and protons slowed by aluminium
     "envfiles": 1,  # SPENVIS and CREME96 readers (give shielding's curves)

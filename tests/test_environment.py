@@ -102,22 +102,6 @@ def test_saa_share_below_the_time_fraction_is_refused():
         rate_shape(preset("iss-400"), 1000.0, 1.0, saa_share=0.01)
 
 
-def test_the_node_and_the_first_day_set_the_eclipses(make_campaign):
-    from reliability.environment import eclipse_days, orbit_node
-
-    dawn_dusk = make_campaign(environment='[environment]\norbit = "sso-650"').base.environment
-    assert orbit_node(dawn_dusk)["ltan_h"] == 18.0  # the preset's node
-    noon = make_campaign(
-        environment='[environment]\norbit = "sso-650"\nltan = 12.0\nepoch = 2028-06-21'
-    ).base.environment
-    assert (noon.ltan_h, noon.epoch) == (12.0, "2028-06-21")
-    assert orbit_node(noon)["epoch_day"] == 173.0  # 2028 is a leap year
-    _, dd = eclipse_days(dawn_dusk, 8760.0)
-    beta, nn = eclipse_days(noon, 8760.0)
-    # a noon-midnight orbit sees the Sun near its plane: an eclipse every orbit
-    assert (nn > 0).all() and np.abs(beta).max() < 35 and nn.mean() > 3 * dd.mean()
-
-
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

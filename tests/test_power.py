@@ -230,7 +230,7 @@ def test_a_satellite_that_would_brown_out_is_refused(old, new, message):
 
 def test_a_mission_of_part_days_keeps_its_last_eclipse():
     """The last, partial day is sampled at its middle: its eclipse share is its own."""
-    from reliability.environment import eclipse_days
+    from reliability.eclipses import eclipse_days
 
     c = load_campaign(CASE)
     env = c.base.environment
@@ -249,7 +249,7 @@ def test_a_mission_of_part_days_keeps_its_last_eclipse():
 
 
 def test_the_result_stores_the_hours_in_shadow_per_cell():
-    from reliability.environment import eclipse_days
+    from reliability.eclipses import eclipse_days
 
     c = load_campaign(CASE).with_overrides(trials=10)
     ds = run_campaign(c, n_workers=0)

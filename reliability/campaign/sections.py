@@ -216,7 +216,7 @@ def _check_power(top: Table, ps: Any, env: Any, mission_h: float) -> None:
     """A satellite whose battery cannot carry its bus through the longest eclipse, or
     whose array cannot carry the bus and recharge the battery by the mission end,
     would brown out: refused, rather than counted as up with nothing running."""
-    from reliability.environment import eclipse_days
+    from reliability.eclipses import eclipse_days
 
     _, shade = eclipse_days(env, mission_h)
     t_e = float(shade.max()) / 60.0

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from reliability.campaign import Design
-from reliability.environment import eclipse_days
+from reliability.eclipses import eclipse_days
 from reliability.system.satellite import satellite_power, satellite_slots
 from reliability.thermal import arrhenius, heat_steps
 

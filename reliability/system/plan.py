@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from reliability.campaign import Design, lot_depth
+from reliability.eclipses import eclipse_days
 from reliability.engine import PlanArrays
 from reliability.engine.spec import LAW_CODES, Effect, WorkloadKind
-from reliability.environment import eclipse_days, saa_pass_h, steps_integral
+from reliability.environment import saa_pass_h, steps_integral
 from reliability.laws import Law
 from reliability.power import PowerPieces
 from reliability.system.heat import unit_temperature_steps

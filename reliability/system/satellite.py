@@ -12,7 +12,8 @@ from functools import lru_cache
 import numpy as np
 
 from reliability.campaign import Design
-from reliability.environment import Environment, eclipse_days, orbit_node
+from reliability.eclipses import eclipse_days, orbit_node
+from reliability.environment import Environment
 from reliability.links import Carried, Station, carry, contact_windows, station_in_reach
 from reliability.orbit import gmst_rad, initial_raan_rad
 from reliability.power import PowerPieces, power_pieces
