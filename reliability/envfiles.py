@@ -212,8 +212,9 @@ def _mission_years(block: SpenvisBlock, where: str) -> float:
 def read_dose_depth(path: str | Path, text: str | None = None) -> DoseDepth:
     """A SPENVIS SHIELDOSE-2 dose-depth file as a :class:`DoseDepth` per year.
 
-    The first dose column is the total; a column named "Trapped Protons" in the legend
-    (``PLT_LEG``) gives the proton part.
+    The first dose column is the total; columns named in the legend (``PLT_LEG``) give
+    the parts: "Trapped Protons" the proton part, "Electrons" and "Bremsstrahlung"
+    the electron part.
     """
     found = [b for b in read_spenvis(path, text) if _has(b, "Thick", "Dose")]
     for b in _one_block(path, found, "dose-depth"):
@@ -239,15 +240,20 @@ def read_dose_depth(path: str | Path, text: str | None = None) -> DoseDepth:
         total = b.data[:, c_dose] * scale / years
         legend = [str(v).strip().lower() for v in b.meta.get("PLT_LEG", [])]
         n_dose = next(n for v, _, n, _ in b.variables if v.strip().lower() == "dose")
-        proton = None
-        if "trapped protons" in legend and legend.index("trapped protons") < n_dose:
-            proton = b.data[:, c_dose + legend.index("trapped protons")] * scale / years
         order = np.argsort(depth)
+        # the dose variable's columns, in the legend's order (the first is the total)
+        cols = b.data[order, c_dose : c_dose + n_dose] * scale / years
+        named = {name: cols[:, i] for i, name in enumerate(legend[:n_dose])}
+        proton = named.get("trapped protons")
+        electron = named.get("electrons")
+        if electron is not None and "bremsstrahlung" in named:  # the electrons' own
+            electron = electron + named["bremsstrahlung"]
         return DoseDepth(
             tuple(map(float, depth[order])),
             tuple(map(float, total[order])),
-            None if proton is None else tuple(map(float, proton[order])),
-            source=Path(path).name,
+            None if proton is None else tuple(map(float, proton)),
+            Path(path).name,
+            None if electron is None else tuple(map(float, electron)),
         )
     raise ValueError(f"{path}: no dose-depth block (variables 'Thick' and 'Dose')")
 

@@ -191,6 +191,8 @@ def preset(orbit: str, solar: str = "cycle", **overrides: Any) -> Environment:
         )
     env = Environment(orbit=orbit, solar=solar, **values)
     env = replace(env, **overrides) if overrides else env
+    if env.electron_dose_factor is not None and env.shielding_mm is None:
+        raise ValueError("electron_dose_factor scales a dose-depth curve: it needs shielding_mm")
     if env.shielding_mm is not None:
         curve = dose_depth(env)
         env = replace(
@@ -231,7 +233,7 @@ def dose_depth(env: Environment) -> DoseDepth:
     c = env.dose_depth
     if c is None:
         t = _trapped_table()[(env.orbit, "dose")]
-        c = DoseDepth(tuple(t[:, 0]), tuple(t[:, 1]), tuple(t[:, 2]), source=env.orbit)
+        c = DoseDepth(*(tuple(t[:, i]) for i in range(3)), env.orbit, tuple(t[:, 3]))
     f = env.electron_dose_factor
     return c if f is None else c.electrons_scaled(f)
 

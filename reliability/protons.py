@@ -111,7 +111,9 @@ def dose_proxy_rad_per_y(env: Environment) -> float:
     (:func:`proton_shield_factor`'s Bendel A = 10 MeV weighting [U]). Not the dose
     behind ``shielding_mm`` itself: its electrons upset nothing, and its protons fall
     faster with depth than their upsets (low energies carry the dose, high ones the
-    upsets).
+    upsets). For the same reason ``electron_dose_factor`` does not move it: the
+    aluminium the calibration dose implies is read off the preset's curve as AE-8
+    gives it.
 
     >>> from reliability.environment import preset
     >>> mm = equivalent_shielding_mm(preset("sso-650"))  # 19.2: the preset's own

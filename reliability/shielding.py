@@ -72,7 +72,8 @@ class DoseDepth:
     """Annual dose (rad(Si) per year) behind aluminium at tabulated depths (mm).
 
     ``proton_rad_per_y`` is the trapped-proton part where the source splits it (the
-    part a dose-proxy single-event rate, calibrated in a proton beam, follows).
+    part a dose-proxy single-event rate, calibrated in a proton beam, follows), and
+    ``electron_rad_per_y`` the trapped electrons' with their bremsstrahlung.
 
     Examples
     --------
@@ -85,6 +86,7 @@ class DoseDepth:
     total_rad_per_y: tuple[float, ...]
     proton_rad_per_y: tuple[float, ...] | None = None
     source: str = ""
+    electron_rad_per_y: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         d = self.depth_mm
@@ -92,9 +94,12 @@ class DoseDepth:
             raise ValueError(f"{self.source}: depths must increase, at least two: {d}")
         if len(self.total_rad_per_y) != len(d) or any(v <= 0 for v in self.total_rad_per_y):
             raise ValueError(f"{self.source}: one positive dose per depth expected")
-        p = self.proton_rad_per_y
-        if p is not None and (len(p) != len(d) or any(v < 0 for v in p)):
-            raise ValueError(f"{self.source}: one non-negative proton dose per depth expected")
+        for part, name in (
+            (self.proton_rad_per_y, "proton"),
+            (self.electron_rad_per_y, "electron"),
+        ):
+            if part is not None and (len(part) != len(d) or any(v < 0 for v in part)):
+                raise ValueError(f"{self.source}: one non-negative {name} dose per depth expected")
 
     def _interp(self, values: Sequence[float], mm: float) -> float:
         d = self.depth_mm
@@ -111,25 +116,30 @@ class DoseDepth:
         return self._interp(self.total_rad_per_y, mm)
 
     def electrons_scaled(self, factor: float) -> DoseDepth:
-        """The curve with its electron part (the total less the trapped protons) times
-        ``factor``, its proton part as it is.
+        """The curve with its electron part (trapped electrons and their
+        bremsstrahlung) times ``factor``, every other part as it is.
 
-        Trapped-electron models disagree with flight data in low orbits by more than
-        any other input of a thin-shield dose: DMSP F7's dosimeter at 840 km read
-        AE-8's outer-zone electron dose about 6 times too high (Gussenhoven et al.
-        1987, IEEE TNS 34:676 [S: abstract]).
+        Trapped-electron models disagree with flight data in low orbits more than any
+        other input of a thin-shield dose: DMSP F7's dosimeter at 840 km read AE-8's
+        outer-zone electron dose about 6 times too high (Gussenhoven et al. 1987, IEEE
+        Trans. Nucl. Sci. [V: abstract]).
 
         Examples
         --------
-        >>> c = DoseDepth((1.0, 3.0), (1000.0, 10.0), (100.0, 8.0), source="example")
+        >>> c = DoseDepth((1.0, 3.0), (1000.0, 10.0), (100.0, 8.0), "example", (900.0, 2.0))
         >>> round(c.electrons_scaled(0.5).at(1.0), 6)
         550.0
         """
-        p = self.proton_rad_per_y
-        if p is None:
-            raise ValueError(f"{self.source}: no trapped-proton part, so no electron part")
-        total = tuple(q + factor * (t - q) for t, q in zip(self.total_rad_per_y, p, strict=True))
-        return replace(self, total_rad_per_y=total, source=f"{self.source}, electrons x{factor:g}")
+        e = self.electron_rad_per_y
+        if e is None:
+            raise ValueError(f"{self.source}: no electron part to scale")
+        total = tuple(t - (1.0 - factor) * x for t, x in zip(self.total_rad_per_y, e, strict=True))
+        return replace(
+            self,
+            total_rad_per_y=total,
+            electron_rad_per_y=tuple(factor * x for x in e),
+            source=f"{self.source}, electrons x{factor:g}",
+        )
 
     def proton_at(self, mm: float) -> float | None:
         """Trapped-proton dose behind ``mm``, rad(Si) per year (None: not split)."""

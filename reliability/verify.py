@@ -57,6 +57,7 @@ class Check:
     passed: bool
     note: str = ""
     kind: str = "mc"  # "mc": Monte Carlo with a CI; "analytic": relative error in ``z``
+    bounds: tuple[float, float] | None = None  # a published range's (kind "range")
 
     @property
     def label(self) -> str:
@@ -136,7 +137,17 @@ def evaluate(ds: xr.Dataset, exp: Expectation, case: str, z_max: float = 4.0) ->
         if exp.low is not None and exp.high is not None:
             inside = exp.low <= est.value <= exp.high
             note = note or f"published range [{exp.low:g}, {exp.high:g}]"
-            return Check(case, label, est, exp.exact, math.nan, bool(inside), note, kind="range")
+            return Check(
+                case,
+                label,
+                est,
+                exp.exact,
+                math.nan,
+                bool(inside),
+                note,
+                kind="range",
+                bounds=(exp.low, exp.high),
+            )
         z = (
             (est.value - exp.exact) / est.se
             if est.se > 0
@@ -481,17 +492,20 @@ def format_table(checks: list[Check]) -> str:
     for c in checks:
         ci = f"[{_fmt(c.estimate.low)}, {_fmt(c.estimate.high)}]"
         z = "nan" if not math.isfinite(c.z) else f"{c.z:+.2f}"
+        exact = _fmt(c.exact)
         if c.kind == "analytic":
             ci, z = "(analytic)", f"rel {c.z:.1e}"
         elif c.kind == "range":
             z = "in range" if c.passed else "outside"
+            if c.bounds is not None:  # the range, not its middle
+                exact = f"[{_fmt(c.bounds[0])}, {_fmt(c.bounds[1])}]"
         rows.append(
             (
                 c.case,
                 c.label,
                 _fmt(c.estimate.value),
                 ci,
-                _fmt(c.exact),
+                exact,
                 z,
                 "PASS" if c.passed else "FAIL",
             )

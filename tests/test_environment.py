@@ -209,14 +209,16 @@ def test_preset_curves_bracket_the_published_leo_figures():
 
 def test_electron_dose_factor_moves_only_the_electron_dose(make_campaign):
     from reliability.campaign import CampaignError
+    from reliability.environment import dose_depth
 
     for orbit, mm in (("sso-650", 1.0), ("sso-650", 4.0), ("iss-400", 2.0), ("geo", 8.0)):
         full = preset(orbit, shielding_mm=mm)
         sixth = preset(orbit, shielding_mm=mm, electron_dose_factor=1 / 6)
-        electrons = full.dose_rad_per_y - full.dose_proton_rad_per_y
+        curve = dose_depth(full)  # the preset's AE-8 electrons and bremsstrahlung
+        electrons = curve.electron_rad_per_y[curve.depth_mm.index(mm)]
         assert sixth.dose_proton_rad_per_y == full.dose_proton_rad_per_y
         assert sixth.dose_rad_per_y == pytest.approx(
-            full.dose_proton_rad_per_y + electrons / 6, rel=1e-9
+            full.dose_rad_per_y - electrons * 5 / 6, rel=1e-9
         )
     # a thin shield's dose is nearly all electrons, a thick one's nearly all protons
     for mm, low, high in ((1.0, 0.1, 0.2), (20.0, 0.95, 1.0)):
@@ -225,6 +227,8 @@ def test_electron_dose_factor_moves_only_the_electron_dose(make_campaign):
             / preset("sso-650", shielding_mm=mm).dose_rad_per_y
         )
         assert low < ratio < high, (mm, ratio)
+    with pytest.raises(ValueError, match="it needs shielding_mm"):
+        preset("sso-650", electron_dose_factor=0.5)  # the API refuses it too
     for extra, message in (
         ("electron_dose_factor = 0.2", r"electron_dose_factor = 0.2: needs shielding_mm"),
         ("shielding_mm = 2.0\nelectron_dose_factor = 0", "must be positive"),
@@ -248,6 +252,27 @@ def _shielded(tmp_path, env_lines, sweep=""):
     )
     (tmp_path / "c.toml").write_text(text)
     return tmp_path / "c.toml", text
+
+
+def test_electron_dose_factor_scales_an_imported_spenvis_curve(tmp_path):
+    from reliability.campaign import CampaignError, load_campaign
+    from reliability.envfiles import read_dose_depth
+
+    lines = 'shielding_mm = 1.0\ndose_depth_file = "a.txt"\nelectron_dose_factor = 0.25'
+    path, _ = _shielded(tmp_path, lines)
+    env = load_campaign(path).base.environment
+    table = read_dose_depth(tmp_path / "a.txt")
+    i = table.depth_mm.index(1.0)
+    # SPENVIS's Electrons and Bremsstrahlung columns, a quarter of them kept
+    electrons = table.electron_rad_per_y[i]
+    assert electrons == pytest.approx(5848.3, rel=1e-4)
+    assert env.dose_rad_per_y == pytest.approx(table.total_rad_per_y[i] - 0.75 * electrons)
+    assert env.dose_proton_rad_per_y == pytest.approx(table.proton_rad_per_y[i])
+    # a file whose legend does not name its electrons cannot be scaled
+    raw = (tmp_path / "a.txt").read_text()
+    (tmp_path / "a.txt").write_text(raw.replace("'Electrons'", "'Other'"))
+    with pytest.raises(CampaignError, match=r"electron_dose_factor = 0\.25: needs a dose_depth"):
+        load_campaign(path)
 
 
 def test_data_files_a_sweep_names_are_in_the_config_hash(tmp_path):

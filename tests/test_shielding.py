@@ -77,17 +77,18 @@ def test_negative_shielding_is_refused():
         shield_protons(((1.0, 2.0), (2.0, 1.0)), -1.0)
 
 
-def test_electron_factor_scales_only_what_the_protons_leave():
-    c = DoseDepth((1.0, 2.0, 4.0), (1000.0, 100.0, 50.0), (10.0, 8.0, 5.0), source="t")
+def test_electron_factor_scales_the_electron_part_only():
+    c = DoseDepth((1.0, 2.0, 4.0), (1000.0, 100.0, 50.0), (10.0, 8.0, 5.0), "t", (985, 90, 44))
     half = c.electrons_scaled(0.5)
-    for mm in (1.0, 2.0, 3.0, 4.0):
-        electrons = c.at(mm) - c.proton_at(mm) if mm in c.depth_mm else None
-        if electrons is not None:  # at the table's depths exactly; log-linear between
-            assert half.at(mm) == pytest.approx(c.proton_at(mm) + 0.5 * electrons, rel=1e-12)
+    for i, mm in enumerate(c.depth_mm):  # the table's depths; log-linear between
+        e = c.electron_rad_per_y[i]
+        assert half.at(mm) == pytest.approx(c.total_rad_per_y[i] - 0.5 * e, rel=1e-12)
+        assert half.electron_rad_per_y[i] == pytest.approx(0.5 * e, rel=1e-12)
         assert half.proton_at(mm) == pytest.approx(c.proton_at(mm), rel=1e-12)
-        assert half.at(mm) < c.at(mm)
-    assert c.electrons_scaled(1.0) == DoseDepth(
-        c.depth_mm, c.total_rad_per_y, c.proton_rad_per_y, source="t, electrons x1"
-    )
-    with pytest.raises(ValueError, match="no trapped-proton part"):
-        DoseDepth((1.0, 2.0), (10.0, 5.0), source="x").electrons_scaled(0.5)
+    assert half.at(3.0) < c.at(3.0)
+    assert c.electrons_scaled(1.0).at(3.0) == pytest.approx(c.at(3.0), rel=1e-12)
+    assert half.source == "t, electrons x0.5"
+    with pytest.raises(ValueError, match="no electron part"):
+        DoseDepth((1.0, 2.0), (10.0, 5.0), (1.0, 1.0), source="x").electrons_scaled(0.5)
+    with pytest.raises(ValueError, match="one non-negative electron dose per depth"):
+        DoseDepth((1.0, 2.0), (10.0, 5.0), None, "x", (1.0,))

@@ -47,6 +47,15 @@ def test_table_lists_every_check(ds):
     ]
     text = format_table(checks)
     assert "PASS" in text and "FAIL" in text and "95% CI" in text
+    # a published range shows as the range, not as its middle
+    a = float(ds.availability.mean())
+    ranged = evaluate(ds, Expectation(metric="availability", exact=0.5, low=0.0, high=1.0), "r")
+    assert ranged.passed and ranged.kind == "range"
+    assert "[0, 1]" in format_table([ranged]) and "0.5 " not in format_table([ranged])
+    outside = evaluate(
+        ds, Expectation(metric="availability", exact=0.5, low=a + 0.1, high=1.0), "r"
+    )
+    assert not outside.passed and "outside" in format_table([outside])
 
 
 def test_validation_campaigns_cover_the_required_cases():

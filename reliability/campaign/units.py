@@ -523,8 +523,8 @@ def read_environment(t: Table | None) -> Environment | None:
         if "shielding_mm" not in overrides:
             why = "needs shielding_mm: it scales the electron part of the dose-depth curve"
             raise t.error("electron_dose_factor", why, factor)
-        if curve is not None and curve.proton_rad_per_y is None:
-            why = "needs a dose_depth_file with a trapped-proton part, to tell electrons apart"
+        if curve is not None and curve.electron_rad_per_y is None:
+            why = "needs a dose_depth_file whose legend names its Electrons column"
             raise t.error("electron_dose_factor", why, factor)
     try:
         env = preset(orbit, solar, **overrides)
