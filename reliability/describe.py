@@ -22,7 +22,7 @@ from reliability.protons import shielding_note
 from reliability.radiation import rate_table, spe_worst_factor
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
-from reliability.system import SystemPlan, compile_plan, time_edges
+from reliability.system import SystemPlan, compile_plan, job_mtbf_h, time_edges
 from reliability.system import satellite as sat
 from reliability.system.heat import unit_heat, unit_temperature_steps
 
@@ -193,10 +193,12 @@ def describe_question(c: Campaign) -> list[str]:
             else f"every {compile_plan(base).checkpoint_h:.4g} h (mission mean, by "
             f"{w.checkpoint.capitalize()} from the job's MTBF)"
         )
+        mtbf = job_mtbf_h(base)  # what Daly and Young take, and what a reviewer checks first
         lines = [
             (
                 f"workload      training on {w.accelerators} units ({work}"
-                f"{', elastic' if w.elastic else ''}): checkpoint {every}, "
+                f"{', elastic' if w.elastic else ''}; its interrupts every {mtbf:.4g} h on "
+                f"average, mission mean): checkpoint {every}, "
                 f"costing {w.checkpoint_cost_h:g} h; restart "
                 f"{w.restart_h:g} h; silent corruption found after {w.sdc_detection_h:g} h"
                 + (f" on average, {w.sdc_detection_law.describe()}" if w.sdc_detection_law else "")

@@ -58,6 +58,14 @@ def test_validate_says_what_the_run_measures_against(make_campaign):
     assert "serving 10 of 12 unit slots" in text and ">= 1 (the default: all of it)" in text
     assert "P(availability >= 0.99) >= 0.9" in text
     assert "per node slot and on-board spare: mass_kg 3; designs ranked by mass_kg" in text
+    # a training job: its interrupt interval, the number Daly's interval comes from
+    c = make_campaign(
+        failures='{ law = "exponential", mean = "1200 h", repair = "0 h", crew = false }',
+        rest='[workload]\nkind = "training"\naccelerators = 12\ncheckpoint = "daly"\n'
+        'checkpoint_cost = "1 min"',
+    )
+    text = "\n".join(describe(c))
+    assert "training on 12 units (open-ended; its interrupts every 100 h on average" in text
 
 
 def test_the_multi_bit_warning_goes_once_words_are_interleaved(make_campaign):
