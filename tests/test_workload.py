@@ -174,6 +174,27 @@ def test_silent_corruption_rolls_back_to_a_good_checkpoint(make_campaign):
     np.testing.assert_allclose(committed, b["throughput"].values * 2000.0, rtol=1e-5)
 
 
+def test_an_interrupt_that_throws_away_corrupted_work_leaves_nothing_to_find(make_campaign):
+    """A corruption in work not yet checkpointed is lost with that work when a member
+    goes down first: the restart starts from the last commit, which is clean, so no
+    rollback follows. Here interrupts come every 6 min and checkpoints every 10 h: no
+    checkpoint is ever written, so every corruption is thrown away before it is found,
+    and none costs any work (before the fix each one rolled the job back again)."""
+    c = _training(
+        make_campaign,
+        'accelerators = 8\ncheckpoint = "10 h"\nrestart = "0 h"\nsdc_detection = "1 h"',
+        failures='{ law = "exponential", mean = "0.8 h", repair = "0 h", crew = false }',
+        cluster="node = { n = 8, k = 1 }",
+        mission="500 h",
+        trials=20,
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.05 }]',
+    )
+    ds = run_campaign(c, n_workers=0).isel(scenario=0)
+    assert float(ds["fault_count"].sel(fault_class="node.sdc").sum()) > 50
+    assert float(ds["throughput"].max()) == 0.0  # nothing was ever committed
+    assert float(ds["lost_work_h"].sel(fault_class="node.sdc").sum()) == 0.0
+
+
 def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):
     kw = {
         "failures": '{ law = "exponential", mean = "500 h", repair = "48 h" }',

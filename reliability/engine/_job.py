@@ -167,6 +167,10 @@ def _interrupt(pi, pf, si, sf, t, cause, row):
     if phase == DONE:
         return
     row[out(pi, Out.LOST_WORK_H) + cause] += _in_progress(sf, phase, t)
+    if ivar(si, IVar.SDC_PENDING) and ivar(si, IVar.CKPTS) == ivar(si, IVar.SDC_CKPTS):
+        # the corruption was in the work this interrupt throws away: nothing left to find
+        set_ivar(si, IVar.SDC_PENDING, 0)
+        events.cancel(si, sf, events.ident(pi, Event.SDC_FOUND, 0))
     _restart(pi, pf, si, sf, t)
 
 
