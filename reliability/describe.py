@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from reliability.campaign import Campaign, RareEvent, draws_power
@@ -193,12 +194,16 @@ def describe_question(c: Campaign) -> list[str]:
             else f"every {compile_plan(base).checkpoint_h:.4g} h (mission mean, by "
             f"{w.checkpoint.capitalize()} from the job's MTBF)"
         )
-        mtbf = job_mtbf_h(base)  # what Daly and Young take, and what a reviewer checks first
+        # the design's own interval between interrupts, a reviewer's first check (Daly
+        # and Young take the campaign's ``mtbf`` instead when it gives one)
+        mtbf = job_mtbf_h(base)
+        gap = f"every {mtbf:.4g} h on average" if math.isfinite(mtbf) else "none"
+        given = f", Daly and Young use mtbf {w.mtbf_h:g} h" if w.mtbf_h is not None else ""
         lines = [
             (
                 f"workload      training on {w.accelerators} units ({work}"
-                f"{', elastic' if w.elastic else ''}; its interrupts every {mtbf:.4g} h on "
-                f"average, mission mean): checkpoint {every}, "
+                f"{', elastic' if w.elastic else ''}; its interrupts {gap}, mission mean"
+                f"{given}): checkpoint {every}, "
                 f"costing {w.checkpoint_cost_h:g} h; restart "
                 f"{w.restart_h:g} h; silent corruption found after {w.sdc_detection_h:g} h"
                 + (f" on average, {w.sdc_detection_law.describe()}" if w.sdc_detection_law else "")
