@@ -222,6 +222,35 @@ def test_a_corruption_survives_to_be_found_only_if_its_segment_is_committed(make
     assert abs(found / struck - exact) < 4 * sd + 0.01, (found / struck, exact)
 
 
+def test_work_built_on_a_corruption_unfound_at_the_mission_end_is_not_useful(make_campaign):
+    """A corruption found only after the mission (latency 10,000 h, mission 1,000 h)
+    still spoils the work committed after it: the useful work is what the hourly
+    checkpoints before the first corruption hold. With strikes at s = 0.001 per job-
+    hour and commits at 1, ..., 999 h (one ending on the mission end is not counted),
+    E[useful work] = sum_k P(first strike after k h) = sum_{k=1}^{999} e^(-s k), 631.6 h
+    (before, every hour counted: 999)."""
+    c = _training(
+        make_campaign,
+        'accelerators = 8\ncheckpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "10000 h"',
+        failures='{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
+        cluster="node = { n = 8, k = 1 }",
+        mission="1000 h",
+        trials=2000,
+        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.003 }]',
+    )
+    ds = run_campaign(c, n_workers=0).isel(scenario=0)
+    useful = ds["throughput"].values * 1000.0
+    s = 8 * 0.003 / 24
+    exact = sum(math.exp(-s * k) for k in range(1, 1000))
+    se = useful.std(ddof=1) / math.sqrt(useful.size)
+    assert abs(useful.mean() - exact) < 4 * se, (useful.mean(), exact, se)
+    lost = ds["lost_work_h"].sel(fault_class="node.sdc").values
+    np.testing.assert_allclose(useful + lost, 999.0, rtol=1e-9)  # nothing else is lost
+    # goodput still adds up to the useful work (stored in single precision)
+    width = np.diff(ds["time_bounds"].values, axis=1)[:, 0]
+    np.testing.assert_allclose((ds["goodput"].values * width).sum(axis=1), useful, atol=1e-3)
+
+
 def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):
     kw = {
         "failures": '{ law = "exponential", mean = "500 h", repair = "48 h" }',

@@ -175,26 +175,35 @@ def _interrupt(pi, pf, si, sf, t, cause, row):
 
 
 @kernel(error_model="numpy")
+def _roll_back(pi, pf, si, sf, t, row, restarts):
+    """Undo the work committed since the pending corruption: back to the last
+    checkpoint written before it or, when only the newest ``wl_keep`` are kept and
+    that one is gone, to the job's first step (a restart from scratch, counted when
+    ``restarts``)."""
+    lost = out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE)
+    keep = iparam(pi, IParam.WL_KEEP)
+    if keep > 0 and ivar(si, IVar.CKPTS) - ivar(si, IVar.SDC_CKPTS) >= keep:
+        # the checkpoint before the corruption was deleted: every one kept is newer
+        set_fvar(sf, FVar.GOOD, 0.0)
+        if restarts:
+            row[out(pi, Out.JOB_RESTARTS)] += 1.0
+    bad = fvar(sf, FVar.COMMITTED) - fvar(sf, FVar.GOOD)
+    if bad > 0:
+        row[lost] += bad
+        _credit(pi, pf, row, t, t, -bad)
+        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.GOOD))
+
+
+@kernel(error_model="numpy")
 def _sdc_found(pi, pf, si, sf, t, row):
     """Roll back to the last checkpoint written before the corruption, and restart."""
     set_ivar(si, IVar.SDC_PENDING, 0)
     phase = ivar(si, IVar.JOB_PHASE)
     if phase == DONE:
         return
-    m = ivar(si, IVar.SDC_MODE)
-    lost = out(pi, Out.LOST_WORK_H) + m
-    keep = iparam(pi, IParam.WL_KEEP)
-    if keep > 0 and ivar(si, IVar.CKPTS) - ivar(si, IVar.SDC_CKPTS) >= keep:
-        # the checkpoint before the corruption was deleted: every one kept is newer
-        set_fvar(sf, FVar.GOOD, 0.0)
-        row[out(pi, Out.JOB_RESTARTS)] += 1.0
-    bad = fvar(sf, FVar.COMMITTED) - fvar(sf, FVar.GOOD)
-    if bad > 0:
-        row[lost] += bad
-        _credit(pi, pf, row, t, t, -bad)
-        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.GOOD))
+    _roll_back(pi, pf, si, sf, t, row, True)
     if phase in (RUN, CKPT):
-        row[lost] += _in_progress(sf, phase, t)
+        row[out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE)] += _in_progress(sf, phase, t)
         _restart(pi, pf, si, sf, t)
 
 
@@ -295,7 +304,12 @@ def restart_after_visit(pi, pf, si, sf, t):
 @kernel(error_model="numpy")
 def finish(pi, pf, si, sf, su, row):
     """Training outputs of a trial: committed work per hour in each grid cell, and
-    committed work per wall hour to the job's completion (or the mission end)."""
+    committed work per wall hour to the job's completion (or the mission end). Work
+    built on a corruption still unfound at the mission end is not useful: it is
+    rolled back as if the corruption were found then."""
+    if ivar(si, IVar.SDC_PENDING) and ivar(si, IVar.JOB_PHASE) != DONE:
+        _roll_back(pi, pf, si, sf, fparam(pf, FParam.MISSION_H), row, False)
+        set_ivar(si, IVar.SDC_PENDING, 0)
     good = out(pi, Out.GOODPUT)
     for ci in range(count(pf, PF.EDGES) - 1):
         row[good + ci] = row[good + ci] / (get(pf, PF.EDGES, ci + 1) - get(pf, PF.EDGES, ci))
