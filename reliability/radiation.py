@@ -240,8 +240,8 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, flo
             heavy = per_s * SECONDS_PER_DAY
         # protons upset a part through the recoils of their nuclear reactions, whose LET
         # stays below RECOIL_LET_MAX: a part whose onset is above it has no proton term
-        proton = c_p * fom if entry.params[1] < RECOIL_LET_MAX else 0.0
         fom_p = fom if entry.params[1] < RECOIL_LET_MAX else 0.0
+        proton = c_p * fom_p
     elif src == "bendel":
         # a proton fit; its heavy-ion rate comes from the figure of merit either way
         fom = fom_p = proton_fom(float(bendel(150.0, *_bendel_args(entry.params))))

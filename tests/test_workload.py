@@ -55,6 +55,22 @@ def _training(make_campaign, body, rest_extra="", **kw):
     return make_campaign(rest=rest_extra + "\n" + TRAIN.format(body=body), **kw)
 
 
+def _sdc_job(make_campaign, body, *, mean_h, sdc_per_day, mission_h, trials):
+    """Scenario 0 of a training job on 8 nodes (exponential interrupts of mean
+    ``mean_h``, replaced at once) with silent corruption at ``sdc_per_day`` per node,
+    run in this process; ``body`` holds the workload lines after the accelerators."""
+    c = _training(
+        make_campaign,
+        "accelerators = 8\n" + body,
+        failures=f'{{ law = "exponential", mean = "{mean_h} h", repair = "0 h", crew = false }}',
+        cluster="node = { n = 8, k = 1 }",
+        mission=f"{mission_h} h",
+        trials=trials,
+        unit_extra=f'radiation = [{{ class = "sdc", per_device_day = {sdc_per_day} }}]',
+    )
+    return run_campaign(c, n_workers=0).isel(scenario=0)
+
+
 def test_checkpoint_sweep_peaks_where_daly_puts_it(make_campaign):
     body = (
         'accelerators = 64\ncheckpoint = "56.7 min"\ncheckpoint_cost = "5 min"\n'
@@ -180,16 +196,14 @@ def test_an_interrupt_that_throws_away_corrupted_work_leaves_nothing_to_find(mak
     rollback follows. Here interrupts come every 6 min and checkpoints every 10 h: no
     checkpoint is ever written, so every corruption is thrown away before it is found,
     and none costs any work (before the fix each one rolled the job back again)."""
-    c = _training(
+    ds = _sdc_job(
         make_campaign,
-        'accelerators = 8\ncheckpoint = "10 h"\nrestart = "0 h"\nsdc_detection = "1 h"',
-        failures='{ law = "exponential", mean = "0.8 h", repair = "0 h", crew = false }',
-        cluster="node = { n = 8, k = 1 }",
-        mission="500 h",
+        'checkpoint = "10 h"\nrestart = "0 h"\nsdc_detection = "1 h"',
+        mean_h=0.8,
+        sdc_per_day=0.05,
+        mission_h=500,
         trials=20,
-        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.05 }]',
     )
-    ds = run_campaign(c, n_workers=0).isel(scenario=0)
     assert float(ds["fault_count"].sel(fault_class="node.sdc").sum()) > 50
     assert float(ds["throughput"].max()) == 0.0  # nothing was ever committed
     assert float(ds["lost_work_h"].sel(fault_class="node.sdc").sum()) == 0.0
@@ -203,17 +217,14 @@ def test_a_corruption_survives_to_be_found_only_if_its_segment_is_committed(make
     1. With ``checkpoint_keep = 1`` every corruption found after a commit restarts the
     job, so restarts / corruptions measures P (the old code found them all: 1; one
     that forgot every pending corruption at any interrupt would find e^-5)."""
-    c = _training(
+    ds = _sdc_job(
         make_campaign,
-        'accelerators = 8\ncheckpoint = "6 min"\nrestart = "0 h"\nsdc_detection = "30 min"\n'
-        "checkpoint_keep = 1",
-        failures='{ law = "exponential", mean = "0.8 h", repair = "0 h", crew = false }',
-        cluster="node = { n = 8, k = 1 }",
-        mission="4000 h",
+        'checkpoint = "6 min"\nrestart = "0 h"\nsdc_detection = "30 min"\ncheckpoint_keep = 1',
+        mean_h=0.8,
+        sdc_per_day=0.03,
+        mission_h=4000,
         trials=40,
-        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.03 }]',
     )
-    ds = run_campaign(c, n_workers=0).isel(scenario=0)
     found = float(ds["job_restarts"].sum())
     struck = float(ds["fault_count"].sel(fault_class="node.sdc").sum())
     exact = math.exp(-1.0) / (1.0 - math.exp(-1.0))
@@ -229,16 +240,14 @@ def test_work_built_on_a_corruption_unfound_at_the_mission_end_is_not_useful(mak
     hour and commits at 1, ..., 999 h (one ending on the mission end is not counted),
     E[useful work] = sum_k P(first strike after k h) = sum_{k=1}^{999} e^(-s k), 631.6 h
     (before, every hour counted: 999)."""
-    c = _training(
+    ds = _sdc_job(
         make_campaign,
-        'accelerators = 8\ncheckpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "10000 h"',
-        failures='{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
-        cluster="node = { n = 8, k = 1 }",
-        mission="1000 h",
+        'checkpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "10000 h"',
+        mean_h="1e9",
+        sdc_per_day=0.003,
+        mission_h=1000,
         trials=2000,
-        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.003 }]',
     )
-    ds = run_campaign(c, n_workers=0).isel(scenario=0)
     useful = ds["throughput"].values * 1000.0
     s = 8 * 0.003 / 24
     exact = sum(math.exp(-s * k) for k in range(1, 1000))
@@ -520,17 +529,14 @@ def test_kept_checkpoints_decide_whether_a_corruption_restarts_the_job(make_camp
     N >= keep the one before it is gone and the job starts again from its first step.
     So the share of found corruptions that restart the job is 1, 1/2 and 0 for keep =
     2, 3, 4 (found ~ all: pending and the mission's end hide 0.4%)."""
-    c = _training(
+    ds = _sdc_job(
         make_campaign,
-        'accelerators = 8\ncheckpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "2.5 h"\n'
-        f"checkpoint_keep = {keep}",
-        failures='{ law = "exponential", mean = "1e9 h", repair = "0 h", crew = false }',
-        cluster="node = { n = 8, k = 1 }",
-        mission="2000 h",
+        f'checkpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "2.5 h"\ncheckpoint_keep = {keep}',
+        mean_h="1e9",
+        sdc_per_day=0.003,
+        mission_h=2000,
         trials=2000,
-        unit_extra='radiation = [{ class = "sdc", per_device_day = 0.003 }]',
     )
-    ds = run_campaign(c, n_workers=0).isel(scenario=0)
     restarts = float(ds["job_restarts"].sum())
     found = float(ds["fault_count"].sel(fault_class="node.sdc").sum())
     share = restarts / found
