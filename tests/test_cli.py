@@ -148,6 +148,7 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
     import signal
     import subprocess
     import sys
+    import threading
 
     p = tmp_path / "long.toml"
     p.write_text(campaign_text(trials=2000, mission="87600 h", campaign_extra="block_size = 10"))
@@ -163,14 +164,24 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
         env=env,
         start_new_session=True,  # its own group, as a terminal's foreground job
     ) as proc:
-        for line in proc.stderr:
-            seen.append(line)
-            if line.startswith("block "):
-                os.killpg(proc.pid, signal.SIGINT)
-                break
-        rest = proc.stderr.read()
-        proc.wait(timeout=120)
+        # a run that hangs (it once did, closing the cluster) fails the test instead
+        # of holding CI: the whole group is killed, and the test says so (the time
+        # allows a first compile of the kernel, minutes on 2 cores)
+        watchdog = threading.Timer(600, os.killpg, (proc.pid, signal.SIGKILL))
+        watchdog.start()
+        try:
+            for line in proc.stderr:
+                seen.append(line)
+                if line.startswith("block "):
+                    os.killpg(proc.pid, signal.SIGINT)
+                    break
+            rest = proc.stderr.read()
+            proc.wait()
+        finally:
+            hung = not watchdog.is_alive() and proc.returncode == -signal.SIGKILL
+            watchdog.cancel()
     err = "".join(seen) + rest
+    assert not hung, "still running after 600 s (killed):\n" + err
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Error" not in err and "Warning" not in err, err
     last = err.strip().splitlines()[-1]

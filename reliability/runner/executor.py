@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reliability.runner._interrupt import HeldInterrupt
+
 if TYPE_CHECKING:
     from distributed import Client
 
@@ -251,6 +253,9 @@ class Executor(contextlib.AbstractContextManager):
         #: compiled kernel: progress timed from ``on_start`` then leaves it out
         self.warm: Callable[[], None] | None = None
         self._warmed = False
+        #: Ctrl-C while a client is live waits for a point outside its locks
+        self._interrupt = HeldInterrupt()
+        self._stack_holds_interrupt = False
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if not isinstance(exc, ClusterLost):
@@ -273,9 +278,19 @@ class Executor(contextlib.AbstractContextManager):
             self._connected()
 
     def _connected(self) -> Client:
+        if not self._stack_holds_interrupt:
+            # released (and a held press acted on) only once the cluster is closed
+            self._stack.callback(self._interrupt.release)
+            self._interrupt.hold()
+            self._stack_holds_interrupt = True
         if self._client is None:
             self._client = self._stack.enter_context(_connect(*self._where))
         return self._client
+
+    def interruptible(self) -> contextlib.AbstractContextManager[None]:
+        """A stretch of the driver's own work, such as compiling the kernel, in which
+        Ctrl-C acts at once even though a client is live (see :mod:`._interrupt`)."""
+        return self._interrupt.window()
 
     def _share(self, shared: Sequence[Any], tag: str) -> list[Any]:
         """``shared`` on the cluster (once per executor): the plans a run's blocks use.
@@ -341,6 +356,7 @@ class Executor(contextlib.AbstractContextManager):
         alone_since: float | None = None
         last = time.monotonic()
         while not finishing.is_empty():
+            self._interrupt.check()  # here the driver holds none of the client's locks
             finished = finishing.next_batch(block=False)
             if not finished:
                 time.sleep(0.02)
