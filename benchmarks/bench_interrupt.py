@@ -1,13 +1,14 @@
 """Ctrl-C at random moments of a cluster run: how long the run takes to end.
 
 Each round starts a 2-worker local cluster in a fresh process, sends itself SIGINT
-at a random moment while 3,000 one-millisecond tasks run (the handler is the
-command's: silence logging, ignore further presses, raise KeyboardInterrupt) and
-times the run until the cluster is closed. A round still running after 60 s counts
-as hung (its stacks are printed). Before the driver held Ctrl-C back while inside
-the Dask client's locks (``reliability/runner/_interrupt.py``), an interrupt could
-land inside them: 6 of 40 rounds took 13-17 s to close instead of 4-5 s, and one CI
-run hung for 21 minutes.
+at a random moment (0.05-1.5 s) after 3,000 one-millisecond tasks are submitted (the
+handler is the command's: silence logging, ignore further presses, raise
+KeyboardInterrupt) and times the whole run, the cluster's start included, until the
+cluster is closed. A round still running after 60 s counts as hung (its stacks are
+printed). Before the driver held Ctrl-C back while inside the Dask client
+(``reliability/runner/_interrupt.py``), an interrupt could land under the client's
+locks: on 2026-12-07, 6 of 40 rounds took 17.6-21.5 s instead of 3-6 s; in CI the same
+kind of interrupt once hung a close for 21 minutes.
 
     python benchmarks/bench_interrupt.py [ROUNDS]
 """

@@ -1,15 +1,20 @@
-"""Ctrl-C held back while the driver talks to a Dask cluster.
+"""Ctrl-C held back while the driver is inside the Dask client.
 
 Python raises ``KeyboardInterrupt`` in the main thread at whatever line it is on.
-While a Dask client is live, that line is often inside the client's locks: a
-``threading.Event`` of a ``sync`` call (``future.result()``, ``client.run``) or the
-lock of ``as_completed``, which the client's IO-loop thread takes too. Raised there,
-the interrupt leaves the lock held; the IO-loop thread then blocks on it for good,
-and closing the cluster waits on the IO loop forever (seen once in CI: 21 minutes in
-``SpecCluster.close``). So while a client is live a press is only recorded, and acted
-on where the driver holds none of the client's locks: between two looks at the
-finished blocks, in a window opened for work of its own (compiling the kernel), or
-once the cluster is closed.
+Inside the Dask client that line is often under a lock that the client's IO-loop
+thread takes too: the ``threading.Event`` of a ``sync`` call (``future.result()``,
+``client.run``, starting or closing a cluster) or the lock of ``as_completed``.
+Raised there, the interrupt leaves the lock held; the IO-loop thread then blocks on
+it for good, and closing the cluster waits on the IO loop forever (seen once in CI:
+21 minutes in ``SpecCluster.close``).
+
+So the executor calls the client only inside :meth:`HeldInterrupt.held`, where a
+press is recorded and acted on by :meth:`~HeldInterrupt.check` at points where the
+driver holds none of the client's locks (between two looks at the finished blocks,
+between submissions), or on leaving. The cluster is closed inside
+:meth:`~HeldInterrupt.ignored`: the run is ending already, and a further press must
+not interrupt the close. The driver's own work (compiling, writing the result) runs
+outside both, where Ctrl-C acts at once.
 """
 
 from __future__ import annotations
@@ -24,78 +29,85 @@ from typing import Any
 __all__ = ["HeldInterrupt"]
 
 
-class HeldInterrupt:
-    """Hold Ctrl-C (SIGINT) from :meth:`hold` to :meth:`release`; :meth:`check` acts
-    on a press made meanwhile by calling the handler that was in place before (the
-    command's, or Python's ``KeyboardInterrupt``).
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
-    Outside the main thread, or where SIGINT is ignored or left to the system, it
-    does nothing: no ``KeyboardInterrupt`` can land in the client's locks then.
+
+class HeldInterrupt:
+    """Hold Ctrl-C (SIGINT) while the driver is inside the Dask client.
+
+    Inside :meth:`held` a press is recorded; :meth:`check` (or leaving) acts on it by
+    calling the handler that was in place before (the command's, or Python's
+    ``KeyboardInterrupt``). Outside the main thread, or where SIGINT is ignored or
+    left to the system, nothing is held: no ``KeyboardInterrupt`` can land then.
 
     Examples
     --------
     >>> held = HeldInterrupt()
-    >>> held.hold()
-    >>> held.pressed
-    False
-    >>> held.release()
+    >>> with held.held():
+    ...     held.check()  # nothing pressed: nothing happens
     """
 
     def __init__(self) -> None:
         self._previous: Any = None
         self._frame: FrameType | None = None
         self.pressed = False
+        self._acted = False
 
     def _record(self, signum: int, frame: FrameType | None) -> None:
-        self.pressed = True
-        self._frame = frame
+        if not self._acted:  # once acted on, further presses are not raised again
+            self.pressed = True
+            self._frame = frame
 
-    def _holding(self) -> bool:
-        return self._previous is not None and signal.getsignal(signal.SIGINT) == self._record
-
-    def hold(self) -> None:
-        """From now on a Ctrl-C is recorded, not raised."""
-        if self._previous is not None or threading.current_thread() is not threading.main_thread():
-            return
-        current = signal.getsignal(signal.SIGINT)
-        if callable(current):
-            self._previous = current
-            signal.signal(signal.SIGINT, self._record)
-
-    def check(self) -> None:
-        """Act on a press held so far: put the earlier handler back and call it (it
-        raises ``KeyboardInterrupt``, as the press would have)."""
-        if not self.pressed or self._previous is None:
-            return
+    def _act(self) -> None:
+        """Call the earlier handler on the press held (it raises, as the press would
+        have). The recorder stays in place and drops further presses: they are not
+        raised inside whatever the interrupt's unwinding runs next (leaving
+        :meth:`held` restores the earlier handler)."""
         previous, frame = self._previous, self._frame
-        if self._holding():
-            signal.signal(signal.SIGINT, previous)
-        self._previous = None
-        self.pressed = False
+        self.pressed, self._frame, self._acted = False, None, True
         previous(signal.SIGINT, frame)
 
-    def release(self) -> None:
-        """Stop holding (the cluster is closed): put the earlier handler back, then act
-        on a press held until now."""
-        if self.pressed:
-            self.check()
-        elif self._previous is not None:
-            if self._holding():
-                signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
+    def check(self) -> None:
+        """Act on a press held so far. Call it only where the driver holds none of
+        the client's locks."""
+        if self.pressed and self._previous is not None:
+            self._act()
 
     @contextlib.contextmanager
-    def window(self) -> Iterator[None]:
-        """A stretch of the driver's own work (compiling, say) that holds none of the
-        client's locks: a Ctrl-C inside acts at once, one held before acts on entry."""
-        self.check()
-        if not self._holding():
+    def held(self) -> Iterator[None]:
+        """Record Ctrl-C instead of raising it; on leaving, put the earlier handler
+        back and act on a press still held (unless an error is already ending the
+        run)."""
+        current = signal.getsignal(signal.SIGINT)
+        if self._previous is not None or not _main_thread() or not callable(current):
+            yield  # nested, not the main thread, or SIGINT ignored: nothing to hold
+            return
+        self._previous = current
+        signal.signal(signal.SIGINT, self._record)
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            previous, frame = self._previous, self._frame
+            act = self.pressed and not failed
+            self._previous, self._frame, self.pressed, self._acted = None, None, False, False
+            if signal.getsignal(signal.SIGINT) == self._record:
+                signal.signal(signal.SIGINT, previous)
+            if act:
+                previous(signal.SIGINT, frame)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def ignored() -> Iterator[None]:
+        """Ignore Ctrl-C (the cluster is being closed: the run is ending already);
+        the earlier handler is put back afterwards."""
+        if not _main_thread():
             yield
             return
-        signal.signal(signal.SIGINT, self._previous)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             yield
         finally:
-            # hold again, unless the press was acted on (the handler changed it)
-            if signal.getsignal(signal.SIGINT) == self._previous:
-                signal.signal(signal.SIGINT, self._record)
+            signal.signal(signal.SIGINT, previous)

@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -253,22 +254,23 @@ class Executor(contextlib.AbstractContextManager):
         #: compiled kernel: progress timed from ``on_start`` then leaves it out
         self.warm: Callable[[], None] | None = None
         self._warmed = False
-        #: Ctrl-C while a client is live waits for a point outside its locks
+        #: Ctrl-C inside the client is acted on outside its locks (see ._interrupt)
         self._interrupt = HeldInterrupt()
-        self._stack_holds_interrupt = False
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if not isinstance(exc, ClusterLost):
-            self._stack.close()
-            return
-        # the client's reconnection attempts, cancelled by the close, log tracebacks:
-        # the run already ends with one line saying what was lost
-        previous = logging.root.manager.disable
-        logging.disable(logging.CRITICAL)
-        try:
-            self._stack.close()
-        finally:
-            logging.disable(previous)
+        # the run is ending: a press now would interrupt the close inside the client
+        with self._interrupt.ignored():
+            if not isinstance(exc, ClusterLost):
+                self._stack.close()
+                return
+            # the client's reconnection attempts, cancelled by the close, log
+            # tracebacks: the run already ends with one line saying what was lost
+            previous = logging.root.manager.disable
+            logging.disable(logging.CRITICAL)
+            try:
+                self._stack.close()
+            finally:
+                logging.disable(previous)
 
     def reach(self) -> None:
         """Connect now to a scheduler that was given (an address, a scheduler file or
@@ -278,19 +280,31 @@ class Executor(contextlib.AbstractContextManager):
             self._connected()
 
     def _connected(self) -> Client:
-        if not self._stack_holds_interrupt:
-            # released (and a held press acted on) only once the cluster is closed
-            self._stack.callback(self._interrupt.release)
-            self._interrupt.hold()
-            self._stack_holds_interrupt = True
         if self._client is None:
+            # starting an embedded cluster runs inside the client (held by run());
+            # reaching a given scheduler waits on a thread of its own: Ctrl-C acts
             self._client = self._stack.enter_context(_connect(*self._where))
         return self._client
 
-    def interruptible(self) -> contextlib.AbstractContextManager[None]:
-        """A stretch of the driver's own work, such as compiling the kernel, in which
-        Ctrl-C acts at once even though a client is live (see :mod:`._interrupt`)."""
-        return self._interrupt.window()
+    def _wait(self, call: Callable[[], Any]) -> None:
+        """Run a blocking client ``call`` on a thread of its own, acting on a held
+        Ctrl-C meanwhile (loading the kernel on workers that compile it themselves
+        takes minutes); the call's error, if any, is raised here."""
+        failed: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                call()
+            except BaseException as exc:  # noqa: BLE001 - raised in the driver below
+                failed.append(exc)
+
+        thread = threading.Thread(target=target, name="reliability-wait", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            self._interrupt.check()
+            thread.join(0.05)
+        if failed:
+            raise failed[0]
 
     def _share(self, shared: Sequence[Any], tag: str) -> list[Any]:
         """``shared`` on the cluster (once per executor): the plans a run's blocks use.
@@ -336,18 +350,34 @@ class Executor(contextlib.AbstractContextManager):
                 func, args = make(s, b, shared)
                 done(s, b, func(*args))
             return
+        with self._interrupt.held():
+            self._run(tasks, make, done, shared, tag, on_start)
+
+    def _run(
+        self,
+        tasks: Sequence[tuple[int, int]],
+        make: Make,
+        done: Callable[[int, int, Any], None],
+        shared: Sequence[Any],
+        tag: str,
+        on_start: Callable[[], None] | None,
+    ) -> None:
+        """:meth:`run` on the cluster, with Ctrl-C held (``check()`` is called only
+        between calls into the client)."""
         from distributed import as_completed
 
         client = self._connected()
         refs = self._share(shared, tag) if shared else []
         if self.warm is not None and not self._warmed:
-            client.run(self.warm)
+            self._wait(partial(client.run, self.warm))
             self._warmed = True
         if on_start:
             on_start()
         where: dict[str, tuple[int, int]] = {}
         futures = []
-        for s, b in tasks:
+        for i, (s, b) in enumerate(tasks):
+            if i % 100 == 0:
+                self._interrupt.check()
             func, args = make(s, b, refs)
             fut = client.submit(func, *args, key=f"{tag}-{s}-{b}", pure=False)
             where[fut.key] = (s, b)

@@ -114,8 +114,7 @@ def optimize_campaign(
         executor.reach()
         store = open_store(space, out_dir, resume, kind="optimize")
         try:
-            with executor.interruptible():  # compiling: Ctrl-C acts at once
-                executor.warm = _warm_up(space, "crude", plans, [], on_compile)
+            executor.warm = _warm_up(space, "crude", plans, [], on_compile)
             load, save = crude_parts(plans, lambda b: bs)
             slot: dict[int, int] = {}  # design -> its place in this round's shared plans
             blocks = BlockRun(

@@ -213,10 +213,8 @@ def run_campaign(
         executor.reach()  # a given scheduler answers (or the run ends) before anything is written
         store = open_store(campaign, out_dir, resume)
         try:
-            # the workers load the kernel before the clock of the progress starts;
-            # compiling holds none of a client's locks, so Ctrl-C acts at once
-            with executor.interruptible():
-                executor.warm = _warm_up(campaign, method, plans, markov, on_compile)
+            # the workers load the kernel before the clock of the progress starts
+            executor.warm = _warm_up(campaign, method, plans, markov, on_compile)
             if method == "importance":
                 ds = _importance(campaign, markov, executor, store, command, on_block)
             elif method == "splitting":
