@@ -13,7 +13,13 @@ every digest as it was; one that changes results shows which variables of which
 campaign moved, and the commit message must say why.
 
 Digests depend on the platform's floating point (libm, LLVM): compare runs of one
-machine and one set of library versions (both are recorded).
+machine and one set of library versions (both are recorded). NumPy picks its SIMD
+kernels for the CPU at import, and its AVX-512 sine and cosine differ from its AVX2
+ones in the last bit: on an AVX-512 machine every orbit's eclipse hours, and the power
+outputs that follow them, digested differently (2026-12-08). So this script runs
+NumPy without its AVX-512 kernels (it starts itself again with
+``NPY_DISABLE_CPU_FEATURES`` set, unless that is set already), and digests agree
+between x86-64 machines with and without AVX-512.
 """
 
 from __future__ import annotations
@@ -22,11 +28,30 @@ import argparse
 import dataclasses
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+
+def _numpy_without_avx512() -> None:
+    """Start this script again with NumPy's AVX-512 kernels off, where it has any."""
+    if "NPY_DISABLE_CPU_FEATURES" in os.environ:
+        return
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    drop = [
+        f for f in __cpu_dispatch__ if __cpu_features__.get(f) and ("512" in f or f == "X86_V4")
+    ]
+    if drop:
+        os.environ["NPY_DISABLE_CPU_FEATURES"] = " ".join(drop)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+if __name__ == "__main__":
+    _numpy_without_avx512()
+
+import numpy as np  # imported after the restart above, in the process that runs
 
 from reliability.campaign import RareEvent, load_campaign
 from reliability.results import library_versions

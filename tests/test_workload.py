@@ -260,6 +260,62 @@ def test_work_built_on_a_corruption_unfound_at_the_mission_end_is_not_useful(mak
     np.testing.assert_allclose((ds["goodput"].values * width).sum(axis=1), useful, atol=1e-3)
 
 
+def test_a_job_that_finished_on_a_corruption_is_redone_once_it_is_found(make_campaign):
+    """One checkpoint, at the end of W = 10 h of work, strikes at s = 0.1 per job-hour,
+    a fixed latency L = 3 h, free restarts. An attempt is clean with probability
+    p = e^(-sW); one struck at u is undone at u + L, whether the job was still running
+    (u < W - L) or had finished on the corruption (before, it stayed finished). So the
+    completion time is E[T] = (1 - p)/p (L + 1/s) = 22.34 h and the work lost to
+    corruption E = (L + (1 - e^(-s(W - L)))/s - W p)/p = 11.84 h (before, a corruption
+    struck in the last 3 h of an attempt cost nothing)."""
+    ds = _sdc_job(
+        make_campaign,
+        'checkpoint = "10 h"\nrestart = "0 h"\nsdc_detection = "3 h"\nwork = "10 h"',
+        mean_h="1e9",
+        sdc_per_day=0.3,
+        mission_h=1000,
+        trials=3000,
+    )
+    s, w, lat = 8 * 0.3 / 24, 10.0, 3.0
+    p = math.exp(-s * w)
+    done = ds["job_completion_h"].values
+    assert np.isfinite(done).all()
+    exact_t = (1 - p) / p * (lat + 1 / s)
+    se = done.std(ddof=1) / math.sqrt(done.size)
+    assert abs(done.mean() - exact_t) < 4 * se, (done.mean(), exact_t, se)
+    lost = ds["lost_work_h"].sel(fault_class="node.sdc").values
+    exact_lost = (lat + (1 - math.exp(-s * (w - lat))) / s - w * p) / p
+    se = lost.std(ddof=1) / math.sqrt(lost.size)
+    assert abs(lost.mean() - exact_lost) < 4 * se, (lost.mean(), exact_lost, se)
+    np.testing.assert_allclose(ds["throughput"].values * done, w, rtol=1e-9)
+
+
+def test_a_job_that_finished_on_a_corruption_unfound_at_the_mission_end_is_not_done(
+    make_campaign,
+):
+    """W = 100 h of work with hourly checkpoints in a 1,000 h mission, strikes at
+    s = 0.01 per job-hour, found only after the mission: the useful work is what the
+    checkpoints before the first strike hold, E = sum_{k=1}^{100} e^(-s k) = 62.9 h,
+    and a job that finished on a corruption is not done (before: 100 h and done)."""
+    ds = _sdc_job(
+        make_campaign,
+        'checkpoint = "1 h"\nrestart = "0 h"\nsdc_detection = "10000 h"\nwork = "100 h"',
+        mean_h="1e9",
+        sdc_per_day=0.03,
+        mission_h=1000,
+        trials=2000,
+    )
+    s = 8 * 0.03 / 24
+    width = np.diff(ds["time_bounds"].values, axis=1)[:, 0]
+    useful = (ds["goodput"].values.astype(float) * width).sum(axis=1)
+    exact = sum(math.exp(-s * k) for k in range(1, 101))
+    se = useful.std(ddof=1) / math.sqrt(useful.size)
+    assert abs(useful.mean() - exact) < 4 * se + 1e-3, (useful.mean(), exact, se)
+    done = np.isfinite(ds["job_completion_h"].values)
+    np.testing.assert_allclose(useful[done], 100.0, rtol=1e-6)  # only clean jobs are done
+    assert abs(done.mean() - math.exp(-s * 100)) < 4 * math.sqrt(0.25 / done.size)
+
+
 def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):
     kw = {
         "failures": '{ law = "exponential", mean = "500 h", repair = "48 h" }',

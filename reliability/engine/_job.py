@@ -3,8 +3,8 @@
 A synchronous job spans m accelerators (its members). It computes for tau, writes a
 checkpoint for delta, and commits the work; an interrupt on a member (the unit going
 down) loses the work since the last commit and costs a restart; silent corruption on
-a member is found after a latency and rolls back to the last checkpoint written
-before it, or, when only the newest ``wl_keep`` checkpoints are kept and that one
+a member is found after a latency (even once the job has finished on it) and rolls
+back to the last checkpoint written before it, or, when only the newest ``wl_keep`` checkpoints are kept and that one
 is gone, to the job's first step. Without m units up the job waits (or, if elastic, runs slower). A
 servicing visit that stops the cluster is a planned stop: the job checkpoints at no
 cost and waits for the end of the visit.
@@ -196,13 +196,16 @@ def _roll_back(pi, pf, si, sf, t, row, restarts):
 
 @kernel(error_model="numpy")
 def _sdc_found(pi, pf, si, sf, t, row):
-    """Roll back to the last checkpoint written before the corruption, and restart."""
+    """Roll back to the last checkpoint written before the corruption, and restart.
+    A job that finished meanwhile finished on corrupted work: it is no longer done,
+    and restarts from that checkpoint too."""
     set_ivar(si, IVar.SDC_PENDING, 0)
     phase = ivar(si, IVar.JOB_PHASE)
-    if phase == DONE:
-        return
     _roll_back(pi, pf, si, sf, t, row, True)
-    if phase in (RUN, CKPT):
+    if phase == DONE:
+        set_fvar(sf, FVar.DONE_H, math.nan)
+        _restart(pi, pf, si, sf, t)
+    elif phase in (RUN, CKPT):
         row[out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE)] += _in_progress(sf, phase, t)
         _restart(pi, pf, si, sf, t)
 
@@ -306,10 +309,13 @@ def finish(pi, pf, si, sf, su, row):
     """Training outputs of a trial: committed work per hour in each grid cell, and
     committed work per wall hour to the job's completion (or the mission end). Work
     built on a corruption still unfound at the mission end is not useful: it is
-    rolled back as if the corruption were found then."""
-    if ivar(si, IVar.SDC_PENDING) and ivar(si, IVar.JOB_PHASE) != DONE:
+    rolled back as if the corruption were found then, and a job that finished on it
+    is not done."""
+    if ivar(si, IVar.SDC_PENDING):
         _roll_back(pi, pf, si, sf, fparam(pf, FParam.MISSION_H), row, False)
         set_ivar(si, IVar.SDC_PENDING, 0)
+        set_fvar(sf, FVar.DONE_H, math.nan)
+        row[out(pi, Out.JOB_COMPLETION_H)] = math.nan  # written by the accounts already
     good = out(pi, Out.GOODPUT)
     for ci in range(count(pf, PF.EDGES) - 1):
         row[good + ci] = row[good + ci] / (get(pf, PF.EDGES, ci + 1) - get(pf, PF.EDGES, ci))
