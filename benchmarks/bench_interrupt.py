@@ -1,9 +1,9 @@
 """Ctrl-C at random moments of a cluster run: how long the run takes to end.
 
 Each round starts a 2-worker local cluster in a fresh process, sends itself SIGINT
-at a random moment (0.05-1.5 s) after 3,000 one-millisecond tasks are submitted (the
-handler is the command's: silence logging, ignore further presses, raise
-KeyboardInterrupt) and times the whole run, the cluster's start included, until the
+at a random moment 0.05-1.5 s after the workers are up, while 3,000 one-millisecond
+tasks are submitted and run (the handler is the command's: silence logging, ignore
+further presses, raise KeyboardInterrupt) and times the whole run, the cluster's start included, until the
 cluster is closed. A round still running after 60 s counts as hung (its stacks are
 printed). Before the driver held Ctrl-C back while inside the Dask client
 (``reliability/runner/_interrupt.py``), an interrupt could land under the client's

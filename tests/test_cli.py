@@ -144,6 +144,7 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
     """Ctrl-C reaches every process of the terminal's group (driver and workers): the
     run ends with exit status 130 and one line naming the run directory and the
     --resume command, no traceback; --resume then completes the run."""
+    import contextlib
     import os
     import signal
     import subprocess
@@ -171,7 +172,8 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
 
         def kill() -> None:
             killed.append(True)
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it ended just now
+                os.killpg(proc.pid, signal.SIGKILL)
 
         watchdog = threading.Timer(480, kill)
         watchdog.start()
@@ -187,7 +189,8 @@ def test_ctrl_c_ends_with_one_line_and_the_run_resumes(tmp_path):
         finally:
             watchdog.cancel()
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
     err = "".join(seen) + rest
     assert not killed, "still running after 480 s (killed):\n" + err
     assert proc.returncode == 130, err

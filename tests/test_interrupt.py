@@ -32,7 +32,10 @@ def raised_outside_the_client():
     """Did every raise happen where the driver holds none of the client's locks (no
     frame of dask's distributed package, or of threading's Event and Condition)?"""
     inside = [
-        f for stack in RAISED_IN for f in stack if "distributed" in f or f.endswith("threading.py")
+        f
+        for stack in RAISED_IN
+        for f in stack
+        if "/distributed/" in f or f.endswith("/threading.py")
     ]
     return bool(RAISED_IN) and not inside
 
@@ -84,6 +87,34 @@ def test_without_a_press_nothing_happens(handler):
     with held.held():
         assert signal.getsignal(signal.SIGINT) is not handler
         held.check()
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+def test_a_handler_that_does_not_raise_gets_every_press():
+    """A program's own handler that only counts presses (press twice to quit, say)."""
+    seen = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: seen.append(signum))
+    try:
+        held = HeldInterrupt()
+        with held.held():
+            for i in range(2):
+                press()
+                assert len(seen) == i  # held
+                held.check()
+        assert len(seen) == 2
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_an_inner_hold_leaves_the_outer_one_in_place(handler):
+    outer, inner = HeldInterrupt(), HeldInterrupt()
+    with outer.held():
+        with inner.held():
+            press()
+            inner.check()  # the press is the outer one's: nothing raised here
+        assert outer.pressed
+        with pytest.raises(Pressed):
+            outer.check()
     assert signal.getsignal(signal.SIGINT) is handler
 
 

@@ -65,8 +65,12 @@ class HeldInterrupt:
         raised inside whatever the interrupt's unwinding runs next (leaving
         :meth:`held` restores the earlier handler)."""
         previous, frame = self._previous, self._frame
-        self.pressed, self._frame, self._acted = False, None, True
-        previous(signal.SIGINT, frame)
+        self.pressed, self._frame = False, None
+        try:
+            previous(signal.SIGINT, frame)
+        except BaseException:
+            self._acted = True  # it raised: the run is being interrupted
+            raise
 
     def check(self) -> None:
         """Act on a press held so far. Call it only where the driver holds none of
@@ -80,8 +84,12 @@ class HeldInterrupt:
         back and act on a press still held (unless an error is already ending the
         run)."""
         current = signal.getsignal(signal.SIGINT)
-        if self._previous is not None or not _main_thread() or not callable(current):
-            yield  # nested, not the main thread, or SIGINT ignored: nothing to hold
+        nested = isinstance(getattr(current, "__self__", None), HeldInterrupt)
+        if self._previous is not None or nested or not _main_thread() or not callable(current):
+            # held already (by this or an enclosing executor: one that runs another
+            # inside its own run acts on the press when its own run checks), not the
+            # main thread, or SIGINT ignored: nothing to hold
+            yield
             return
         self._previous = current
         signal.signal(signal.SIGINT, self._record)

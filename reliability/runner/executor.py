@@ -350,6 +350,7 @@ class Executor(contextlib.AbstractContextManager):
                 func, args = make(s, b, shared)
                 done(s, b, func(*args))
             return
+        self.reach()  # a given scheduler is reached outside the hold: Ctrl-C acts
         with self._interrupt.held():
             self._run(tasks, make, done, shared, tag, on_start)
 
