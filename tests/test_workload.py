@@ -316,6 +316,68 @@ def test_a_job_that_finished_on_a_corruption_unfound_at_the_mission_end_is_not_d
     assert abs(done.mean() - math.exp(-s * 100)) < 4 * math.sqrt(0.25 / done.size)
 
 
+def _useful_work_every_corruption_tracked(rng, trials, *, rate, mean_latency, tau, mission):
+    """Useful work at the mission end of a job with free checkpoints every ``tau``
+    hours of compute and free restarts, no interrupts, corruption at ``rate`` per
+    hour found after exponential latencies: an independent event-by-event model that
+    keeps every corruption. One found rolls the job back to the commit before it,
+    and takes away every corruption struck since that commit; at the mission end the
+    oldest still unfound spoils all work after it."""
+    useful = np.empty(trials)
+    for i in range(trials):
+        committed, ckpts, seg_start = 0.0, 0, 0.0
+        alive: list[tuple[float, float, int]] = []  # (found at, commit before, ckpts)
+        strike = rng.exponential(1.0 / rate)
+        while True:
+            found = min(alive)[0] if alive else math.inf
+            t = min(seg_start + tau, strike, found)
+            if t >= mission:
+                break
+            if t == strike:
+                alive.append((t + rng.exponential(mean_latency), committed, ckpts))
+                strike = t + rng.exponential(1.0 / rate)
+            elif t == found:
+                _, committed, since = min(alive)
+                alive = [a for a in alive if a[2] < since]
+                seg_start = t  # the work in progress is lost; restart at once
+            else:
+                committed += tau
+                ckpts += 1
+                seg_start = t
+        useful[i] = min(a[1] for a in alive) if alive else committed
+    return useful
+
+
+def test_every_corruption_that_matters_is_tracked_with_a_random_latency(make_campaign):
+    """With a random latency a newer corruption can be found before an older one: its
+    rollback costs a restart and the work since, and the older one is still there to
+    be found. The engine keeps the pending corruptions that can matter as a stack
+    (found newest first); an event-by-event model that keeps every corruption must
+    give the same useful work. Before, a corruption striking while one was pending
+    was not tracked: the older one waited for its own detection even when a newer one
+    of the same segment was found first, whose rollback had already taken it away,
+    and the useful work read 118.6 h against this model's 121.6 h (5.7 standard
+    errors)."""
+    ds = _sdc_job(
+        make_campaign,
+        'checkpoint = "1 h"\nrestart = "0 h"\n'
+        'sdc_detection = { law = "exponential", mean = "4 h" }',
+        mean_h="1e9",
+        sdc_per_day=0.9,
+        mission_h=300,
+        trials=1500,
+    )
+    width = np.diff(ds["time_bounds"].values, axis=1)[:, 0]
+    useful = (ds["goodput"].values.astype(float) * width).sum(axis=1)
+    ref = _useful_work_every_corruption_tracked(
+        np.random.default_rng(5), 3000, rate=8 * 0.9 / 24, mean_latency=4.0, tau=1.0, mission=300
+    )
+    se = math.hypot(
+        useful.std(ddof=1) / math.sqrt(useful.size), ref.std(ddof=1) / math.sqrt(ref.size)
+    )
+    assert abs(useful.mean() - ref.mean()) < 4 * se, (useful.mean(), ref.mean(), se)
+
+
 def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):
     kw = {
         "failures": '{ law = "exponential", mean = "500 h", repair = "48 h" }',

@@ -3,8 +3,9 @@
 A synchronous job spans m accelerators (its members). It computes for tau, writes a
 checkpoint for delta, and commits the work; an interrupt on a member (the unit going
 down) loses the work since the last commit and costs a restart; silent corruption on
-a member is found after a latency (even once the job has finished on it) and rolls
-back to the last checkpoint written before it, or, when only the newest ``wl_keep`` checkpoints are kept and that one
+a member is found after a latency (even once the job has finished on it; several may
+be pending, see :func:`on_silent`) and rolls back to the last checkpoint written
+before it, or, when only the newest ``wl_keep`` checkpoints are kept and that one
 is gone, to the job's first step. Without m units up the job waits (or, if elastic, runs slower). A
 servicing visit that stops the cluster is a planned stop: the job checkpoints at no
 cost and waits for the end of the visit.
@@ -42,6 +43,8 @@ from reliability.engine.spec import PF, Counter, Event, FParam, FVar, IParam, IV
 
 # phases of the job
 WAIT, RUN, CKPT, RESTART, DONE = 0, 1, 2, 3, 4
+#: pending corruptions tracked at once (levels of IVar/FVar sdc_*_0..3)
+SDC_DEPTH = 4
 
 
 @kernel(forceinline=True, error_model="numpy")
@@ -167,46 +170,74 @@ def _interrupt(pi, pf, si, sf, t, cause, row):
     if phase == DONE:
         return
     row[out(pi, Out.LOST_WORK_H) + cause] += _in_progress(sf, phase, t)
-    if ivar(si, IVar.SDC_PENDING) and ivar(si, IVar.CKPTS) == ivar(si, IVar.SDC_CKPTS):
-        # the corruption was in the work this interrupt throws away: nothing left to find
-        set_ivar(si, IVar.SDC_PENDING, 0)
-        events.cancel(si, sf, events.ident(pi, Event.SDC_FOUND, 0))
+    # corruptions in the work this interrupt throws away (none committed since they
+    # struck: the newest) are gone with it, and nothing is left of them to find
+    depth = ivar(si, IVar.SDC_PENDING)
+    while depth > 0 and ivar(si, IVar.SDC_CKPTS_0 + depth - 1) == ivar(si, IVar.CKPTS):
+        depth -= 1
+    if depth != ivar(si, IVar.SDC_PENDING):
+        _sdc_pending(pi, si, sf, depth)
     _restart(pi, pf, si, sf, t)
 
 
 @kernel(error_model="numpy")
-def _roll_back(pi, pf, si, sf, t, row, restarts):
-    """Undo the work committed since the pending corruption: back to the last
+def _sdc_pending(pi, si, sf, depth):
+    """Keep the oldest ``depth`` pending corruptions; the newest of them is found
+    first (see :func:`on_silent`): its detection is the one scheduled."""
+    set_ivar(si, IVar.SDC_PENDING, depth)
+    ident = events.ident(pi, Event.SDC_FOUND, 0)
+    if depth > 0:
+        events.schedule(si, sf, ident, fvar(sf, FVar.SDC_FOUND_0 + depth - 1))
+    else:
+        events.cancel(si, sf, ident)
+
+
+@kernel(error_model="numpy")
+def _roll_back(pi, pf, si, sf, t, row, level, restarts):
+    """Undo the work committed since pending corruption ``level``: back to the last
     checkpoint written before it or, when only the newest ``wl_keep`` are kept and
     that one is gone, to the job's first step (a restart from scratch, counted when
-    ``restarts``)."""
-    lost = out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE)
+    ``restarts``). True when it went back to the first step."""
+    lost = out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE_0 + level)
+    good = fvar(sf, FVar.SDC_GOOD_0 + level)
     keep = iparam(pi, IParam.WL_KEEP)
-    if keep > 0 and ivar(si, IVar.CKPTS) - ivar(si, IVar.SDC_CKPTS) >= keep:
+    scratch = keep > 0 and ivar(si, IVar.CKPTS) - ivar(si, IVar.SDC_CKPTS_0 + level) >= keep
+    if scratch:
         # the checkpoint before the corruption was deleted: every one kept is newer
-        set_fvar(sf, FVar.GOOD, 0.0)
+        good = 0.0
         if restarts:
             row[out(pi, Out.JOB_RESTARTS)] += 1.0
-    bad = fvar(sf, FVar.COMMITTED) - fvar(sf, FVar.GOOD)
+    bad = fvar(sf, FVar.COMMITTED) - good
     if bad > 0:
         row[lost] += bad
         _credit(pi, pf, row, t, t, -bad)
-        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.GOOD))
+        set_fvar(sf, FVar.COMMITTED, good)
+    return scratch
 
 
 @kernel(error_model="numpy")
 def _sdc_found(pi, pf, si, sf, t, row):
-    """Roll back to the last checkpoint written before the corruption, and restart.
-    A job that finished meanwhile finished on corrupted work: it is no longer done,
-    and restarts from that checkpoint too."""
-    set_ivar(si, IVar.SDC_PENDING, 0)
+    """The newest pending corruption is found: roll back to the last checkpoint
+    written before it, and restart. A job that finished meanwhile finished on
+    corrupted work: it is no longer done, and restarts from that checkpoint too. The
+    older pending corruptions lie in the work kept, and are found later."""
+    top = ivar(si, IVar.SDC_PENDING) - 1
+    if top < 0:
+        return
     phase = ivar(si, IVar.JOB_PHASE)
-    _roll_back(pi, pf, si, sf, t, row, True)
+    scratch = _roll_back(pi, pf, si, sf, t, row, top, True)
+    mode = ivar(si, IVar.SDC_MODE_0 + top)
+    # the checkpoint restored predates every older one that struck after the same
+    # commit (or, from scratch, all of them): those are gone too
+    depth = 0 if scratch else top
+    while depth > 0 and ivar(si, IVar.SDC_CKPTS_0 + depth - 1) >= ivar(si, IVar.SDC_CKPTS_0 + top):
+        depth -= 1
+    _sdc_pending(pi, si, sf, depth)
     if phase == DONE:
         set_fvar(sf, FVar.DONE_H, math.nan)
         _restart(pi, pf, si, sf, t)
     elif phase in (RUN, CKPT):
-        row[out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE)] += _in_progress(sf, phase, t)
+        row[out(pi, Out.LOST_WORK_H) + mode] += _in_progress(sf, phase, t)
         _restart(pi, pf, si, sf, t)
 
 
@@ -255,23 +286,34 @@ def on_unit_up(pi, pf, si, sf, t):
 @kernel(error_model="numpy")
 def on_silent(pi, pf, si, sf, su, unit, m, t):
     """Silent corruption on a computing member: found after the detection latency
-    (fixed, or drawn from its law)."""
+    (fixed, or drawn from its law).
+
+    A corruption matters only if it is found before every older pending one: the
+    rollback for an older one goes back before it and takes it away. So the pending
+    corruptions that matter are found in the reverse order of their strikes, newest
+    first, and are kept as a stack (at most :data:`SDC_DEPTH`; a fifth in such a chain
+    is not tracked). With a fixed latency a newer one is always found later: at most
+    one is pending."""
     phase = ivar(si, IVar.JOB_PHASE)
     if not get(si, S.UNIT_MEMBER, unit) or (phase != RUN and phase != CKPT):
         return
-    if ivar(si, IVar.SDC_PENDING) or not math.isfinite(fparam(pf, FParam.WL_SDC_LATENCY)):
+    depth = ivar(si, IVar.SDC_PENDING)
+    if depth >= SDC_DEPTH or not math.isfinite(fparam(pf, FParam.WL_SDC_LATENCY)):
         return
-    set_ivar(si, IVar.SDC_PENDING, 1)
-    set_ivar(si, IVar.SDC_MODE, m)
-    set_ivar(si, IVar.SDC_CKPTS, ivar(si, IVar.CKPTS))
-    set_fvar(sf, FVar.GOOD, fvar(sf, FVar.COMMITTED))
     latency = fparam(pf, FParam.WL_SDC_LATENCY)
     law = iparam(pi, IParam.WL_SDC_LAW)
     if law >= 0:
         stream = rnd.stream_id(Stream.SDC, 0, 0)
         u = rnd.uniform(trial_key(su), stream, next_count(su, Counter.SDC))
         latency = laws.draw(law, fparam(pf, FParam.WL_SDC_P1), fparam(pf, FParam.WL_SDC_P2), u)
-    events.schedule(si, sf, events.ident(pi, Event.SDC_FOUND, 0), t + latency)
+    found = t + latency
+    if depth > 0 and found >= fvar(sf, FVar.SDC_FOUND_0 + depth - 1):
+        return  # an older corruption is found first, and its rollback takes this away
+    set_ivar(si, IVar.SDC_MODE_0 + depth, m)
+    set_ivar(si, IVar.SDC_CKPTS_0 + depth, ivar(si, IVar.CKPTS))
+    set_fvar(sf, FVar.SDC_GOOD_0 + depth, fvar(sf, FVar.COMMITTED))
+    set_fvar(sf, FVar.SDC_FOUND_0 + depth, found)
+    _sdc_pending(pi, si, sf, depth + 1)
 
 
 @kernel(error_model="numpy")
@@ -312,7 +354,8 @@ def finish(pi, pf, si, sf, su, row):
     rolled back as if the corruption were found then, and a job that finished on it
     is not done."""
     if ivar(si, IVar.SDC_PENDING):
-        _roll_back(pi, pf, si, sf, fparam(pf, FParam.MISSION_H), row, False)
+        # the oldest one's rollback goes back furthest, taking the others with it
+        _roll_back(pi, pf, si, sf, fparam(pf, FParam.MISSION_H), row, 0, False)
         set_ivar(si, IVar.SDC_PENDING, 0)
         set_fvar(sf, FVar.DONE_H, math.nan)
         row[out(pi, Out.JOB_COMPLETION_H)] = math.nan  # written by the accounts already

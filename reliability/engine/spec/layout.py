@@ -356,14 +356,22 @@ IVARS: tuple[str, ...] = (
     "job_phase",  # training: phase of the job
     "job_n",  # training: members of the job
     "job_cursor",  # training: where recruiting continues
-    "sdc_pending",  # training: 1 while a silent corruption awaits detection
-    "sdc_mode",  # training: mode of that corruption
+    "sdc_pending",  # training: corruptions awaiting detection that matter (0-4)
     "dem_piece",  # current piece of the demand
     "cf_piece",  # current piece of the capacity factor
     "events",  # events taken by this trial (against the max_events parameter)
     "pw_piece",  # current piece of the power limits
     "ckpts",  # training: checkpoints written
-    "sdc_ckpts",  # training: checkpoints written when the pending corruption happened
+    # training, one per pending corruption (oldest first): its mode, and the
+    # checkpoints written when it struck
+    "sdc_mode_0",
+    "sdc_mode_1",
+    "sdc_mode_2",
+    "sdc_mode_3",
+    "sdc_ckpts_0",
+    "sdc_ckpts_1",
+    "sdc_ckpts_2",
+    "sdc_ckpts_3",
 )
 
 FVARS: tuple[str, ...] = (
@@ -383,10 +391,19 @@ FVARS: tuple[str, ...] = (
     "seg_start",  # training: start of the current segment
     "seg_len",  # training: length of the current compute segment
     "speed",  # training: job speed in the current segment
-    "good",  # training: work committed before a pending corruption
     "spe_points",  # points of this trial's SPE steps profile
     "unpowered_h",  # usable unit-hours not run for lack of power in the window
     "unlinked_h",  # powered unit-hours whose results the links could not carry
+    # training, one per pending corruption (oldest first): the work committed before
+    # it, and when it will be found
+    "sdc_good_0",
+    "sdc_good_1",
+    "sdc_good_2",
+    "sdc_good_3",
+    "sdc_found_0",
+    "sdc_found_1",
+    "sdc_found_2",
+    "sdc_found_3",
 )
 
 COUNTERS: tuple[str, ...] = (
