@@ -146,6 +146,7 @@ def _phase_end(pi, pf, si, sf, t, row):
         work = fvar(sf, FVar.SEG_LEN) * fvar(sf, FVar.SPEED)
         set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
         add_ivar(si, IVar.CKPTS, 1)
+        set_ivar(si, IVar.CKPT_LIVE, ivar(si, IVar.CKPTS))
         _credit(pi, pf, row, start, start + fvar(sf, FVar.SEG_LEN), work)
         if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
             set_ivar(si, IVar.JOB_PHASE, DONE)
@@ -173,7 +174,7 @@ def _interrupt(pi, pf, si, sf, t, cause, row):
     # corruptions in the work this interrupt throws away (none committed since they
     # struck: the newest) are gone with it, and nothing is left of them to find
     depth = ivar(si, IVar.SDC_PENDING)
-    while depth > 0 and ivar(si, IVar.SDC_CKPTS_0 + depth - 1) == ivar(si, IVar.CKPTS):
+    while depth > 0 and ivar(si, IVar.SDC_CKPTS_0 + depth - 1) == ivar(si, IVar.CKPT_LIVE):
         depth -= 1
     if depth != ivar(si, IVar.SDC_PENDING):
         _sdc_pending(pi, si, sf, depth)
@@ -212,6 +213,9 @@ def _roll_back(pi, pf, si, sf, t, row, level, restarts):
         row[lost] += bad
         _credit(pi, pf, row, t, t, -bad)
         set_fvar(sf, FVar.COMMITTED, good)
+    # the work now lives in that checkpoint (or the first step): a corruption striking
+    # before the next commit has it as its clean one, and ages from its number
+    set_ivar(si, IVar.CKPT_LIVE, 0 if scratch else ivar(si, IVar.SDC_CKPTS_0 + level))
     return scratch
 
 
@@ -310,7 +314,7 @@ def on_silent(pi, pf, si, sf, su, unit, m, t):
     if depth > 0 and found >= fvar(sf, FVar.SDC_FOUND_0 + depth - 1):
         return  # an older corruption is found first, and its rollback takes this away
     set_ivar(si, IVar.SDC_MODE_0 + depth, m)
-    set_ivar(si, IVar.SDC_CKPTS_0 + depth, ivar(si, IVar.CKPTS))
+    set_ivar(si, IVar.SDC_CKPTS_0 + depth, ivar(si, IVar.CKPT_LIVE))
     set_fvar(sf, FVar.SDC_GOOD_0 + depth, fvar(sf, FVar.COMMITTED))
     set_fvar(sf, FVar.SDC_FOUND_0 + depth, found)
     _sdc_pending(pi, si, sf, depth + 1)
@@ -331,6 +335,7 @@ def on_planned(pi, pf, si, sf, unit, t, row):
         start = fvar(sf, FVar.SEG_START)
         set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
         add_ivar(si, IVar.CKPTS, 1)
+        set_ivar(si, IVar.CKPT_LIVE, ivar(si, IVar.CKPTS))
         _credit(pi, pf, row, start, min(t, start + fvar(sf, FVar.SEG_LEN)), work)
         if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
             set_ivar(si, IVar.JOB_PHASE, DONE)  # the planned checkpoint saved the last work
@@ -358,7 +363,6 @@ def finish(pi, pf, si, sf, su, row):
         _roll_back(pi, pf, si, sf, fparam(pf, FParam.MISSION_H), row, 0, False)
         set_ivar(si, IVar.SDC_PENDING, 0)
         set_fvar(sf, FVar.DONE_H, math.nan)
-        row[out(pi, Out.JOB_COMPLETION_H)] = math.nan  # written by the accounts already
     good = out(pi, Out.GOODPUT)
     for ci in range(count(pf, PF.EDGES) - 1):
         row[good + ci] = row[good + ci] / (get(pf, PF.EDGES, ci + 1) - get(pf, PF.EDGES, ci))
@@ -366,3 +370,4 @@ def finish(pi, pf, si, sf, su, row):
     wall = done if math.isfinite(done) else fparam(pf, FParam.MISSION_H)
     row[out(pi, Out.THROUGHPUT)] = fvar(sf, FVar.COMMITTED) / wall
     row[out(pi, Out.SLO_ATTAINMENT)] = math.nan
+    row[out(pi, Out.JOB_COMPLETION_H)] = done

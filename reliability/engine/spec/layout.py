@@ -372,6 +372,9 @@ IVARS: tuple[str, ...] = (
     "sdc_ckpts_1",
     "sdc_ckpts_2",
     "sdc_ckpts_3",
+    # training: the number of the checkpoint the committed work lives in (the newest
+    # written, or the older one a rollback restored; 0: the job's first step)
+    "ckpt_live",
 )
 
 FVARS: tuple[str, ...] = (
