@@ -172,6 +172,7 @@ def run(
             f"{ds.sizes['trial']} trials; half-widths {ds.attrs['relative_half_width']}"
         )
     click.echo(f"result: {out_dir / 'result.nc'}")
+    click.echo(f"next: reliability report {shlex.quote(str(out_dir))}")
 
 
 @main.command()
@@ -482,7 +483,7 @@ def verify(files: tuple[Path, ...], workers: int, z_max: float) -> None:
 
 
 @main.command()
-@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write here.")
 @click.option(
     "--target",
@@ -503,6 +504,13 @@ def report(
     from reliability.campaign import Target
     from reliability.report import write_report
 
+    if run_dir.is_file():
+        if run_dir.name not in ("result.nc", "search.nc"):
+            raise click.BadParameter(
+                f"{run_dir} is a file: give the run directory (the one holding result.nc)",
+                param_hint="RUN_DIR",
+            )
+        run_dir = run_dir.parent  # the result printed by `reliability run`: its run
     if (run_dir / "search.nc").is_file() and not (run_dir / "result.nc").exists():
         from reliability.report_search import write_search_report
 

@@ -118,6 +118,12 @@ def test_missing_tables():
         parse_campaign("[units.node]\nfailures = []")
 
 
+def test_a_required_key_misspelt_is_named():
+    text = campaign_text().replace('mean = "', 'maen = "', 1)
+    with pytest.raises(CampaignError, match=r"mean: is required \('maen' given: a misspelling\?\)"):
+        parse_campaign(text, source="t.toml")
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(CampaignError, match="no such file"):
         load_campaign(tmp_path / "nope.toml")

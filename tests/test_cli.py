@@ -236,6 +236,15 @@ def test_one_trial_prints_no_infinite_interval(tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert "inf]" not in r.output and "n/a (1 trial)" in r.output, r.output
+    # the run's last lines: its result, and the command that reports it
+    result, after = r.output.strip().splitlines()[-2:]
+    assert result == f"result: {tmp_path / 'r' / 'result.nc'}"
+    assert after == f"next: reliability report {tmp_path / 'r'}"
     r = CliRunner().invoke(main, ["report", str(tmp_path / "r")])
     assert r.exit_code == 0, r.output
     assert "inf]" not in (tmp_path / "r" / "report.md").read_text()
+    # the result file printed is taken for its run; another file is refused in a line
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "r" / "result.nc")])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["report", str(path)])
+    assert r.exit_code == 2 and "give the run directory" in r.output, r.output

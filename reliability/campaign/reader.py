@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import difflib
 import json
 import math
 import re
@@ -62,9 +63,16 @@ class Table:
         self.used.add(name)
         if name not in self.data:
             if default is MISSING:
-                raise self.error(name, "is required")
+                raise self.error(name, "is required" + self._misspelt(name))
             return default
         return self.data[name]
+
+    def _misspelt(self, name: str) -> str:
+        """A key given here that looks like ``name`` misspelt (" ('maen' given: a
+        misspelling?)"), or nothing."""
+        unknown = [k for k in self.data if isinstance(k, str) and k not in self.used]
+        close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+        return f" ({close[0]!r} given: a misspelling?)" if close else ""
 
     def table(self, name: str, *, required: bool = False) -> Table | None:
         value = self.raw(name, MISSING if required else None)
