@@ -30,6 +30,15 @@ from reliability.system.heat import unit_heat, unit_temperature_steps
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
 
 
+def _span(hours: float) -> str:
+    """A short duration as a person writes it: 30 s, 5 min, 2.5 h."""
+    if 0 < hours < 1 / 60:
+        return f"{hours * 3600:.3g} s"
+    if 0 < hours < 1:
+        return f"{hours * 60:.3g} min"
+    return f"{hours:.4g} h"
+
+
 def describe(c: Campaign) -> list[str]:
     """What ``c`` resolved to, one line per item: the check before a run (what
     ``reliability validate`` prints): the design, then how it will be run."""
@@ -204,8 +213,9 @@ def describe_question(c: Campaign) -> list[str]:
                 f"workload      training on {w.accelerators} units ({work}"
                 f"{', elastic' if w.elastic else ''}; its interrupts {gap}, mission mean"
                 f"{given}): checkpoint {every}, "
-                f"costing {w.checkpoint_cost_h:g} h; restart "
-                f"{w.restart_h:g} h; silent corruption found after {w.sdc_detection_h:g} h"
+                f"costing {_span(w.checkpoint_cost_h)}; restart "
+                f"{_span(w.restart_h)}; silent corruption found after "
+                f"{_span(w.sdc_detection_h)}"
                 + (f" on average, {w.sdc_detection_law.describe()}" if w.sdc_detection_law else "")
                 + (f"; keeps the newest {w.checkpoint_keep}" if w.checkpoint_keep else "")
                 + (
