@@ -365,7 +365,8 @@ class _Progress:
     def compiling(self) -> None:
         if not self.quiet:
             click.echo(
-                "compiling the engine (once per machine; later runs and workers load it)...",
+                "compiling the engine (once per machine, 1-3 min on 2 cores; later runs "
+                "and workers load it)...",
                 err=True,
             )
 
