@@ -26,7 +26,7 @@ from reliability.eclipses import eclipse_days
 from reliability.environment import HOURS_PER_YEAR
 from reliability.environment import provenance as preset_provenance
 from reliability.protons import shielding_note
-from reliability.units import parse_duration_h
+from reliability.units import duration_text, parse_duration_h
 
 __all__ = ["Assumption", "assumptions", "at_a_glance", "suggested_swings"]
 
@@ -222,13 +222,6 @@ def at_a_glance(campaign: Campaign) -> list[str]:
 _MAX_SWINGS = 6
 
 
-def _duration(hours: float) -> str:
-    """A duration as a campaign file writes it: years, days or hours."""
-    if hours >= HOURS_PER_YEAR:
-        return f"{hours / HOURS_PER_YEAR:.4g} y"
-    return f"{hours / 24:.4g} d" if hours >= 48 else f"{hours:.4g} h"
-
-
 def suggested_swings(campaign: Campaign) -> str:
     """A ``[swings]`` table, ready to paste, that moves the campaign's uncertain life
     and rate inputs to half and twice their value (every unit's failure-mode means or
@@ -267,7 +260,7 @@ def suggested_swings(campaign: Campaign) -> str:
                     hours = parse_duration_h(mode[key])
                     lines.append(
                         f'"units.{uname}.failures[{i}].{key}" = '
-                        f'["{_duration(hours / 2)}", "{_duration(2 * hours)}"]'
+                        f'["{duration_text(hours / 2)}", "{duration_text(2 * hours)}"]'
                     )
         for j, entry in enumerate(unit.get("radiation") or []):
             for key in ("per_rad", "per_device_day"):

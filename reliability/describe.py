@@ -26,17 +26,9 @@ from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, job_mtbf_h, time_edges
 from reliability.system import satellite as sat
 from reliability.system.heat import unit_heat, unit_temperature_steps
+from reliability.units import duration_text
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
-
-
-def _span(hours: float) -> str:
-    """A short duration as a person writes it: 30 s, 5 min, 2.5 h."""
-    if 0 < hours < 1 / 60:
-        return f"{hours * 3600:.3g} s"
-    if 0 < hours < 1:
-        return f"{hours * 60:.3g} min"
-    return f"{hours:.4g} h"
 
 
 def describe(c: Campaign) -> list[str]:
@@ -213,9 +205,9 @@ def describe_question(c: Campaign) -> list[str]:
                 f"workload      training on {w.accelerators} units ({work}"
                 f"{', elastic' if w.elastic else ''}; its interrupts {gap}, mission mean"
                 f"{given}): checkpoint {every}, "
-                f"costing {_span(w.checkpoint_cost_h)}; restart "
-                f"{_span(w.restart_h)}; silent corruption found after "
-                f"{_span(w.sdc_detection_h)}"
+                f"costing {duration_text(w.checkpoint_cost_h)}; restart "
+                f"{duration_text(w.restart_h)}; silent corruption found after "
+                f"{duration_text(w.sdc_detection_h)}"
                 + (f" on average, {w.sdc_detection_law.describe()}" if w.sdc_detection_law else "")
                 + (f"; keeps the newest {w.checkpoint_keep}" if w.checkpoint_keep else "")
                 + (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["HOURS_PER", "parse_duration_h"]
+__all__ = ["HOURS_PER", "duration_text", "parse_duration_h"]
 
 #: Hours per accepted time unit. Months are deliberately absent: they are ambiguous.
 HOURS_PER: dict[str, float] = {
@@ -83,3 +83,23 @@ def parse_duration_h(value: object) -> float:
             raise ValueError("duration must be finite")
         return number * HOURS_PER[unit]
     raise TypeError(f"expected a duration such as 24 or '24 h', got {type(value).__name__}")
+
+
+def duration_text(hours: float) -> str:
+    """A duration as a campaign file writes it, the inverse of
+    :func:`parse_duration_h`: years, days, hours, minutes or seconds.
+
+    Examples
+    --------
+    >>> [duration_text(h) for h in (17520.0, 72.0, 2.5, 1 / 12, 1 / 120)]
+    ['2 y', '3 d', '2.5 h', '5 min', '30 s']
+    """
+    if hours >= HOURS_PER["y"]:
+        return f"{hours / HOURS_PER['y']:.4g} y"
+    if hours >= 48:
+        return f"{hours / 24:.4g} d"
+    if hours >= 1 or hours <= 0:
+        return f"{hours:.4g} h"
+    if hours >= 1 / 60:
+        return f"{hours * 60:.4g} min"
+    return f"{hours * 3600:.4g} s"

@@ -1,8 +1,10 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from reliability.units import parse_duration_h
+from reliability.units import duration_text, parse_duration_h
 
 
 @pytest.mark.parametrize(
@@ -37,3 +39,8 @@ def test_parse_duration(value, hours):
 def test_parse_duration_rejects(value, match):
     with pytest.raises((ValueError, TypeError), match=match):
         parse_duration_h(value)
+
+
+@given(st.floats(min_value=1e-3, max_value=1e6, allow_nan=False))
+def test_duration_text_reads_back_to_four_digits(hours):
+    assert parse_duration_h(duration_text(hours)) == pytest.approx(hours, rel=6e-4)

@@ -307,8 +307,7 @@ def test_a_job_that_finished_on_a_corruption_unfound_at_the_mission_end_is_not_d
         trials=2000,
     )
     s = 8 * 0.03 / 24
-    width = np.diff(ds["time_bounds"].values, axis=1)[:, 0]
-    useful = (ds["goodput"].values.astype(float) * width).sum(axis=1)
+    useful = _useful_work(ds)
     exact = sum(math.exp(-s * k) for k in range(1, 101))
     se = useful.std(ddof=1) / math.sqrt(useful.size)
     assert abs(useful.mean() - exact) < 4 * se + 1e-3, (useful.mean(), exact, se)
@@ -317,34 +316,50 @@ def test_a_job_that_finished_on_a_corruption_unfound_at_the_mission_end_is_not_d
     assert abs(done.mean() - math.exp(-s * 100)) < 4 * math.sqrt(0.25 / done.size)
 
 
-def _against_reference(make_campaign, body, *, mean_h, sdc_per_day, mission_h, **kw):
-    """The engine (3,000 trials) and :mod:`tests.sdc_reference` (3,000) on one job of
-    8 nodes: per quantity, the two means and the standard error of their difference."""
-    ds = _sdc_job(
-        make_campaign,
-        body,
-        mean_h=mean_h,
-        sdc_per_day=sdc_per_day,
-        mission_h=mission_h,
-        trials=3000,
-    )
+def _useful_work(ds):
+    """Useful work of each trial: its goodput summed over the cells (hours)."""
     width = np.diff(ds["time_bounds"].values, axis=1)[:, 0]
+    return (ds["goodput"].values.astype(float) * width).sum(axis=1)
+
+
+def _agrees_with_reference(make_campaign, names, *, tau, delta, restart, lat, keep, mean_h):
+    """One open-ended job of 8 nodes, 0.9 corruptions a node-day found after an
+    exponential latency of mean ``lat`` hours, checkpoints every ``tau`` hours costing
+    ``delta``, restarts ``restart``, interrupts of mean ``mean_h`` hours a node, over
+    300 h: the engine (3,000 trials) and :mod:`tests.sdc_reference` (3,000) agree
+    within 4 standard errors of their difference on each quantity in ``names``
+    (useful, lost_sdc, lost_interrupts, restarts)."""
+    body = (
+        f'checkpoint = "{tau:g} h"\ncheckpoint_cost = "{delta:g} h"\nrestart = "{restart:g} h"\n'
+        f'sdc_detection = {{ law = "exponential", mean = "{lat:g} h" }}'
+        + (f"\ncheckpoint_keep = {keep}" if keep else "")
+    )
+    ds = _sdc_job(make_campaign, body, mean_h=mean_h, sdc_per_day=0.9, mission_h=300, trials=3000)
     lost = ds["lost_work_h"]
+    sdc = lost.sel(fault_class="node.sdc").values
     engine = {
-        "useful": (ds["goodput"].values.astype(float) * width).sum(axis=1),
-        "lost_sdc": lost.sel(fault_class="node.sdc").values,
-        "lost_interrupts": lost.sum("fault_class").values - lost.sel(fault_class="node.sdc").values,
+        "useful": _useful_work(ds),
+        "lost_sdc": sdc,
+        "lost_interrupts": lost.sum("fault_class").values - sdc,
         "restarts": ds["job_restarts"].values,
     }
     r = sdc_reference.trials(
-        5, 3000, s=8 * sdc_per_day / 24, lam=8 / float(mean_h), mission=mission_h, **kw
+        5,
+        3000,
+        s=8 * 0.9 / 24,
+        lam=8 / float(mean_h),
+        lat=lat,
+        tau=tau,
+        delta=delta,
+        restart=restart,
+        work=math.inf,
+        keep=keep,
+        mission=300,
     )
-    out = {}
-    for i, name in enumerate(engine):
-        e, x = engine[name], r[:, i]
+    for name in names:
+        e, x = engine[name], r[:, list(engine).index(name)]
         se = math.hypot(e.std(ddof=1) / math.sqrt(e.size), x.std(ddof=1) / math.sqrt(x.size))
-        out[name] = (e.mean(), x.mean(), se)
-    return out
+        assert abs(e.mean() - x.mean()) < 4 * se, (name, e.mean(), x.mean(), se)
 
 
 def test_every_corruption_that_matters_is_tracked_with_a_random_latency(make_campaign):
@@ -357,23 +372,9 @@ def test_every_corruption_that_matters_is_tracked_with_a_random_latency(make_cam
     the older one waited for its own detection even when a newer one of the same
     segment was found first, whose rollback had already taken it away, and the useful
     work read 118.6 h against 121.6 h (5.7 standard errors)."""
-    got = _against_reference(
-        make_campaign,
-        'checkpoint = "1 h"\nrestart = "0 h"\n'
-        'sdc_detection = { law = "exponential", mean = "4 h" }',
-        mean_h="1e9",
-        sdc_per_day=0.9,
-        mission_h=300,
-        lat=4.0,
-        tau=1.0,
-        delta=0.0,
-        restart=0.0,
-        work=math.inf,
-        keep=0,
+    _agrees_with_reference(
+        make_campaign, ("useful", "lost_sdc"), tau=1, delta=0, restart=0, lat=4, keep=0, mean_h=1e9
     )
-    for name in ("useful", "lost_sdc"):
-        engine, reference, se = got[name]
-        assert abs(engine - reference) < 4 * se, (name, engine, reference, se)
 
 
 def test_an_interrupt_takes_away_the_corruptions_not_yet_committed(make_campaign):
@@ -382,23 +383,16 @@ def test_an_interrupt_takes_away_the_corruptions_not_yet_committed(make_campaign
     the event-by-event model, useful work and both losses agree; an engine that kept
     them all, kept only the older ones but the newest, or dropped every pending one
     at an interrupt would be 18, 6 and 130 standard errors off (a review's check)."""
-    got = _against_reference(
+    _agrees_with_reference(
         make_campaign,
-        'checkpoint = "4 h"\ncheckpoint_cost = "6 min"\nrestart = "12 min"\n'
-        'sdc_detection = { law = "exponential", mean = "6 h" }',
-        mean_h=32,
-        sdc_per_day=0.9,
-        mission_h=300,
-        lat=6.0,
-        tau=4.0,
+        ("useful", "lost_sdc", "lost_interrupts"),
+        tau=4,
         delta=0.1,
         restart=0.2,
-        work=math.inf,
+        lat=6,
         keep=0,
+        mean_h=32,
     )
-    for name in ("useful", "lost_sdc", "lost_interrupts"):
-        engine, reference, se = got[name]
-        assert abs(engine - reference) < 4 * se, (name, engine, reference, se)
 
 
 def test_a_corruption_after_a_rollback_ages_from_the_checkpoint_restored(make_campaign):
@@ -408,23 +402,16 @@ def test_a_corruption_after_a_rollback_ages_from_the_checkpoint_restored(make_ca
     19.42 restarts from the first step a trial, the model 7.57 h and 19.39; counted
     from the newest written, as before, the useful work read 8.93 h (5.5 standard
     errors high)."""
-    got = _against_reference(
+    _agrees_with_reference(
         make_campaign,
-        'checkpoint = "1 h"\ncheckpoint_keep = 3\nrestart = "0 h"\n'
-        'sdc_detection = { law = "exponential", mean = "2.5 h" }',
-        mean_h=32,
-        sdc_per_day=0.9,
-        mission_h=300,
+        ("useful", "lost_sdc", "restarts"),
+        tau=1,
+        delta=0,
+        restart=0,
         lat=2.5,
-        tau=1.0,
-        delta=0.0,
-        restart=0.0,
-        work=math.inf,
         keep=3,
+        mean_h=32,
     )
-    for name in ("useful", "lost_sdc", "restarts"):
-        engine, reference, se = got[name]
-        assert abs(engine - reference) < 4 * se, (name, engine, reference, se)
 
 
 def test_elastic_jobs_run_on_fewer_accelerators(make_campaign):

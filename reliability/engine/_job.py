@@ -173,11 +173,7 @@ def _interrupt(pi, pf, si, sf, t, cause, row):
     row[out(pi, Out.LOST_WORK_H) + cause] += _in_progress(sf, phase, t)
     # corruptions in the work this interrupt throws away (none committed since they
     # struck: the newest) are gone with it, and nothing is left of them to find
-    depth = ivar(si, IVar.SDC_PENDING)
-    while depth > 0 and ivar(si, IVar.SDC_CKPTS_0 + depth - 1) == ivar(si, IVar.CKPT_LIVE):
-        depth -= 1
-    if depth != ivar(si, IVar.SDC_PENDING):
-        _sdc_pending(pi, si, sf, depth)
+    _keep_clean(pi, si, sf, ivar(si, IVar.SDC_PENDING))
     _restart(pi, pf, si, sf, t)
 
 
@@ -194,11 +190,24 @@ def _sdc_pending(pi, si, sf, depth):
 
 
 @kernel(error_model="numpy")
+def _keep_clean(pi, si, sf, depth):
+    """Of the oldest ``depth`` pending corruptions, keep those in the work the job
+    now holds: one that struck since the checkpoint that work lives in (in the work
+    an interrupt threw away, or that a rollback took back) is gone."""
+    live = ivar(si, IVar.CKPT_LIVE)
+    kept = depth
+    while kept > 0 and ivar(si, IVar.SDC_CKPTS_0 + kept - 1) >= live:
+        kept -= 1
+    if kept != ivar(si, IVar.SDC_PENDING):
+        _sdc_pending(pi, si, sf, kept)
+
+
+@kernel(error_model="numpy")
 def _roll_back(pi, pf, si, sf, t, row, level, restarts):
     """Undo the work committed since pending corruption ``level``: back to the last
     checkpoint written before it or, when only the newest ``wl_keep`` are kept and
     that one is gone, to the job's first step (a restart from scratch, counted when
-    ``restarts``). True when it went back to the first step."""
+    ``restarts``)."""
     lost = out(pi, Out.LOST_WORK_H) + ivar(si, IVar.SDC_MODE_0 + level)
     good = fvar(sf, FVar.SDC_GOOD_0 + level)
     keep = iparam(pi, IParam.WL_KEEP)
@@ -216,7 +225,6 @@ def _roll_back(pi, pf, si, sf, t, row, level, restarts):
     # the work now lives in that checkpoint (or the first step): a corruption striking
     # before the next commit has it as its clean one, and ages from its number
     set_ivar(si, IVar.CKPT_LIVE, 0 if scratch else ivar(si, IVar.SDC_CKPTS_0 + level))
-    return scratch
 
 
 @kernel(error_model="numpy")
@@ -229,14 +237,11 @@ def _sdc_found(pi, pf, si, sf, t, row):
     if top < 0:
         return
     phase = ivar(si, IVar.JOB_PHASE)
-    scratch = _roll_back(pi, pf, si, sf, t, row, top, True)
+    _roll_back(pi, pf, si, sf, t, row, top, True)
     mode = ivar(si, IVar.SDC_MODE_0 + top)
-    # the checkpoint restored predates every older one that struck after the same
-    # commit (or, from scratch, all of them): those are gone too
-    depth = 0 if scratch else top
-    while depth > 0 and ivar(si, IVar.SDC_CKPTS_0 + depth - 1) >= ivar(si, IVar.SDC_CKPTS_0 + top):
-        depth -= 1
-    _sdc_pending(pi, si, sf, depth)
+    # the checkpoint restored predates the older ones that struck since it was
+    # written (or, from scratch, all of them): those are gone too
+    _keep_clean(pi, si, sf, top)
     if phase == DONE:
         set_fvar(sf, FVar.DONE_H, math.nan)
         _restart(pi, pf, si, sf, t)
