@@ -26,7 +26,7 @@ from reliability.selection import look_schedule
 from reliability.system import SystemPlan, compile_plan, job_mtbf_h, time_edges
 from reliability.system import satellite as sat
 from reliability.system.heat import unit_heat, unit_temperature_steps
-from reliability.units import duration_text
+from reliability.units import duration_text, hours_text
 
 __all__ = ["describe", "describe_design", "describe_question", "design_warnings"]
 
@@ -64,7 +64,7 @@ def describe_design(c: Campaign) -> list[str]:
     base = c.base
     lines = [
         (
-            f"mission       {c.mission_h:g} h, warm-up {base.warmup_h:g} h, "
+            f"mission       {hours_text(c.mission_h)}, warm-up {base.warmup_h:g} h, "
             f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h"
         ),
         (
@@ -134,7 +134,7 @@ def describe_design(c: Campaign) -> list[str]:
         if u.maintenance is not None:
             pm = u.maintenance
             lines.append(
-                f"  {'maintenance':<12} every {pm.every_h:g} h from {pm.first_h:g} h"
+                f"  {'maintenance':<12} every {hours_text(pm.every_h)} from {hours_text(pm.first_h)}"
                 f"{', units of a group in turn' if pm.stagger else ', all units at once'}, "
                 f"lasts {pm.duration.describe()}{'' if pm.crew else ' (no crew)'}, "
                 f"{_renewal(pm.renew)}; skipped by a unit that is down"
@@ -143,12 +143,14 @@ def describe_design(c: Campaign) -> list[str]:
     if base.servicing:
         s = base.servicing
         lines.append(
-            f"servicing     every {s.every_h:g} h from {s.first_h:g} h, lasts "
+            f"servicing     every {hours_text(s.every_h)} from {hours_text(s.first_h)}, lasts "
             f"{s.duration_h:g} h, system {'down' if s.system_down else 'up'}, "
             f"{s.policy}, restock {'yes' if s.restock else 'no'}"
         )
     if base.resupply:
-        lines.append(f"resupply      every {base.resupply.every_h:g} h ({base.resupply.cadence})")
+        lines.append(
+            f"resupply      every {hours_text(base.resupply.every_h)} ({base.resupply.cadence})"
+        )
     if base.derating:
         p = next(p for p in base.profiles if p.name == base.derating.profile)
         steps = ", ".join(f"{m:g} from {t:g} h" for t, m in p.points)
@@ -217,6 +219,10 @@ def describe_question(c: Campaign) -> list[str]:
                 )
             )
         ]
+    varied = [p for p in (c.sweep.paths if c.sweep else ()) if p.startswith("workload.")]
+    if w is not None and varied:
+        # the line above is the file's own workload; each scenario replaces these keys
+        lines.append(f"              as the file gives it; each scenario sets {', '.join(varied)}")
     t = c.target
     leaf = base.levels[-1].unit or base.levels[-1].name
     costs = dict(base.costs).get(leaf, ())  # what decision.design_cost counts
@@ -382,8 +388,8 @@ def _describe_platform(lv: Any) -> str:
     if cadence:
         times = f"{gs.launch_count} times" if gs.launch_count else "to the mission end"
         text += (
-            f"; {gs.batch} more launched every {gs.launch_every_h:g} h from "
-            f"{gs.launch_first_h:g} h, {times}{launch}"
+            f"; {gs.batch} more launched every {hours_text(gs.launch_every_h)} from "
+            f"{hours_text(gs.launch_first_h)}, {times}{launch}"
         )
     if gs.reorder is not None:
         text += (
@@ -445,6 +451,19 @@ def _device_sources(unit: Any) -> list[str]:
     return out
 
 
+def _rows_vary(unit, designs: list) -> bool:
+    """Whether the sweep changes the rate table of the unit type named ``unit.name``."""
+    tables = []
+    for _, d in designs:
+        u = next((x for x in d.units if x.name == unit.name), None)
+        heat = unit_heat(d) if u is not None and u is d.leaf_unit else None
+        rows = rate_table(u, d.environment, d.mission_h, heat) if u is not None else None
+        if tables and rows != tables[0]:
+            return True
+        tables.append(rows)
+    return False
+
+
 def _describe_radiation(c: Campaign) -> list[str]:
     """Derived fault rates per scenario and unit type: the physics check before launch."""
     lines: list[str] = []
@@ -452,12 +471,14 @@ def _describe_radiation(c: Campaign) -> list[str]:
     designs = [(sc.name, sc.design) for sc in scenarios] if c.sweep else [("", c.base)]
     shown: dict[str, list] = {}
     last: tuple = ()
+    # a scenario is named beside an orbit or a rate table only where the sweep changes it
+    orbits = {(d.environment, d.power, d.links) for _, d in designs}
     for label, design in designs:
         env = design.environment
         units = [u for u in design.units if u.radiation or u.memory is not None]
         if env is not None and (env, design.power, design.links) != last:
             last = (env, design.power, design.links)  # each orbit, power and link once
-            tag = f"  [scenario {label}]" if label else ""
+            tag = f"  [scenario {label}]" if label and len(orbits) > 1 else ""
             lines.append(
                 f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
                 f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
@@ -484,7 +505,8 @@ def _describe_radiation(c: Campaign) -> list[str]:
             if shown.get(u.name) == rows:
                 continue  # the sweep does not change this unit's physics
             shown[u.name] = rows
-            head = f"radiation     {u.name}" + (f"  [scenario {label}]" if label else "")
+            tag = f"  [scenario {label}]" if label and _rows_vary(u, designs) else ""
+            head = f"radiation     {u.name}{tag}"
             lines.append(head + "  (per unit, mission mean)")
             lines.extend(_device_sources(u))
             lines.append(

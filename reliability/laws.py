@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from reliability.units import hours_text
+
 __all__ = ["LAWS", "Law"]
 
 #: Distribution laws for lives and restoration durations.
@@ -46,7 +48,7 @@ class Law:
     def describe(self) -> str:
         """Short human-readable form, e.g. ``weibull(shape=1.5, mean=1000 h)``."""
         if self.law == "weibull":
-            return f"weibull(shape={self.p2:g}, mean={self.mean_h:.6g} h)"
+            return f"weibull(shape={self.p2:g}, mean={hours_text(self.mean_h)})"
         if self.law == "lognormal":
-            return f"lognormal(median={math.exp(self.p1):.6g} h, sigma={self.p2:g})"
-        return f"{self.law}({self.p1:.6g} h)"
+            return f"lognormal(median={hours_text(math.exp(self.p1))}, sigma={self.p2:g})"
+        return f"{self.law}({hours_text(self.p1)})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["HOURS_PER", "duration_text", "parse_duration_h"]
+__all__ = ["HOURS_PER", "duration_text", "hours_text", "parse_duration_h"]
 
 #: Hours per accepted time unit. Months are deliberately absent: they are ambiguous.
 HOURS_PER: dict[str, float] = {
@@ -103,3 +103,22 @@ def duration_text(hours: float) -> str:
     if hours >= 1 / 60:
         return f"{hours * 60:.4g} min"
     return f"{hours * 3600:.4g} s"
+
+
+def hours_text(hours: float) -> str:
+    """Hours as the library computes with them, with the days or years an engineer
+    reads beside them when those are round (at most three significant digits).
+
+    Examples
+    --------
+    >>> [hours_text(h) for h in (24.0, 131400.0, 720.0, 1000.0)]
+    ['24 h', '131400 h (15 y)', '720 h (30 d)', '1000 h']
+    """
+    text = f"{hours:.6g} h"
+    if not math.isfinite(hours) or hours < 48:
+        return text
+    unit = duration_text(hours).split()[1]
+    value = hours / HOURS_PER[unit]
+    if unit == "h" or not math.isclose(value, float(f"{value:.3g}"), rel_tol=1e-9):
+        return text
+    return f"{text} ({value:.3g} {unit})"

@@ -37,7 +37,7 @@ def test_platforms_are_described(make_campaign):
     )
     text = "\n".join(describe(c))
     assert "4 platforms" in text
-    assert "each carried by a platform of type bus, replaced in fixed(2160 h)" in text
+    assert "each carried by a platform of type bus, replaced in fixed(2160 h (90 d))" in text
     assert "by a launch that fails with p = 0.05" in text
     assert "unit bus: (a platform)" in text
     assert "group down until replaced" in text
@@ -93,3 +93,48 @@ def test_validate_says_where_the_solar_event_shares_come_from(make_campaign):
     assert "every rate 5.0% from events (spe_share)" in solar_line(
         'orbit = "sso-650"\nspe_share = 0.05'
     )
+
+
+def test_a_sweep_names_a_scenario_only_where_it_changes_what_is_shown(make_campaign):
+    """The workload line is the file's own, and says which of its keys each scenario
+    replaces; a rate table is labelled with a scenario only when the sweep changes it
+    (a label on one table alone read as if the scenario's workload were shown)."""
+    memory = 'memory = { device = "hbm2", bits = 2.7e11, scrub = "1 h", interleave = 2 }'
+    training = (
+        '[workload]\nkind = "training"\naccelerators = 12\ncheckpoint = "daly"\n'
+        'checkpoint_cost = "1 min"\nrestart = "5 min"\n'
+    )
+    env = '[environment]\norbit = "sso-650"'
+    c = make_campaign(
+        environment=env,
+        unit_extra=memory,
+        rest=training + '[sweep]\n"workload.restart" = ["2 min", "20 min"]',
+    )
+    lines = describe(c)
+    work = lines.index(next(line for line in lines if line.startswith("workload")))
+    assert "restart 5 min" in lines[work]
+    assert lines[work + 1].strip() == "as the file gives it; each scenario sets workload.restart"
+    (table,) = [line for line in lines if line.startswith("radiation")]
+    assert "[scenario" not in table
+    c = make_campaign(
+        environment=env,
+        unit_extra=memory,
+        rest=training + '[sweep]\n"units.node.memory.scrub" = ["1 h", "24 h"]',
+    )
+    tables = [line for line in describe(c) if line.startswith("radiation")]
+    assert [t.split("[")[1].split("]")[0] for t in tables] == [
+        "scenario scrub=1 h",
+        "scenario scrub=24 h",
+    ]
+    assert not any("each scenario sets" in line for line in describe(c))
+
+
+def test_long_durations_show_their_years_and_days(make_campaign):
+    c = make_campaign(
+        mission="5 y",
+        failures='{ law = "weibull", shape = 1.2, mean = "15 y" }',
+        cluster="node = { n = 12, k = 10, spares = { cold = 2 } }",
+    )
+    text = "\n".join(describe(c))
+    assert "mission       43800 h (5 y)," in text
+    assert "life weibull(shape=1.2, mean=131400 h (15 y))" in text
