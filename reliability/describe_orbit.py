@@ -14,6 +14,7 @@ from reliability.environment import (
     NODE_DEFAULTS,
     spe_flux_30,
     spe_share,
+    spe_shield_factors,
     trapped_above_30,
 )
 from reliability.system import satellite as sat
@@ -38,6 +39,14 @@ def describe_solar(env: Any) -> str:
     )
     if env.spe_share is not None:
         return events + f"every rate {env.spe_share:.1%} from events (spe_share)"
+    f_events, f_trapped = spe_shield_factors(env)
+    if env.shielding_mm is not None:
+        events += (
+            f"behind {env.shielding_mm:g} mm of aluminium the events' protons above 30 MeV "
+            f"are x{f_events:.3g} of theirs behind the presets' 2.54 mm"
+            + (f" (the trapped x{f_trapped:.3g})" if trapped_above_30(env) > 0 else "")
+            + "; "
+        )
     if trapped_above_30(env) <= 0:
         return events + (
             f"no trapped protons reach 30 MeV here: a heavy-ion rate {env.spe_ion_share:.1%} "

@@ -53,6 +53,7 @@ __all__ = [
     "spe_flux_30",
     "spe_process",
     "spe_share",
+    "spe_shield_factors",
     "spe_worst_factor",
     "steps_integral",
     "trapped_above_30",
@@ -262,6 +263,40 @@ def trapped_above_30(env: Environment) -> float:
     return float(np.exp(np.interp(np.log(30.0), trapped[:, 0], trapped[:, 1])))
 
 
+@functools.lru_cache(maxsize=256)
+def _above_30_behind(spectrum: tuple, mm: float) -> float:
+    """Phi(>30 MeV) of an integral proton spectrum behind ``mm`` of aluminium."""
+    shielded = np.log(np.asarray(shield_protons(spectrum, mm)))
+    return float(np.exp(np.interp(np.log(30.0), shielded[:, 0], shielded[:, 1])))
+
+
+def spe_shield_factors(env: Environment) -> tuple[float, float]:
+    """How the campaign's ``shielding_mm`` moves the proton flux above 30 MeV of the
+    solar events and of the trapped belt, each against its flux behind the 2.54 mm the
+    presets' coefficients hold for (``COEFFICIENTS_SHIELDING_MM``): ``(events,
+    trapped)``, (1, 1) where no shielding is set. Event spectra are softer (ESP-PSYCHIC's
+    at 1 AU, :data:`reliability.solar.ESP_SPECTRUM_1AU`), so aluminium takes more of
+    them, and less of them is taken by a thinner shield [D: both slowed by
+    :func:`reliability.shielding.shield_protons`; the flux above 30 MeV stands in for
+    a part's response, as in :func:`spe_share`].
+
+    Examples
+    --------
+    >>> e, t = spe_shield_factors(preset("sso-650", shielding_mm=10.0))
+    >>> round(e, 3), round(t, 3)
+    (0.464, 0.808)
+    """
+    if env.shielding_mm is None:
+        return 1.0, 1.0
+    mm, ref = env.shielding_mm, COEFFICIENTS_SHIELDING_MM
+    events = _solar.ESP_SPECTRUM_1AU
+    f_events = _above_30_behind(events, mm) / _above_30_behind(events, ref)
+    if trapped_above_30(env) <= 0:
+        return f_events, 1.0
+    trapped = trapped_protons(env)
+    return f_events, _above_30_behind(trapped, mm) / _above_30_behind(trapped, ref)
+
+
 def spe_flux_30(env: Environment) -> float:
     """The events' >30 MeV proton flux at the orbit, cycle mean, per cm^2 s."""
     share = ACTIVE_YEARS / CYCLE_YEARS
@@ -284,7 +319,9 @@ def spe_share(
     reach 30 MeV (MEO, GEO) the quiet rate is all heavy ions, and the events' protons
     arrive in full: a part whose proton figure of merit is ``proton_fom_per_quiet`` of
     its quiet rate (per bit-day) takes them at ``spe_proton_response`` per unit flux
-    (what the SSO presets' C_p gives per unit of trapped flux [D]).
+    (what the SSO presets' C_p gives per unit of trapped flux [D]). Behind a chosen
+    ``shielding_mm`` both fluxes are slowed in the aluminium
+    (:func:`spe_shield_factors`).
 
     Examples
     --------
@@ -294,12 +331,16 @@ def spe_share(
     if env.spe_share is not None:
         return env.spe_share
     p30 = trapped_above_30(env)
+    f_events, f_trapped = spe_shield_factors(env)
     if p30 <= 0:
         extra = env.spe_ion_share / (1.0 - env.spe_ion_share)
-        extra += env.spe_proton_response * spe_flux_30(env) * proton_fom_per_quiet
+        extra += env.spe_proton_response * spe_flux_30(env) * f_events * proton_fom_per_quiet
         return extra / (1.0 + extra)
     protons = _solar.proton_share(
-        env.spe_fluence_per_active_year, env.spe_transmission, p30, ACTIVE_YEARS / CYCLE_YEARS
+        env.spe_fluence_per_active_year * f_events,
+        env.spe_transmission,
+        p30 * f_trapped,
+        ACTIVE_YEARS / CYCLE_YEARS,
     )
     if heavy_ion_share is None:
         f = env.saa_fraction

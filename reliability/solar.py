@@ -38,6 +38,7 @@ from scipy import optimize, stats
 __all__ = [
     "CREME96_WORST_DAY_30MEV",
     "ESP_RUNS_30MEV",
+    "ESP_SPECTRUM_1AU",
     "SPE_FLUENCE_30MEV",
     "SPE_FLUENCE_VARIANCE",
     "TRANSMISSION_SOURCES",
@@ -69,6 +70,48 @@ def _log_interp(x: float, x0: float, y0: float, x1: float, y1: float) -> float:
 ESP_RUNS_30MEV: tuple[tuple[float, float], ...] = (
     (3.0, _log_interp(30.0, 28.0, 2.618e10, 32.0, 2.128e10)),  # 7 y, 3 in solar max
     (2.0, _log_interp(30.0, 28.0, 1.744e10, 32.0, 1.411e10)),  # 2 y in solar max
+)
+
+#: The events' integral proton spectrum at 1 AU from 10 to 500 MeV, ``(MeV, Phi(>E)
+#: per cm^2)``: the 95% ESP-PSYCHIC fluence of the 3-active-year run above, whose shape
+#: (not its size) slows events' protons in the shield like the trapped ones
+#: (:func:`reliability.environment.spe_shield_factors`) [V: the SPENVIS table,
+#: "Model fluence at 1.0 AU, Total prediction period, Integral". Source: ``_SPENVIS``].
+ESP_SPECTRUM_1AU: tuple[tuple[float, float], ...] = (
+    (10.0, 9.749e10),
+    (12.0, 7.925e10),
+    (14.0, 6.652e10),
+    (16.0, 5.661e10),
+    (18.0, 4.865e10),
+    (20.0, 4.248e10),
+    (22.0, 3.717e10),
+    (25.0, 3.107e10),
+    (28.0, 2.618e10),
+    (32.0, 2.128e10),
+    (35.0, 1.844e10),
+    (40.0, 1.475e10),
+    (45.0, 1.200e10),
+    (50.0, 9.915e9),
+    (55.0, 8.291e9),
+    (63.0, 6.353e9),
+    (71.0, 4.991e9),
+    (80.0, 3.882e9),
+    (90.0, 3.000e9),
+    (100.0, 2.363e9),
+    (110.0, 1.903e9),
+    (120.0, 1.563e9),
+    (140.0, 1.087e9),
+    (160.0, 7.862e8),
+    (180.0, 5.878e8),
+    (200.0, 4.512e8),
+    (220.0, 3.530e8),
+    (250.0, 2.528e8),
+    (280.0, 1.850e8),
+    (320.0, 1.279e8),
+    (350.0, 9.981e7),
+    (400.0, 6.899e7),
+    (450.0, 4.981e7),
+    (500.0, 3.722e7),
 )
 
 #: CREME96 worst-day (October 1989) integral proton flux above 30 MeV at 1 AU,

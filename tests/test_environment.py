@@ -18,6 +18,8 @@ from reliability.environment import (
     rate_shape,
     solar_levels,
     solar_steps,
+    spe_share,
+    spe_shield_factors,
 )
 
 
@@ -312,3 +314,40 @@ def test_suggested_swings_load_from_a_results_copy_of_the_files(tmp_path):
     c = load_campaign(path)
     copy = parse_campaign(text, source="result attribute config_toml", files=dict(c.files))
     assert suggested_swings(copy) == suggested_swings(c)
+
+
+def test_shielding_slows_the_events_protons_more_than_the_trapped():
+    """Behind a chosen shield the events' protons above 30 MeV are those that entered
+    above E0, where E0's range in aluminium is 30 MeV's plus the shield: ESP-PSYCHIC's
+    soft spectrum loses more of them than AP-8's trapped one, so an orbit's event
+    share falls with depth (before, it was the unshielded share at every depth)."""
+    from scipy import optimize
+
+    from reliability.shielding import AL_DENSITY_G_CM3, AL_NUCLEAR_LENGTH_G_CM2
+    from reliability.solar import ESP_SPECTRUM_1AU
+
+    pstar = np.log([(30.0, 1.180), (50.0, 2.928), (70.0, 5.325), (100.0, 10.01)])
+
+    def entry_energy(mm):  # PSTAR's aluminium ranges, log-log between its points
+        need = math.log(1.180 + AL_DENSITY_G_CM3 * mm / 10.0)
+        return optimize.brentq(
+            lambda ln_e: np.interp(ln_e, pstar[:, 0], pstar[:, 1]) - need, pstar[0, 0], pstar[-1, 0]
+        )
+
+    esp = np.log(np.asarray(ESP_SPECTRUM_1AU))
+
+    def behind(mm):
+        phi = math.exp(np.interp(entry_energy(mm), esp[:, 0], esp[:, 1]))
+        return phi * math.exp(-AL_DENSITY_G_CM3 * mm / 10.0 / AL_NUCLEAR_LENGTH_G_CM2)
+
+    e10, t10 = spe_shield_factors(preset("sso-650", shielding_mm=10.0))
+    assert e10 == pytest.approx(behind(10.0) / behind(2.54), rel=2e-3)
+    assert e10 < t10 < 1.0
+    assert spe_shield_factors(preset("sso-650", shielding_mm=2.54)) == (1.0, 1.0)
+    assert spe_shield_factors(preset("sso-650")) == (1.0, 1.0)
+    shares = [spe_share(preset("sso-650", shielding_mm=mm), 0.0) for mm in (1.0, 2.54, 10.0)]
+    assert shares[0] > shares[1] > shares[2]
+    assert shares[1] == pytest.approx(spe_share(preset("sso-650"), 0.0), rel=1e-12)
+    # where no trapped protons reach 30 MeV the events' protons alone are slowed
+    geo = [spe_share(preset("geo", shielding_mm=mm), 1.0, None, 0.5) for mm in (2.54, 10.0)]
+    assert geo[1] < geo[0]
