@@ -1,4 +1,4 @@
-"""Environment files users already have: SPENVIS and CREME96 outputs.
+"""Environment files users already have: SPENVIS, OMERE and CREME96 outputs.
 
 * **SPENVIS** data files (``spenvis_*.txt``) are in the UNIRAD/TREND "MF" layout:
   blocks, each opened by a control line ``'*', MF1, ..., MF8`` (MF1 header lines,
@@ -8,6 +8,14 @@
   ``SH2``/``SD2``: dose in Si against aluminium thickness, a mission total), the
   trapped-proton spectrum (``spenvis_tri.txt``: energy, integral flux) and the
   shielded LET spectrum (``MOD_ABB`` ``LET``, LET in MeV cm^2/g).
+* **OMERE** (TRAD) dose-depth files (``.dos``, "TOTAL DOSE from SHIELDOSE"): ``#``
+  header lines (the mission's ``Lifetime``, the ``Target material``, the geometry
+  such as "Solid sphere DOSE CURVE"), a column header of three ``#`` lines (names
+  over two lines, then units: ``mm_Al`` and ``rad``), then one row per thickness:
+  trapped electrons, trapped protons, solar protons, other electrons, other
+  protons, gamma photons, other gamma photons, total. OMERE publishes no format
+  description; this follows its own output (OMERE 5.9.3, one file in the public
+  PiLastDigit/Raysim repository, ``tests/fixtures/dose700km.dos``) [V: that file].
 * **CREME96** ``.let`` files: a first line, ``%`` comment lines, a parameter line
   ``L1 L2 M ...`` (LET from L1 to L2 MeV cm^2/g, M log-spaced points), then M
   integral fluxes in particles/(m^2 s sr) (Vanderbilt's "CREME96 file formats" page).
@@ -35,6 +43,7 @@ __all__ = [
     "read_creme96_let",
     "read_dose_depth",
     "read_let_spectrum",
+    "read_omere_dose",
     "read_proton_spectrum",
     "read_spenvis",
 ]
@@ -210,12 +219,15 @@ def _mission_years(block: SpenvisBlock, where: str) -> float:
 
 
 def read_dose_depth(path: str | Path, text: str | None = None) -> DoseDepth:
-    """A SPENVIS SHIELDOSE-2 dose-depth file as a :class:`DoseDepth` per year.
+    """A SPENVIS SHIELDOSE-2 dose-depth file as a :class:`DoseDepth` per year, or an
+    OMERE one (a ``.dos`` file, :func:`read_omere_dose`).
 
     The first dose column is the total; columns named in the legend (``PLT_LEG``) give
     the parts: "Trapped Protons" the proton part, "Electrons" and "Bremsstrahlung"
     the electron part.
     """
+    if Path(path).suffix.lower() == ".dos":
+        return read_omere_dose(path, text)
     found = [b for b in read_spenvis(path, text) if _has(b, "Thick", "Dose")]
     for b in _one_block(path, found, "dose-depth"):
         c_thk, c_dose = b.column("Thick"), b.column("Dose")
@@ -362,3 +374,114 @@ def read_creme96_let(path: str | Path, text: str | None = None) -> tuple[tuple[f
     if not np.isfinite(phi).all() or (phi < 0).any():
         raise ValueError(f"{path}: a flux is negative or not a number")
     return _spectrum(let, phi, str(path))
+
+
+#: OMERE's dose columns, as its two header lines name them, in the order it writes them
+OMERE_COLUMNS = (
+    "thickness al",
+    "trapped electrons",
+    "trapped protons",
+    "solar proton",
+    "other electrons",
+    "other protons",
+    "gamma photons",
+    "other_gamma photons",
+    "total dose",
+)
+
+
+def _read_latin1(path: Path, text: str | None) -> list[str]:
+    """Lines of a text file written on Windows (OMERE's degree signs are Latin-1)."""
+    if text is not None:
+        return text.splitlines()
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError(f"{path}: larger than {MAX_BYTES >> 20} MiB, not an environment file")
+    raw = path.read_bytes()
+    if b"\0" in raw:
+        nul = raw.index(b"\0")
+        raise ValueError(f"{path}: not a text file (a NUL byte at byte {nul})")
+    return raw.decode("latin-1").splitlines()
+
+
+def _omere_lifetime_years(header: list[str], path) -> float:
+    """The mission's length from OMERE's ``# Lifetime : 12 month(s).`` line."""
+    for line in header:
+        m = re.match(r"#\s*Lifetime\s*:\s*([0-9.eE+-]+)\s*(month|year|day)", line, re.IGNORECASE)
+        if m:
+            value, unit = float(m.group(1)), m.group(2).lower()
+            years = value * {"month": 1 / 12, "year": 1.0, "day": 1 / DAYS_PER_YEAR}[unit]
+            if years > 0:
+                return years
+    raise ValueError(f"{path}: no mission lifetime ('# Lifetime : N month(s)') to make a rate")
+
+
+def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
+    """An OMERE dose-depth file (``.dos``) as a :class:`DoseDepth` per year.
+
+    The total is OMERE's "Total Dose" (solar protons included, at the confidence the
+    file's header gives); the proton part its "Trapped protons", the electron part
+    its "Trapped electrons" with their "Gamma photons" (bremsstrahlung). Only the dose
+    in silicon at the centre of a solid sphere is read (the convention of
+    ``shielding_mm``); a slab or another material is refused.
+    """
+    lines = _read_latin1(Path(path), text)
+    header = [ln.strip() for ln in lines if ln.strip().startswith("#")]
+    joined = " ".join(header).lower()
+    if "omere" not in joined or "dose" not in joined:
+        raise ValueError(f"{path}: not an OMERE dose file (no 'OMERE ... DOSE' header)")
+    geometry = next((h for h in header if "dose curve" in h.lower()), "")
+    if "solid sphere" not in geometry.lower():
+        raise ValueError(
+            f"{path}: geometry {geometry.lstrip('# ')!r}: expected 'Solid sphere DOSE CURVE', "
+            "the dose at the centre of an aluminium sphere (the convention of shielding_mm)"
+        )
+    material = next((h for h in header if "target material" in h.lower()), "")
+    if "silicon" not in material.lower():
+        raise ValueError(
+            f"{path}: target material {material.split(':')[-1].strip()!r}: expected "
+            "Silicon (doses are rad(Si))"
+        )
+    years = _omere_lifetime_years(header, path)
+    # the column header: the three '#' lines just before the first row
+    first = next(
+        (i for i, ln in enumerate(lines) if ln.strip() and not ln.strip().startswith("#")), None
+    )
+    if first is None or first < 3:
+        raise ValueError(f"{path}: no dose rows after the header")
+    names1, names2, units = (lines[first - k].lstrip("# ").split() for k in (3, 2, 1))
+    names = [f"{a} {b}".lower() for a, b in zip(names1, names2, strict=False)]
+    if tuple(names) != OMERE_COLUMNS or len(units) != len(OMERE_COLUMNS):
+        raise ValueError(
+            f"{path}, line {first - 2}: columns {names}: expected OMERE's "
+            f"{', '.join(OMERE_COLUMNS)}"
+        )
+    scale = {"rad": 1.0, "krad": 1e3, "gy": 100.0}
+    if any(u.lower() not in scale for u in units[1:]):
+        raise ValueError(f"{path}, line {first}: dose units {units[1:]}: expected rad, krad or Gy")
+    rows = []
+    for n, line in enumerate(lines[first:], start=first + 1):
+        if not line.strip():
+            continue
+        try:
+            row = [float(v) for v in line.split()]
+        except ValueError:
+            row = []
+        if len(row) != len(OMERE_COLUMNS):
+            raise ValueError(f"{path}, line {n}: expected {len(OMERE_COLUMNS)} numbers: {line!r}")
+        rows.append(row)
+    data = np.asarray(rows)
+    unit_mm = {"mm_al": "mm", "mils": "mils", "g/cm2": "g/cm2"}.get(units[0].lower(), units[0])
+    depth = _thickness_mm(data[:, 0], unit_mm, f"{path}, line {first}")
+    doses = data[:, 1:] * np.asarray([scale[u.lower()] for u in units[1:]]) / years
+    column = {name: doses[:, i] for i, name in enumerate(OMERE_COLUMNS[1:])}
+    return DoseDepth(
+        tuple(map(float, depth)),
+        tuple(map(float, column["total dose"])),
+        tuple(map(float, column["trapped protons"])),
+        Path(path).name,
+        tuple(map(float, column["trapped electrons"] + column["gamma photons"])),
+        tuple(map(float, column["solar proton"])),
+    )

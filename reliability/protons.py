@@ -153,6 +153,13 @@ def equivalent_shielding_mm(env: Environment) -> float | None:
     return float(np.interp(x, log_dose[::-1], depth[::-1]))
 
 
+def _solar_part(env: Environment, mm: float, source: str) -> str:
+    solar = None if env.dose_depth is None else env.dose_depth.solar_at(mm)
+    if solar is None:
+        return f" [D: {source}, no solar protons]"
+    return f", {solar:.4g} solar protons at the file's confidence [D: {source}]"
+
+
 def shielding_note(env: Environment) -> str:
     """One line on what ``env``'s shielding sets: the dose and its trapped-proton part,
     where the curve comes from, the trapped-proton upset factor, and the aluminium an
@@ -176,7 +183,7 @@ def shielding_note(env: Environment) -> str:
         f"shielding {mm:g} mm Al (centre of a solid sphere): dose {env.dose_rad_per_y:.4g} "
         f"rad(Si)/y"
         + (f", {proton:.4g} of it trapped protons" if proton is not None else "")
-        + f" [D: {source}, no solar protons]"
+        + _solar_part(env, mm, source)
     )
     if env.electron_dose_factor is not None:
         text += f"; electrons x{env.electron_dose_factor:g} of the curve's"

@@ -87,6 +87,9 @@ class DoseDepth:
     proton_rad_per_y: tuple[float, ...] | None = None
     source: str = ""
     electron_rad_per_y: tuple[float, ...] | None = None
+    #: solar protons' part where the source includes them (OMERE's ESP at the
+    #: confidence its file states; SPENVIS's SHIELDOSE-2 files are trapped only)
+    solar_rad_per_y: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         d = self.depth_mm
@@ -97,6 +100,7 @@ class DoseDepth:
         for part, name in (
             (self.proton_rad_per_y, "proton"),
             (self.electron_rad_per_y, "electron"),
+            (self.solar_rad_per_y, "solar-proton"),
         ):
             if part is not None and (len(part) != len(d) or any(v < 0 for v in part)):
                 raise ValueError(f"{self.source}: one non-negative {name} dose per depth expected")
@@ -140,6 +144,14 @@ class DoseDepth:
             electron_rad_per_y=tuple(factor * x for x in e),
             source=f"{self.source}, electrons x{factor:g}",
         )
+
+    def solar_at(self, mm: float) -> float | None:
+        """Solar protons' dose behind ``mm``, rad(Si) per year (None: not included)."""
+        if self.solar_rad_per_y is None:
+            return None
+        if max(self.solar_rad_per_y) <= 0:
+            return 0.0
+        return self._interp(self.solar_rad_per_y, mm)
 
     def proton_at(self, mm: float) -> float | None:
         """Trapped-proton dose behind ``mm``, rad(Si) per year (None: not split)."""

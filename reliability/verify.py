@@ -354,6 +354,30 @@ def _shielding_checks() -> list[Check]:
             "S1", f"largest deviation, {len(rows)} depths", 1.0 + worst, 1.0, 1e-12, "its table"
         ),
     ]
+    # an OMERE file (AE9/AP9 and ESP, 700 km, one year): its own table read back
+    omere = validation_dir().parent / "data" / "omere_dose_700km_98deg.dos"
+    o_rows = [line.split() for line in omere.read_text(encoding="latin-1").splitlines()]
+    o_rows = [[float(v) for v in r] for r in o_rows if len(r) == 9 and not r[0].startswith("#")]
+    o_curve = envfiles.read_dose_depth(omere)
+    o_worst = max(abs(o_curve.at(r[0]) / r[8] - 1.0) for r in o_rows)
+    out += [
+        _analytic(
+            "S1",
+            "OMERE dose at 10 mm (rad/y)",
+            o_curve.at(10.0),
+            5.014e2,
+            1e-12,
+            "its table (OMERE 5.9.3, AE9/AP9 + ESP 95%)",
+        ),
+        _analytic(
+            "S1",
+            f"OMERE largest deviation, {len(o_rows)} depths",
+            1.0 + o_worst,
+            1.0,
+            1e-12,
+            "its table",
+        ),
+    ]
     # a spectrum that is a function of the range, Phi0 = R^-2, comes out (R + rho t)^-2
     energies = np.geomspace(1.0, 500.0, 240)
     outside = [(float(e), float(shielding.proton_range_g_cm2(e)) ** -2.0) for e in energies]

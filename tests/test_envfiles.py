@@ -179,3 +179,54 @@ def test_variables_wider_than_the_columns_are_refused(tmp_path):
     )
     with pytest.raises(ValueError, match="the variables span 5 columns, the header says 2"):
         read_spenvis(path)
+
+
+OMERE_DOS = Path(__file__).parents[1] / "campaigns" / "data" / "omere_dose_700km_98deg.dos"
+# its rows: mm, trapped e-, trapped p+, solar p+, other e-, other p+, gamma, other gamma,
+# total (rad over its 12-month lifetime)
+OMERE_ROWS = [
+    [float(v) for v in line.split()]
+    for line in OMERE_DOS.read_text(encoding="latin-1").splitlines()
+    if line.strip() and not line.lstrip().startswith("#")
+]
+
+
+def test_omere_dose_file_reproduces_its_own_table():
+    curve = read_dose_depth(OMERE_DOS)  # by its .dos suffix
+    assert len(OMERE_ROWS) == 70 and curve.depth_mm == tuple(r[0] for r in OMERE_ROWS)
+    for mm, electrons, protons, solar, _, _, gamma, _, total in OMERE_ROWS:
+        assert curve.at(mm) == pytest.approx(total, rel=1e-12)  # one year: rad/y as read
+        assert curve.proton_at(mm) == pytest.approx(protons, rel=1e-12)
+        assert curve.solar_at(mm) == pytest.approx(solar, rel=1e-12)
+        assert curve.electrons_scaled(0.0).at(mm) == pytest.approx(total - electrons - gamma)
+    # between rows: log-linear in depth, 1.0 to 1.1 mm
+    assert curve.at(1.05) == pytest.approx(math.sqrt(1.197e4 * 9.976e3), rel=1e-12)
+
+
+def _omere(tmp_path, edit):
+    text = OMERE_DOS.read_text(encoding="latin-1")
+    path = tmp_path / "x.dos"
+    path.write_text(edit(text), encoding="latin-1")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("Lifetime : 12 month(s)", "Lifetime : 24 month(s)"), None),
+        (lambda t: t.replace("Solid sphere", "Slab"), "expected 'Solid sphere DOSE CURVE'"),
+        (lambda t: t.replace(": Silicon", ": GaAs"), "target material 'GaAs'"),
+        (lambda t: t.replace("# Lifetime", "# Life"), "no mission lifetime"),
+        (lambda t: t.replace("Trapped     Solar", "Trapped     Sun  "), "columns"),
+        (lambda t: t + "  1.0 2.0\n", "expected 9 numbers"),
+        (lambda t: t.replace("OMERE", "OTHER"), "not an OMERE dose file"),
+    ],
+)
+def test_omere_dose_files_are_checked(tmp_path, edit, message):
+    path = _omere(tmp_path, edit)
+    if message is None:  # two years: half the dose a year
+        assert read_dose_depth(path).at(10.0) == pytest.approx(5.014e2 / 2, rel=1e-12)
+        return
+    with pytest.raises(ValueError, match=message) as err:
+        read_dose_depth(path)
+    assert str(err.value).startswith(str(path))

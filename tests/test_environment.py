@@ -351,3 +351,27 @@ def test_shielding_slows_the_events_protons_more_than_the_trapped():
     # where no trapped protons reach 30 MeV the events' protons alone are slowed
     geo = [spe_share(preset("geo", shielding_mm=mm), 1.0, None, 0.5) for mm in (2.54, 10.0)]
     assert geo[1] < geo[0]
+
+
+def test_an_omere_file_is_read_as_saved_on_windows(tmp_path):
+    """OMERE writes its degree signs in Latin-1: the campaign reads such a file (and a
+    run's copy of it reads back the same), but refuses one with control bytes."""
+    import shutil
+    from pathlib import Path
+
+    from reliability.campaign import CampaignError, load_campaign, parse_campaign
+
+    src = Path(__file__).parents[1] / "campaigns" / "data" / "omere_dose_700km_98deg.dos"
+    assert b"\xb0" in src.read_bytes()  # the degree sign, not UTF-8
+    path, _ = _shielded(tmp_path, 'shielding_mm = 2.0\ndose_depth_file = "o.dos"')
+    shutil.copy(src, tmp_path / "o.dos")
+    c = load_campaign(path)
+    env = c.base.environment
+    assert env.dose_rad_per_y == pytest.approx(3.459e3, rel=1e-12)  # the file's 2 mm row
+    assert env.dose_proton_rad_per_y == pytest.approx(7.052e2, rel=1e-12)
+    assert "98.000\xb0" in dict(c.files)["o.dos"]
+    copy = parse_campaign(path.read_text(), source="copy", files=dict(c.files))
+    assert copy.config_sha256 == c.config_sha256
+    (tmp_path / "o.dos").write_bytes(src.read_bytes() + b"\x01\x02")
+    with pytest.raises(CampaignError, match="not a text file"):
+        load_campaign(path)

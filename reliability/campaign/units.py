@@ -438,7 +438,7 @@ def _read_file(t: Table, key: str, reader):
 
 def _read_shielding(t: Table, given: dict[str, Any]) -> dict[str, Any]:
     """``shielding_mm`` (aluminium around the parts) and the environment files:
-    ``dose_depth_file`` (SPENVIS SHIELDOSE-2), ``proton_spectrum_file`` (SPENVIS
+    ``dose_depth_file`` (SPENVIS SHIELDOSE-2 or OMERE ``.dos``), ``proton_spectrum_file`` (SPENVIS
     trapped protons, outside the spacecraft) and ``let_spectrum_file`` (SPENVIS or
     CREME96 ``.let``, behind the shielding it was computed for)."""
     out: dict[str, Any] = {}
