@@ -64,7 +64,7 @@ def describe_design(c: Campaign) -> list[str]:
     base = c.base
     lines = [
         (
-            f"mission       {hours_text(c.mission_h)}, warm-up {base.warmup_h:g} h, "
+            f"mission       {hours_text(c.mission_h)}, warm-up {hours_text(base.warmup_h)}, "
             f"grid {len(time_edges(c.mission_h, c.time_step_h)) - 1} cells of {c.time_step_h:g} h"
         ),
         (
@@ -327,6 +327,16 @@ def design_warnings(c: Campaign) -> list[str]:
                     )
                 ] = None
         env = d.environment
+        curve = None if env is None else env.dose_depth
+        if curve is not None and curve.solar_rad_per_y and curve.source_years:
+            years = d.mission_h / 8760.0
+            if abs(years / curve.source_years - 1.0) > 0.01:
+                out[
+                    f"the dose file's solar protons ({curve.source}) are read as a rate for "
+                    f"a {years:.3g} y mission: a confidence-level fluence does not scale "
+                    "with time, so the solar part is conservative for a longer mission and "
+                    "optimistic for a shorter one; give a file for the mission's length"
+                ] = None
         mm = (None, None) if env is None else (env.shielding_mm, env.let_shielding_mm)
         if None not in mm and abs(mm[0] - mm[1]) > 0.5:
             out[
@@ -451,16 +461,20 @@ def _device_sources(unit: Any) -> list[str]:
     return out
 
 
-def _rows_vary(unit, designs: list) -> bool:
-    """Whether the sweep changes the rate table of the unit type named ``unit.name``."""
-    tables = []
-    for _, d in designs:
-        u = next((x for x in d.units if x.name == unit.name), None)
-        heat = unit_heat(d) if u is not None and u is d.leaf_unit else None
-        rows = rate_table(u, d.environment, d.mission_h, heat) if u is not None else None
-        if tables and rows != tables[0]:
+def _rows_vary(unit, designs: list, tables: dict) -> bool:
+    """Whether the sweep changes the rate table of the unit type named ``unit.name``
+    (``tables`` keeps each design's table across the units shown)."""
+    first = None
+    for i, (_, d) in enumerate(designs):
+        if (i, unit.name) not in tables:
+            u = next((x for x in d.units if x.name == unit.name), None)
+            heat = unit_heat(d) if u is not None and u is d.leaf_unit else None
+            rows = rate_table(u, d.environment, d.mission_h, heat) if u is not None else None
+            tables[i, unit.name] = rows
+        if i == 0:
+            first = tables[i, unit.name]
+        elif tables[i, unit.name] != first:
             return True
-        tables.append(rows)
     return False
 
 
@@ -470,6 +484,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
     scenarios = c.scenarios
     designs = [(sc.name, sc.design) for sc in scenarios] if c.sweep else [("", c.base)]
     shown: dict[str, list] = {}
+    tables: dict = {}
     last: tuple = ()
     # a scenario is named beside an orbit or a rate table only where the sweep changes it
     orbits = {(d.environment, d.power, d.links) for _, d in designs}
@@ -505,7 +520,7 @@ def _describe_radiation(c: Campaign) -> list[str]:
             if shown.get(u.name) == rows:
                 continue  # the sweep does not change this unit's physics
             shown[u.name] = rows
-            tag = f"  [scenario {label}]" if label and _rows_vary(u, designs) else ""
+            tag = f"  [scenario {label}]" if label and _rows_vary(u, designs, tables) else ""
             head = f"radiation     {u.name}{tag}"
             lines.append(head + "  (per unit, mission mean)")
             lines.extend(_device_sources(u))

@@ -51,7 +51,8 @@ def describe_solar(env: Any) -> str:
         return events + (
             f"no trapped protons reach 30 MeV here: a heavy-ion rate {env.spe_ion_share:.1%} "
             f"from events (spe_ion_share); a part protons upset also takes the events' "
-            f"{spe_flux_30(env):.3g} protons/cm^2 s above 30 MeV (cycle mean, x{env.spe_transmission:g} "
+            f"{spe_flux_30(env):.3g} protons/cm^2 s above 30 MeV outside the spacecraft "
+            f"(cycle mean, x{env.spe_transmission:g} "
             f"of ESP-PSYCHIC's) at {env.spe_proton_response:g} per unit (spe_proton_response)"
         )
     return events + (

@@ -40,6 +40,7 @@ from reliability.shielding import AL_DENSITY_G_CM3, DoseDepth
 __all__ = [
     "MAX_BYTES",
     "SpenvisBlock",
+    "decode_text",
     "read_creme96_let",
     "read_dose_depth",
     "read_let_spectrum",
@@ -92,6 +93,25 @@ def _fields(line: str) -> list:
     return out
 
 
+#: control bytes no text file holds (tab, line feed, form feed and carriage return do)
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def decode_text(data: bytes) -> str:
+    """An environment file's text, however it was saved: UTF-8 (ASCII included, a
+    byte-order mark dropped), else Latin-1, as tools on Windows write it (OMERE's
+    degree signs); line ends as ``\\n``. Raises ``UnicodeDecodeError`` at the first
+    control byte: such a file is not text."""
+    found = _BINARY.search(data)
+    if found:
+        raise UnicodeDecodeError("ascii", data, found.start(), found.start() + 1, "control byte")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _read_text(path: Path, text: str | None = None) -> list[str]:
     if text is not None:
         return text.splitlines()
@@ -101,7 +121,7 @@ def _read_text(path: Path, text: str | None = None) -> list[str]:
     if path.stat().st_size > MAX_BYTES:
         raise ValueError(f"{path}: larger than {MAX_BYTES >> 20} MiB, not an environment file")
     try:
-        return path.read_text(encoding="ascii", errors="strict").splitlines()
+        return decode_text(path.read_bytes()).splitlines()
     except UnicodeDecodeError as err:
         raise ValueError(f"{path}: not a text file ({err.reason} at byte {err.start})") from None
 
@@ -390,22 +410,6 @@ OMERE_COLUMNS = (
 )
 
 
-def _read_latin1(path: Path, text: str | None) -> list[str]:
-    """Lines of a text file written on Windows (OMERE's degree signs are Latin-1)."""
-    if text is not None:
-        return text.splitlines()
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file")
-    if path.stat().st_size > MAX_BYTES:
-        raise ValueError(f"{path}: larger than {MAX_BYTES >> 20} MiB, not an environment file")
-    raw = path.read_bytes()
-    if b"\0" in raw:
-        nul = raw.index(b"\0")
-        raise ValueError(f"{path}: not a text file (a NUL byte at byte {nul})")
-    return raw.decode("latin-1").splitlines()
-
-
 def _omere_lifetime_years(header: list[str], path) -> float:
     """The mission's length from OMERE's ``# Lifetime : 12 month(s).`` line."""
     for line in header:
@@ -427,7 +431,7 @@ def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
     in silicon at the centre of a solid sphere is read (the convention of
     ``shielding_mm``); a slab or another material is refused.
     """
-    lines = _read_latin1(Path(path), text)
+    lines = _read_text(Path(path), text)
     header = [ln.strip() for ln in lines if ln.strip().startswith("#")]
     joined = " ".join(header).lower()
     if "omere" not in joined or "dose" not in joined:
@@ -445,25 +449,29 @@ def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
             "Silicon (doses are rad(Si))"
         )
     years = _omere_lifetime_years(header, path)
-    # the column header: the three '#' lines just before the first row
-    first = next(
-        (i for i, ln in enumerate(lines) if ln.strip() and not ln.strip().startswith("#")), None
-    )
-    if first is None or first < 3:
-        raise ValueError(f"{path}: no dose rows after the header")
-    names1, names2, units = (lines[first - k].lstrip("# ").split() for k in (3, 2, 1))
+    # the column header: the '#' line that starts with Thickness and the two '#' lines
+    # after it (names' second words, then units), blank lines between them skipped
+    at = [i for i, ln in enumerate(lines) if ln.lstrip("# \t").lower().startswith("thickness")]
+    if not at:
+        raise ValueError(f"{path}: no column header ('# Thickness ...') before the rows")
+    after = [i for i in range(at[0] + 1, len(lines)) if lines[i].strip()][:2]
+    if len(after) < 2 or not all(lines[i].lstrip().startswith("#") for i in after):
+        raise ValueError(f"{path}, line {at[0] + 1}: the column header is cut short")
+    names1, names2, units = (lines[i].lstrip("# \t").split() for i in (at[0], *after))
     names = [f"{a} {b}".lower() for a, b in zip(names1, names2, strict=False)]
     if tuple(names) != OMERE_COLUMNS or len(units) != len(OMERE_COLUMNS):
         raise ValueError(
-            f"{path}, line {first - 2}: columns {names}: expected OMERE's "
+            f"{path}, line {at[0] + 1}: columns {names}: expected OMERE's "
             f"{', '.join(OMERE_COLUMNS)}"
         )
     scale = {"rad": 1.0, "krad": 1e3, "gy": 100.0}
     if any(u.lower() not in scale for u in units[1:]):
-        raise ValueError(f"{path}, line {first}: dose units {units[1:]}: expected rad, krad or Gy")
+        raise ValueError(
+            f"{path}, line {after[1] + 1}: dose units {units[1:]}: expected rad, krad or Gy"
+        )
     rows = []
-    for n, line in enumerate(lines[first:], start=first + 1):
-        if not line.strip():
+    for n, line in enumerate(lines[after[1] + 1 :], start=after[1] + 2):
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
             row = [float(v) for v in line.split()]
@@ -471,17 +479,27 @@ def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
             row = []
         if len(row) != len(OMERE_COLUMNS):
             raise ValueError(f"{path}, line {n}: expected {len(OMERE_COLUMNS)} numbers: {line!r}")
+        if not row[-1] > 0:
+            raise ValueError(f"{path}, line {n}: total dose {row[-1]:g}: must be positive")
         rows.append(row)
+    if len(rows) < 2:
+        raise ValueError(f"{path}: fewer than two dose rows after the header")
     data = np.asarray(rows)
     unit_mm = {"mm_al": "mm", "mils": "mils", "g/cm2": "g/cm2"}.get(units[0].lower(), units[0])
-    depth = _thickness_mm(data[:, 0], unit_mm, f"{path}, line {first}")
+    depth = _thickness_mm(data[:, 0], unit_mm, f"{path}, line {after[1] + 1}")
     doses = data[:, 1:] * np.asarray([scale[u.lower()] for u in units[1:]]) / years
     column = {name: doses[:, i] for i, name in enumerate(OMERE_COLUMNS[1:])}
+    solar = next((h for h in header if re.match(r"#\s*solar protons\s*:", h, re.IGNORECASE)), "")
+    level = next((h for h in header if "confidence level" in h.lower()), "")
+    conf = re.search(r"=\s*([0-9.]+)", level)
+    model = solar.split(":", 1)[-1].strip() or "model not named"
+    at_level = f" at {float(conf.group(1)):g}% confidence" if conf else ""
     return DoseDepth(
         tuple(map(float, depth)),
         tuple(map(float, column["total dose"])),
         tuple(map(float, column["trapped protons"])),
-        Path(path).name,
+        f"{Path(path).name}, solar protons {model}{at_level} for {years:.4g} y",
         tuple(map(float, column["trapped electrons"] + column["gamma photons"])),
         tuple(map(float, column["solar proton"])),
+        years,
     )

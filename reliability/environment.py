@@ -277,8 +277,9 @@ def spe_shield_factors(env: Environment) -> tuple[float, float]:
     trapped)``, (1, 1) where no shielding is set. Event spectra are softer (ESP-PSYCHIC's
     at 1 AU, :data:`reliability.solar.ESP_SPECTRUM_1AU`), so aluminium takes more of
     them, and less of them is taken by a thinner shield [D: both slowed by
-    :func:`reliability.shielding.shield_protons`; the flux above 30 MeV stands in for
-    a part's response, as in :func:`spe_share`].
+    :func:`reliability.shielding.shield_protons`]. The orbit's measure, which
+    ``validate`` prints; a part's rates weigh both spectra by its own cross-section
+    (:func:`reliability.protons.event_shield_factors`).
 
     Examples
     --------
@@ -308,6 +309,7 @@ def spe_share(
     heavy_ion_share: float | None = None,
     saa_share: float | None = None,
     proton_fom_per_quiet: float = 0.0,
+    shield: tuple[float, float] | None = None,
 ) -> float:
     """Share of a rate's long-run mean that solar particle events bring.
 
@@ -320,7 +322,9 @@ def spe_share(
     arrive in full: a part whose proton figure of merit is ``proton_fom_per_quiet`` of
     its quiet rate (per bit-day) takes them at ``spe_proton_response`` per unit flux
     (what the SSO presets' C_p gives per unit of trapped flux [D]). Behind a chosen
-    ``shielding_mm`` both fluxes are slowed in the aluminium
+    ``shielding_mm`` both are slowed in the aluminium: ``shield`` gives the factors
+    (events, trapped) of a part's rates (:func:`reliability.protons.
+    event_shield_factors`), by default those of the flux above 30 MeV
     (:func:`spe_shield_factors`).
 
     Examples
@@ -331,7 +335,7 @@ def spe_share(
     if env.spe_share is not None:
         return env.spe_share
     p30 = trapped_above_30(env)
-    f_events, f_trapped = spe_shield_factors(env)
+    f_events, f_trapped = spe_shield_factors(env) if shield is None else shield
     if p30 <= 0:
         extra = env.spe_ion_share / (1.0 - env.spe_ion_share)
         extra += env.spe_proton_response * spe_flux_30(env) * f_events * proton_fom_per_quiet

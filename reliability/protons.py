@@ -19,14 +19,17 @@ from reliability.environment import (
     Environment,
     dose_depth,
     preset,
+    trapped_above_30,
     trapped_protons,
 )
 from reliability.shielding import shield_protons
+from reliability.solar import ESP_SPECTRUM_1AU
 
 __all__ = [
     "bendel",
     "dose_proxy_rad_per_y",
     "equivalent_shielding_mm",
+    "event_shield_factors",
     "proton_rate",
     "proton_shield_factor",
     "shielding_note",
@@ -85,6 +88,30 @@ def proton_shield_factor(env: Environment, a: float, b: float | None = None) -> 
     if env.shielding_mm is None or env.c_proton <= 0:
         return 1.0
     return _behind(env, a, b, env.shielding_mm, COEFFICIENTS_SHIELDING_MM)
+
+
+def event_shield_factors(env: Environment, a: float, b: float | None = None) -> tuple[float, float]:
+    """How the campaign's ``shielding_mm`` moves a Bendel(A, B) part's upset rate from the
+    solar events' protons and from the trapped belt, each against its rate behind the
+    2.54 mm the presets' coefficients hold for: ``(events, trapped)``, the factors
+    :func:`reliability.environment.spe_share` takes. Both spectra are weighted by the
+    part's own cross-section, so a part of high threshold behind a thick shield keeps
+    more of the events than their flux above 30 MeV says. The events' spectrum is
+    ESP-PSYCHIC's at 1 AU (:data:`reliability.solar.ESP_SPECTRUM_1AU`); the field's
+    cutoff takes the lowest energies first, so at an orbit it is harder and these
+    factors lean low for low-inclination orbits [U]. (1, 1) without ``shielding_mm``.
+
+    >>> e, t = event_shield_factors(preset("sso-650", shielding_mm=10.0), 10.0)
+    >>> round(e, 3), round(t, 3)
+    (0.507, 0.831)
+    """
+    if env.shielding_mm is None:
+        return 1.0, 1.0
+    mm, ref = env.shielding_mm, COEFFICIENTS_SHIELDING_MM
+    at_ref = _rate_behind(ESP_SPECTRUM_1AU, a, b, ref)
+    events = _rate_behind(ESP_SPECTRUM_1AU, a, b, mm) / at_ref if at_ref > 0 else 1.0
+    trapped = proton_shield_factor(env, a, b) if trapped_above_30(env) > 0 else 1.0
+    return events, trapped
 
 
 def _behind(env: Environment, a: float, b: float | None, mm: float, ref_mm: float) -> float:
@@ -157,7 +184,7 @@ def _solar_part(env: Environment, mm: float, source: str) -> str:
     solar = None if env.dose_depth is None else env.dose_depth.solar_at(mm)
     if solar is None:
         return f" [D: {source}, no solar protons]"
-    return f", {solar:.4g} solar protons at the file's confidence [D: {source}]"
+    return f", {solar:.4g} of it solar protons [D: {source}]"
 
 
 def shielding_note(env: Environment) -> str:

@@ -47,6 +47,7 @@ from reliability.protons import (
     _BENDEL_A_TYPICAL,
     bendel,
     dose_proxy_rad_per_y,
+    event_shield_factors,
     proton_rate,
     proton_shield_factor,
 )
@@ -223,7 +224,9 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, flo
     src = entry.source
     given = entry.spe_share
     if src in ("per_rad", "per_device_day", "per_bit_day"):
-        spe = given if given is not None else env_spe_share(env, None, entry.saa_share)
+        # a dose proxy moves with the shield as a typical part's trapped-proton upsets
+        shield = event_shield_factors(env, _BENDEL_A_TYPICAL)
+        spe = given if given is not None else env_spe_share(env, None, entry.saa_share, 0.0, shield)
         if src == "per_rad":
             # calibrated at the orbit's dose; a chosen shielding moves it as it moves the
             # trapped-proton upsets (protons.dose_proxy_rad_per_y)
@@ -259,7 +262,12 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, flo
     if total <= 0:
         return 0.0, None, 0.0
     # fits and coefficients give the quiet rate: solar events come on top of it
-    spe = given if given is not None else env_spe_share(env, heavy / total, None, fom_p / total)
+    shield = event_shield_factors(env, *a_b)
+    spe = (
+        given
+        if given is not None
+        else env_spe_share(env, heavy / total, None, fom_p / total, shield)
+    )
     return total * entry.bits / 24.0 / (1.0 - spe), heavy / total, spe
 
 

@@ -90,6 +90,8 @@ class DoseDepth:
     #: solar protons' part where the source includes them (OMERE's ESP at the
     #: confidence its file states; SPENVIS's SHIELDOSE-2 files are trapped only)
     solar_rad_per_y: tuple[float, ...] | None = None
+    #: the mission length the source's totals were for (years; None: not known)
+    source_years: float | None = None
 
     def __post_init__(self) -> None:
         d = self.depth_mm

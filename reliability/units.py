@@ -121,4 +121,4 @@ def hours_text(hours: float) -> str:
     value = hours / HOURS_PER[unit]
     if unit == "h" or not math.isclose(value, float(f"{value:.3g}"), rel_tol=1e-9):
         return text
-    return f"{text} ({value:.3g} {unit})"
+    return f"{text} ({value:.4g} {unit})"

@@ -206,7 +206,9 @@ def test_omere_dose_file_reproduces_its_own_table():
 def _omere(tmp_path, edit):
     text = OMERE_DOS.read_text(encoding="latin-1")
     path = tmp_path / "x.dos"
-    path.write_text(edit(text), encoding="latin-1")
+    edited = edit(text)
+    # a byte-order mark says UTF-8; OMERE's own files are Latin-1
+    path.write_bytes(edited.encode("utf-8" if edited.startswith("\ufeff") else "latin-1"))
     return path
 
 
@@ -220,13 +222,36 @@ def _omere(tmp_path, edit):
         (lambda t: t.replace("Trapped     Solar", "Trapped     Sun  "), "columns"),
         (lambda t: t + "  1.0 2.0\n", "expected 9 numbers"),
         (lambda t: t.replace("OMERE", "OTHER"), "not an OMERE dose file"),
+        # saved otherwise: CRLF, a byte-order mark, blank lines, a closing comment
+        (lambda t: t.replace("\n", "\r\n"), None),
+        (lambda t: "\ufeff" + t, None),
+        (
+            lambda t: t.replace("# Thickness", "\n# Thickness").replace("#  mm_Al", "\n#  mm_Al"),
+            None,
+        ),
+        (lambda t: t.replace("  2.000e+00", "\n  2.000e+00") + "# End of file\n", None),
+        (lambda t: t.replace("   2.594e+02 \n", "   0.000e+00 \n"), r"line \d+: total dose 0"),
     ],
 )
 def test_omere_dose_files_are_checked(tmp_path, edit, message):
     path = _omere(tmp_path, edit)
-    if message is None:  # two years: half the dose a year
-        assert read_dose_depth(path).at(10.0) == pytest.approx(5.014e2 / 2, rel=1e-12)
+    if message is None:  # as read (two years: half the dose a year)
+        two = "24 month" in path.read_text(encoding="latin-1")
+        curve = read_dose_depth(path)
+        assert curve.at(10.0) == pytest.approx(5.014e2 / (2 if two else 1), rel=1e-12)
+        assert len(curve.depth_mm) == 70
         return
     with pytest.raises(ValueError, match=message) as err:
         read_dose_depth(path)
     assert str(err.value).startswith(str(path))
+
+
+def test_text_decoding_keeps_what_a_file_says_however_it_was_saved():
+    from reliability.envfiles import decode_text
+
+    assert decode_text(b"a\r\nb\rc\n") == "a\nb\nc\n"  # as Python's text mode reads it
+    assert decode_text("\ufeffx \u00b0".encode()) == "x \u00b0"  # UTF-8, its mark dropped
+    assert decode_text(b"98.000\xb0") == "98.000\u00b0"  # Latin-1
+    for binary in (b"ok\x00", b"\x01x", b"x\x1b"):
+        with pytest.raises(UnicodeDecodeError):
+            decode_text(binary)

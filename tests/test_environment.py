@@ -375,3 +375,15 @@ def test_an_omere_file_is_read_as_saved_on_windows(tmp_path):
     (tmp_path / "o.dos").write_bytes(src.read_bytes() + b"\x01\x02")
     with pytest.raises(CampaignError, match="not a text file"):
         load_campaign(path)
+
+
+def test_line_ends_do_not_move_the_config_hash(tmp_path):
+    """A data file saved with Windows line ends reads as its Unix twin (review: its
+    config hash moved once files were read as bytes)."""
+    from reliability.campaign import load_campaign
+
+    path, _ = _shielded(tmp_path, 'shielding_mm = 4.0\ndose_depth_file = "a.txt"')
+    unix = load_campaign(path).config_sha256
+    data = (tmp_path / "a.txt").read_bytes()
+    (tmp_path / "a.txt").write_bytes(data.replace(b"\n", b"\r\n"))
+    assert load_campaign(path).config_sha256 == unix

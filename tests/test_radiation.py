@@ -472,3 +472,36 @@ def test_the_worst_solar_event_of_a_cycle_against_the_shape_and_a_simulation():
     simulated = (1.0 - shape.spe_share) + shape.spe_per_intensity_h * largest
     assert factor == pytest.approx(simulated, rel=0.02)
     assert rad.spe_worst_factor(env, spe_share=0.0) == 1.0
+
+
+def test_a_parts_event_share_behind_a_shield_weighs_both_spectra_by_its_response():
+    """Behind a chosen shield the events' protons and the trapped ones are each slowed
+    and weighed by the part's own Bendel cross-section (review: the flux above 30 MeV
+    read the events of a high-threshold part behind thick shielding 0.27 where its
+    response gives 0.38)."""
+    from reliability.campaign.model import RadiationEntry
+    from reliability.environment import preset, spe_shield_factors
+    from reliability.protons import event_shield_factors, proton_shield_factor
+    from reliability.radiation import _entry_rate_per_h
+    from reliability.shielding import shield_protons
+    from reliability.solar import ESP_SPECTRUM_1AU
+
+    env = preset("sso-650", shielding_mm=20.0)
+    events, trapped = event_shield_factors(env, 20.0)
+
+    def rate(mm):
+        return rad.proton_rate(20.0, None, shield_protons(ESP_SPECTRUM_1AU, mm))
+
+    assert events == pytest.approx(rate(20.0) / rate(2.54), rel=1e-12)
+    assert trapped == proton_shield_factor(env, 20.0)
+    flux_events, _ = spe_shield_factors(env)
+    assert events > 1.3 * flux_events  # a hard part keeps more of the events
+    entry = RadiationEntry(
+        name="sdc", fault_class="sdc", effect="silent", source="bendel", params=(20.0, None)
+    )
+    _, heavy, spe = _entry_rate_per_h(entry, env)
+    assert spe == pytest.approx(
+        spe_share(env, heavy, None, 1.0 - heavy, (events, trapped)), rel=1e-12
+    )
+    assert spe > spe_share(env, heavy, None, 1.0 - heavy)  # the flux measure: lower
+    assert event_shield_factors(preset("sso-650"), 20.0) == (1.0, 1.0)

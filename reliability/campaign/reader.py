@@ -20,7 +20,7 @@ from typing import Any
 from scipy import special
 
 from reliability.campaign.errors import MISSING, CampaignError
-from reliability.envfiles import MAX_BYTES
+from reliability.envfiles import MAX_BYTES, decode_text
 from reliability.laws import LAWS, Law
 from reliability.units import parse_duration_h
 
@@ -261,22 +261,6 @@ def reading_files(
         _FOLDER.reset(tokens[2])
 
 
-#: control bytes no text file holds (tab, line feed, form feed and carriage return do)
-_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
-
-
-def _text_of(data: bytes) -> str:
-    """A data file's text: UTF-8 (ASCII included), else Latin-1, as tools on Windows
-    write it (OMERE's degree signs); a file with control bytes is not text."""
-    found = _BINARY.search(data)
-    if found:
-        raise UnicodeDecodeError("ascii", data, found.start(), found.start() + 1, "control byte")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def data_file(t: Table, key: str) -> tuple[str, str]:
     """(path for messages, text) of the data file ``t[key]`` names, relative to the
     campaign file."""
@@ -299,7 +283,7 @@ def data_file(t: Table, key: str) -> tuple[str, str]:
         try:
             if path.stat().st_size > MAX_BYTES:
                 raise t.error(key, f"larger than {MAX_BYTES >> 20} MiB", raw)
-            text = _text_of(path.read_bytes())
+            text = decode_text(path.read_bytes())
         except FileNotFoundError:
             raise t.error(key, f"{path}: no such file", raw) from None
         except UnicodeDecodeError as err:

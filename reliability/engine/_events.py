@@ -4,7 +4,9 @@ Every pending wall-clock event has an identity ``wall_off[kind] + index`` (a kin
 :data:`~reliability.engine.spec.EVENTS` and, for kinds with one event per unit or
 per spare pool, which one), so that it can be rescheduled or cancelled without a
 search. :func:`kind_of` turns an identity back into its kind; an identity of no kind
-is an error, never a fallthrough.
+is an error, never a fallthrough. Events due at the same time come out in the order of
+their identities (:mod:`._heap`): by kind in the order ``EVENTS`` declares them, then
+by index (a servicing visit's restorations unit by unit).
 """
 
 from __future__ import annotations
