@@ -30,7 +30,7 @@ from scipy import stats
 
 from reliability import solar as _solar
 from reliability.presets import NODE_DEFAULTS, PRESET_TABLE
-from reliability.shielding import DoseDepth, shield_protons
+from reliability.shielding import DoseDepth, flux_above_behind, shield_protons
 
 __all__ = [
     "ACTIVE_YEARS",
@@ -263,39 +263,29 @@ def trapped_above_30(env: Environment) -> float:
     return float(np.exp(np.interp(np.log(30.0), trapped[:, 0], trapped[:, 1])))
 
 
-@functools.lru_cache(maxsize=256)
-def _above_30_behind(spectrum: tuple, mm: float) -> float:
-    """Phi(>30 MeV) of an integral proton spectrum behind ``mm`` of aluminium."""
-    shielded = np.log(np.asarray(shield_protons(spectrum, mm)))
-    return float(np.exp(np.interp(np.log(30.0), shielded[:, 0], shielded[:, 1])))
-
-
 def spe_shield_factors(env: Environment) -> tuple[float, float]:
     """How the campaign's ``shielding_mm`` moves the proton flux above 30 MeV of the
     solar events and of the trapped belt, each against its flux behind the 2.54 mm the
-    presets' coefficients hold for (``COEFFICIENTS_SHIELDING_MM``): ``(events,
-    trapped)``, (1, 1) where no shielding is set. Event spectra are softer (ESP-PSYCHIC's
-    at 1 AU, :data:`reliability.solar.ESP_SPECTRUM_1AU`), so aluminium takes more of
-    them, and less of them is taken by a thinner shield [D: both slowed by
+    presets' coefficients hold for: ``(events, trapped)``, (1, 1) without shielding.
+    Event spectra are softer (ESP-PSYCHIC's at 1 AU, :data:`reliability.solar.
+    ESP_SPECTRUM_1AU`), so aluminium takes more of them [D: both slowed by
     :func:`reliability.shielding.shield_protons`]. The orbit's measure, which
     ``validate`` prints; a part's rates weigh both spectra by its own cross-section
     (:func:`reliability.protons.event_shield_factors`).
 
-    Examples
-    --------
     >>> e, t = spe_shield_factors(preset("sso-650", shielding_mm=10.0))
     >>> round(e, 3), round(t, 3)
     (0.464, 0.808)
     """
     if env.shielding_mm is None:
         return 1.0, 1.0
-    mm, ref = env.shielding_mm, COEFFICIENTS_SHIELDING_MM
-    events = _solar.ESP_SPECTRUM_1AU
-    f_events = _above_30_behind(events, mm) / _above_30_behind(events, ref)
-    if trapped_above_30(env) <= 0:
-        return f_events, 1.0
-    trapped = trapped_protons(env)
-    return f_events, _above_30_behind(trapped, mm) / _above_30_behind(trapped, ref)
+
+    def kept(spectrum):
+        at = flux_above_behind(spectrum, 30.0, env.shielding_mm)
+        return at / flux_above_behind(spectrum, 30.0, COEFFICIENTS_SHIELDING_MM)
+
+    trapped = kept(trapped_protons(env)) if trapped_above_30(env) > 0 else 1.0
+    return kept(_solar.ESP_SPECTRUM_1AU), trapped
 
 
 def spe_flux_30(env: Environment) -> float:

@@ -22,6 +22,7 @@ This module knows no orbit and no device.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ __all__ = [
     "AL_DENSITY_G_CM3",
     "DoseDepth",
     "OutsideCurve",
+    "flux_above_behind",
     "proton_range_g_cm2",
     "shield_protons",
 ]
@@ -213,3 +215,17 @@ def shield_protons(
     phi = np.exp(np.interp(np.log(e0[inside]), np.log(table[:, 0]), np.log(table[:, 1])))
     phi *= math.exp(-rho_t / AL_NUCLEAR_LENGTH_G_CM2)
     return tuple((float(e), float(f)) for e, f in zip(table[inside, 0], phi, strict=True))
+
+
+@functools.lru_cache(maxsize=256)
+def flux_above_behind(spectrum: tuple[tuple[float, float], ...], energy_mev: float, mm: float):
+    """Phi(>``energy_mev``) of an integral proton spectrum behind ``mm`` of aluminium
+    (:func:`shield_protons`, log-log between its energies).
+
+    Examples
+    --------
+    >>> round(flux_above_behind(((10.0, 100.0), (100.0, 10.0)), 31.6227766, 0.0), 6)
+    31.622777
+    """
+    shielded = np.log(np.asarray(shield_protons(spectrum, mm)))
+    return float(np.exp(np.interp(math.log(energy_mev), shielded[:, 0], shielded[:, 1])))
