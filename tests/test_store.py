@@ -131,6 +131,28 @@ def test_refuses_to_mix_runs(campaign, tmp_path):
         run_campaign(campaign, n_workers=0, out_dir=tmp_path / "new", resume=True)
 
 
+def test_a_run_is_resumed_only_by_the_library_that_started_it(campaign, reference, tmp_path):
+    """Results depend on the seed and block size only: a block of another version of
+    the model (another heap order, another physics) must not join this one's unseen
+    (review: the 4-ary heap and the event shielding changed results, not the config)."""
+    import json
+
+    from reliability.runner.store import library_sha256
+
+    run_campaign(campaign, n_workers=0, out_dir=tmp_path)
+    manifest = tmp_path / "manifest.json"
+    meta = json.loads(manifest.read_text())
+    assert meta["library_sha256"] == library_sha256()
+    (tmp_path / "result.nc").unlink()
+    next((tmp_path / "parts").glob("*.nc")).unlink()
+    manifest.write_text(json.dumps({**meta, "library_sha256": "0" * 64}))
+    with pytest.raises(ValueError, match="started by another version of reliability"):
+        run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True)
+    # a run directory from before the digest was recorded resumes as it did
+    manifest.write_text(json.dumps({k: v for k, v in meta.items() if k != "library_sha256"}))
+    same(run_campaign(campaign, n_workers=0, out_dir=tmp_path, resume=True), reference)
+
+
 def test_resume_campaign_restores_overrides(campaign, tmp_path):
     c = campaign.with_overrides(trials=30, seed=77)
     run_campaign(c, n_workers=0, out_dir=tmp_path)

@@ -3,7 +3,7 @@
 ::
 
     RUN_DIR/
-      manifest.json            config hash, seed, block size, overrides, scenarios
+      manifest.json            config hash, library digest, seed, block size, overrides, scenarios
       campaign.toml            the campaign text as given
       campaign_files.json      the data files it names, as read (if it names any)
       parts/s000-b00000.nc     one file per (scenario, block), written atomically
@@ -13,12 +13,16 @@ Every file is written to a temporary name in the same folder and renamed, so a k
 run leaves only complete files, each sealed with the checksum of its content.
 ``--resume`` recomputes exactly the missing blocks; a part that cannot be read, whose
 content no longer matches its checksum, or that belongs to another configuration, is
-recomputed rather than trusted.
+recomputed rather than trusted. A run is resumed only by the library that started it
+(its sources' digest, :func:`library_sha256`): a block of another version of the
+model would be mixed with this one's unseen.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -110,6 +114,27 @@ def resume_campaign(run_dir: str | Path) -> Campaign:
     return campaign.with_overrides(**overrides)
 
 
+#: what a run's blocks follow: the library's code and the physics tables it ships
+_MODEL_SUFFIXES = (".py", ".csv", ".json", ".toml", ".txt")
+
+
+@functools.cache
+def library_sha256() -> str:
+    """SHA-256 of the library's sources and data files (paths and contents): a run
+    directory records it, and ``--resume`` refuses a run started by another version.
+
+    >>> len(library_sha256())
+    64
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in _MODEL_SUFFIXES and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 class RunStore:
     """Part files and manifest of one run directory."""
 
@@ -146,6 +171,7 @@ class RunStore:
             if not manifest.exists():
                 meta = {
                     "config_sha256": c.config_sha256,
+                    "library_sha256": library_sha256(),
                     "campaign": c.name,
                     "seed_entropy": hex(c.seed),
                     "block_size": c.block_size,
@@ -182,6 +208,14 @@ class RunStore:
                 f"{self.dir}: holds a run of another configuration "
                 f"({str(meta.get('config_sha256'))[:8]}, this one is "
                 f"{self.campaign.config_sha256[:8]}); refusing to mix them"
+            )
+        started = meta.get("library_sha256")  # absent in runs from before 2026-12-08
+        if started is not None and started != library_sha256():
+            raise ValueError(
+                f"{self.dir}: was started by another version of reliability (library "
+                f"{str(started)[:8]}, this one is {library_sha256()[:8]}); its blocks would "
+                "mix two versions of the model: resume it with the version that started "
+                "it, or start a new run"
             )
 
     def _sweep_temporaries(self) -> None:
