@@ -101,7 +101,16 @@ def assumptions(campaign: Campaign) -> list[Assumption]:
         for key, value, tag, source in preset_provenance(env.orbit):
             used = getattr(env, key, value)
             note = f"{key} = {value:g}: {source}"
-            if used != value:
+            if used != value and key.startswith("dose") and env.shielding_mm is not None:
+                # not a number the campaign gives: its shield reads it off a curve
+                curve = "the preset's curve" if env.dose_depth is None else env.dose_depth.source
+                note = (
+                    f"{key} = {used:.4g} read from {curve} behind the baseline's "
+                    f"shielding_mm = {env.shielding_mm:g} (a scenario's own shield sets its "
+                    f"own; preset {value:g}: {source})"
+                )
+                tag = "D"
+            elif used != value:
                 note = f"{key} = {used:g} set by the campaign (preset {value:g}: {source})"
                 tag = "D"
             out.append(_assumption(f"orbit preset {env.orbit}", note, (tag,)))

@@ -111,9 +111,16 @@ def decide(ds: xr.Dataset, campaign: Campaign, target: Target | None = None) -> 
                     f"(by {measures[0]}) that meets"
                 )
             else:  # nothing to rank by: do not call it the cheapest
-                which = (
-                    "the design with the highest probability among those that meet "
-                    "(no [cost] given to rank them by)"
+                same = [
+                    r.scenario
+                    for r in ok[1:]
+                    if r.p_meet is not None and r.p_meet.value == best.p_meet.value
+                ]
+                which = "the design with the highest probability among those that meet " + (
+                    f"(shared with {', '.join(same)}: nothing tells them apart, the first in "
+                    "the sweep is named; give [cost] to rank them by mass or price)"
+                    if same
+                    else "(no [cost] given to rank them by)"
                 )
             statement = (
                 f"Recommended: {best.scenario}, {which} {requirement}: P = "

@@ -191,10 +191,10 @@ def describe_question(c: Campaign) -> list[str]:
             if w.checkpoint == "fixed"
             else (
                 f"ahead of every SAA pass, then Daly's interval at the rate inside and "
-                f"outside the passes ({compile_plan(base).checkpoint_h:.4g} h at the mean)"
+                f"outside the passes ({duration_text(compile_plan(base).checkpoint_h)} at the mean)"
             )
             if w.checkpoint == "saa"
-            else f"every {compile_plan(base).checkpoint_h:.4g} h (mission mean, by "
+            else f"every {duration_text(compile_plan(base).checkpoint_h)} (mission mean, by "
             f"{w.checkpoint.capitalize()} from the job's MTBF)"
         )
         # the design's own interval between interrupts, a reviewer's first check (Daly

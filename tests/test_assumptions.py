@@ -85,3 +85,18 @@ def test_suggested_swings_load_and_move_each_life_and_rate():
 def test_no_suggestion_when_the_campaign_has_swings():
     swings = '[swings]\n"units.node.failures[0].mean" = ["600 h", "2000 h"]'
     assert suggested_swings(parse_campaign(campaign_text(rest=swings))) == ""
+
+
+def test_a_dose_read_off_a_curve_is_not_said_to_be_set_by_the_campaign():
+    """A shield reads the dose off a dose-depth curve: the assumptions table says so,
+    and that it is the baseline's (new-user walk: it read 'dose_rad_per_y = 1229 set
+    by the campaign', which gives shielding_mm, not a dose)."""
+    from pathlib import Path
+
+    from reliability.assumptions import assumptions
+    from reliability.campaign import load_campaign
+
+    path = Path(__file__).parents[1] / "campaigns" / "shielding-omere.toml"
+    (dose,) = [a.text for a in assumptions(load_campaign(path)) if "dose_rad_per_y" in a.text]
+    assert dose.startswith("dose_rad_per_y = 1229 read from omere_dose_700km_98deg.dos")
+    assert "behind the baseline's shielding_mm = 4" in dose and "set by the campaign" not in dose

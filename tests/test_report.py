@@ -499,6 +499,22 @@ def test_a_tie_on_cost_is_named_in_the_recommendation(tmp_path):
     assert "which it shares with" in d.statement and "highest probability" in d.statement
 
 
+def test_designs_tied_without_a_cost_are_named_as_tied():
+    """With no [cost] and several designs meeting with the same probability, the
+    first in the sweep is named as such, not as if it had won (new-user walk: the
+    shielding sweep recommended 2 mm or 8 mm as its list was ordered)."""
+    sweep = '[sweep]\n"units.node.failures[0].mean" = ["8000 h", "9000 h"]'
+    text = _text(sweep, target="0.0", trials=40).replace(COST, "")
+    c = parse_campaign(text, source="tie.toml")
+    d = decide(run_campaign(c, n_workers=0), c)
+    assert [r.p_meet.value for r in d.rows] == [1.0, 1.0]
+    assert d.recommended == "mean=8000 h"
+    assert "shared with mean=9000 h: nothing tells them apart" in d.statement
+    text = _text('[sweep]\n"units.node.failures[0].mean" = ["9000 h"]', target="0.0")
+    c = parse_campaign(text.replace(COST, ""), source="one.toml")
+    assert "shared with" not in decide(run_campaign(c, n_workers=0), c).statement
+
+
 def test_a_rare_event_swings_run_is_reported(tmp_path):
     """run --swings of a rare-event campaign (importance sampling) records its study,
     so its report reads it back against its own configuration."""

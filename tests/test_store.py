@@ -263,3 +263,7 @@ def test_a_run_keeps_the_data_files_its_campaign_names(tmp_path):
 
     with pytest.raises(CampaignError, match="no such file"):
         load_campaign(tmp_path / "c.toml")
+    # the report's rerun command names the run's campaign.toml: it reads the run's copy
+    rerun = load_campaign(run / "campaign.toml")
+    assert rerun.with_overrides(trials=4, block_size=2).config_sha256 == c.config_sha256
+    assert dict(rerun.files) == dict(c.files)

@@ -8,6 +8,7 @@ the offending value, e.g. ``demo.toml: cluster.satellite.k = 9: exceeds n = 8``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -219,8 +220,29 @@ def _depth(doc: object) -> int:
     return deepest
 
 
+#: a run directory's copy of the data files its campaign read, beside its campaign.toml
+RUN_FILES = "campaign_files.json"
+
+
+def _run_files(p: Path) -> dict[str, str] | None:
+    """The data files a run directory kept beside its ``campaign.toml`` (None if none):
+    the report's rerun command reads the run's copy, not files beside the original."""
+    kept = p.parent / RUN_FILES
+    if p.name != "campaign.toml" or not kept.is_file():
+        return None
+    try:
+        files = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CampaignError(f"{kept}: unreadable ({exc})", source=str(p)) from None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise CampaignError(f"{kept}: not a table of file texts", source=str(p))
+    return files
+
+
 def load_campaign(path: str | Path, files: dict[str, str] | None = None) -> Campaign:
-    """Read and validate a campaign file; see :func:`parse_campaign`."""
+    """Read and validate a campaign file; see :func:`parse_campaign`. A run
+    directory's ``campaign.toml`` reads the data files the run kept
+    (``campaign_files.json``) unless ``files`` are given."""
     p = Path(path)
     try:
         with p.open("rb") as f:
@@ -239,4 +261,6 @@ def load_campaign(path: str | Path, files: dict[str, str] | None = None) -> Camp
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CampaignError(f"not UTF-8 text (byte {exc.start})", source=str(p)) from None
+    if files is None:
+        files = _run_files(p)
     return parse_campaign(text, source=str(p), files=files, folder=p.parent)

@@ -35,6 +35,7 @@ import numpy as np
 import xarray as xr
 
 from reliability.campaign import Campaign, load_campaign, tornado
+from reliability.campaign.load import RUN_FILES
 
 try:
     import fcntl
@@ -79,7 +80,7 @@ def _foreign(folder: Path) -> bool:
 
 
 #: the data files the campaign names (SPENVIS, CREME96), name -> text, as first read
-FILES = "campaign_files.json"
+FILES = RUN_FILES  # the data files as read, beside campaign.toml
 
 
 def _write_text(path: Path, text: str) -> None:
