@@ -19,6 +19,7 @@ from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
 from reliability.limits import check_events, check_resources
 from reliability.mitigation import describe_code, mbu_due_rate
+from reliability.presets import PRESET_TABLE
 from reliability.protons import shielding_note
 from reliability.radiation import rate_table, spe_worst_factor
 from reliability.runner import resolve_engine, resolve_method
@@ -461,6 +462,22 @@ def _device_sources(unit: Any) -> list[str]:
     return out
 
 
+def _rad(dose: float) -> str:
+    """A dose as the shielding line writes it (whole rad from 100 up)."""
+    return f"{dose:,.0f}" if dose >= 100 else f"{dose:.3g}"
+
+
+def _moved(env) -> str:
+    """' preset, moved' when the campaign set the orbit off its preset's altitude or
+    inclination (whose coefficients it keeps)."""
+    preset = {k: v for o, k, v, *_ in PRESET_TABLE if o == env.orbit}
+    moved = any(
+        key in preset and getattr(env, key) != preset[key]
+        for key in ("altitude_km", "inclination_deg")
+    )
+    return " preset, moved" if moved else ""
+
+
 def _rows_vary(unit, designs: list, tables: dict) -> bool:
     """Whether the sweep changes the rate table of the unit type named ``unit.name``
     (``tables`` keeps each design's table across the units shown)."""
@@ -495,9 +512,10 @@ def _describe_radiation(c: Campaign) -> list[str]:
             last = (env, design.power, design.links)  # each orbit, power and link once
             tag = f"  [scenario {label}]" if label and len(orbits) > 1 else ""
             lines.append(
-                f"environment   {env.orbit} ({env.altitude_km:g} km, {env.inclination_deg:g} deg, "
-                f"orbit {env.orbit_period_h * 60:.1f} min), solar {env.solar}, "
-                f"dose {env.dose_rad_per_y:g} rad/y, SAA {env.saa_fraction:.0%} of the time"
+                f"environment   {env.orbit}{_moved(env)} ({env.altitude_km:g} km, "
+                f"{env.inclination_deg:g} deg, orbit {env.orbit_period_h * 60:.1f} min), solar "
+                f"{env.solar}, dose {_rad(env.dose_rad_per_y)} rad/y, SAA {env.saa_fraction:.0%} of "
+                "the time"
                 + (
                     f" in {env.saa_passes_per_day:g} passes a day, "
                     if env.saa_fraction > 0 and env.saa_passes_per_day > 0

@@ -436,6 +436,8 @@ def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
     joined = " ".join(header).lower()
     if "omere" not in joined or "dose" not in joined:
         raise ValueError(f"{path}: not an OMERE dose file (no 'OMERE ... DOSE' header)")
+    if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines):
+        raise ValueError(f"{path}: no dose rows: the file ends before its table (cut short?)")
     geometry = next((h for h in header if "dose curve" in h.lower()), "")
     if "solid sphere" not in geometry.lower():
         raise ValueError(

@@ -184,7 +184,12 @@ def _solar_part(env: Environment, mm: float, source: str) -> str:
     solar = None if env.dose_depth is None else env.dose_depth.solar_at(mm)
     if solar is None:
         return f" [D: {source}, no solar protons]"
-    return f", {solar:.4g} of it solar protons [D: {source}]"
+    return f", {_rad(solar)} of it solar protons [D: {source}]"
+
+
+def _rad(dose: float) -> str:
+    """A dose for a line of text: whole rad from 100 up."""
+    return f"{dose:,.0f}" if dose >= 100 else f"{dose:.3g}"
 
 
 def shielding_note(env: Environment) -> str:
@@ -207,9 +212,9 @@ def shielding_note(env: Environment) -> str:
     source = f"{env.orbit}: {TRAPPED_SOURCE}" if env.dose_depth is None else env.dose_depth.source
     proton = env.dose_proton_rad_per_y
     text = (
-        f"shielding {mm:g} mm Al (centre of a solid sphere): dose {env.dose_rad_per_y:.4g} "
+        f"shielding {mm:g} mm Al (centre of a solid sphere): dose {_rad(env.dose_rad_per_y)} "
         f"rad(Si)/y"
-        + (f", {proton:.4g} of it trapped protons" if proton is not None else "")
+        + (f", {_rad(proton)} of it trapped protons" if proton is not None else "")
         + _solar_part(env, mm, source)
     )
     if env.electron_dose_factor is not None:

@@ -222,6 +222,7 @@ def _omere(tmp_path, edit):
         (lambda t: t.replace("Trapped     Solar", "Trapped     Sun  "), "columns"),
         (lambda t: t + "  1.0 2.0\n", "expected 9 numbers"),
         (lambda t: t.replace("OMERE", "OTHER"), "not an OMERE dose file"),
+        (lambda t: t[: t.index("# Trapped protons")], "ends before its table"),
         # saved otherwise: CRLF, a byte-order mark, blank lines, a closing comment
         (lambda t: t.replace("\n", "\r\n"), None),
         (lambda t: "\ufeff" + t, None),
