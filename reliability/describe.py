@@ -254,8 +254,11 @@ def _worst_event(env: Any) -> str:
     proton = spe_worst_factor(env, heavy_ion_share=0.0)
     ion = spe_worst_factor(env, heavy_ion_share=1.0)
     if proton == ion:
-        return f"x{ion:.3g} a rate's mean"
-    return f"x{proton:.3g} a trapped-proton rate's mean (x{ion:.3g} a heavy-ion rate's)"
+        return f"lifts a rate to {ion:.3g} times its mean"
+    return (
+        f"lifts a trapped-proton rate to {proton:.3g} times its mean, a heavy-ion rate to "
+        f"{ion:.3g} times"
+    )
 
 
 def _describe_optimize(c: Campaign) -> list[str]:

@@ -42,9 +42,9 @@ def describe_solar(env: Any) -> str:
     f_events, f_trapped = spe_shield_factors(env)
     if env.shielding_mm is not None:
         events += (
-            f"behind {env.shielding_mm:g} mm of aluminium the events' protons above 30 MeV "
-            f"are x{f_events:.3g} of theirs behind the presets' 2.54 mm"
-            + (f" (the trapped x{f_trapped:.3g})" if trapped_above_30(env) > 0 else "")
+            f"behind {env.shielding_mm:g} mm of aluminium the events' proton flux above 30 "
+            f"MeV is x{f_events:.3g} of theirs behind the presets' 2.54 mm"
+            + (f" (the trapped flux x{f_trapped:.3g})" if trapped_above_30(env) > 0 else "")
             + "; "
         )
     if trapped_above_30(env) <= 0:
