@@ -17,10 +17,10 @@ from reliability.describe_orbit import (
 from reliability.devices import DEVICES, MEMORIES
 from reliability.engine import counts_blocker, levels, state_bytes
 from reliability.engine.spec import Effect
+from reliability.environment import HOURS_PER_YEAR, provenance
 from reliability.limits import check_events, check_resources
 from reliability.mitigation import describe_code, mbu_due_rate
-from reliability.presets import PRESET_TABLE
-from reliability.protons import shielding_note
+from reliability.protons import dose_text, shielding_note
 from reliability.radiation import rate_table, spe_worst_factor
 from reliability.runner import resolve_engine, resolve_method
 from reliability.selection import look_schedule
@@ -333,7 +333,7 @@ def design_warnings(c: Campaign) -> list[str]:
         env = d.environment
         curve = None if env is None else env.dose_depth
         if curve is not None and curve.solar_rad_per_y and curve.source_years:
-            years = d.mission_h / 8760.0
+            years = d.mission_h / HOURS_PER_YEAR
             if abs(years / curve.source_years - 1.0) > 0.01:
                 out[
                     f"the dose file's solar protons ({curve.source}) are read as a rate for "
@@ -465,15 +465,10 @@ def _device_sources(unit: Any) -> list[str]:
     return out
 
 
-def _rad(dose: float) -> str:
-    """A dose as the shielding line writes it (whole rad from 100 up)."""
-    return f"{dose:,.0f}" if dose >= 100 else f"{dose:.3g}"
-
-
 def _moved(env) -> str:
     """' preset, moved' when the campaign set the orbit off its preset's altitude or
     inclination (whose coefficients it keeps)."""
-    preset = {k: v for o, k, v, *_ in PRESET_TABLE if o == env.orbit}
+    preset = {key: value for key, value, *_ in provenance(env.orbit)}
     moved = any(
         key in preset and getattr(env, key) != preset[key]
         for key in ("altitude_km", "inclination_deg")
@@ -481,21 +476,18 @@ def _moved(env) -> str:
     return " preset, moved" if moved else ""
 
 
-def _rows_vary(unit, designs: list, tables: dict) -> bool:
-    """Whether the sweep changes the rate table of the unit type named ``unit.name``
-    (``tables`` keeps each design's table across the units shown)."""
-    first = None
-    for i, (_, d) in enumerate(designs):
-        if (i, unit.name) not in tables:
-            u = next((x for x in d.units if x.name == unit.name), None)
-            heat = unit_heat(d) if u is not None and u is d.leaf_unit else None
-            rows = rate_table(u, d.environment, d.mission_h, heat) if u is not None else None
-            tables[i, unit.name] = rows
-        if i == 0:
-            first = tables[i, unit.name]
-        elif tables[i, unit.name] != first:
-            return True
-    return False
+def _rate_tables(design) -> dict[str, list]:
+    """The rate table of each unit type of ``design`` that radiation reaches."""
+    return {
+        u.name: rate_table(
+            u,
+            design.environment,
+            design.mission_h,
+            unit_heat(design) if u is design.leaf_unit else None,
+        )
+        for u in design.units
+        if u.radiation or u.memory is not None
+    }
 
 
 def _describe_radiation(c: Campaign) -> list[str]:
@@ -504,20 +496,21 @@ def _describe_radiation(c: Campaign) -> list[str]:
     scenarios = c.scenarios
     designs = [(sc.name, sc.design) for sc in scenarios] if c.sweep else [("", c.base)]
     shown: dict[str, list] = {}
-    tables: dict = {}
     last: tuple = ()
     # a scenario is named beside an orbit or a rate table only where the sweep changes it
     orbits = {(d.environment, d.power, d.links) for _, d in designs}
-    for label, design in designs:
+    tables = [_rate_tables(d) for _, d in designs]
+    varies = {n for t in tables[1:] for n, rows in t.items() if rows != tables[0].get(n)}
+    for (label, design), table in zip(designs, tables, strict=True):
         env = design.environment
-        units = [u for u in design.units if u.radiation or u.memory is not None]
+        units = [u for u in design.units if u.name in table]
         if env is not None and (env, design.power, design.links) != last:
             last = (env, design.power, design.links)  # each orbit, power and link once
             tag = f"  [scenario {label}]" if label and len(orbits) > 1 else ""
             lines.append(
                 f"environment   {env.orbit}{_moved(env)} ({env.altitude_km:g} km, "
                 f"{env.inclination_deg:g} deg, orbit {env.orbit_period_h * 60:.1f} min), solar "
-                f"{env.solar}, dose {_rad(env.dose_rad_per_y)} rad/y, SAA {env.saa_fraction:.0%} of "
+                f"{env.solar}, dose {dose_text(env.dose_rad_per_y)} rad/y, SAA {env.saa_fraction:.0%} of "
                 "the time"
                 + (
                     f" in {env.saa_passes_per_day:g} passes a day, "
@@ -536,12 +529,11 @@ def _describe_radiation(c: Campaign) -> list[str]:
             if design.links is not None:
                 lines.append(describe_links(design))
         for u in units:
-            heat = unit_heat(design) if u is design.leaf_unit else None
-            rows = rate_table(u, env, design.mission_h, heat)
+            rows = table[u.name]
             if shown.get(u.name) == rows:
                 continue  # the sweep does not change this unit's physics
             shown[u.name] = rows
-            tag = f"  [scenario {label}]" if label and _rows_vary(u, designs, tables) else ""
+            tag = f"  [scenario {label}]" if label and u.name in varies else ""
             head = f"radiation     {u.name}{tag}"
             lines.append(head + "  (per unit, mission mean)")
             lines.extend(_device_sources(u))

@@ -422,6 +422,26 @@ def _omere_lifetime_years(header: list[str], path) -> float:
     raise ValueError(f"{path}: no mission lifetime ('# Lifetime : N month(s)') to make a rate")
 
 
+def _omere_columns(lines: list[str], path) -> tuple[list[str], int]:
+    """OMERE's column header: the '#' line that starts with Thickness and the two '#'
+    lines after it (the names' second words, then the units), blank lines between them
+    skipped. Returns the units and the index of the line after the header."""
+    at = [i for i, ln in enumerate(lines) if ln.lstrip("# \t").lower().startswith("thickness")]
+    if not at:
+        raise ValueError(f"{path}: no column header ('# Thickness ...') before the rows")
+    after = [i for i in range(at[0] + 1, len(lines)) if lines[i].strip()][:2]
+    if len(after) < 2 or not all(lines[i].lstrip().startswith("#") for i in after):
+        raise ValueError(f"{path}, line {at[0] + 1}: the column header is cut short")
+    names1, names2, units = (lines[i].lstrip("# \t").split() for i in (at[0], *after))
+    names = [f"{a} {b}".lower() for a, b in zip(names1, names2, strict=False)]
+    if tuple(names) != OMERE_COLUMNS or len(units) != len(OMERE_COLUMNS):
+        raise ValueError(
+            f"{path}, line {at[0] + 1}: columns {names}: expected OMERE's "
+            f"{', '.join(OMERE_COLUMNS)}"
+        )
+    return units, after[1] + 1
+
+
 def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
     """An OMERE dose-depth file (``.dos``) as a :class:`DoseDepth` per year.
 
@@ -451,28 +471,12 @@ def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
             "Silicon (doses are rad(Si))"
         )
     years = _omere_lifetime_years(header, path)
-    # the column header: the '#' line that starts with Thickness and the two '#' lines
-    # after it (names' second words, then units), blank lines between them skipped
-    at = [i for i, ln in enumerate(lines) if ln.lstrip("# \t").lower().startswith("thickness")]
-    if not at:
-        raise ValueError(f"{path}: no column header ('# Thickness ...') before the rows")
-    after = [i for i in range(at[0] + 1, len(lines)) if lines[i].strip()][:2]
-    if len(after) < 2 or not all(lines[i].lstrip().startswith("#") for i in after):
-        raise ValueError(f"{path}, line {at[0] + 1}: the column header is cut short")
-    names1, names2, units = (lines[i].lstrip("# \t").split() for i in (at[0], *after))
-    names = [f"{a} {b}".lower() for a, b in zip(names1, names2, strict=False)]
-    if tuple(names) != OMERE_COLUMNS or len(units) != len(OMERE_COLUMNS):
-        raise ValueError(
-            f"{path}, line {at[0] + 1}: columns {names}: expected OMERE's "
-            f"{', '.join(OMERE_COLUMNS)}"
-        )
+    units, first = _omere_columns(lines, path)
     scale = {"rad": 1.0, "krad": 1e3, "gy": 100.0}
     if any(u.lower() not in scale for u in units[1:]):
-        raise ValueError(
-            f"{path}, line {after[1] + 1}: dose units {units[1:]}: expected rad, krad or Gy"
-        )
+        raise ValueError(f"{path}, line {first}: dose units {units[1:]}: expected rad, krad or Gy")
     rows = []
-    for n, line in enumerate(lines[after[1] + 1 :], start=after[1] + 2):
+    for n, line in enumerate(lines[first:], start=first + 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
@@ -488,7 +492,7 @@ def read_omere_dose(path: str | Path, text: str | None = None) -> DoseDepth:
         raise ValueError(f"{path}: fewer than two dose rows after the header")
     data = np.asarray(rows)
     unit_mm = {"mm_al": "mm", "mils": "mils", "g/cm2": "g/cm2"}.get(units[0].lower(), units[0])
-    depth = _thickness_mm(data[:, 0], unit_mm, f"{path}, line {after[1] + 1}")
+    depth = _thickness_mm(data[:, 0], unit_mm, f"{path}, line {first}")
     doses = data[:, 1:] * np.asarray([scale[u.lower()] for u in units[1:]]) / years
     column = {name: doses[:, i] for i, name in enumerate(OMERE_COLUMNS[1:])}
     solar = next((h for h in header if re.match(r"#\s*solar protons\s*:", h, re.IGNORECASE)), "")

@@ -28,6 +28,7 @@ from reliability.solar import ESP_SPECTRUM_1AU
 __all__ = [
     "bendel",
     "dose_proxy_rad_per_y",
+    "dose_text",
     "equivalent_shielding_mm",
     "event_shield_factors",
     "proton_rate",
@@ -107,9 +108,7 @@ def event_shield_factors(env: Environment, a: float, b: float | None = None) -> 
     """
     if env.shielding_mm is None:
         return 1.0, 1.0
-    mm, ref = env.shielding_mm, COEFFICIENTS_SHIELDING_MM
-    at_ref = _rate_behind(ESP_SPECTRUM_1AU, a, b, ref)
-    events = _rate_behind(ESP_SPECTRUM_1AU, a, b, mm) / at_ref if at_ref > 0 else 1.0
+    events = _kept(ESP_SPECTRUM_1AU, a, b, env.shielding_mm, COEFFICIENTS_SHIELDING_MM)
     trapped = proton_shield_factor(env, a, b) if trapped_above_30(env) > 0 else 1.0
     return events, trapped
 
@@ -118,8 +117,12 @@ def _behind(env: Environment, a: float, b: float | None, mm: float, ref_mm: floa
     """A Bendel(A, B) part's trapped-proton rate behind ``mm`` over that behind
     ``ref_mm``, in the orbit's spectrum (1 where it has none)."""
     outside = trapped_protons(env)
-    if len(outside) < 2:
-        return 1.0
+    return _kept(outside, a, b, mm, ref_mm) if len(outside) >= 2 else 1.0
+
+
+def _kept(outside: tuple, a: float, b: float | None, mm: float, ref_mm: float) -> float:
+    """A Bendel(A, B) part's rate in spectrum ``outside`` behind ``mm`` over that behind
+    ``ref_mm`` (1 where nothing reaches it behind ``ref_mm``)."""
     ref = _rate_behind(outside, a, b, ref_mm)
     return _rate_behind(outside, a, b, mm) / ref if ref > 0 else 1.0
 
@@ -184,11 +187,15 @@ def _solar_part(env: Environment, mm: float, source: str) -> str:
     solar = None if env.dose_depth is None else env.dose_depth.solar_at(mm)
     if solar is None:
         return f" [D: {source}, no solar protons]"
-    return f", {_rad(solar)} of it solar protons [D: {source}]"
+    return f", {dose_text(solar)} of it solar protons [D: {source}]"
 
 
-def _rad(dose: float) -> str:
-    """A dose for a line of text: whole rad from 100 up."""
+def dose_text(dose: float) -> str:
+    """A dose for a line of ``validate`` (whole rad from 100 up).
+
+    >>> dose_text(6114.99), dose_text(12.34)
+    ('6,115', '12.3')
+    """
     return f"{dose:,.0f}" if dose >= 100 else f"{dose:.3g}"
 
 
@@ -212,9 +219,9 @@ def shielding_note(env: Environment) -> str:
     source = f"{env.orbit}: {TRAPPED_SOURCE}" if env.dose_depth is None else env.dose_depth.source
     proton = env.dose_proton_rad_per_y
     text = (
-        f"shielding {mm:g} mm Al (centre of a solid sphere): dose {_rad(env.dose_rad_per_y)} "
+        f"shielding {mm:g} mm Al (centre of a solid sphere): dose {dose_text(env.dose_rad_per_y)} "
         f"rad(Si)/y"
-        + (f", {_rad(proton)} of it trapped protons" if proton is not None else "")
+        + (f", {dose_text(proton)} of it trapped protons" if proton is not None else "")
         + _solar_part(env, mm, source)
     )
     if env.electron_dose_factor is not None:

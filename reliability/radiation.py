@@ -224,9 +224,11 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, flo
     src = entry.source
     given = entry.spe_share
     if src in ("per_rad", "per_device_day", "per_bit_day"):
-        # a dose proxy moves with the shield as a typical part's trapped-proton upsets
-        shield = event_shield_factors(env, _BENDEL_A_TYPICAL)
-        spe = given if given is not None else env_spe_share(env, None, entry.saa_share, 0.0, shield)
+        if given is None:  # a dose proxy moves with the shield as a typical part would
+            shield = event_shield_factors(env, _BENDEL_A_TYPICAL)
+            spe = env_spe_share(env, None, entry.saa_share, 0.0, shield)
+        else:
+            spe = given
         if src == "per_rad":
             # calibrated at the orbit's dose; a chosen shielding moves it as it moves the
             # trapped-proton upsets (protons.dose_proxy_rad_per_y)
@@ -262,12 +264,11 @@ def _entry_rate_per_h(entry, env: Environment) -> tuple[float, float | None, flo
     if total <= 0:
         return 0.0, None, 0.0
     # fits and coefficients give the quiet rate: solar events come on top of it
-    shield = event_shield_factors(env, *a_b)
-    spe = (
-        given
-        if given is not None
-        else env_spe_share(env, heavy / total, None, fom_p / total, shield)
-    )
+    if given is None:
+        shield = event_shield_factors(env, *a_b)
+        spe = env_spe_share(env, heavy / total, None, fom_p / total, shield)
+    else:
+        spe = given
     return total * entry.bits / 24.0 / (1.0 - spe), heavy / total, spe
 
 

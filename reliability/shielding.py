@@ -149,21 +149,18 @@ class DoseDepth:
             source=f"{self.source}, electrons x{factor:g}",
         )
 
+    def _part_at(self, part: Sequence[float] | None, mm: float) -> float | None:
+        if part is None:
+            return None
+        return self._interp(part, mm) if max(part) > 0 else 0.0
+
     def solar_at(self, mm: float) -> float | None:
         """Solar protons' dose behind ``mm``, rad(Si) per year (None: not included)."""
-        if self.solar_rad_per_y is None:
-            return None
-        if max(self.solar_rad_per_y) <= 0:
-            return 0.0
-        return self._interp(self.solar_rad_per_y, mm)
+        return self._part_at(self.solar_rad_per_y, mm)
 
     def proton_at(self, mm: float) -> float | None:
         """Trapped-proton dose behind ``mm``, rad(Si) per year (None: not split)."""
-        if self.proton_rad_per_y is None:
-            return None
-        if max(self.proton_rad_per_y) <= 0:
-            return 0.0
-        return self._interp(self.proton_rad_per_y, mm)
+        return self._part_at(self.proton_rad_per_y, mm)
 
 
 def _loglog(x, xs: np.ndarray, ys: np.ndarray):

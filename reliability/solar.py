@@ -64,16 +64,8 @@ def _log_interp(x: float, x0: float, y0: float, x1: float, y1: float) -> float:
     return math.exp(math.log(y0) + u * (math.log(y1) - math.log(y0)))
 
 
-#: ESP-PSYCHIC fluences above 30 MeV at 1 AU not exceeded with 95% confidence, per
-#: cm^2: ``(active years, fluence)``, log-log between the tabulated 28 and 32 MeV
-#: [V: the SPENVIS tables; D: the interpolation]. Source: ``_SPENVIS``.
-ESP_RUNS_30MEV: tuple[tuple[float, float], ...] = (
-    (3.0, _log_interp(30.0, 28.0, 2.618e10, 32.0, 2.128e10)),  # 7 y, 3 in solar max
-    (2.0, _log_interp(30.0, 28.0, 1.744e10, 32.0, 1.411e10)),  # 2 y in solar max
-)
-
 #: The events' integral proton spectrum at 1 AU from 10 to 500 MeV, ``(MeV, Phi(>E)
-#: per cm^2)``: the 95% ESP-PSYCHIC fluence of the 3-active-year run above, whose shape
+#: per cm^2)``: the 95% ESP-PSYCHIC fluence of the 3-active-year run below, whose shape
 #: (not its size) slows events' protons in the shield like the trapped ones
 #: (:func:`reliability.environment.spe_shield_factors`) [V: the SPENVIS table,
 #: "Model fluence at 1.0 AU, Total prediction period, Integral". Source: ``_SPENVIS``].
@@ -112,6 +104,16 @@ ESP_SPECTRUM_1AU: tuple[tuple[float, float], ...] = (
     (400.0, 6.899e7),
     (450.0, 4.981e7),
     (500.0, 3.722e7),
+)
+
+_ESP = dict(ESP_SPECTRUM_1AU)
+
+#: ESP-PSYCHIC fluences above 30 MeV at 1 AU not exceeded with 95% confidence, per
+#: cm^2: ``(active years, fluence)``, log-log between the tabulated 28 and 32 MeV
+#: [V: the SPENVIS tables; D: the interpolation]. Source: ``_SPENVIS``.
+ESP_RUNS_30MEV: tuple[tuple[float, float], ...] = (
+    (3.0, _log_interp(30.0, 28.0, _ESP[28.0], 32.0, _ESP[32.0])),  # 7 y, 3 in solar max
+    (2.0, _log_interp(30.0, 28.0, 1.744e10, 32.0, 1.411e10)),  # 2 y in solar max
 )
 
 #: CREME96 worst-day (October 1989) integral proton flux above 30 MeV at 1 AU,

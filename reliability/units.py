@@ -117,8 +117,8 @@ def hours_text(hours: float) -> str:
     text = f"{hours:.6g} h"
     if not math.isfinite(hours) or hours < 48:
         return text
-    unit = duration_text(hours).split()[1]
+    unit = "y" if hours >= HOURS_PER["y"] else "d"  # as duration_text picks from 48 h
     value = hours / HOURS_PER[unit]
-    if unit == "h" or not math.isclose(value, float(f"{value:.3g}"), rel_tol=1e-9):
+    if not math.isclose(value, float(f"{value:.3g}"), rel_tol=1e-9):
         return text
     return f"{text} ({value:.4g} {unit})"

@@ -330,54 +330,51 @@ def _contact_checks() -> list[Check]:
     return out + _shielding_checks()
 
 
-def _shielding_checks() -> list[Check]:
-    """Issue 15 item 7-8: a published SPENVIS SHIELDOSE-2 file read back at its own
-    depths, and the protons' CSDA transport against its closed form."""
-    from reliability import envfiles, shielding
+def _read_back(tool: str, path, table: list, at_10_mm: float, source: str) -> list[Check]:
+    """A dose-depth file read back at its own depths: its dose at 10 mm, and the
+    largest deviation from its ``(mm, rad per year)`` rows as this test reads them."""
+    from reliability import envfiles
 
-    path = validation_dir().parent / "data" / "spenvis_sd2_550km_95deg.txt"
     curve = envfiles.read_dose_depth(path)
-    years = 1825.0 / 365.25  # the file's MIS_DUR
-    rows = [line.split(",") for line in path.read_text().splitlines() if line.startswith(" ")]
-    rows = [[float(v) for v in r] for r in rows if len(r) == 5]
-    worst = max(abs(curve.at(r[0]) * years / r[1] - 1.0) for r in rows)
-    out = [
+    worst = max(abs(curve.at(mm) / dose - 1.0) for mm, dose in table)
+    return [
         _analytic(
             "S1",
-            "SPENVIS dose at 10 mm (rad/y)",
+            f"{tool} dose at 10 mm (rad/y)",
             curve.at(10.0),
-            5.6028e2 / years,
+            at_10_mm,
             1e-12,
-            "its table (SPENVIS 4.6.11, Pfandzelter 2023)",
-        ),
-        _analytic(
-            "S1", f"largest deviation, {len(rows)} depths", 1.0 + worst, 1.0, 1e-12, "its table"
-        ),
-    ]
-    # an OMERE file (AE9/AP9 and ESP, 700 km, one year): its own table read back
-    omere = validation_dir().parent / "data" / "omere_dose_700km_98deg.dos"
-    o_rows = [line.split() for line in omere.read_text(encoding="latin-1").splitlines()]
-    o_rows = [[float(v) for v in r] for r in o_rows if len(r) == 9 and not r[0].startswith("#")]
-    o_curve = envfiles.read_dose_depth(omere)
-    o_worst = max(abs(o_curve.at(r[0]) / r[8] - 1.0) for r in o_rows)
-    out += [
-        _analytic(
-            "S1",
-            "OMERE dose at 10 mm (rad/y)",
-            o_curve.at(10.0),
-            5.014e2,
-            1e-12,
-            "its table (OMERE 5.9.3, AE9/AP9 + ESP 95%)",
+            f"its table ({source})",
         ),
         _analytic(
             "S1",
-            f"OMERE largest deviation, {len(o_rows)} depths",
-            1.0 + o_worst,
+            f"{tool} largest deviation, {len(table)} depths",
+            1.0 + worst,
             1.0,
             1e-12,
             "its table",
         ),
     ]
+
+
+def _shielding_checks() -> list[Check]:
+    """Issue 15 item 7-8: a published SPENVIS SHIELDOSE-2 file read back at its own
+    depths, and the protons' CSDA transport against its closed form."""
+    from reliability import shielding
+
+    data = validation_dir().parent / "data"
+    spenvis = data / "spenvis_sd2_550km_95deg.txt"
+    years = 1825.0 / 365.25  # the file's MIS_DUR
+    rows = [line.split(",") for line in spenvis.read_text().splitlines() if line.startswith(" ")]
+    table = [(float(r[0]), float(r[1]) / years) for r in rows if len(r) == 5]
+    out = _read_back(
+        "SPENVIS", spenvis, table, 5.6028e2 / years, "SPENVIS 4.6.11, Pfandzelter 2023"
+    )
+    # an OMERE file (AE9/AP9 and ESP, 700 km, one year): total dose in its last column
+    omere = data / "omere_dose_700km_98deg.dos"
+    rows = [line.split() for line in omere.read_text(encoding="latin-1").splitlines()]
+    table = [(float(r[0]), float(r[8])) for r in rows if len(r) == 9 and not r[0].startswith("#")]
+    out += _read_back("OMERE", omere, table, 5.014e2, "OMERE 5.9.3, AE9/AP9 + ESP 95%")
     # a spectrum that is a function of the range, Phi0 = R^-2, comes out (R + rho t)^-2
     energies = np.geomspace(1.0, 500.0, 240)
     outside = [(float(e), float(shielding.proton_range_g_cm2(e)) ** -2.0) for e in energies]

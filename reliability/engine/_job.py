@@ -142,17 +142,25 @@ def _phase_end(pi, pf, si, sf, t, row):
             si, sf, events.ident(pi, Event.JOB_PHASE, 0), t + fparam(pf, FParam.WL_DELTA)
         )
     elif phase == CKPT:
-        start = fvar(sf, FVar.SEG_START)
+        end = fvar(sf, FVar.SEG_START) + fvar(sf, FVar.SEG_LEN)
         work = fvar(sf, FVar.SEG_LEN) * fvar(sf, FVar.SPEED)
-        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
-        add_ivar(si, IVar.CKPTS, 1)
-        set_ivar(si, IVar.CKPT_LIVE, ivar(si, IVar.CKPTS))
-        _credit(pi, pf, row, start, start + fvar(sf, FVar.SEG_LEN), work)
-        if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
-            set_ivar(si, IVar.JOB_PHASE, DONE)
-            set_fvar(sf, FVar.DONE_H, t)
-        else:
+        if not _commit(pi, pf, si, sf, row, t, end, work):
             _compute(pi, pf, si, sf, t)
+
+
+@kernel(forceinline=True, error_model="numpy")
+def _commit(pi, pf, si, sf, row, t, end, work):
+    """A checkpoint written at ``t`` commits ``work`` done from the segment's start to
+    ``end``: the work now lives in it. True when that completes the job (done at ``t``)."""
+    set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
+    add_ivar(si, IVar.CKPTS, 1)
+    set_ivar(si, IVar.CKPT_LIVE, ivar(si, IVar.CKPTS))
+    _credit(pi, pf, row, fvar(sf, FVar.SEG_START), end, work)
+    if fvar(sf, FVar.COMMITTED) < fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
+        return False
+    set_ivar(si, IVar.JOB_PHASE, DONE)
+    set_fvar(sf, FVar.DONE_H, t)
+    return True
 
 
 @kernel(error_model="numpy")
@@ -336,16 +344,9 @@ def on_planned(pi, pf, si, sf, unit, t, row):
         return
     events.cancel(si, sf, events.ident(pi, Event.JOB_PHASE, 0))
     if phase in (RUN, CKPT):
-        work = _in_progress(sf, phase, t)
-        start = fvar(sf, FVar.SEG_START)
-        set_fvar(sf, FVar.COMMITTED, fvar(sf, FVar.COMMITTED) + work)
-        add_ivar(si, IVar.CKPTS, 1)
-        set_ivar(si, IVar.CKPT_LIVE, ivar(si, IVar.CKPTS))
-        _credit(pi, pf, row, start, min(t, start + fvar(sf, FVar.SEG_LEN)), work)
-        if fvar(sf, FVar.COMMITTED) >= fparam(pf, FParam.WL_WORK) * (1.0 - 1e-12):
-            set_ivar(si, IVar.JOB_PHASE, DONE)  # the planned checkpoint saved the last work
-            set_fvar(sf, FVar.DONE_H, t)
-            return
+        end = min(t, fvar(sf, FVar.SEG_START) + fvar(sf, FVar.SEG_LEN))
+        if _commit(pi, pf, si, sf, row, t, end, _in_progress(sf, phase, t)):
+            return  # the planned checkpoint saved the last work
     set_ivar(si, IVar.JOB_PHASE, WAIT)
 
 

@@ -79,10 +79,6 @@ def _foreign(folder: Path) -> bool:
     return any(p.name != ".lock" for p in folder.iterdir())
 
 
-#: the data files the campaign names (SPENVIS, CREME96), name -> text, as first read
-FILES = RUN_FILES  # the data files as read, beside campaign.toml
-
-
 def _write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
@@ -98,15 +94,7 @@ def resume_campaign(run_dir: str | Path) -> Campaign:
         overrides = {k: meta["overrides"][k] for k in ("trials", "seed", "block_size")}
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{manifest}: unreadable manifest ({exc})") from None
-    files = None
-    if (run / FILES).is_file():
-        try:
-            files = json.loads((run / FILES).read_text())
-        except ValueError as exc:
-            raise ValueError(f"{run / FILES}: unreadable ({exc})") from None
-        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-            raise ValueError(f"{run / FILES}: not a table of file texts")
-    campaign = load_campaign(run / "campaign.toml", files=files)
+    campaign = load_campaign(run / "campaign.toml")  # with the data files the run kept
     if meta.get("study") == "swings":
         campaign = tornado(campaign)
     if overrides["trials"] == campaign.trials:
@@ -167,8 +155,8 @@ class RunStore:
             c = self.campaign
             if c.toml_text and not (self.dir / "campaign.toml").exists():
                 _write_text(self.dir / "campaign.toml", c.toml_text)
-            if c.files and not (self.dir / FILES).exists():  # the data it names, as read
-                _write_text(self.dir / FILES, json.dumps(dict(c.files)))
+            if c.files and not (self.dir / RUN_FILES).exists():  # the data it names, as read
+                _write_text(self.dir / RUN_FILES, json.dumps(dict(c.files)))
             if not manifest.exists():
                 meta = {
                     "config_sha256": c.config_sha256,
